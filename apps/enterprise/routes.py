@@ -1,0 +1,145 @@
+"""JSON API of the enterprise app: the organisation's registry — itself, its sites and equipment, its staff.
+
+Signed-in callers only; the services decide row by row (404 for rows the caller may not see,
+403 for rows it may see but not change).
+
+    GET    /api/enterprise/orgs                                    organisations I am a member of
+    POST   /api/enterprise/orgs                                    register one (I become its admin)
+    GET    /api/enterprise/orgs/{org_id}                           one organisation
+    PATCH  /api/enterprise/orgs/{org_id}                           change name, address, contact, group
+    GET    /api/enterprise/orgs/{org_id}/sites                     its sites
+    POST   /api/enterprise/orgs/{org_id}/sites                     register a site (fence, check-in zone)
+    GET    /api/enterprise/sites/{site_id}                         a site with gates, lanes, devices
+    PATCH  /api/enterprise/sites/{site_id}                         change a site
+    POST   /api/enterprise/sites/{site_id}/gates                   add a gate
+    POST   /api/enterprise/sites/{site_id}/lanes                   add a lane
+    POST   /api/enterprise/sites/{site_id}/devices                 register a device
+    DELETE /api/enterprise/sites/{site_id}/devices/{device_id}     retire a device
+    GET    /api/enterprise/orgs/{org_id}/users                     staff and their roles (admins)
+    POST   /api/enterprise/orgs/{org_id}/users                     add a person or a role (admins)
+    DELETE /api/enterprise/orgs/{org_id}/users/{user_id}/roles/{role}   revoke a role (admins; keeps one admin)
+    GET    /api/enterprise/orgs/{org_id}/audit                     the trail of the org and its sites (admins)
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import Router, delete, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from backend.domain.audit.schemas import AuditOut
+from backend.domain.identity.schemas import NewMembership, UserOut
+from backend.domain.organisations import members
+from backend.domain.organisations import service as organisations
+from backend.domain.organisations.schemas import OrgCreate, OrgOut, OrgUpdate
+from backend.domain.sites import equipment, overview
+from backend.domain.sites import service as sites
+from backend.domain.sites.schemas import (
+    DeviceCreate,
+    DeviceOut,
+    GateCreate,
+    GateOut,
+    LaneCreate,
+    LaneOut,
+    SiteCreate,
+    SiteDetailOut,
+    SiteOut,
+    SiteUpdate,
+)
+from backend.http.auth import signed_in
+from backend.http.deps import Db, Me
+
+
+@get("/orgs")
+async def my_orgs(me: Me, db: Db) -> list[OrgOut]:
+    return await organisations.orgs_of_member(db, actor=me)
+
+
+@post("/orgs")
+async def register_org(me: Me, db: Db, data: JSONBody[OrgCreate]) -> OrgOut:
+    return await organisations.create_org(db, actor=me, data=data)
+
+
+@get("/orgs/{org_id:uuid}")
+async def get_org(me: Me, db: Db, org_id: FromPath[uuid.UUID]) -> OrgOut:
+    return await organisations.get_org(db, actor=me, org_id=org_id)
+
+
+@patch("/orgs/{org_id:uuid}")
+async def update_org(me: Me, db: Db, org_id: FromPath[uuid.UUID], data: JSONBody[OrgUpdate]) -> OrgOut:
+    return await organisations.update_org(db, actor=me, org_id=org_id, data=data)
+
+
+@get("/orgs/{org_id:uuid}/sites")
+async def org_sites(me: Me, db: Db, org_id: FromPath[uuid.UUID]) -> list[SiteOut]:
+    return await sites.list_org_sites(db, actor=me, org_id=org_id)
+
+
+@post("/orgs/{org_id:uuid}/sites")
+async def create_site(me: Me, db: Db, org_id: FromPath[uuid.UUID], data: JSONBody[SiteCreate]) -> SiteDetailOut:
+    return await sites.create_site(db, actor=me, org_id=org_id, data=data)
+
+
+@get("/sites/{site_id:uuid}")
+async def get_site(me: Me, db: Db, site_id: FromPath[uuid.UUID]) -> SiteDetailOut:
+    return await sites.get_site(db, actor=me, site_id=site_id)
+
+
+@patch("/sites/{site_id:uuid}")
+async def update_site(me: Me, db: Db, site_id: FromPath[uuid.UUID], data: JSONBody[SiteUpdate]) -> SiteDetailOut:
+    return await sites.update_site(db, actor=me, site_id=site_id, data=data)
+
+
+@post("/sites/{site_id:uuid}/gates")
+async def add_gate(me: Me, db: Db, site_id: FromPath[uuid.UUID], data: JSONBody[GateCreate]) -> GateOut:
+    return await equipment.add_gate(db, actor=me, site_id=site_id, data=data)
+
+
+@post("/sites/{site_id:uuid}/lanes")
+async def add_lane(me: Me, db: Db, site_id: FromPath[uuid.UUID], data: JSONBody[LaneCreate]) -> LaneOut:
+    return await equipment.add_lane(db, actor=me, site_id=site_id, data=data)
+
+
+@post("/sites/{site_id:uuid}/devices")
+async def add_device(me: Me, db: Db, site_id: FromPath[uuid.UUID], data: JSONBody[DeviceCreate]) -> DeviceOut:
+    return await equipment.add_device(db, actor=me, site_id=site_id, data=data)
+
+
+@delete("/sites/{site_id:uuid}/devices/{device_id:uuid}")
+async def retire_device(me: Me, db: Db, site_id: FromPath[uuid.UUID], device_id: FromPath[uuid.UUID]) -> None:
+    await equipment.retire_device(db, actor=me, site_id=site_id, device_id=device_id)
+
+
+@get("/orgs/{org_id:uuid}/users")
+async def org_users(me: Me, db: Db, org_id: FromPath[uuid.UUID]) -> list[UserOut]:
+    return await members.list_members(db, actor=me, org_id=org_id)
+
+
+@post("/orgs/{org_id:uuid}/users")
+async def add_org_user(me: Me, db: Db, org_id: FromPath[uuid.UUID], data: JSONBody[NewMembership]) -> UserOut:
+    return await members.add_member(db, actor=me, org_id=org_id, data=data)
+
+
+@delete("/orgs/{org_id:uuid}/users/{user_id:uuid}/roles/{role:str}")
+async def revoke_role(me: Me, db: Db, org_id: FromPath[uuid.UUID], user_id: FromPath[uuid.UUID], role: FromPath[str]) -> None:
+    await members.remove_member_role(db, actor=me, org_id=org_id, user_id=user_id, role=role)
+
+
+@get("/orgs/{org_id:uuid}/audit")
+async def org_audit(
+    me: Me, db: Db, org_id: FromPath[uuid.UUID], limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100
+) -> list[AuditOut]:
+    return await overview.org_audit(db, actor=me, org_id=org_id, limit=limit)
+
+
+router = Router(
+    path="/api/enterprise",
+    route_handlers=[
+        my_orgs, register_org, get_org, update_org, org_sites, create_site, get_site, update_site,
+        add_gate, add_lane, add_device, retire_device, org_users, add_org_user, revoke_role, org_audit,
+    ],
+    guards=[signed_in],
+    tags=["enterprise"],
+)

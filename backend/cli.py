@@ -1,0 +1,84 @@
+"""`meitong` command: db upgrade, seed, serve, run (all of it), worker."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from backend.settings import load_settings
+
+
+def _db(args: argparse.Namespace) -> None:
+    from backend.db import migrate
+
+    url = load_settings().database_url
+    if args.action == "upgrade":
+        migrate.upgrade(url)
+        print("database at head")
+    elif args.action == "check":
+        migrate.check(url)
+        print("models and migrations agree")
+    elif args.action == "revision":
+        migrate.revision(url, args.message)
+
+
+def _seed(_: argparse.Namespace) -> None:
+    from backend.seed import seed_demo
+
+    report = asyncio.run(seed_demo(load_settings()))
+    print(report.summary())
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = load_settings()
+    workers = args.workers if not settings.redis_url.startswith("memory://") else 1
+    uvicorn.run(
+        "backend.asgi:app", host=args.host, port=args.port, workers=workers, proxy_headers=True,
+        log_config=None, access_log=False,
+    )
+
+
+def _run(args: argparse.Namespace) -> None:
+    """Everything a newcomer needs on embedded defaults: migrate, seed, print the tour, serve."""
+    from backend.db import migrate
+    from backend.seed import seed_demo
+
+    settings = load_settings()
+    migrate.upgrade(settings.database_url)
+    report = asyncio.run(seed_demo(settings))
+    base = f"http://{args.host}:{args.port}"
+    print(report.banner(base_url=base), flush=True)
+    _serve(args)
+
+
+def _worker(_: argparse.Namespace) -> None:
+    from backend.workers.main import run_worker
+
+    asyncio.run(run_worker(load_settings()))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="meitong", description="meitong 煤通 platform commands")
+    sub = parser.add_subparsers(dest="command", required=True)
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("action", choices=["upgrade", "check", "revision"])
+    db.add_argument("-m", "--message", default="change")
+    db.set_defaults(func=_db)
+    sub.add_parser("seed", help="seed the demo region (idempotent)").set_defaults(func=_seed)
+    for name, func, help_text in (("serve", _serve, "serve the API and apps"), ("run", _run, "migrate, seed and serve")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--host", default=os.environ.get("MEITONG_HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("MEITONG_PORT", "8000")))
+        p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
+        p.set_defaults(func=func)
+    sub.add_parser("worker", help="run the background worker").set_defaults(func=_worker)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,35 @@
+"""What services need beyond a session: built once in create_app and handed down explicitly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from backend.db.session import create_engine, create_sessionmaker
+from backend.domain.identity import passwords
+from backend.redis import create_redis
+from backend.settings import Settings
+from backend.sms import SmsSender, create_sms_sender
+from backend.vault import Vault
+
+
+@dataclass(frozen=True, kw_only=True)
+class Context:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    redis: Redis
+    vault: Vault
+    sms: SmsSender
+
+
+def build_context(settings: Settings, *, sms: SmsSender | None = None, isolated_redis: bool = False) -> Context:
+    passwords.configure(time_cost=settings.password_hash_time_cost, memory_kib=settings.password_hash_memory_kib)
+    engine = create_engine(settings.database_url)
+    return Context(
+        settings=settings, engine=engine, sessions=create_sessionmaker(engine),
+        redis=create_redis(settings.redis_url, isolated=isolated_redis), vault=Vault(settings.data_key),
+        sms=sms or create_sms_sender(settings.sms_sender),
+    )

@@ -1,0 +1,17 @@
+"""Imports every feature's models so that Base.metadata knows all tables (Alembic, tests)."""
+
+from backend.domain.audit import models as audit_models
+from backend.domain.contracts import models as contracts_models
+from backend.domain.drivers import models as drivers_models
+from backend.domain.identity import models as identity_models
+from backend.domain.machines import models as machines_models
+from backend.domain.notices import models as notices_models
+from backend.domain.organisations import models as organisations_models
+from backend.domain.regions import models as regions_models
+from backend.domain.sites import models as sites_models
+from backend.domain.vehicles import models as vehicles_models
+
+ALL = (
+    audit_models, contracts_models, drivers_models, identity_models, machines_models, notices_models,
+    organisations_models, regions_models, sites_models, vehicles_models,
+)

@@ -1,0 +1,203 @@
+"""Driver real-name records: the driver's own view and changes, carriers' fleets, status."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.checks.phone import mask_mobile
+from backend.context import Context
+from backend.db.base import utcnow
+from backend.domain.audit import service as audit
+from backend.domain.drivers import errors, rules
+from backend.domain.drivers.access import access_driver, access_fleet, in_scope, own_driver, readable_filter
+from backend.domain.drivers.models import Driver
+from backend.domain.drivers.schemas import (
+    DRIVER_STATUS_LABELS,
+    FLEET_READ_ROLES,
+    DriverBrief,
+    DriverOut,
+    DriverPage,
+    DriverStatusChange,
+    DriverUpdate,
+    FleetDriverBind,
+)
+from backend.domain.drivers.verification import DEFAULT_VERIFIER, RealNameClaim, RealNameVerifier
+from backend.domain.identity import service as identity
+from backend.domain.identity.schemas import Principal
+from backend.domain.organisations.schemas import OrgBrief
+from backend.domain.regions.service import region_name
+
+ID_CONTEXT = "driver.id_number"
+LICENCE_CONTEXT = "driver.licence_no"
+CERT_CONTEXT = "driver.cert_no"
+# What the audit trail keeps of a driver: never the numbers, not even encrypted.
+AUDIT_FIELDS = (
+    "id", "user_id", "name", "id_number_masked", "sex", "driving_licence_no_masked", "qualification_cert_no_masked",
+    "region_code", "carrier_org_id", "real_name_status", "verified_by", "status",
+)
+
+
+async def driver_id_for_user(session: AsyncSession, *, user_id: uuid.UUID) -> uuid.UUID | None:
+    row = (await session.execute(select(Driver.id).where(Driver.user_id == user_id))).first()
+    return None if row is None else row[0]
+
+
+def snapshot(driver: Driver) -> dict[str, object]:
+    return audit.snapshot(driver, fields=AUDIT_FIELDS)
+
+
+def to_out(ctx: Context, actor: Principal | None, driver: Driver) -> DriverOut:
+    """`actor=None` means the driver himself (at registration, before a Principal exists)."""
+    is_self = actor is None or actor.driver_id == driver.id
+    sees_phone = is_self or (actor is not None and (
+        actor.is_platform_admin
+        or (driver.carrier_org_id is not None and actor.is_member(driver.carrier_org_id, FLEET_READ_ROLES))
+    ))
+    label = DRIVER_STATUS_LABELS.get(driver.status, (driver.status, driver.status))
+    return DriverOut(
+        id=driver.id, name=driver.name, phone=driver.phone if sees_phone else None,
+        phone_masked=mask_mobile(driver.phone),
+        id_number=ctx.vault.decrypt(driver.id_number_enc, context=ID_CONTEXT) if is_self else None,
+        id_number_masked=driver.id_number_masked, birth_date=driver.birth_date if is_self else None, sex=driver.sex,
+        driving_licence_no=ctx.vault.decrypt(driver.driving_licence_no_enc, context=LICENCE_CONTEXT) if is_self else None,
+        driving_licence_no_masked=driver.driving_licence_no_masked,
+        qualification_cert_no=ctx.vault.decrypt(driver.qualification_cert_no_enc, context=CERT_CONTEXT) if is_self else None,
+        qualification_cert_no_masked=driver.qualification_cert_no_masked,
+        region_code=driver.region_code, region_name=region_name(driver.region_code)[0],
+        carrier_org_id=driver.carrier_org_id, real_name_status=driver.real_name_status,
+        verified_by=driver.verified_by, verified_at=driver.verified_at, status=driver.status,
+        status_label_zh=label[0], status_label_en=label[1], created_at=driver.created_at,
+    )
+
+
+def set_licence_no(ctx: Context, driver: Driver, number: str) -> None:
+    driver.driving_licence_no_enc = ctx.vault.encrypt(number, context=LICENCE_CONTEXT)
+    driver.driving_licence_no_masked = rules.mask_number(number)
+
+
+def set_cert_no(ctx: Context, driver: Driver, number: str) -> None:
+    driver.qualification_cert_no_enc = ctx.vault.encrypt(number, context=CERT_CONTEXT)
+    driver.qualification_cert_no_masked = rules.mask_number(number)
+
+
+async def apply_verdict(ctx: Context, driver: Driver, verifier: RealNameVerifier) -> None:
+    claim = RealNameClaim(
+        name=driver.name, id_number=ctx.vault.decrypt(driver.id_number_enc, context=ID_CONTEXT),
+        birth_date=driver.birth_date,
+        driving_licence_no=ctx.vault.decrypt(driver.driving_licence_no_enc, context=LICENCE_CONTEXT),
+        qualification_cert_no=ctx.vault.decrypt(driver.qualification_cert_no_enc, context=CERT_CONTEXT),
+    )
+    verdict = await verifier.verify(claim)
+    driver.real_name_status, driver.real_name_note = verdict.status, verdict.note[:200]
+    driver.verified_by = verdict.verified_by
+    driver.verified_at = utcnow() if verdict.status == "verified" else None
+
+
+async def get_me(session: AsyncSession, *, ctx: Context, actor: Principal) -> DriverOut:
+    return to_out(ctx, actor, await own_driver(session, actor))
+
+
+async def update_me(
+    session: AsyncSession, *, ctx: Context, actor: Principal, data: DriverUpdate,
+    verifier: RealNameVerifier = DEFAULT_VERIFIER,
+) -> DriverOut:
+    driver = await own_driver(session, actor)
+    before = snapshot(driver)
+    if data.driving_licence_no is not None:
+        set_licence_no(ctx, driver, rules.check_licence_no(data.driving_licence_no))
+    if data.qualification_cert_no is not None:
+        set_cert_no(ctx, driver, rules.check_cert_no(data.qualification_cert_no))
+    if data.region_code is not None:
+        driver.region_code = rules.check_region(data.region_code)
+    if data.driving_licence_no is not None or data.qualification_cert_no is not None:
+        # New numbers are new claims: verified again.
+        await apply_verdict(ctx, driver, verifier)
+    await session.flush()
+    await audit.record(session, actor=actor.actor, action="driver.update", entity="driver", entity_id=driver.id,
+                       before=before, after=snapshot(driver))
+    await session.commit()
+    return to_out(ctx, actor, driver)
+
+
+async def get_driver(session: AsyncSession, *, ctx: Context, actor: Principal, driver_id: uuid.UUID) -> DriverOut:
+    return to_out(ctx, actor, await access_driver(session, actor, driver_id))
+
+
+async def own_brief(session: AsyncSession, *, actor: Principal, require_active: bool = False) -> DriverBrief:
+    """The caller's driver record in brief; `require_active` refuses a blacklisted driver (403)."""
+    driver = await own_driver(session, actor)
+    if require_active and driver.status != "active":
+        raise errors.driver_blacklisted()
+    return DriverBrief(id=driver.id, user_id=driver.user_id, region_code=driver.region_code,
+                       carrier_org_id=driver.carrier_org_id, status=driver.status)
+
+
+async def require_fleet(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, admin: bool = False) -> OrgBrief:
+    """The carrier whose fleet the actor opens (404 unless visible, 403 for a change not allowed)."""
+    return await access_fleet(session, actor, org_id, admin=admin)
+
+
+async def list_fleet_drivers(
+    session: AsyncSession, *, ctx: Context, actor: Principal, org_id: uuid.UUID, offset: int = 0, limit: int = 50,
+) -> DriverPage:
+    await access_fleet(session, actor, org_id)
+    query = select(Driver).where(Driver.carrier_org_id == org_id, readable_filter(actor))
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    rows = (await session.execute(query.order_by(Driver.name, Driver.id).offset(offset).limit(limit))).scalars()
+    return DriverPage(total=total, offset=offset, limit=limit, items=[to_out(ctx, actor, d) for d in rows])
+
+
+async def bind_to_fleet(
+    session: AsyncSession, *, ctx: Context, actor: Principal, org_id: uuid.UUID, data: FleetDriverBind,
+) -> DriverOut:
+    """Bind a registered driver (found by phone) to the carrier (挂靠)."""
+    await access_fleet(session, actor, org_id, admin=True)
+    phone = identity.normalise_phone(data.phone)
+    driver = (await session.execute(select(Driver).where(Driver.phone == phone))).scalar_one_or_none()
+    if driver is None:
+        raise errors.driver_not_found_by_phone()
+    if driver.carrier_org_id is not None and driver.carrier_org_id != org_id:
+        raise errors.driver_has_carrier()
+    if driver.status != "active":
+        raise errors.driver_blacklisted()
+    if driver.carrier_org_id != org_id:
+        before = snapshot(driver)
+        driver.carrier_org_id = org_id
+        await session.flush()
+        await audit.record(session, actor=actor.actor, action="driver.fleet_bind", entity="driver",
+                           entity_id=driver.id, before=before, after=snapshot(driver))
+        await session.commit()
+    return to_out(ctx, actor, driver)
+
+
+async def unbind_from_fleet(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, driver_id: uuid.UUID) -> None:
+    await access_fleet(session, actor, org_id, admin=True)
+    driver = await session.get(Driver, driver_id)
+    if driver is None or driver.carrier_org_id != org_id:
+        raise errors.no_driver_record()
+    before = snapshot(driver)
+    driver.carrier_org_id = None
+    await session.flush()
+    await audit.record(session, actor=actor.actor, action="driver.fleet_unbind", entity="driver",
+                       entity_id=driver.id, before=before, after=snapshot(driver))
+    await session.commit()
+
+
+async def change_status(
+    session: AsyncSession, *, ctx: Context, actor: Principal, driver_id: uuid.UUID, data: DriverStatusChange,
+) -> DriverOut:
+    """Blacklist or reinstate: platform admins, or regulators whose region holds the driver."""
+    driver = await access_driver(session, actor, driver_id)
+    if not (actor.is_platform_admin or in_scope(actor, driver.region_code)):
+        raise errors.status_not_allowed()
+    before = snapshot(driver)
+    driver.status = data.status
+    await session.flush()
+    after = {**snapshot(driver), "reason": data.reason.strip()}
+    await audit.record(session, actor=actor.actor, action="driver.status", entity="driver", entity_id=driver.id,
+                       before=before, after=after)
+    await session.commit()
+    return to_out(ctx, actor, driver)

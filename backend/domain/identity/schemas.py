@@ -1,0 +1,178 @@
+"""Identity on the wire, and the Principal every access helper judges by."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+import msgspec
+
+from backend.domain.audit.schemas import Actor
+from backend.structs import Out, Struct
+
+Role = Literal[
+    "driver", "carrier_admin", "enterprise_admin", "sales", "dispatcher", "finance", "regulator", "platform_admin"
+]
+ROLE_LABELS: dict[str, tuple[str, str]] = {
+    "driver": ("司机", "Driver"),
+    "carrier_admin": ("承运商管理员", "Carrier admin"),
+    "enterprise_admin": ("企业管理员", "Enterprise admin"),
+    "sales": ("销售", "Sales"),
+    "dispatcher": ("调度", "Dispatcher"),
+    "finance": ("财务", "Finance"),
+    "regulator": ("监管", "Regulator"),
+    "platform_admin": ("平台管理员", "Platform admin"),
+}
+ENTERPRISE_ROLES = frozenset({"enterprise_admin", "sales", "dispatcher", "finance"})
+# Roles that may manage an organisation's own registry data.
+ADMIN_ROLES = frozenset({"enterprise_admin", "carrier_admin"})
+
+Phone = Annotated[str, msgspec.Meta(min_length=5, max_length=20)]
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+Code = Annotated[str, msgspec.Meta(min_length=4, max_length=10)]
+
+
+class MembershipInfo(msgspec.Struct, frozen=True, kw_only=True):
+    org_id: uuid.UUID
+    org_kind: str
+    region_code: str
+    role: str
+
+
+class PrincipalBasics(msgspec.Struct, frozen=True, kw_only=True):
+    user_id: uuid.UUID
+    session_id: uuid.UUID | None
+    name: str
+    phone: str
+    is_platform_admin: bool
+    totp_enabled: bool
+    memberships: list[tuple[uuid.UUID, str]]
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    """Who is asking. Built per request from SQL, so a revoked role takes effect at once."""
+
+    user_id: uuid.UUID
+    session_id: uuid.UUID | None
+    name: str
+    phone: str
+    is_platform_admin: bool
+    driver_id: uuid.UUID | None
+    memberships: tuple[MembershipInfo, ...]
+    totp_enabled: bool
+    client: str = ""
+
+    @property
+    def actor(self) -> Actor:
+        """This person as the audit trail names them."""
+        return Actor(user_id=self.user_id, label=f"{self.name} ({self.phone[:3]}****{self.phone[-4:]})", client=self.client)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        roles = {m.role for m in self.memberships}
+        if self.driver_id is not None:
+            roles.add("driver")
+        if self.is_platform_admin:
+            roles.add("platform_admin")
+        return frozenset(roles)
+
+    def org_ids(self, roles: frozenset[str] | None = None) -> frozenset[uuid.UUID]:
+        return frozenset(m.org_id for m in self.memberships if roles is None or m.role in roles)
+
+    def is_member(self, org_id: uuid.UUID, roles: frozenset[str] | None = None) -> bool:
+        return org_id in self.org_ids(roles)
+
+    @property
+    def regulator_scopes(self) -> tuple[str, ...]:
+        return tuple(m.region_code for m in self.memberships if m.role == "regulator")
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_platform_admin or bool(self.memberships)
+
+    @property
+    def must_use_totp(self) -> bool:
+        return any(m.role == "regulator" for m in self.memberships)
+
+
+class PasswordLogin(Struct):
+    phone: Phone
+    password: Password
+
+
+class SmsLogin(Struct):
+    phone: Phone
+    sms_code: Code
+
+
+class SmsRequest(Struct):
+    phone: Phone
+    purpose: Literal["login", "register", "reset"] = "login"
+
+
+class RefreshRequest(Struct):
+    refresh_token: Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
+
+
+class TotpVerify(Struct):
+    mfa_token: Annotated[str, msgspec.Meta(min_length=10, max_length=2000)]
+    totp_code: Code
+
+
+class TotpConfirm(Struct):
+    totp_code: Code
+
+
+class MfaStart(Struct):
+    mfa_token: Annotated[str, msgspec.Meta(min_length=10, max_length=2000)]
+
+
+class Tokens(Out):
+    access_token: str
+    refresh_token: str
+    token_type: str = "Bearer"
+    expires_in: int = 0
+
+
+class LoginResult(Out):
+    """Either tokens, or the step still needed: TOTP verification, or TOTP enrolment first."""
+
+    status: Literal["ok", "totp_required", "totp_setup_required"]
+    tokens: Tokens | None = None
+    mfa_token: str | None = None
+
+
+class TotpSetup(Out):
+    secret: str
+    otpauth_uri: str
+    qr_svg: str
+
+
+class MembershipOut(Out):
+    org_id: uuid.UUID
+    role: str
+
+
+class MeOut(Out):
+    user_id: uuid.UUID
+    name: str
+    phone: str
+    roles: list[str]
+    memberships: list[MembershipOut]
+    driver_id: uuid.UUID | None
+    totp_enabled: bool
+
+
+class NewMembership(Struct):
+    phone: Phone
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    role: Role
+    password: Password | None = None
+
+
+class UserOut(Out):
+    user_id: uuid.UUID
+    name: str
+    phone_masked: str
+    roles: list[str]
+    status: str

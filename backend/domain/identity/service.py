@@ -1,0 +1,232 @@
+"""Login by password or SMS code, TOTP for staff, refresh and logout, users and memberships."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend import ratelimit
+from backend.checks.errors import CheckFailed
+from backend.checks.phone import check_mobile, mask_mobile
+from backend.context import Context
+from backend.db.base import utcnow
+from backend.domain.identity import errors, passwords, tokens
+from backend.domain.identity.models import AuthSession, Membership, RefreshToken, User
+from backend.domain.identity.schemas import LoginResult, PrincipalBasics, Tokens, UserOut
+from backend.errors import Invalid
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8 or not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        raise errors.weak_password()
+    return passwords.hash_secret(password)
+
+
+def normalise_phone(phone: str, *, field: str = "phone") -> str:
+    try:
+        return check_mobile(phone)
+    except CheckFailed as exc:
+        raise Invalid(exc.code, exc.message_zh, exc.message_en, field=field) from exc
+
+
+async def create_user(
+    session: AsyncSession, *, phone: str, name: str, password: str | None, is_platform_admin: bool = False
+) -> uuid.UUID:
+    phone = normalise_phone(phone)
+    if (await session.execute(select(User.id).where(User.phone == phone))).first():
+        raise errors.phone_taken()
+    user = User(
+        phone=phone, name=name.strip(), is_platform_admin=is_platform_admin,
+        password_hash=hash_password(password) if password else None,
+    )
+    session.add(user)
+    await session.flush()
+    return user.id
+
+
+async def user_id_by_phone(session: AsyncSession, *, phone: str) -> uuid.UUID | None:
+    row = (await session.execute(select(User.id).where(User.phone == phone))).first()
+    return None if row is None else row[0]
+
+
+async def add_membership(session: AsyncSession, *, user_id: uuid.UUID, org_id: uuid.UUID, role: str) -> None:
+    exists = await session.execute(
+        select(Membership.id).where(Membership.user_id == user_id, Membership.org_id == org_id, Membership.role == role)
+    )
+    if exists.first() is None:
+        session.add(Membership(user_id=user_id, org_id=org_id, role=role))
+        await session.flush()
+
+
+async def memberships_of(session: AsyncSession, *, user_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+    rows = await session.execute(select(Membership.org_id, Membership.role).where(Membership.user_id == user_id))
+    return [(org_id, role) for org_id, role in rows.all()]
+
+
+async def users_of_org(session: AsyncSession, *, org_id: uuid.UUID) -> list[UserOut]:
+    rows = (
+        await session.execute(
+            select(User, Membership.role).join(Membership, Membership.user_id == User.id).where(Membership.org_id == org_id)
+        )
+    ).all()
+    by_user: dict[uuid.UUID, UserOut] = {}
+    for user, role in rows:
+        out = by_user.setdefault(
+            user.id, UserOut(user_id=user.id, name=user.name, phone_masked=mask_mobile(user.phone), roles=[], status=user.status)
+        )
+        out.roles.append(role)
+    return sorted(by_user.values(), key=lambda u: u.name)
+
+
+async def principal_basics(
+    session: AsyncSession, *, user_id: uuid.UUID, session_id: uuid.UUID | None
+) -> PrincipalBasics | None:
+    """The active user behind an access token, or None when the user or that login is gone."""
+    user = await session.get(User, user_id)
+    if user is None or user.status != "active":
+        return None
+    if session_id is not None:
+        auth_session = await session.get(AuthSession, session_id)
+        if auth_session is None or auth_session.revoked_at is not None:
+            return None
+    return PrincipalBasics(
+        user_id=user.id, session_id=session_id, name=user.name, phone=user.phone,
+        is_platform_admin=user.is_platform_admin, totp_enabled=user.totp_enabled,
+        memberships=await memberships_of(session, user_id=user.id),
+    )
+
+
+async def _finish_login(
+    session: AsyncSession, *, ctx: Context, user: User, client: str, staff: bool, must_totp: bool
+) -> LoginResult:
+    if user.totp_enabled:
+        mfa = tokens.encode_jwt(ctx.settings, sub=user.id, typ="mfa", ttl_s=ctx.settings.mfa_token_ttl_s, step="verify")
+        return LoginResult(status="totp_required", mfa_token=mfa)
+    if must_totp:
+        mfa = tokens.encode_jwt(ctx.settings, sub=user.id, typ="mfa", ttl_s=ctx.settings.mfa_token_ttl_s, step="setup")
+        return LoginResult(status="totp_setup_required", mfa_token=mfa)
+    user.last_login_at = utcnow()
+    pair = await tokens.issue(session, settings=ctx.settings, user_id=user.id, client=client)
+    await session.commit()
+    return LoginResult(status="ok", tokens=pair)
+
+
+async def _must_totp(session: AsyncSession, user_id: uuid.UUID) -> bool:
+    return any(role == "regulator" for _, role in await memberships_of(session, user_id=user_id))
+
+
+async def login_password(
+    session: AsyncSession, *, ctx: Context, phone: str, password: str, ip: str, client: str
+) -> LoginResult:
+    phone = normalise_phone(phone)
+    window = ctx.settings.login_window_s
+    await ratelimit.hit(ctx.redis, f"rl:login:ip:{ip}", limit=ctx.settings.login_attempts_per_ip, window_s=window)
+    await ratelimit.hit(
+        ctx.redis, f"rl:login:phone:{phone}", limit=ctx.settings.login_attempts_per_phone, window_s=window
+    )
+    user = (await session.execute(select(User).where(User.phone == phone))).scalar_one_or_none()
+    if not passwords.verify(user.password_hash if user else None, password) or user is None or user.status != "active":
+        raise errors.bad_credentials()
+    if user.password_hash and passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_secret(password)
+    await ratelimit.reset(ctx.redis, f"rl:login:phone:{phone}")
+    return await _finish_login(
+        session, ctx=ctx, user=user, client=client, staff=True, must_totp=await _must_totp(session, user.id)
+    )
+
+
+def _code_digest(ctx: Context, phone: str, purpose: str, code: str) -> str:
+    return hmac.new(ctx.settings.secret_key.encode(), f"{purpose}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+async def send_sms_code(*, ctx: Context, phone: str, purpose: str, ip: str) -> None:
+    phone = normalise_phone(phone)
+    # One code a minute per phone, 10 a day, 30 an hour per client address: SMS costs money.
+    await ratelimit.hit(ctx.redis, f"rl:sms:cool:{phone}", limit=1, window_s=60)
+    await ratelimit.hit(ctx.redis, f"rl:sms:day:{phone}", limit=10, window_s=24 * 3600)
+    await ratelimit.hit(ctx.redis, f"rl:sms:ip:{ip}", limit=30, window_s=3600)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    key = f"sms:{purpose}:{phone}"
+    await ctx.redis.hset(key, mapping={"digest": _code_digest(ctx, phone, purpose, code), "tries": 0})
+    await ctx.redis.expire(key, ctx.settings.sms_code_ttl_s)
+    minutes = ctx.settings.sms_code_ttl_s // 60
+    await ctx.sms.send(phone=phone, text=f"【煤通】验证码 {code}，{minutes} 分钟内有效，请勿告诉他人。")
+
+
+async def consume_sms_code(*, ctx: Context, phone: str, purpose: str, code: str) -> None:
+    """Accept a code once; five wrong tries burn it."""
+    key = f"sms:{purpose}:{phone}"
+    stored: dict[Any, Any] = await ctx.redis.hgetall(key)
+    if not stored:
+        raise errors.bad_sms_code()
+    if await ctx.redis.hincrby(key, "tries", 1) > 5:
+        await ctx.redis.delete(key)
+        raise errors.bad_sms_code()
+    if not hmac.compare_digest(stored[b"digest"].decode(), _code_digest(ctx, phone, purpose, code.strip())):
+        raise errors.bad_sms_code()
+    await ctx.redis.delete(key)
+
+
+async def login_sms(session: AsyncSession, *, ctx: Context, phone: str, code: str, client: str) -> LoginResult:
+    phone = normalise_phone(phone)
+    await consume_sms_code(ctx=ctx, phone=phone, purpose="login", code=code)
+    user = (await session.execute(select(User).where(User.phone == phone))).scalar_one_or_none()
+    if user is None or user.status != "active":
+        raise errors.bad_sms_code()
+    return await _finish_login(
+        session, ctx=ctx, user=user, client=client, staff=True, must_totp=await _must_totp(session, user.id)
+    )
+
+
+async def refresh(session: AsyncSession, *, ctx: Context, refresh_token: str) -> Tokens:
+    pair = await tokens.rotate(session, settings=ctx.settings, refresh_token=refresh_token)
+    await session.commit()
+    return pair
+
+
+async def logout(session: AsyncSession, *, session_id: uuid.UUID) -> None:
+    await tokens.revoke_session(session, session_id=session_id, reason="logout")
+    await session.commit()
+
+
+async def purge_expired_refresh_tokens(session: AsyncSession) -> int:
+    """Refresh tokens a day past expiry prove nothing any more (reuse detection needs only live ones)."""
+    result = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at < utcnow() - timedelta(days=1)))
+    await session.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def remove_membership(session: AsyncSession, *, user_id: uuid.UUID, org_id: uuid.UUID, role: str) -> bool:
+    """Drop one role of a user in an organisation; False when the user did not hold it."""
+    row = (
+        await session.execute(
+            select(Membership).where(Membership.user_id == user_id, Membership.org_id == org_id, Membership.role == role)
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        return False
+    await session.delete(row)
+    await session.flush()
+    return True
+
+
+async def count_role_holders(session: AsyncSession, *, org_id: uuid.UUID, role: str) -> int:
+    """Active users holding `role` in the organisation (a disabled account administers nothing)."""
+    rows = await session.execute(
+        select(Membership.id).join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == org_id, Membership.role == role, User.status == "active")
+    )
+    return len(rows.all())
+
+
+async def issue_tokens(session: AsyncSession, *, ctx: Context, user_id: uuid.UUID, client: str) -> Tokens:
+    """Start a login session for a user who just proved who they are another way (registration)."""
+    return await tokens.issue(session, settings=ctx.settings, user_id=user_id, client=client)

@@ -1,0 +1,126 @@
+"""TOTP second factor (pyotp): enrolment, verification at login, and its MFA step tokens.
+
+Staff may enable it; regulators must (login answers totp_setup_required until they enrol).
+A code is accepted once: the last used time step is stored, so a shoulder-surfed code is dead.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import time
+import uuid
+from datetime import UTC, datetime
+
+import pyotp
+import qrcode
+import qrcode.image.svg
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend import ratelimit
+from backend.context import Context
+from backend.db.base import utcnow
+from backend.domain.identity import errors, tokens
+from backend.domain.identity.models import User
+from backend.domain.identity.schemas import Tokens, TotpSetup
+from backend.errors import Invalid, NotFound
+
+_TOTP_CONTEXT = "user.totp"
+
+
+def _totp_ok(ctx: Context, user: User, code: str) -> bool:
+    code = code.strip()
+    # compare_digest refuses non-ASCII text: anything but six digits is simply wrong.
+    if not user.totp_secret_enc or not (len(code) == 6 and code.isascii() and code.isdigit()):
+        return False
+    totp = pyotp.TOTP(ctx.vault.decrypt(user.totp_secret_enc, context=_TOTP_CONTEXT))
+    now_s = time.time()
+    for drift in (0, -1, 1):  # one step of clock drift either way
+        step = totp.timecode(datetime.fromtimestamp(now_s + drift * totp.interval, UTC))
+        if step > user.totp_last_step and hmac.compare_digest(totp.generate_otp(step), code):
+            user.totp_last_step = step
+            return True
+    return False
+
+
+async def _user_from_mfa(session: AsyncSession, *, ctx: Context, mfa_token: str, step: str) -> User:
+    claims = tokens.decode_jwt(ctx.settings, mfa_token, typ="mfa")
+    if claims.get("step") != step:
+        raise errors.token_invalid("MFA token")
+    user = await session.get(User, uuid.UUID(claims["sub"]))
+    if user is None or user.status != "active":
+        raise errors.token_invalid("MFA token")
+    return user
+
+
+async def totp_login(session: AsyncSession, *, ctx: Context, mfa_token: str, code: str, client: str) -> Tokens:
+    user = await _user_from_mfa(session, ctx=ctx, mfa_token=mfa_token, step="verify")
+    await ratelimit.hit(ctx.redis, f"rl:totp:{user.id}", limit=10, window_s=ctx.settings.login_window_s)
+    if not _totp_ok(ctx, user, code):
+        await session.commit()
+        raise errors.bad_totp()
+    user.last_login_at = utcnow()
+    pair = await tokens.issue(session, settings=ctx.settings, user_id=user.id, client=client)
+    await session.commit()
+    return pair
+
+
+async def _enrolling_user(
+    session: AsyncSession, *, ctx: Context, user_id: uuid.UUID | None, mfa_token: str | None
+) -> User:
+    """The signed-in user, or the one a setup-step MFA token names (enrolment during login)."""
+    user = (
+        await _user_from_mfa(session, ctx=ctx, mfa_token=mfa_token, step="setup")
+        if mfa_token
+        else await session.get(User, user_id)
+    )
+    if user is None:
+        raise NotFound("用户", "user")
+    return user
+
+
+async def totp_setup(
+    session: AsyncSession, *, ctx: Context, user_id: uuid.UUID | None = None, mfa_token: str | None = None
+) -> TotpSetup:
+    """Draw a new secret (not yet enabled): for a signed-in user, or with a setup-step MFA token."""
+    user = await _enrolling_user(session, ctx=ctx, user_id=user_id, mfa_token=mfa_token)
+    if user.totp_enabled:
+        raise Invalid("totp_already_enabled", "动态口令已启用", "TOTP is already enabled")
+    secret = pyotp.random_base32()
+    user.totp_secret_enc = ctx.vault.encrypt(secret, context=_TOTP_CONTEXT)
+    await session.commit()
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.phone, issuer_name="煤通 meitong")
+    return TotpSetup(secret=secret, otpauth_uri=uri, qr_svg=qr_svg(uri))
+
+
+async def totp_confirm(
+    session: AsyncSession, *, ctx: Context, code: str, client: str, user_id: uuid.UUID | None = None,
+    mfa_token: str | None = None,
+) -> Tokens | None:
+    """Enable TOTP once the user proves the authenticator works; with an MFA token, also log in."""
+    user = await _enrolling_user(session, ctx=ctx, user_id=user_id, mfa_token=mfa_token)
+    if not _totp_ok(ctx, user, code):
+        raise errors.bad_totp()
+    user.totp_enabled = True
+    pair = await tokens.issue(session, settings=ctx.settings, user_id=user.id, client=client) if mfa_token else None
+    await session.commit()
+    return pair
+
+
+def qr_svg(data: str) -> str:
+    buf = io.BytesIO()
+    qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage).save(buf)
+    return buf.getvalue().decode()
+
+
+async def enrol_totp_with_secret(session: AsyncSession, *, ctx: Context, user_id: uuid.UUID, secret: str) -> None:
+    """Enable TOTP with a known secret (demo seeding, migration from another system); idempotent."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户", "user")
+    if not user.totp_enabled:
+        user.totp_secret_enc = ctx.vault.encrypt(secret, context=_TOTP_CONTEXT)
+        user.totp_enabled = True
+        await session.flush()
+
+

@@ -1,0 +1,1 @@
+"""Regions are public reference data: anyone may read them; only seeding writes them."""

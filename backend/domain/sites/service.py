@@ -1,0 +1,173 @@
+"""Register and maintain sites; the small look-ups other features use (briefs, device heartbeats).
+
+Gates, lanes and devices are in `equipment`; the app overviews and the regulator's views in `overview`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db.base import utcnow
+from backend.domain.audit import service as audit
+from backend.domain.identity.schemas import Principal
+from backend.domain.organisations import service as organisations
+from backend.domain.organisations.schemas import ORG_KIND_LABELS
+from backend.domain.regions.service import require_region
+from backend.domain.sites import errors, geometry, views
+from backend.domain.sites.access import access_site, can_admin, readable_filter
+from backend.domain.sites.models import Device, Gate, Site
+from backend.domain.sites.schemas import SiteBrief, SiteCreate, SiteDetailOut, SiteOut, SiteUpdate
+from backend.errors import Invalid, forbidden
+from geo.fences import Fence, parse_fence
+
+# Organisations that operate no yard of their own: they reach sites as carriers or watch them.
+_KINDS_WITHOUT_SITES = {"carrier", "regulator", "platform"}
+
+
+def _name(value: str) -> str:
+    name = " ".join(value.split())
+    if len(name) < 2:
+        raise Invalid("name_too_short", "名称至少 2 个字", "A name needs at least 2 characters", field="name")
+    return name
+
+
+async def _require_name_free(session: AsyncSession, *, org_id: uuid.UUID, name: str, site_id: uuid.UUID | None) -> None:
+    query = select(Site.id).where(Site.org_id == org_id, Site.name == name)
+    if site_id is not None:
+        query = query.where(Site.id != site_id)
+    if (await session.execute(query)).first() is not None:
+        raise errors.site_name_taken()
+
+
+def _set_fence(site: Site, fence: Fence) -> None:
+    site.fence, site.fence_area_m2 = fence.geojson, fence.area_m2
+    site.centroid_lon, site.centroid_lat = fence.centroid_lon, fence.centroid_lat
+
+
+async def create_site(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, data: SiteCreate) -> SiteDetailOut:
+    org = await organisations.require_org(session, actor=actor, org_id=org_id)
+    if org.kind in _KINDS_WITHOUT_SITES:
+        raise errors.org_kind_has_no_sites(*ORG_KIND_LABELS[org.kind])
+    if not can_admin(actor, org.id):
+        raise forbidden()
+    name = _name(data.name)
+    region = require_region(data.region_code) if data.region_code is not None else org.region_code
+    fence = geometry.site_fence(data.fence)
+    zone = geometry.checkin_zone(data.checkin_zone, site=fence) if data.checkin_zone is not None else None
+    await _require_name_free(session, org_id=org.id, name=name, site_id=None)
+    site = Site(org_id=org.id, name=name, kind=data.kind, region_code=region, status="active",
+                checkin_zone=zone.geojson if zone else None)
+    _set_fence(site, fence)
+    session.add(site)
+    await session.flush()
+    await audit.record(session, actor=actor.actor, action="site.create", entity="site", entity_id=site.id,
+                       after=audit.snapshot(site))
+    await session.commit()
+    return (await views.details(session, [site]))[0]
+
+
+async def update_site(session: AsyncSession, *, actor: Principal, site_id: uuid.UUID, data: SiteUpdate) -> SiteDetailOut:
+    site = await access_site(session, actor, site_id, admin=True)
+    before = audit.snapshot(site)
+    if data.name is not None:
+        name = _name(data.name)
+        await _require_name_free(session, org_id=site.org_id, name=name, site_id=site.id)
+        site.name = name
+    if data.kind is not None:
+        site.kind = data.kind
+    if data.status is not None:
+        site.status = data.status
+    if data.region_code is not None:
+        site.region_code = require_region(data.region_code)
+    fence = geometry.site_fence(data.fence) if data.fence is not None else parse_fence(site.fence)
+    if data.fence is not None:
+        gates = await session.execute(select(Gate.name, Gate.lon, Gate.lat).where(Gate.site_id == site.id))
+        geometry.gates_still_near(fence, [(name, lon, lat) for name, lon, lat in gates.all()])
+        _set_fence(site, fence)
+    if data.checkin_zone is not msgspec.UNSET:
+        zone = data.checkin_zone
+        site.checkin_zone = geometry.checkin_zone(zone, site=fence).geojson if zone is not None else None
+    elif data.fence is not None and site.checkin_zone is not None:
+        geometry.checkin_zone(site.checkin_zone, site=fence)  # the kept zone must suit the new centre too
+    await session.flush()
+    after = audit.snapshot(site)
+    if after != before:  # a PATCH that changes nothing leaves no empty entry in the trail
+        await audit.record(session, actor=actor.actor, action="site.update", entity="site", entity_id=site.id,
+                           before=before, after=after)
+    await session.commit()
+    return (await views.details(session, [site]))[0]
+
+
+async def get_site(session: AsyncSession, *, actor: Principal, site_id: uuid.UUID) -> SiteDetailOut:
+    site = await access_site(session, actor, site_id)
+    return (await views.details(session, [site]))[0]
+
+
+async def list_org_sites(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID) -> list[SiteOut]:
+    """The organisation's sites the caller may see (a regulator: those inside its regions)."""
+    org = await organisations.require_org(session, actor=actor, org_id=org_id)
+    query = select(Site).where(Site.org_id == org.id, readable_filter(actor)).order_by(Site.name)
+    return [views.site_out(s) for s in (await session.execute(query)).scalars()]
+
+
+async def site_brief(session: AsyncSession, *, site_id: uuid.UUID) -> SiteBrief | None:
+    """For other features (no access check: the caller has already decided who asks)."""
+    site = await session.get(Site, site_id)
+    return None if site is None else views.site_brief(site)
+
+
+async def device_org(session: AsyncSession, *, device_id: uuid.UUID) -> uuid.UUID | None:
+    """The organisation owning an active device; None for unknown or retired devices."""
+    row = (
+        await session.execute(
+            select(Site.org_id).join(Device, Device.site_id == Site.id)
+            .where(Device.id == device_id, Device.status == "active")
+        )
+    ).first()
+    return None if row is None else row[0]
+
+
+async def device_id_by_code(session: AsyncSession, *, code: str) -> uuid.UUID | None:
+    """The id of the active device with this code (codes are unique platform-wide)."""
+    if "\x00" in code:
+        return None
+    row = (await session.execute(select(Device.id).where(Device.code == code, Device.status == "active"))).first()
+    return None if row is None else row[0]
+
+
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL's JSONB refuses NUL in strings; a device's stray byte must not fail its heartbeat."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value
+
+
+async def touch_device(
+    session: AsyncSession, *, device_code: str, org_id: uuid.UUID, status: dict[str, Any] | None
+) -> bool:
+    """Record a heartbeat. True if an active device with this code belongs to `org_id`; a retired
+    device, or another organisation's, is not touched. Flushes; the caller commits."""
+    if "\x00" in device_code:  # no code holds one, and PostgreSQL would refuse the query
+        return False
+    device = (
+        await session.execute(
+            select(Device).join(Site, Site.id == Device.site_id)
+            .where(Device.code == device_code, Site.org_id == org_id, Device.status == "active")
+        )
+    ).scalar_one_or_none()
+    if device is None:
+        return False
+    device.last_seen_at = utcnow()
+    if status is not None:
+        device.last_status = _without_nul(status)
+    await session.flush()
+    return True

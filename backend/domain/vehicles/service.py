@@ -1,0 +1,165 @@
+"""Vehicles of drivers and of carriers' fleets: one plate, one active vehicle."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.checks.labels import Label
+from backend.checks.plate import PLATE_COLOURS
+from backend.checks.vehicle import ENERGY_TYPES, VEHICLE_BODIES
+from backend.domain.audit import service as audit
+from backend.domain.audit.schemas import Actor
+from backend.domain.drivers import service as drivers
+from backend.domain.identity.schemas import Principal
+from backend.domain.vehicles import errors
+from backend.domain.vehicles.access import access_vehicle, readable_filter
+from backend.domain.vehicles.models import Vehicle
+from backend.domain.vehicles.rules import CheckedVehicle, check_vehicle
+from backend.domain.vehicles.schemas import LabelOut, VehicleCreate, VehicleOut, VehiclePage
+from backend.errors import Conflict, forbidden
+
+
+def _label(table: Mapping[str, Label], key: str) -> LabelOut:
+    label = table.get(key)
+    return LabelOut(zh=label.zh, en=label.en) if label else LabelOut(zh=key, en=key)
+
+
+def _out(v: Vehicle) -> VehicleOut:
+    return VehicleOut(
+        id=v.id, plate=v.plate, plate_colour=v.plate_colour, plate_colour_label=_label(PLATE_COLOURS, v.plate_colour),
+        new_energy=v.new_energy, body=v.body, body_label=_label(VEHICLE_BODIES, v.body), axle_count=v.axle_count,
+        legal_gross_kg=v.legal_gross_kg, rated_load_kg=v.rated_load_kg, energy_type=v.energy_type,
+        energy_type_label=_label(ENERGY_TYPES, v.energy_type), terminal_phone=v.terminal_phone,
+        owner_driver_id=v.owner_driver_id, carrier_org_id=v.carrier_org_id, region_code=v.region_code,
+        status=v.status, created_at=v.created_at,
+    )
+
+
+def plate_taken_error(field: str = "plate") -> Conflict:
+    return errors.plate_taken(field)
+
+
+async def add_vehicle(
+    session: AsyncSession, *, actor: Actor, checked: CheckedVehicle, owner_driver_id: uuid.UUID | None,
+    carrier_org_id: uuid.UUID | None, region_code: str, field_prefix: str = "",
+) -> VehicleOut:
+    """Insert and audit, without committing: the caller's transaction decides (registration)."""
+    taken = await session.execute(
+        select(Vehicle.status).where(Vehicle.plate == checked.plate.number, Vehicle.status.in_(("active", "blacklisted")))
+    )
+    status = taken.scalar()
+    if status == "blacklisted":
+        raise Conflict("plate_blacklisted", "该车牌车辆已列入黑名单", "A vehicle with this plate is blacklisted",
+                       field=field_prefix + "plate")
+    if status is not None:
+        raise errors.plate_taken(field_prefix + "plate")
+    vehicle = Vehicle(
+        plate=checked.plate.number, plate_colour=checked.plate.colour, new_energy=checked.plate.new_energy,
+        body=checked.body, axle_count=checked.axle_count, legal_gross_kg=checked.legal_gross_kg,
+        rated_load_kg=checked.rated_load_kg, energy_type=checked.energy_type, terminal_phone=checked.terminal_phone,
+        owner_driver_id=owner_driver_id, carrier_org_id=carrier_org_id, region_code=region_code, status="active",
+    )
+    session.add(vehicle)
+    await session.flush()
+    await audit.record(session, actor=actor, action="vehicle.create", entity="vehicle", entity_id=vehicle.id,
+                       after=audit.snapshot(vehicle))
+    return _out(vehicle)
+
+
+async def _commit_new(session: AsyncSession, field: str = "plate") -> None:
+    # The partial unique index is the last word when two registrations of one plate race.
+    try:
+        await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        if "plate" in str(exc.orig).lower():
+            raise errors.plate_taken(field) from None
+        raise
+
+
+async def _add_and_commit(session: AsyncSession, **kwargs: object) -> VehicleOut:
+    try:
+        out = await add_vehicle(session, **kwargs)  # type: ignore[arg-type]
+    except IntegrityError as exc:
+        await session.rollback()
+        if "plate" in str(exc.orig).lower():
+            raise errors.plate_taken() from None
+        raise
+    await _commit_new(session)
+    return out
+
+
+async def create_for_driver(session: AsyncSession, *, actor: Principal, data: VehicleCreate) -> VehicleOut:
+    driver = await drivers.own_brief(session, actor=actor, require_active=True)
+    checked = check_vehicle(data)
+    return await _add_and_commit(
+        session, actor=actor.actor, checked=checked, owner_driver_id=driver.id, carrier_org_id=None,
+        region_code=driver.region_code,
+    )
+
+
+async def list_for_driver(session: AsyncSession, *, actor: Principal) -> list[VehicleOut]:
+    driver = await drivers.own_brief(session, actor=actor)
+    rows = await session.execute(
+        select(Vehicle).where(Vehicle.owner_driver_id == driver.id).order_by(Vehicle.status, Vehicle.plate)
+    )
+    return [_out(v) for v in rows.scalars()]
+
+
+async def _retire(session: AsyncSession, *, actor: Principal, vehicle: Vehicle) -> VehicleOut:
+    if vehicle.status == "blacklisted":
+        # Retiring would free the plate for a new registration: a blacklisting is lifted by regulators.
+        raise Conflict("vehicle_blacklisted", "车辆已列入黑名单，不能注销", "A blacklisted vehicle cannot be retired")
+    if vehicle.status != "retired":
+        before = audit.snapshot(vehicle)
+        vehicle.status = "retired"
+        await session.flush()
+        await audit.record(session, actor=actor.actor, action="vehicle.retire", entity="vehicle",
+                           entity_id=vehicle.id, before=before, after=audit.snapshot(vehicle))
+        await session.commit()
+    return _out(vehicle)
+
+
+async def retire_for_driver(session: AsyncSession, *, actor: Principal, vehicle_id: uuid.UUID) -> VehicleOut:
+    vehicle = await access_vehicle(session, actor, vehicle_id)
+    if vehicle.owner_driver_id is None or vehicle.owner_driver_id != actor.driver_id:
+        raise forbidden()
+    return await _retire(session, actor=actor, vehicle=vehicle)
+
+
+async def list_fleet(
+    session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, status: str | None = None,
+    offset: int = 0, limit: int = 50,
+) -> VehiclePage:
+    await drivers.require_fleet(session, actor=actor, org_id=org_id)
+    query = select(Vehicle).where(Vehicle.carrier_org_id == org_id, readable_filter(actor))
+    if status:
+        query = query.where(Vehicle.status == status)
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    rows = (await session.execute(query.order_by(Vehicle.status, Vehicle.plate).offset(offset).limit(limit))).scalars()
+    return VehiclePage(total=total, offset=offset, limit=limit, items=[_out(v) for v in rows])
+
+
+async def create_for_carrier(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, data: VehicleCreate) -> VehicleOut:
+    org = await drivers.require_fleet(session, actor=actor, org_id=org_id, admin=True)
+    checked = check_vehicle(data)
+    return await _add_and_commit(
+        session, actor=actor.actor, checked=checked, owner_driver_id=None, carrier_org_id=org.id,
+        region_code=org.region_code,
+    )
+
+
+async def retire_for_carrier(
+    session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, vehicle_id: uuid.UUID
+) -> VehicleOut:
+    await drivers.require_fleet(session, actor=actor, org_id=org_id)
+    vehicle = await access_vehicle(session, actor, vehicle_id)
+    if vehicle.carrier_org_id != org_id:
+        raise errors.vehicle_not_found()
+    await drivers.require_fleet(session, actor=actor, org_id=org_id, admin=True)
+    return await _retire(session, actor=actor, vehicle=vehicle)

@@ -1,0 +1,42 @@
+"""Dependencies every router shares: the request's database session and the context."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated, Any
+
+from litestar import Request
+from litestar.di import NamedDependency, Provide
+from litestar.params import QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.context import Context
+from backend.domain.identity.schemas import Principal
+from backend.http.auth import provide_principal
+
+
+async def provide_db(request: Request[Any, Any, Any]) -> AsyncGenerator[AsyncSession, None]:
+    ctx: Context = request.app.state.ctx
+    async with ctx.sessions() as session:
+        yield session
+
+
+def provide_ctx(request: Request[Any, Any, Any]) -> Context:
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+DEPENDENCIES = {
+    "db": Provide(provide_db),
+    "ctx": Provide(provide_ctx, sync_to_thread=False),
+    "me": Provide(provide_principal),
+}
+
+# Handler parameter types: `db: Db, ctx: Ctx, me: Me` name the dependencies above explicitly.
+Db = NamedDependency[AsyncSession]
+Ctx = NamedDependency[Context]
+Me = NamedDependency[Principal]
+
+# Paging bounds for every list: an absurd offset is a 400, not a database overflow.
+Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000)]
+Limit = Annotated[int, QueryParameter(ge=1, le=200)]

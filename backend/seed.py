@@ -1,0 +1,300 @@
+"""The demo region: Ordos and Wuhai, with one of each kind of organisation and a login per role.
+
+Idempotent: each object is looked up by its natural key (credit code, phone, site name) before it
+is created, so a second `make run` changes nothing. Everything goes through the services, so the
+demo data passes the same checks as real data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyotp
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.checks.credit_code import make_credit_code
+from backend.checks.idcard import make_id_card
+from backend.context import Context, build_context
+from backend.domain.drivers import registration
+from backend.domain.drivers import service as drivers
+from backend.domain.drivers.schemas import DriverRegister, FleetDriverBind
+from backend.domain.identity import service as identity
+from backend.domain.identity import totp
+from backend.domain.identity.schemas import MembershipInfo, Principal
+from backend.domain.organisations import service as organisations
+from backend.domain.organisations.schemas import OrgCreate
+from backend.domain.regions import service as regions
+from backend.domain.sites import equipment
+from backend.domain.sites import service as sites
+from backend.domain.sites.schemas import DeviceCreate, GateCreate, LaneCreate, SiteCreate
+from backend.domain.vehicles import service as vehicles
+from backend.domain.vehicles.schemas import VehicleCreate
+from backend.settings import Settings
+from backend.sms import ConsoleSmsSender
+
+DEMO_PASSWORD = "Meitong2026"
+# Regulators must use TOTP; the demo accounts come enrolled with these published secrets.
+DEMO_TOTP = {"13800000006": "MEITONGDEMOCITYREGULATOR", "13800000007": "MEITONGDEMOOTOGFRONTBANNER"}
+
+ORGS: list[dict[str, Any]] = [
+    {"key": "platform", "name": "煤通平台运营中心", "kind": "platform", "region": "150600", "serial": "MA0MT0001"},
+    {"key": "city_reg", "name": "鄂尔多斯市能源局", "kind": "regulator", "region": "150600", "serial": "110000001"},
+    {"key": "otog_reg", "name": "鄂托克前旗能源局", "kind": "regulator", "region": "150623", "serial": "110000002"},
+    {"key": "mine", "name": "鄂托克前旗示范煤矿有限公司", "kind": "mine", "region": "150623", "serial": "MA0MT0010"},
+    {"key": "carrier", "name": "鄂尔多斯示范运输有限公司", "kind": "carrier", "region": "150623", "serial": "MA0MT0020"},
+    {"key": "plant", "name": "准格尔示范电厂", "kind": "consumer_power", "region": "150622", "serial": "MA0MT0030"},
+    {"key": "washer", "name": "乌海示范洗煤有限公司", "kind": "washing_plant", "region": "150303", "serial": "MA0MT0040"},
+]
+
+USERS: list[dict[str, Any]] = [
+    {"phone": "13800000000", "name": "平台管理员", "org": "platform", "role": None, "admin": True},
+    {"phone": "13800000001", "name": "王矿长", "org": "mine", "role": "enterprise_admin"},
+    {"phone": "13800000002", "name": "李销售", "org": "mine", "role": "sales"},
+    {"phone": "13800000003", "name": "赵调度", "org": "mine", "role": "dispatcher"},
+    {"phone": "13800000004", "name": "刘车队", "org": "carrier", "role": "carrier_admin"},
+    {"phone": "13800000006", "name": "陈监管(市)", "org": "city_reg", "role": "regulator"},
+    {"phone": "13800000007", "name": "周监管(旗)", "org": "otog_reg", "role": "regulator"},
+    {"phone": "13800000008", "name": "孙财务", "org": "washer", "role": "enterprise_admin"},
+]
+
+
+@dataclass
+class SeedReport:
+    created: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"seeded {len(self.created)} new objects" + (": " + ", ".join(self.created) if self.created else "")
+
+    def banner(self, *, base_url: str) -> str:
+        lines = [
+            "",
+            "=" * 72,
+            "  煤通 meitong — demo region seeded " + ("(nothing new)" if not self.created else f"({len(self.created)} new)"),
+            "=" * 72,
+            f"  Landing page     {base_url}/",
+            f"  Driver app       {base_url}/driver/",
+            f"  Mine app         {base_url}/mine/",
+            f"  Enterprise app   {base_url}/enterprise/",
+            f"  Regulator app    {base_url}/regulator/",
+            f"  API docs         {base_url}/schema/      health {base_url}/healthz  {base_url}/readyz",
+            "",
+            f"  Demo logins (password {DEMO_PASSWORD}):",
+        ]
+        for user in USERS:
+            role = user["role"] or "platform_admin"
+            lines.append(f"    {user['phone']}  {user['name']:<10} {role}")
+        lines.append(f"    {DEMO_DRIVER_PHONE}  {DEMO_DRIVER['name']:<10} driver (truck {DEMO_PLATE})")
+        lines.append("  Regulators use TOTP; demo secrets (add to any authenticator app):")
+        for phone, secret in DEMO_TOTP.items():
+            lines.append(f"    {phone}  {secret}   current code: {pyotp.TOTP(secret).now()}")
+        lines.append("  SMS codes are printed on this console ([sms → phone] ...).")
+        lines.append("=" * 72)
+        return "\n".join(lines)
+
+
+DEMO_DRIVER_PHONE = "13800000005"
+DEMO_PLATE = "蒙K66888"
+DEMO_NEV_PLATE = "蒙K68866D"
+
+
+def _credit_code(org: dict[str, Any]) -> str:
+    # 9 = registered with market regulation, 1 = company; 1 + 1 for government bodies.
+    prefix = "11" if org["kind"] == "regulator" else "91"
+    return make_credit_code(f"{prefix}{org['region']}{org['serial']}")
+
+
+def _system_actor(user_id: uuid.UUID) -> Principal:
+    return Principal(
+        user_id=user_id, session_id=None, name="seed", phone="13800000000", is_platform_admin=True,
+        driver_id=None, memberships=(), totp_enabled=False, client="seed",
+    )
+
+
+async def _ensure_user(session: AsyncSession, report: SeedReport, user: dict[str, Any]) -> uuid.UUID:
+    user_id = await identity.user_id_by_phone(session, phone=user["phone"])
+    if user_id is None:
+        user_id = await identity.create_user(
+            session, phone=user["phone"], name=user["name"], password=DEMO_PASSWORD,
+            is_platform_admin=bool(user.get("admin")),
+        )
+        report.created.append(f"user {user['phone']}")
+    return user_id
+
+
+async def seed_with(ctx: Context) -> SeedReport:
+    report = SeedReport()
+    async with ctx.sessions() as session:
+        added = await regions.seed(session)
+        if added:
+            report.created.append(f"{added} regions")
+        await session.commit()
+        admin_id = await _ensure_user(session, report, USERS[0])
+        await session.commit()
+        actor = _system_actor(admin_id)
+        org_ids: dict[str, uuid.UUID] = {}
+        for org in ORGS:
+            code = _credit_code(org)
+            org_id = await organisations.id_by_credit_code(session, credit_code=code)
+            if org_id is None:
+                out = await organisations.create_org(
+                    session, actor=actor,
+                    data=OrgCreate(name=org["name"], kind=org["kind"], credit_code=code, region_code=org["region"],
+                                   contact_name="演示联系人", contact_phone="13800000099"),
+                )
+                org_id = out.id
+                report.created.append(f"org {org['name']}")
+            org_ids[org["key"]] = org_id
+        for user in USERS:
+            user_id = await _ensure_user(session, report, user)
+            await identity.add_membership(session, user_id=user_id, org_id=org_ids[user["org"]],
+                                          role=user["role"] or "enterprise_admin")
+            if user["phone"] in DEMO_TOTP:
+                await totp.enrol_totp_with_secret(session, ctx=ctx, user_id=user_id, secret=DEMO_TOTP[user["phone"]])
+        await session.commit()
+        await seed_registry(session, ctx=ctx, actor=actor, org_ids=org_ids, report=report)
+    return report
+
+
+def _rect(lon: float, lat: float, *, half_w_deg: float, half_h_deg: float) -> dict[str, Any]:
+    ring = [
+        [lon - half_w_deg, lat - half_h_deg], [lon + half_w_deg, lat - half_h_deg],
+        [lon + half_w_deg, lat + half_h_deg], [lon - half_w_deg, lat + half_h_deg],
+        [lon - half_w_deg, lat - half_h_deg],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+# The demo mine's sales yard in Otog Front Banner (~700 m x 450 m), its check-in zone reaching out
+# along the approach road, and its equipment: two weighbridge lanes behind designated gates.
+MINE_SITE: dict[str, Any] = {
+    "name": "示范煤矿销售场区",
+    "kind": "mine_yard",
+    "fence": {"type": "Polygon", "coordinates": [[
+        [107.4960, 38.1980], [107.5040, 38.1980], [107.5046, 38.2010], [107.5030, 38.2022],
+        [107.4962, 38.2020], [107.4960, 38.1980],
+    ]]},
+    "checkin_zone": _rect(107.5060, 38.2000, half_w_deg=0.0200, half_h_deg=0.0120),
+    "gates": [
+        {"name": "东门", "direction": "in", "designated": True, "lon": 107.5043, "lat": 38.1995},
+        {"name": "北门", "direction": "out", "designated": True, "lon": 107.5000, "lat": 38.2021},
+        {"name": "西侧便门", "direction": "out", "designated": False, "lon": 107.4960, "lat": 38.2000},
+    ],
+    "lanes": [
+        {"name": "1号进场磅道", "direction": "in", "gate": "东门", "has_weighbridge": True},
+        {"name": "2号出场磅道", "direction": "out", "gate": "北门", "has_weighbridge": True},
+    ],
+    "devices": [
+        {"kind": "camera", "code": "DEMO-ANPR-01", "name": "1号道车牌识别", "vendor": "Hikvision", "lane": "1号进场磅道"},
+        {"kind": "weighbridge", "code": "DEMO-WB-01", "name": "1号地磅仪表", "vendor": "耀华 XK3190-A9", "lane": "1号进场磅道"},
+        {"kind": "barrier", "code": "DEMO-BAR-01", "name": "1号道闸", "vendor": "Hikvision", "lane": "1号进场磅道"},
+        {"kind": "edge_agent", "code": "DEMO-EDGE-01", "name": "1号道边缘控制器", "vendor": "meitong", "lane": "1号进场磅道"},
+        {"kind": "camera", "code": "DEMO-ANPR-02", "name": "2号道车牌识别", "vendor": "Dahua", "lane": "2号出场磅道"},
+        {"kind": "weighbridge", "code": "DEMO-WB-02", "name": "2号地磅仪表", "vendor": "Mettler Toledo", "lane": "2号出场磅道"},
+    ],
+}
+OTHER_SITES: dict[str, dict[str, Any]] = {
+    "plant": {"name": "准格尔示范电厂煤场", "kind": "consumer_yard",
+              "fence": _rect(111.2400, 39.8600, half_w_deg=0.0040, half_h_deg=0.0030)},
+    "washer": {"name": "乌海示范洗煤厂区", "kind": "washing_plant",
+               "fence": _rect(106.8200, 39.6700, half_w_deg=0.0030, half_h_deg=0.0025)},
+}
+DEMO_DRIVER = {"name": "张师傅", "id_prefix": "15062319800315051", "licence": "150623198003150512",
+               "cert": "NM1506230001"}
+
+
+async def _ensure_site(
+    session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, spec: dict[str, Any], report: SeedReport
+) -> None:
+    existing = {s.name: s.id for s in await sites.list_org_sites(session, actor=actor, org_id=org_id)}
+    if spec["name"] in existing:
+        site = await sites.get_site(session, actor=actor, site_id=existing[spec["name"]])
+    else:
+        site = await sites.create_site(
+            session, actor=actor, org_id=org_id,
+            data=SiteCreate(name=spec["name"], kind=spec["kind"], fence=spec["fence"],
+                            checkin_zone=spec.get("checkin_zone")),
+        )
+        report.created.append(f"site {spec['name']}")
+    gates = {g.name: g.id for g in site.gates}
+    for gate in spec.get("gates", []):
+        if gate["name"] not in gates:
+            out = await equipment.add_gate(session, actor=actor, site_id=site.id, data=GateCreate(**gate))
+            gates[out.name] = out.id
+    lanes = {ln.name: ln.id for ln in site.lanes}
+    for lane in spec.get("lanes", []):
+        if lane["name"] not in lanes:
+            lane_data = LaneCreate(name=lane["name"], direction=lane["direction"], gate_id=gates[lane["gate"]],
+                                   has_weighbridge=lane["has_weighbridge"])
+            lanes[lane["name"]] = (await equipment.add_lane(session, actor=actor, site_id=site.id, data=lane_data)).id
+    codes = {d.code for d in site.devices}
+    for device in spec.get("devices", []):
+        if device["code"] not in codes:
+            device_data = DeviceCreate(kind=device["kind"], code=device["code"], name=device["name"],
+                                       vendor=device["vendor"], lane_id=lanes[device["lane"]])
+            await equipment.add_device(session, actor=actor, site_id=site.id, data=device_data)
+
+
+async def _ensure_driver(
+    session: AsyncSession, *, ctx: Context, carrier_admin: Principal, carrier_id: uuid.UUID, report: SeedReport
+) -> None:
+    if await identity.user_id_by_phone(session, phone=DEMO_DRIVER_PHONE) is None:
+        # The demo driver registers like anyone: with an SMS code (sent quietly) and every check.
+        await identity.send_sms_code(ctx=ctx, phone=DEMO_DRIVER_PHONE, purpose="register", ip="seed")
+        text = ctx.sms.last_to(DEMO_DRIVER_PHONE) if isinstance(ctx.sms, ConsoleSmsSender) else None
+        code = (text or "").split("验证码 ")[-1][:6]
+        await registration.register(
+            session, ctx=ctx, client="seed",
+            data=DriverRegister(
+                phone=DEMO_DRIVER_PHONE, sms_code=code, password=DEMO_PASSWORD, name=DEMO_DRIVER["name"],
+                id_number=make_id_card(DEMO_DRIVER["id_prefix"]), driving_licence_no=DEMO_DRIVER["licence"],
+                qualification_cert_no=DEMO_DRIVER["cert"], region_code="150623",
+                vehicle=VehicleCreate(plate=DEMO_PLATE, plate_colour="yellow", body="tractor_semitrailer",
+                                      axle_count=6, energy_type="diesel", rated_load_kg=32000,
+                                      terminal_phone="013800000005"),
+            ),
+        )
+        await drivers.bind_to_fleet(session, ctx=ctx, actor=carrier_admin, org_id=carrier_id,
+                                    data=FleetDriverBind(phone=DEMO_DRIVER_PHONE))
+        report.created.append(f"driver {DEMO_DRIVER_PHONE}")
+    fleet = await vehicles.list_fleet(session, actor=carrier_admin, org_id=carrier_id)
+    if not any(v.plate == DEMO_NEV_PLATE for v in _items(fleet)):
+        await vehicles.create_for_carrier(
+            session, actor=carrier_admin, org_id=carrier_id,
+            data=VehicleCreate(plate=DEMO_NEV_PLATE, plate_colour="yellow_green", body="tractor_semitrailer",
+                               axle_count=6, energy_type="electric", rated_load_kg=30000,
+                               terminal_phone="013800000015"),
+        )
+        report.created.append(f"vehicle {DEMO_NEV_PLATE}")
+
+
+def _items(listing: Any) -> list[Any]:
+    return list(getattr(listing, "items", listing))
+
+
+async def seed_registry(
+    session: AsyncSession, *, ctx: Context, actor: Principal, org_ids: dict[str, uuid.UUID], report: SeedReport
+) -> None:
+    """Sites with their equipment, the demo driver with his truck, a carrier's new-energy truck."""
+    await _ensure_site(session, actor=actor, org_id=org_ids["mine"], spec=MINE_SITE, report=report)
+    for key, spec in OTHER_SITES.items():
+        await _ensure_site(session, actor=actor, org_id=org_ids[key], spec=spec, report=report)
+    carrier_admin_id = await identity.user_id_by_phone(session, phone="13800000004")
+    assert carrier_admin_id is not None
+    carrier_admin = Principal(
+        user_id=carrier_admin_id, session_id=None, name="刘车队", phone="13800000004", is_platform_admin=False,
+        driver_id=None, memberships=(MembershipInfo(org_id=org_ids["carrier"], org_kind="carrier",
+                                                    region_code="150623", role="carrier_admin"),),
+        totp_enabled=False, client="seed",
+    )
+    await _ensure_driver(session, ctx=ctx, carrier_admin=carrier_admin, carrier_id=org_ids["carrier"], report=report)
+
+
+async def seed_demo(settings: Settings) -> SeedReport:
+    ctx = build_context(settings, sms=ConsoleSmsSender(quiet=True))
+    try:
+        return await seed_with(ctx)
+    finally:
+        await ctx.redis.aclose()
+        await ctx.engine.dispose()

@@ -1,0 +1,139 @@
+"""Settings from the environment, with embedded defaults that need nothing installed.
+
+Every knob is an environment variable; `make run` sets none of them and gets SQLite under var/,
+the in-process Redis substitute and the console SMS sender. Production sets them in docker-compose.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _var_dir() -> Path:
+    path = Path(os.environ.get("MEITONG_VAR_DIR", ROOT_DIR / "var"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _local_secret(name: str, *, n_bytes: int) -> str:
+    """A development secret kept in var/ so that tokens and encrypted data survive restarts.
+
+    Production passes the secrets through the environment instead; the file is never used there.
+    """
+    path = _var_dir() / name
+    if not path.exists():
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(n_bytes)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _local_ed25519_pem(name: str) -> str:
+    """A development Ed25519 private key in var/ (PEM), made on first use; production sets it."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = _var_dir() / name
+    if not path.exists():
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        path.write_bytes(pem)
+        path.chmod(0o600)
+    return path.read_text()
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    env: str = "development"
+    database_url: str = ""
+    redis_url: str = "memory://"
+    # Signs access tokens (HS256) and derives other server-side MACs.
+    secret_key: str = ""
+    # 32-byte key (urlsafe base64) that encrypts personal data such as ID card numbers (PIPL).
+    data_key: str = ""
+    public_url: str = "http://127.0.0.1:8000"
+    access_token_ttl_s: int = 15 * 60
+    refresh_token_ttl_s: int = 30 * 24 * 3600
+    mfa_token_ttl_s: int = 5 * 60
+    sms_sender: str = "console"
+    sms_code_ttl_s: int = 5 * 60
+    login_attempts_per_phone: int = 10
+    login_attempts_per_ip: int = 60
+    login_window_s: int = 15 * 60
+    signature_max_skew_s: int = 300
+    signature_nonce_ttl_s: int = 600
+    key_rotation_grace_s: int = 24 * 3600
+    # Argon2id cost; argon2-cffi's defaults (RFC 9106 low-memory profile) unless told otherwise.
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
+    log_level: str = "INFO"
+    log_json: bool = True
+    # The platform's Ed25519 key that signs one-code passes (and, later, evidence); previous public
+    # keys stay published as {kid: pem} while passes signed with them are still valid.
+    pass_signing_key_pem: str = ""
+    pass_kid: str = ""
+    pass_previous_public_keys: dict[str, str] = field(default_factory=dict)
+    # Browser assets installed from npm at setup (htmx, Swagger UI); the image puts them in /app.
+    node_modules_dir: str = str(ROOT_DIR / "node_modules")
+    # The content-addressed file store (contract PDFs, scans): backend/files.py.
+    files_dir: str = str(ROOT_DIR / "var" / "files")
+    # Firebase Cloud Messaging: a service-account JSON file (empty: FCM off, pushes wait), and an
+    # endpoint that replaces https://fcm.googleapis.com, for relays where Google is not reachable.
+    fcm_credentials_file: str = ""
+    fcm_endpoint: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+
+def load_settings(**overrides: object) -> Settings:
+    env = os.environ
+    values: dict[str, object] = {
+        "env": env.get("MEITONG_ENV", "development"),
+        "database_url": env.get("DATABASE_URL") or f"sqlite+aiosqlite:///{_var_dir() / 'meitong.db'}",
+        "redis_url": env.get("REDIS_URL") or "memory://",
+        "secret_key": env.get("MEITONG_SECRET_KEY") or _local_secret("secret.key", n_bytes=32),
+        "data_key": env.get("MEITONG_DATA_KEY") or _local_secret("data.key", n_bytes=32),
+        "public_url": env.get("MEITONG_PUBLIC_URL", "http://127.0.0.1:8000"),
+        "access_token_ttl_s": _int("MEITONG_ACCESS_TOKEN_TTL_S", 15 * 60),
+        "refresh_token_ttl_s": _int("MEITONG_REFRESH_TOKEN_TTL_S", 30 * 24 * 3600),
+        "sms_sender": env.get("MEITONG_SMS_SENDER", "console"),
+        "login_attempts_per_phone": _int("MEITONG_LOGIN_ATTEMPTS_PER_PHONE", 10),
+        "login_attempts_per_ip": _int("MEITONG_LOGIN_ATTEMPTS_PER_IP", 60),
+        "password_hash_time_cost": _int("MEITONG_PASSWORD_HASH_TIME_COST", 3),
+        "password_hash_memory_kib": _int("MEITONG_PASSWORD_HASH_MEMORY_KIB", 65536),
+        "log_level": env.get("MEITONG_LOG_LEVEL", "INFO"),
+        "pass_signing_key_pem": env.get("MEITONG_PASS_SIGNING_KEY") or _local_ed25519_pem("pass-signing-key.pem"),
+        "pass_kid": env.get("MEITONG_PASS_KID", ""),
+        "pass_previous_public_keys": json.loads(env.get("MEITONG_PASS_PREVIOUS_PUBLIC_KEYS") or "{}"),
+        "node_modules_dir": env.get("MEITONG_NODE_MODULES_DIR", str(ROOT_DIR / "node_modules")),
+        "files_dir": env.get("MEITONG_FILES_DIR") or str(_var_dir() / "files"),
+        "fcm_credentials_file": env.get("MEITONG_FCM_CREDENTIALS", ""),
+        "fcm_endpoint": env.get("MEITONG_FCM_ENDPOINT", "").rstrip("/"),
+        "log_json": env.get("MEITONG_LOG_JSON", "1") not in ("0", "false", "no"),
+    }
+    values.update(overrides)
+    if values["env"] == "production":
+        for name, var in (("secret_key", "MEITONG_SECRET_KEY"), ("data_key", "MEITONG_DATA_KEY"),
+                          ("pass_signing_key_pem", "MEITONG_PASS_SIGNING_KEY")):
+            if not env.get(var) and name not in overrides:
+                raise RuntimeError(f"{var} must be set in production")
+    return Settings(**values)  # type: ignore[arg-type]

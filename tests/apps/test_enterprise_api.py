@@ -1,0 +1,138 @@
+"""The enterprise app's registry API: organisations, staff and roles, the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests import factories as f
+from tests.sites import helpers as h
+from tests.sites.test_sites_api import refusal
+
+
+def org_body(**overrides: Any) -> dict[str, Any]:
+    body = {"name": "鄂托克前旗长城煤矿有限公司", "kind": "mine", "creditCode": f.credit_code("150623"),
+            "regionCode": "150623", "contactPhone": "13912345678"}
+    body.update(overrides)
+    return body
+
+
+async def test_registering_an_org_makes_me_its_admin(client, ctx):
+    _, number = await f.make_user(ctx, name="王经理")
+    headers = await f.login(client, number)
+    assert (await client.get("/api/enterprise/orgs", headers=headers)).json() == []
+    created = await client.post("/api/enterprise/orgs", json=org_body(), headers=headers)
+    assert created.status_code == 201, created.text
+    org = created.json()
+    assert (org["kind"], org["regionName"], org["status"]) == ("mine", "鄂托克前旗", "active")
+    mine = (await client.get("/api/enterprise/orgs", headers=headers)).json()
+    assert [o["id"] for o in mine] == [org["id"]]
+    users = (await client.get(f"/api/enterprise/orgs/{org['id']}/users", headers=headers)).json()
+    assert [(u["name"], u["roles"]) for u in users] == [("王经理", ["enterprise_admin"])]
+    assert users[0]["phoneMasked"] == number[:3] + "****" + number[-4:]
+    patched = await client.patch(f"/api/enterprise/orgs/{org['id']}", json={"address": "敖勒召其镇"}, headers=headers)
+    assert patched.status_code == 200 and patched.json()["address"] == "敖勒召其镇"
+    await h.create_site(client, headers, org["id"])  # the new admin may register sites at once
+    trail = (await client.get(f"/api/enterprise/orgs/{org['id']}/audit", headers=headers)).json()
+    assert [e["action"] for e in trail] == ["site.create", "org.update", "org.create"]
+
+
+async def test_register_org_refusals(client, ctx):
+    _, number = await f.make_user(ctx)
+    headers = await f.login(client, number)
+    refusal(await client.post("/api/enterprise/orgs", json=org_body(kind="regulator"), headers=headers),
+            403, "org_kind_reserved", "kind")
+    refusal(await client.post("/api/enterprise/orgs", json=org_body(creditCode="91150623MA0000000X"), headers=headers),
+            422, "credit_code_check_char", "creditCode")
+    refusal(await client.post("/api/enterprise/orgs", json=org_body(regionCode="159999"), headers=headers),
+            422, "region_unknown", "regionCode")
+    body = org_body()
+    assert (await client.post("/api/enterprise/orgs", json=body, headers=headers)).status_code == 201
+    refusal(await client.post("/api/enterprise/orgs", json=body, headers=headers), 409, "credit_code_taken", "creditCode")
+    assert (await client.get("/api/enterprise/orgs")).status_code == 401
+
+
+async def test_add_users_and_roles(client, ctx):
+    _, org_id, headers = await h.member(ctx, client, role="enterprise_admin")
+    url = f"/api/enterprise/orgs/{org_id}/users"
+    refusal(await client.post(url, json={"phone": "13700001111", "name": "李四", "role": "sales"}, headers=headers),
+            422, "password_required", "password")
+    refusal(await client.post(url, json={"phone": "13700001111", "name": "李四", "role": "sales", "password": "short"},
+                              headers=headers), 422, "password_weak", "password")
+    refusal(await client.post(url, json={"phone": "12345678901", "name": "李四", "role": "sales", "password": "Coal2026pass"},
+                              headers=headers), 422, "phone_format", "phone")
+    for role in ("regulator", "platform_admin", "driver", "carrier_admin"):
+        refusal(await client.post(url, json={"phone": "13700001111", "name": "李四", "role": role, "password": f.PASSWORD},
+                                  headers=headers), 422, "role_not_allowed", "role")
+    refusal(await client.post(url, json={"phone": "13700001111", "name": "李四", "role": "boss", "password": f.PASSWORD},
+                              headers=headers), 400, "invalid_input", "role")
+    created = await client.post(url, json={"phone": "+86 137-0000-1111", "name": "李四", "role": "sales",
+                                           "password": f.PASSWORD}, headers=headers)
+    assert created.status_code == 201, created.text
+    assert (created.json()["name"], created.json()["roles"]) == ("李四", ["sales"])
+    # The new user logs in with that password and sees the organisation.
+    li_headers = await f.login(client, "13700001111")
+    assert [o["id"] for o in (await client.get("/api/enterprise/orgs", headers=li_headers)).json()] == [str(org_id)]
+    # An existing phone gets the role added; name and password stay the person's own.
+    again = await client.post(url, json={"phone": "13700001111", "name": "别名", "role": "dispatcher",
+                                         "password": "Other2026pass"}, headers=headers)
+    assert again.status_code == 201 and again.json()["name"] == "李四"
+    assert sorted(again.json()["roles"]) == ["dispatcher", "sales"]
+    await f.login(client, "13700001111")  # the old password still works
+    refusal(await client.post(url, json={"phone": "13700001111", "name": "李四", "role": "sales"}, headers=headers),
+            409, "role_already_held", "role")
+    # Someone already registered elsewhere (a user of another organisation) is added without a password.
+    _, other_number = await f.make_user(ctx, name="赵六")
+    added = await client.post(url, json={"phone": other_number, "name": "赵六", "role": "finance"}, headers=headers)
+    assert added.status_code == 201 and added.json()["roles"] == ["finance"]
+    trail = (await client.get(f"/api/enterprise/orgs/{org_id}/audit", headers=headers)).json()
+    adds = [e["after"] for e in trail if e["action"] == "org.member.add"]
+    assert sorted(a["role"] for a in adds) == ["dispatcher", "finance", "sales"]
+
+
+async def test_remove_roles_keeps_one_admin(client, ctx):
+    admin_id, org_id, headers = await h.member(ctx, client, role="enterprise_admin")
+    url = f"/api/enterprise/orgs/{org_id}/users"
+    refusal(await client.delete(f"{url}/{admin_id}/roles/enterprise_admin", headers=headers), 409, "last_admin", "role")
+    second = await h.post_ok(client, url, {"phone": "13700002222", "name": "副管理员", "role": "enterprise_admin",
+                                           "password": f.PASSWORD}, headers)
+    second_headers = await f.login(client, "13700002222")
+    # Now the first admin may step down; the second is then the last one and must stay.
+    assert (await client.delete(f"{url}/{admin_id}/roles/enterprise_admin", headers=second_headers)).status_code == 204
+    refusal(await client.delete(f"{url}/{second['userId']}/roles/enterprise_admin", headers=second_headers),
+            409, "last_admin", "role")
+    # The revoked role takes effect on the very next request.
+    assert (await client.get(f"/api/enterprise/orgs/{org_id}", headers=headers)).status_code == 404
+    assert (await client.delete(f"{url}/{admin_id}/roles/enterprise_admin", headers=second_headers)).status_code == 404
+    refusal(await client.delete(f"{url}/{admin_id}/roles/regulator", headers=second_headers), 422, "role_not_allowed", "role")
+    users = (await client.get(url, headers=second_headers)).json()
+    assert [u["name"] for u in users] == ["副管理员"]
+    trail = (await client.get(f"/api/enterprise/orgs/{org_id}/audit", headers=second_headers)).json()
+    removed = [e for e in trail if e["action"] == "org.member.remove"]
+    assert removed[0]["before"] == {"user_id": str(admin_id), "role": "enterprise_admin"}
+
+
+async def test_carrier_roles_and_last_carrier_admin(client, ctx):
+    admin_id, org_id, headers = await h.member(ctx, client, role="carrier_admin", kind="carrier")
+    url = f"/api/enterprise/orgs/{org_id}/users"
+    for role in ("sales", "enterprise_admin"):
+        refusal(await client.post(url, json={"phone": "13700003333", "name": "调度员", "role": role, "password": f.PASSWORD},
+                                  headers=headers), 422, "role_not_allowed", "role")
+    await h.post_ok(client, url, {"phone": "13700003333", "name": "调度员", "role": "dispatcher", "password": f.PASSWORD},
+                    headers)
+    refusal(await client.delete(f"{url}/{admin_id}/roles/carrier_admin", headers=headers), 409, "last_admin", "role")
+
+
+async def test_staff_and_audit_are_for_admins(client, ctx):
+    _, org_id, _ = await h.member(ctx, client, role="enterprise_admin")
+    _, _, sales_headers = await h.member(ctx, client, role="sales", org_id=org_id)
+    assert (await client.get(f"/api/enterprise/orgs/{org_id}", headers=sales_headers)).status_code == 200
+    for method, path, body in [
+        ("GET", "users", None), ("GET", "audit", None),
+        ("POST", "users", {"phone": "13700004444", "name": "某人", "role": "sales", "password": f.PASSWORD}),
+    ]:
+        response = await client.request(method, f"/api/enterprise/orgs/{org_id}/{path}", json=body, headers=sales_headers)
+        refusal(response, 403, "forbidden", None)
+    _, _, admin_headers = await h.member(ctx, client, role="enterprise_admin", org_id=org_id)
+    limited = await client.get(f"/api/enterprise/orgs/{org_id}/audit?limit=1", headers=admin_headers)
+    assert limited.status_code == 200 and len(limited.json()) == 1
+    assert (await client.get(f"/api/enterprise/orgs/{org_id}/audit?limit=0", headers=admin_headers)).status_code == 400
