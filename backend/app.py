@@ -35,6 +35,7 @@ from backend.http import pages as shared_pages
 from backend.http.auth import AuthMiddleware
 from backend.http.deps import DEPENDENCIES
 from backend.http.errors import EXCEPTION_HANDLERS
+from backend.http.inputs import ControlCharsMiddleware
 from backend.http.logs import RequestIdMiddleware, configure_logging
 from backend.http.routes import auth as auth_routes
 from backend.http.routes import common as common_routes
@@ -101,7 +102,7 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
         route_handlers=route_handlers,
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[RequestIdMiddleware(), AuthMiddleware()],
+        middleware=[RequestIdMiddleware(), ControlCharsMiddleware(), AuthMiddleware()],
         openapi_config=openapi,
         template_config=TemplateConfig(
             directory=[_HTTP_DIR / "templates", *sorted(_APPS_DIR.glob("*/web/templates"))],

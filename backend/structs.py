@@ -8,7 +8,7 @@ import msgspec
 
 # C0 controls other than tab/newline/return, and DEL: never meaningful in a name, a number or a
 # note, and PostgreSQL refuses NUL in text outright (which would otherwise surface as a 500).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Struct(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=True):
@@ -17,7 +17,7 @@ class Struct(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields
     def __post_init__(self) -> None:
         for field in msgspec.structs.fields(self):
             value = getattr(self, field.name)
-            if isinstance(value, str) and _CONTROL.search(value):
+            if isinstance(value, str) and CONTROL_CHARS.search(value):
                 raise ValueError(f"control characters in field `{field.encode_name}`")
 
 

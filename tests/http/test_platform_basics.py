@@ -78,6 +78,17 @@ async def test_control_characters_are_a_400_naming_the_field(client):
     assert r.json()["field"] == "password" and "控制字符" in r.json()["message_zh"]
 
 
+async def test_control_characters_in_the_query_or_path_are_a_400(client):
+    # The fuzzer found GET /api/regions?parent_code=%00 answering 500 on PostgreSQL: query parameters
+    # never pass through a Struct, so the screening must happen before routing.
+    r = await client.get("/api/regions", params={"parent_code": "15\x0006"})
+    assert r.status_code == 400 and r.json()["field"] == "parent_code", r.text
+    # Litestar runs middleware only on matched routes; an unmatched path is a plain 404 anyway.
+    r = await client.post("/api/enterprise/keys/k%00ey/revoke")
+    assert r.status_code == 400 and r.json()["field"] == "path", r.text
+    assert (await client.get("/api/regions", params={"parent_code": "150600"})).status_code == 200
+
+
 async def test_absurd_paging_is_a_400_not_an_overflow(client, ctx):
     from tests import factories as f
 
