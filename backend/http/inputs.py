@@ -11,7 +11,7 @@ import json
 from urllib.parse import parse_qsl
 
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Receive, Scope, Send
 
 from backend.http.errors import error_body
 from backend.structs import CONTROL_CHARS
@@ -37,7 +37,10 @@ class ControlCharsMiddleware(ASGIMiddleware):
         body = json.dumps(error_body("control_characters", f"含有不可见的控制字符：{field}",
                                      f"contains control characters: {field}", field),
                           ensure_ascii=False).encode()
-        await send({"type": "http.response.start", "status": 400,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        start: HTTPResponseStartEvent = {
+            "type": "http.response.start", "status": 400,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+        end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+        await send(start)
+        await send(end)
