@@ -17,19 +17,28 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from apps.driver import orders as driver_orders
 from apps.driver import pages as driver_pages
+from apps.driver import passes as driver_passes
+from apps.driver import queue as driver_queue
 from apps.driver import routes as driver_routes
 from apps.enterprise import contracts as enterprise_contracts
 from apps.enterprise import fleet as enterprise_fleet
 from apps.enterprise import keys as enterprise_keys
+from apps.enterprise import orders as enterprise_orders
 from apps.enterprise import pages as enterprise_pages
 from apps.enterprise import routes as enterprise_routes
+from apps.mine import orders as mine_orders
 from apps.mine import pages as mine_pages
+from apps.mine import queue as mine_queue
 from apps.mine import routes as mine_routes
+from apps.open import business as open_business
+from apps.open import passes as open_passes
 from apps.open import routes as open_routes
 from apps.regulator import pages as regulator_pages
 from apps.regulator import routes as regulator_routes
 from backend.context import Context, build_context
+from backend.domain.queue import service as queue
 from backend.http import i18n
 from backend.http import pages as shared_pages
 from backend.http.auth import AuthMiddleware
@@ -42,6 +51,7 @@ from backend.http.routes import common as common_routes
 from backend.http.routes import health
 from backend.http.routes import notices as notices_routes
 from backend.settings import ROOT_DIR, Settings, load_settings
+from backend.workers.main import in_app_jobs
 
 _HTTP_DIR = Path(__file__).parent / "http"
 _APPS_DIR = ROOT_DIR / "apps"
@@ -55,7 +65,13 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         try:
-            yield
+            # SQL is the queue's source of truth: Redis (fresh, flushed, or embedded) is rebuilt from it.
+            await queue.rebuild(context)
+            if settings.in_app_jobs:
+                async with in_app_jobs(context):
+                    yield
+            else:
+                yield
         finally:
             await context.redis.aclose()
             await context.engine.dispose()
@@ -68,6 +84,9 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
                                    name="vendor-htmx", include_in_schema=False),
         create_static_files_router(path="/static/vendor/swagger", directories=[node / "swagger-ui-dist"],
                                    name="vendor-swagger", include_in_schema=False),
+        # The driver's pass draws its QR in the browser (qrcode-generator, pinned in package.json).
+        create_static_files_router(path="/static/vendor/qrcode", directories=[node / "qrcode-generator" / "dist"],
+                                   name="vendor-qrcode", include_in_schema=False),
     ]
     openapi = OpenAPIConfig(
         title="meitong 煤通 API",
@@ -93,8 +112,9 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
     route_handlers: list[Any] = [
         health.router, auth_routes.router, common_routes.router, notices_routes.router,
         driver_routes.router, mine_routes.router, enterprise_routes.router, regulator_routes.router,
-        enterprise_fleet.router, enterprise_keys.router, enterprise_contracts.router,
-        open_routes.router,
+        enterprise_fleet.router, enterprise_keys.router, enterprise_contracts.router, enterprise_orders.router,
+        mine_orders.router, mine_queue.router, driver_orders.router, driver_passes.router, driver_queue.router,
+        open_routes.router, open_business.router, open_passes.router,
         shared_pages.router, driver_pages.router, mine_pages.router, enterprise_pages.router, regulator_pages.router,
         *static,
     ]

@@ -48,6 +48,8 @@ def _run(args: argparse.Namespace) -> None:
     from backend.seed import seed_demo
 
     settings = load_settings()
+    if settings.redis_url.startswith("memory://"):
+        os.environ.setdefault("MEITONG_IN_APP_JOBS", "1")  # no separate worker can reach in-process Redis
     migrate.upgrade(settings.database_url)
     report = asyncio.run(seed_demo(settings))
     base = f"http://{args.host}:{args.port}"

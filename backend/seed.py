@@ -31,6 +31,7 @@ from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import DeviceCreate, GateCreate, LaneCreate, SiteCreate
 from backend.domain.vehicles import service as vehicles
 from backend.domain.vehicles.schemas import VehicleCreate
+from backend.seed_chain import seed_chain
 from backend.settings import Settings
 from backend.sms import ConsoleSmsSender
 
@@ -57,6 +58,7 @@ USERS: list[dict[str, Any]] = [
     {"phone": "13800000006", "name": "陈监管(市)", "org": "city_reg", "role": "regulator"},
     {"phone": "13800000007", "name": "周监管(旗)", "org": "otog_reg", "role": "regulator"},
     {"phone": "13800000008", "name": "孙财务", "org": "washer", "role": "enterprise_admin"},
+    {"phone": "13800000009", "name": "吴采购", "org": "plant", "role": "enterprise_admin"},
 ]
 
 
@@ -289,6 +291,8 @@ async def seed_registry(
         totp_enabled=False, client="seed",
     )
     await _ensure_driver(session, ctx=ctx, carrier_admin=carrier_admin, carrier_id=org_ids["carrier"], report=report)
+    await seed_chain(session, ctx=ctx, org_ids=org_ids, site_name=MINE_SITE["name"], driver_phone=DEMO_DRIVER_PHONE,
+                     plate=DEMO_PLATE, created=report.created)
 
 
 async def seed_demo(settings: Settings) -> SeedReport:

@@ -49,6 +49,25 @@ def _local_ed25519_pem(name: str) -> str:
     return path.read_text()
 
 
+def _local_p256_pem(name: str) -> str:
+    """A development P-256 private key in var/ (PEM), made on first use; production sets it.
+
+    Web Push (VAPID, RFC 8292) needs ECDSA P-256. Browsers bind each subscription to the public
+    half, so the key must outlive restarts: a new key orphans every subscription.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    path = _var_dir() / name
+    if not path.exists():
+        pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        path.write_bytes(pem)
+        path.chmod(0o600)
+    return path.read_text()
+
+
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw else default
@@ -79,6 +98,9 @@ class Settings:
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
     log_level: str = "INFO"
+    # Run the worker's jobs inside the web process: `meitong run` turns it on for the embedded
+    # Redis substitute, which a separate worker process could not reach.
+    in_app_jobs: bool = False
     log_json: bool = True
     # The platform's Ed25519 key that signs one-code passes (and, later, evidence); previous public
     # keys stay published as {kid: pem} while passes signed with them are still valid.
@@ -93,6 +115,10 @@ class Settings:
     # endpoint that replaces https://fcm.googleapis.com, for relays where Google is not reachable.
     fcm_credentials_file: str = ""
     fcm_endpoint: str = ""
+    # Web Push (VAPID): the platform's P-256 key (PEM) whose public half browsers subscribe with,
+    # and the contact push services may use about our traffic (RFC 8292 "sub").
+    vapid_private_key_pem: str = ""
+    vapid_subject: str = "mailto:ops@meitong.local"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -121,6 +147,7 @@ def load_settings(**overrides: object) -> Settings:
         "password_hash_time_cost": _int("MEITONG_PASSWORD_HASH_TIME_COST", 3),
         "password_hash_memory_kib": _int("MEITONG_PASSWORD_HASH_MEMORY_KIB", 65536),
         "log_level": env.get("MEITONG_LOG_LEVEL", "INFO"),
+        "in_app_jobs": env.get("MEITONG_IN_APP_JOBS", "0") in ("1", "true", "yes"),
         "pass_signing_key_pem": env.get("MEITONG_PASS_SIGNING_KEY") or _local_ed25519_pem("pass-signing-key.pem"),
         "pass_kid": env.get("MEITONG_PASS_KID", ""),
         "pass_previous_public_keys": json.loads(env.get("MEITONG_PASS_PREVIOUS_PUBLIC_KEYS") or "{}"),
@@ -128,12 +155,15 @@ def load_settings(**overrides: object) -> Settings:
         "files_dir": env.get("MEITONG_FILES_DIR") or str(_var_dir() / "files"),
         "fcm_credentials_file": env.get("MEITONG_FCM_CREDENTIALS", ""),
         "fcm_endpoint": env.get("MEITONG_FCM_ENDPOINT", "").rstrip("/"),
+        "vapid_private_key_pem": env.get("MEITONG_VAPID_PRIVATE_KEY") or _local_p256_pem("vapid-private-key.pem"),
+        "vapid_subject": env.get("MEITONG_VAPID_SUBJECT") or "mailto:ops@meitong.local",
         "log_json": env.get("MEITONG_LOG_JSON", "1") not in ("0", "false", "no"),
     }
     values.update(overrides)
     if values["env"] == "production":
         for name, var in (("secret_key", "MEITONG_SECRET_KEY"), ("data_key", "MEITONG_DATA_KEY"),
-                          ("pass_signing_key_pem", "MEITONG_PASS_SIGNING_KEY")):
+                          ("pass_signing_key_pem", "MEITONG_PASS_SIGNING_KEY"),
+                          ("vapid_private_key_pem", "MEITONG_VAPID_PRIVATE_KEY")):
             if not env.get(var) and name not in overrides:
                 raise RuntimeError(f"{var} must be set in production")
     return Settings(**values)  # type: ignore[arg-type]

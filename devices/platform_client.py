@@ -39,9 +39,15 @@ class SignedClient:
         self._secret = secret
         self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, transport=transport)
 
-    async def request(self, method: str, path: str, *, json: object | None = None) -> httpx.Response:
-        body = b"" if json is None else encode_json(json)
+    async def request(self, method: str, path: str, *, json: object | None = None, content: bytes | None = None,
+                      content_type: str = "application/octet-stream") -> httpx.Response:
+        """`json` for a JSON body, or `content` for raw bytes (a PDF scan, an image) of `content_type`."""
+        if json is not None and content is not None:
+            raise ValueError("give json or content, not both")
+        body = content if content is not None else (b"" if json is None else encode_json(json))
         headers = {"Content-Type": "application/json"} if json is not None else {}
+        if content is not None:
+            headers = {"Content-Type": content_type}
         request = self._http.build_request(method.upper(), path, content=body, headers=headers)
         # Sign the target as it will go on the wire (path + "?query", percent-encoded by httpx).
         target = request.url.raw_path.decode("ascii")
@@ -57,6 +63,10 @@ class SignedClient:
 
     async def post(self, path: str, *, json: object | None = None) -> httpx.Response:
         return await self.request("POST", path, json=json)
+
+    async def put(self, path: str, *, json: object | None = None, content: bytes | None = None,
+                  content_type: str = "application/octet-stream") -> httpx.Response:
+        return await self.request("PUT", path, json=json, content=content, content_type=content_type)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -1,16 +1,25 @@
-"""HTML pages of the driver app: login, real-name registration, my profile and vehicles."""
+"""HTML pages of the driver app: login, real-name registration, my profile and vehicles, my pickup
+orders (check-in, live queue card) and the one-code pass (works offline once opened)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+import msgspec
 from litestar import Request, Router, get
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from backend.checks.errors import CheckFailed
 from backend.checks.plate import PLATE_COLOURS
 from backend.checks.vehicle import ENERGY_TYPES, VEHICLE_BODIES, legal_gross_kg
 from backend.domain.drivers import service as drivers
+from backend.domain.identity.schemas import Principal
+from backend.domain.orders import checkin
+from backend.domain.orders import errors as order_errors
+from backend.domain.orders import service as orders
+from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, OrderDetail
 from backend.domain.regions import service as regions
 from backend.domain.vehicles import service as vehicles
 from backend.http.deps import Ctx, Db
@@ -80,5 +89,64 @@ async def profile(request: Request[Any, Any, Any], db: Db, ctx: Ctx) -> Template
                   region_label=regions.region_name(driver.region_code), **vehicle_choices())
 
 
-router = Router(path="/driver", route_handlers=[home, login, register, profile], include_in_schema=False,
-                exception_handlers=PAGE_ERRORS)
+def _driver(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
+    """The signed-in driver, or the page that answers anyone else."""
+    me = principal(request)
+    if me is None:
+        return login_redirect(request, "driver")
+    if me.driver_id is None:
+        return no_access(request, "driver")
+    return me
+
+
+async def _my_order(db: Db, me: Principal, order_id: uuid.UUID) -> OrderDetail:
+    """The order if the caller drives it; anyone else's (even one his company may read) is not found."""
+    detail = await orders.get_order(db, actor=me, order_id=order_id)
+    if detail.order.driver_id is None or detail.order.driver_id != me.driver_id:
+        raise order_errors.order_not_found()
+    return detail
+
+
+@get("/orders")
+async def my_orders(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
+    me = _driver(request)
+    if not isinstance(me, Principal):
+        return me
+    current = await orders.list_orders(db, actor=me, mine_only=True, open_only=True, limit=50)
+    recent = await orders.list_orders(db, actor=me, mine_only=True, limit=20)
+    closed = [o for o in recent.items if o.status not in OPEN_STATUSES][:5]
+    return render(request, "driver/orders.html", app="driver", orders=current.items, closed=closed)
+
+
+@get("/orders/{order_id:uuid}")
+async def order_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
+                     order_id: FromPath[uuid.UUID]) -> Template | Redirect:
+    me = _driver(request)
+    if not isinstance(me, Principal):
+        return me
+    detail = await _my_order(db, me, order_id)
+    card = await checkin.queue_card(db, ctx=ctx, actor=me, order_id=order_id)
+    # The card as the API gives it, for order.js to start from without a second request.
+    card_json = msgspec.json.encode(card).decode().replace("</", "<\\/") if card else None
+    return render(request, "driver/order.html", app="driver", order=detail.order, transitions=detail.transitions,
+                  status_labels=STATUS_LABELS, card=card, card_json=card_json)
+
+
+@get("/queue/{order_id:uuid}")
+async def queue_link(order_id: FromPath[uuid.UUID]) -> Redirect:
+    """The address queue notices carry (a call, a skip): the order's page holds the live card."""
+    return Redirect(f"/driver/orders/{order_id}", status_code=302)
+
+
+@get("/orders/{order_id:uuid}/pass")
+async def pass_page(request: Request[Any, Any, Any], db: Db, order_id: FromPath[uuid.UUID]) -> Template | Redirect:
+    """The page only: pass.js fetches the token and secret (and keeps them on the phone for offline use)."""
+    me = _driver(request)
+    if not isinstance(me, Principal):
+        return me
+    detail = await _my_order(db, me, order_id)
+    return render(request, "driver/pass.html", app="driver", order=detail.order, nav=[])
+
+
+router = Router(path="/driver", include_in_schema=False, exception_handlers=PAGE_ERRORS,
+                route_handlers=[home, login, register, profile, my_orders, order_page, queue_link, pass_page])

@@ -20,10 +20,10 @@ Signed-in callers only; the services decide row by row (404 for contracts the ca
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Request, Router, delete, get, patch, post, put
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import File
 
 from backend.domain.contracts import drafting, lifecycle, scans
@@ -39,10 +39,7 @@ from backend.domain.contracts.schemas import (
     PartyRole,
 )
 from backend.http.auth import signed_in
-from backend.http.deps import Ctx, Db, Limit, Me, Offset
-
-Search = Annotated[str | None, QueryParameter(max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")]
-
+from backend.http.deps import Ctx, Db, Limit, Me, Offset, Search
 
 @post("/contracts", status_code=201, summary="Draft a contract (the seller's enterprise_admin or sales)")
 async def create_contract(data: JSONBody[ContractCreate], me: Me, db: Db) -> ContractOut:

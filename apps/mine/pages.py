@@ -1,22 +1,47 @@
-"""HTML pages of the mine app: the site overview (fence, gates, lanes, devices online or not)."""
+"""HTML pages of the mine app: the site overview (fence, gates, lanes, devices online or not), issuing
+pickup orders (开单), the dispatch board (派车) and a site's queue board (排队叫号).
+
+The pages render what the reader may see; every change goes through the JSON API (apps/mine/orders.py
+and queue.py) from small scripts, so the rules and their refusals live in one place.
+"""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from litestar import Request, Router, get
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from backend.domain.contracts import service as contracts
+from backend.domain.contracts.schemas import PRODUCT_LABELS
 from backend.domain.identity.schemas import ENTERPRISE_ROLES, Principal
+from backend.domain.orders import service as orders
+from backend.domain.orders.schemas import OPEN_STATUSES, OrderOut
 from backend.domain.organisations import service as organisations
 from backend.domain.sites import overview
-from backend.domain.sites.schemas import SITE_KIND_LABELS
-from backend.http.deps import Db
+from backend.domain.sites.schemas import SITE_KIND_LABELS, SiteDetailOut
+from backend.errors import NotFound
+from backend.http.deps import Db, Search
 from backend.http.pages import PAGE_ERRORS, login_page, login_redirect, no_access, principal, render
+
+# Who may issue orders (the API says the same: apps/mine/orders.py, orders.access.ISSUERS).
+ISSUER_ROLES = frozenset({"enterprise_admin", "sales"})
 
 
 def is_mine_staff(me: Principal | None) -> bool:
     return me is not None and (me.is_platform_admin or bool(me.roles & ENTERPRISE_ROLES))
+
+
+def _gate(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
+    """The signed-in mine staff member, or the page that answers anyone else."""
+    me = principal(request)
+    if me is None:
+        return login_redirect(request, "mine")
+    if not is_mine_staff(me):
+        return no_access(request, "mine")
+    return me
 
 
 @get("/")
@@ -31,11 +56,9 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
 
 @get("/sites")
 async def sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "mine")
-    if not is_mine_staff(me):
-        return no_access(request, "mine")
+    me = _gate(request)
+    if not isinstance(me, Principal):
+        return me
     items = await overview.my_sites(db, actor=me)
     names = await organisations.org_names(db, org_ids={s.org_id for s in items})
     devices = [d for s in items for d in s.devices]
@@ -47,5 +70,69 @@ async def sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
     )
 
 
-router = Router(path="/mine", route_handlers=[home, login, sites], include_in_schema=False,
-                exception_handlers=PAGE_ERRORS)
+@get("/orders/new")
+async def issue_page(request: Request[Any, Any, Any], db: Db,
+                     contract_id: FromQuery[uuid.UUID | None] = None) -> Template | Redirect:
+    me = _gate(request)
+    if not isinstance(me, Principal):
+        return me
+    active = await contracts.list_contracts(db, actor=me, role="seller", status="active", limit=100)
+    my_sites = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
+    # No carrier directory is open to a mine yet: offer the carriers its earlier orders named.
+    earlier = await orders.list_orders(db, actor=me, limit=200)
+    carriers = sorted({(o.carrier_org_id, o.carrier_name or "") for o in earlier.items if o.carrier_org_id},
+                      key=lambda c: c[1])
+    can_issue = me.is_platform_admin or bool(me.roles & ISSUER_ROLES)
+    return render(request, "mine/order_new.html", app="mine", contracts=active.items, sites=my_sites,
+                  carriers=carriers, chosen=str(contract_id or ""), can_issue=can_issue)
+
+
+def _groups(items: list[OrderOut]) -> list[tuple[str, list[OrderOut]]]:
+    return [(status, [o for o in items if o.status == status]) for status in OPEN_STATUSES]
+
+
+@get("/orders")
+async def board(
+    request: Request[Any, Any, Any], db: Db, q: Search = None, site_id: FromQuery[uuid.UUID | None] = None,
+    issued: FromQuery[int | None] = None,
+) -> Template | Redirect:
+    me = _gate(request)
+    if not isinstance(me, Principal):
+        return me
+    page = await orders.list_orders(db, actor=me, open_only=True, q=q, site_id=site_id, limit=200)
+    my_sites = await overview.my_sites(db, actor=me)
+    return render(request, "mine/orders.html", app="mine", groups=_groups(page.items), total=page.total,
+                  shown=len(page.items), q=q or "", site_id=str(site_id or ""), sites=my_sites, issued=issued)
+
+
+async def _my_site(db: Db, me: Principal, site_id: uuid.UUID) -> SiteDetailOut:
+    site = next((s for s in await overview.my_sites(db, actor=me) if s.id == site_id), None)
+    if site is None:
+        raise NotFound("场地", "site")
+    return site
+
+
+@get("/queue")
+async def queue_sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
+    """叫号 in the navigation: straight to the board when there is one site, else a choice."""
+    me = _gate(request)
+    if not isinstance(me, Principal):
+        return me
+    items = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
+    if len(items) == 1:
+        return Redirect(f"/mine/sites/{items[0].id}/queue", status_code=302)
+    return render(request, "mine/queue_sites.html", app="mine", sites=items)
+
+
+@get("/sites/{site_id:uuid}/queue")
+async def queue_board(request: Request[Any, Any, Any], db: Db,
+                      site_id: FromPath[uuid.UUID]) -> Template | Redirect:
+    me = _gate(request)
+    if not isinstance(me, Principal):
+        return me
+    site = await _my_site(db, me, site_id)
+    return render(request, "mine/queue.html", app="mine", site=site, products=PRODUCT_LABELS)
+
+
+router = Router(path="/mine", include_in_schema=False, exception_handlers=PAGE_ERRORS,
+                route_handlers=[home, login, sites, issue_page, board, queue_sites, queue_board])

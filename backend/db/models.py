@@ -6,12 +6,14 @@ from backend.domain.drivers import models as drivers_models
 from backend.domain.identity import models as identity_models
 from backend.domain.machines import models as machines_models
 from backend.domain.notices import models as notices_models
+from backend.domain.orders import models as orders_models
 from backend.domain.organisations import models as organisations_models
+from backend.domain.queue import models as queue_models
 from backend.domain.regions import models as regions_models
 from backend.domain.sites import models as sites_models
 from backend.domain.vehicles import models as vehicles_models
 
 ALL = (
-    audit_models, contracts_models, drivers_models, identity_models, machines_models, notices_models,
-    organisations_models, regions_models, sites_models, vehicles_models,
+    audit_models, contracts_models, drivers_models, identity_models, machines_models, notices_models, orders_models,
+    organisations_models, queue_models, regions_models, sites_models, vehicles_models,
 )

@@ -40,3 +40,5 @@ Me = NamedDependency[Principal]
 # Paging bounds for every list: an absurd offset is a 400, not a database overflow.
 Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000)]
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
+# A free-text search box: short, printable.
+Search = Annotated[str | None, QueryParameter(max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")]

@@ -32,10 +32,12 @@ THEME = {"driver": "#c2410c", "mine": "#0f766e", "enterprise": "#1d4ed8", "regul
 HOME = {"driver": "/driver/profile", "mine": "/mine/sites", "enterprise": "/enterprise/orgs", "regulator": "/regulator/orgs"}
 # Bottom tab bar (phones) / top navigation (wider screens): (message key, href, icon name).
 NAV: dict[str, list[tuple[str, str, str]]] = {
-    "driver": [("nav.driver.profile", "/driver/profile", "user"), ("nav.driver.vehicles", "/driver/profile#vehicles", "truck"),
-               ("nav.home", "/", "home")],
-    "mine": [("nav.mine.sites", "/mine/sites", "site"), ("nav.home", "/", "home")],
-    "enterprise": [("nav.enterprise.orgs", "/enterprise/orgs", "building"), ("nav.home", "/", "home")],
+    "driver": [("nav.driver.orders", "/driver/orders", "ticket"), ("nav.driver.profile", "/driver/profile", "user"),
+               ("nav.driver.vehicles", "/driver/profile#vehicles", "truck"), ("nav.home", "/", "home")],
+    "mine": [("nav.mine.orders", "/mine/orders", "ticket"), ("nav.mine.issue", "/mine/orders/new", "plus"),
+             ("nav.mine.queue", "/mine/queue", "queue"), ("nav.mine.sites", "/mine/sites", "site"), ("nav.home", "/", "home")],
+    "enterprise": [("nav.enterprise.orgs", "/enterprise/orgs", "building"),
+                   ("nav.enterprise.contracts", "/enterprise/contracts", "contract"), ("nav.home", "/", "home")],
     "regulator": [("nav.regulator.orgs", "/regulator/orgs", "shield"), ("nav.home", "/", "home")],
 }
 _STATIC = Path(__file__).parent / "static"

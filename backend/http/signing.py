@@ -16,12 +16,16 @@ from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.handlers import BaseRouteHandler
 from litestar.types import Scope
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.domain.identity.schemas import Principal
+from backend.domain.machines import acting
 from backend.domain.machines import service as machines
 from backend.domain.machines.schemas import MachineCaller
 from backend.errors import Unauthorized
+from backend.http.auth import client_label
 from devices.signing import (
     HEADER_KEY,
     HEADER_NONCE,
@@ -127,3 +131,12 @@ async def provide_machine(request: Request[Any, Any, Any]) -> MachineCaller:
 
 # Handler parameter type: `machine: Machine`.
 Machine = NamedDependency[MachineCaller]
+
+
+async def provide_machine_actor(request: Request[Any, Any, Any], db: NamedDependency[AsyncSession]) -> Principal:
+    """The signing organisation's system as its sales desk (see backend.domain.machines.acting)."""
+    return await acting.as_principal(db, machine=await provide_machine(request), client=client_label(request.scope))
+
+
+# Handler parameter type: `caller: MachineActor` (routes that act on contracts and orders).
+MachineActor = NamedDependency[Principal]

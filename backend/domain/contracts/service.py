@@ -166,3 +166,10 @@ async def execute(
         raise errors.capacity_exceeded(_remaining(contract) + reserved_kg, actual_kg)
     return await _log(session, contract_id, kind="execute", kg=actual_kg, ref=ref, reserved_delta_kg=-reserved_kg,
                       executed_delta_kg=actual_kg)
+
+
+async def contract_numbers(session: AsyncSession, *, contract_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not contract_ids:
+        return {}
+    rows = await session.execute(select(Contract.id, Contract.contract_no).where(Contract.id.in_(contract_ids)))
+    return {i: n for i, n in rows.all()}

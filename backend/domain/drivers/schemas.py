@@ -90,6 +90,8 @@ class DriverBrief(msgspec.Struct, frozen=True, kw_only=True):
     region_code: str
     carrier_org_id: uuid.UUID | None
     status: str
+    name: str
+    real_name_status: str
 
 
 class DriverPage(Out):

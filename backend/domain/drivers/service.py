@@ -131,8 +131,29 @@ async def own_brief(session: AsyncSession, *, actor: Principal, require_active: 
     driver = await own_driver(session, actor)
     if require_active and driver.status != "active":
         raise errors.driver_blacklisted()
+    return brief(driver)
+
+
+def brief(driver: Driver) -> DriverBrief:
     return DriverBrief(id=driver.id, user_id=driver.user_id, region_code=driver.region_code,
-                       carrier_org_id=driver.carrier_org_id, status=driver.status)
+                       carrier_org_id=driver.carrier_org_id, status=driver.status, name=driver.name,
+                       real_name_status=driver.real_name_status)
+
+
+async def brief_by_phone(session: AsyncSession, *, phone: str) -> DriverBrief | None:
+    """The driver registered with this phone, for dispatch (no access check: any verified driver may be
+    dispatched; the caller decides who asks)."""
+    if not phone.isdigit():
+        return None
+    driver = (await session.execute(select(Driver).where(Driver.phone == phone))).scalar_one_or_none()
+    return None if driver is None else brief(driver)
+
+
+async def names(session: AsyncSession, *, driver_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not driver_ids:
+        return {}
+    rows = await session.execute(select(Driver.id, Driver.name).where(Driver.id.in_(driver_ids)))
+    return {i: n for i, n in rows.all()}
 
 
 async def require_fleet(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, admin: bool = False) -> OrgBrief:

@@ -61,10 +61,14 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     memberships: tuple[MembershipInfo, ...]
     totp_enabled: bool
     client: str = ""
+    # Set when an enterprise system acts through the signed machine interface under this key id.
+    machine_key: str | None = None
 
     @property
     def actor(self) -> Actor:
-        """This person as the audit trail names them."""
+        """This person (or system) as the audit trail names them."""
+        if self.machine_key is not None:
+            return Actor(user_id=None, label=f"接口 {self.machine_key}"[:100], client=self.client)
         return Actor(user_id=self.user_id, label=f"{self.name} ({self.phone[:3]}****{self.phone[-4:]})", client=self.client)
 
     @property

@@ -14,15 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
-from backend.domain.notices import fcm, service
-from backend.domain.notices.models import Notice, NoticeDelivery
+from backend.domain.notices import fcm, service, webpush
+from backend.domain.notices.models import Notice, NoticeDelivery, WebPushSubscription
 
 log = logging.getLogger("meitong.outbox")
 
 MAX_ATTEMPTS = 8
 _BASE_DELAY_S = 30
 _MAX_DELAY_S = 3600
-# Waiting for FCM to be configured is not an attempt; look again now and then.
+# Waiting for FCM (or the VAPID key) to be configured is not an attempt; look again now and then.
 _UNCONFIGURED_DELAY_S = 300
 
 
@@ -42,7 +42,19 @@ async def _claim(session: AsyncSession, *, now: datetime, batch: int) -> list[tu
     return [(d, n) for d, n in (await session.execute(query)).all()]
 
 
-async def _send(ctx: Context, delivery: NoticeDelivery, notice: Notice) -> None:
+async def _send_webpush(ctx: Context, session: AsyncSession, delivery: NoticeDelivery, notice: Notice) -> None:
+    endpoint = delivery.target or ""
+    sub = (await session.execute(
+        select(WebPushSubscription)
+        .where(WebPushSubscription.endpoint == endpoint, WebPushSubscription.disabled_at.is_(None))
+    )).scalar_one_or_none()
+    if sub is None:  # unsubscribed or disabled since the notice was queued
+        raise webpush.Gone("subscription removed")
+    await webpush.send(private_key_pem=ctx.settings.vapid_private_key_pem, subject=ctx.settings.vapid_subject,
+                       endpoint=endpoint, p256dh=sub.p256dh, auth=sub.auth, notice=notice)
+
+
+async def _send(ctx: Context, session: AsyncSession, delivery: NoticeDelivery, notice: Notice) -> None:
     if delivery.channel == "inbox":
         message = {"id": str(notice.id), "kind": notice.kind, "titleZh": notice.title_zh, "titleEn": notice.title_en}
         await ctx.redis.publish(service.inbox_channel(notice.user_id), json.dumps(message, ensure_ascii=False))
@@ -54,6 +66,8 @@ async def _send(ctx: Context, delivery: NoticeDelivery, notice: Notice) -> None:
         assert sender is not None  # checked by the caller
         data = {"noticeId": str(notice.id), "kind": notice.kind, **(notice.data or {})}
         await sender.send(token=delivery.target or "", title=notice.title_zh, body=notice.body_zh, data=data)
+    elif delivery.channel == "webpush":
+        await _send_webpush(ctx, session, delivery, notice)
     else:
         raise ValueError(f"unknown channel {delivery.channel!r}")
 
@@ -69,21 +83,33 @@ def _fail(delivery: NoticeDelivery, *, now: datetime, error: str) -> None:
 
 async def deliver_due(ctx: Context, *, now: datetime, batch: int = 100) -> int:
     """Sends what is due; returns how many deliveries were sent."""
-    fcm_ready = bool(ctx.settings.fcm_credentials_file)
+    unconfigured = {channel for channel, ready in (("fcm", ctx.settings.fcm_credentials_file),
+                                                   ("webpush", ctx.settings.vapid_private_key_pem)) if not ready}
     sent = 0
     async with ctx.sessions() as session:
         for delivery, notice in await _claim(session, now=now, batch=batch):
-            if delivery.channel == "fcm" and not fcm_ready:
-                delivery.last_error = "fcm not configured"
+            if delivery.channel in unconfigured:
+                delivery.last_error = f"{delivery.channel} not configured"
                 delivery.next_attempt_at = now + timedelta(seconds=_UNCONFIGURED_DELAY_S)
                 continue
             try:
-                await _send(ctx, delivery, notice)
+                await _send(ctx, session, delivery, notice)
             except fcm.Unregistered as exc:
                 await service.disable_device(session, token=delivery.target or "")
                 delivery.attempts += 1
                 delivery.status = "failed"
                 delivery.last_error = f"unregistered: {exc}"[:200]
+            except webpush.Gone as exc:
+                await service.disable_webpush(session, endpoint=delivery.target or "")
+                delivery.attempts += 1
+                delivery.status = "failed"
+                delivery.last_error = f"gone: {exc}"[:200]
+            except webpush.Throttled as exc:
+                _fail(delivery, now=now, error=str(exc))
+                if exc.retry_after_s and delivery.status == "pending":
+                    # Never sooner than the push service asked; capped like the backoff itself.
+                    later = now + timedelta(seconds=min(exc.retry_after_s, _MAX_DELAY_S))
+                    delivery.next_attempt_at = max(delivery.next_attempt_at, later)
             except Exception as exc:  # any channel failure is retried later, never lost
                 log.warning("delivery failed", extra={"delivery_id": str(delivery.id), "channel": delivery.channel})
                 _fail(delivery, now=now, error=f"{type(exc).__name__}: {exc}")

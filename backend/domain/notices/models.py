@@ -1,4 +1,5 @@
-"""Notices: the in-app inbox, the outbox of deliveries per channel, and users' push devices."""
+"""Notices: the in-app inbox, the outbox of deliveries per channel, users' push devices (FCM) and
+browsers' Web Push subscriptions."""
 
 from __future__ import annotations
 
@@ -37,8 +38,9 @@ class NoticeDelivery(IdMixin, Base):
     __table_args__ = (Index("ix_notice_deliveries_due", "status", "next_attempt_at"),)
 
     notice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
-    channel: Mapped[str] = mapped_column(String(8))  # fcm | sms | inbox
-    target: Mapped[str | None] = mapped_column(String(512))  # FCM token or phone; None for inbox
+    channel: Mapped[str] = mapped_column(String(8))  # fcm | webpush | sms | inbox
+    # FCM token, Web Push endpoint or phone; None for inbox.
+    target: Mapped[str | None] = mapped_column(String(512))
     status: Mapped[str] = mapped_column(String(8), default="pending")  # pending | sent | failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -55,4 +57,25 @@ class PushDevice(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Set when FCM says the token is gone (UNREGISTERED); a new registration clears it.
+    disabled_at: Mapped[datetime | None]
+
+
+class WebPushSubscription(IdMixin, Base):
+    """A browser's PushSubscription (RFC 8030): where to POST, and the keys to encrypt for (RFC 8291).
+
+    Not a PushDevice: those are FCM registration tokens (platform "web" included), each of which
+    gets an "fcm" delivery; a Web Push endpoint is a URL of the browser vendor's push service.
+    """
+
+    __tablename__ = "webpush_subscriptions"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(512), unique=True)
+    # Unpadded base64url: the 65-byte uncompressed P-256 point, and the 16-byte auth secret.
+    p256dh: Mapped[str] = mapped_column(String(88))
+    auth: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the push service answers 404/410 (the subscription expired or was revoked);
+    # subscribing again clears it.
     disabled_at: Mapped[datetime | None]

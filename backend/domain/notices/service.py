@@ -1,4 +1,5 @@
-"""Notices: enqueue into the outbox in the caller's transaction; the inbox and push devices."""
+"""Notices: enqueue into the outbox in the caller's transaction; the inbox, push devices (FCM) and
+Web Push subscriptions."""
 
 from __future__ import annotations
 
@@ -8,14 +9,29 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
 from backend.domain.identity import service as identity
-from backend.domain.notices import errors
-from backend.domain.notices.models import Notice, NoticeDelivery, PushDevice
-from backend.domain.notices.schemas import DeviceOut, DeviceRegister, NoticeOut, NoticePage, UnreadCount
+from backend.domain.notices import errors, rules, webpush
+from backend.domain.notices.models import Notice, NoticeDelivery, PushDevice, WebPushSubscription
+from backend.domain.notices.schemas import (
+    DeviceOut,
+    DeviceRegister,
+    NoticeOut,
+    NoticePage,
+    UnreadCount,
+    WebPushKeyOut,
+    WebPushSubscribe,
+    WebPushSubscriptionOut,
+)
+from backend.settings import Settings
+
+# A phone and a computer or two; beyond this the least recently seen subscriptions go, so one
+# account cannot turn every notice into thousands of POSTs.
+MAX_WEBPUSH_PER_USER = 10
 
 
 def inbox_channel(user_id: uuid.UUID) -> str:
@@ -39,6 +55,11 @@ async def enqueue(
         select(PushDevice.token).where(PushDevice.user_id == user_id, PushDevice.disabled_at.is_(None))
     )
     targets += [("fcm", token) for (token,) in tokens.all()]
+    endpoints = await session.execute(
+        select(WebPushSubscription.endpoint)
+        .where(WebPushSubscription.user_id == user_id, WebPushSubscription.disabled_at.is_(None))
+    )
+    targets += [("webpush", endpoint) for (endpoint,) in endpoints.all()]
     if sms:
         basics = await identity.principal_basics(session, user_id=user_id, session_id=None)
         if basics is not None:
@@ -67,6 +88,64 @@ async def register_device(session: AsyncSession, *, user_id: uuid.UUID, data: De
     await session.commit()
     return DeviceOut(id=device.id, platform=device.platform, created_at=device.created_at,
                      last_seen_at=device.last_seen_at)
+
+
+def webpush_key(*, settings: Settings) -> WebPushKeyOut:
+    if not settings.vapid_private_key_pem:
+        raise errors.webpush_not_configured()
+    return WebPushKeyOut(public_key=webpush.application_server_key(settings.vapid_private_key_pem))
+
+
+async def _upsert_subscription(
+    session: AsyncSession, *, user_id: uuid.UUID, endpoint: str, p256dh: str, auth: str,
+) -> WebPushSubscription:
+    now = utcnow()
+    sub = (await session.execute(
+        select(WebPushSubscription).where(WebPushSubscription.endpoint == endpoint)
+    )).scalar_one_or_none()
+    if sub is None:
+        sub = WebPushSubscription(user_id=user_id, endpoint=endpoint, p256dh=p256dh, auth=auth, created_at=now)
+        session.add(sub)
+    sub.user_id, sub.p256dh, sub.auth, sub.last_seen_at, sub.disabled_at = user_id, p256dh, auth, now, None
+    await session.flush()
+    return sub
+
+
+async def subscribe_webpush(
+    session: AsyncSession, *, settings: Settings, user_id: uuid.UUID, data: WebPushSubscribe,
+) -> WebPushSubscriptionOut:
+    """Idempotent on the endpoint: subscribing again (new keys after a browser reset, or another
+    user signing in on the same browser) updates the one row, moves it to the caller, re-enables it."""
+    endpoint = rules.check_endpoint(data.endpoint, allow_loopback_http=settings.env != "production")
+    p256dh = rules.check_p256dh(data.keys.p256dh)
+    auth = rules.check_auth(data.keys.auth)
+    try:
+        sub = await _upsert_subscription(session, user_id=user_id, endpoint=endpoint, p256dh=p256dh, auth=auth)
+    except IntegrityError:
+        # The same browser subscribed twice at once: the other request made the row; update it.
+        await session.rollback()
+        sub = await _upsert_subscription(session, user_id=user_id, endpoint=endpoint, p256dh=p256dh, auth=auth)
+    stale = (await session.execute(
+        select(WebPushSubscription.id).where(WebPushSubscription.user_id == user_id)
+        .order_by(WebPushSubscription.last_seen_at.desc(), WebPushSubscription.id).offset(MAX_WEBPUSH_PER_USER)
+    )).scalars().all()
+    if stale:
+        await session.execute(delete(WebPushSubscription).where(WebPushSubscription.id.in_(stale)))
+    out = WebPushSubscriptionOut(id=sub.id, endpoint=sub.endpoint, created_at=sub.created_at,
+                                 last_seen_at=sub.last_seen_at)
+    await session.commit()
+    return out
+
+
+async def unsubscribe_webpush(session: AsyncSession, *, user_id: uuid.UUID, endpoint: str) -> None:
+    # Someone else's endpoint answers exactly like a missing one.
+    result = await session.execute(
+        delete(WebPushSubscription)
+        .where(WebPushSubscription.endpoint == endpoint, WebPushSubscription.user_id == user_id)
+    )
+    if not getattr(result, "rowcount", 0):
+        raise errors.subscription_not_found()
+    await session.commit()
 
 
 def _out(notice: Notice) -> NoticeOut:
@@ -106,6 +185,12 @@ async def unread_count(session: AsyncSession, *, user_id: uuid.UUID) -> UnreadCo
 
 async def disable_device(session: AsyncSession, *, token: str) -> None:
     await session.execute(update(PushDevice).where(PushDevice.token == token).values(disabled_at=utcnow()))
+
+
+async def disable_webpush(session: AsyncSession, *, endpoint: str) -> None:
+    await session.execute(
+        update(WebPushSubscription).where(WebPushSubscription.endpoint == endpoint).values(disabled_at=utcnow())
+    )
 
 
 async def live_messages(redis: Redis, *, user_id: uuid.UUID, idle_s: float = 15.0) -> AsyncIterator[str | None]:

@@ -171,3 +171,24 @@ async def touch_device(
         device.last_status = _without_nul(status)
     await session.flush()
     return True
+
+
+async def site_names(session: AsyncSession, *, site_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not site_ids:
+        return {}
+    rows = await session.execute(select(Site.id, Site.name).where(Site.id.in_(site_ids)))
+    return {i: n for i, n in rows.all()}
+
+
+async def device_site(session: AsyncSession, *, device_id: uuid.UUID) -> uuid.UUID | None:
+    """The site of an active device; None for unknown or retired devices."""
+    row = (await session.execute(
+        select(Device.site_id).where(Device.id == device_id, Device.status == "active")
+    )).first()
+    return None if row is None else row[0]
+
+
+async def gate_name(session: AsyncSession, *, site_id: uuid.UUID, gate_id: uuid.UUID) -> str | None:
+    """The name of gate `gate_id` of site `site_id`; None when that site has no such gate."""
+    row = (await session.execute(select(Gate.name).where(Gate.id == gate_id, Gate.site_id == site_id))).first()
+    return None if row is None else row[0]

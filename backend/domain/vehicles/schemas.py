@@ -56,3 +56,16 @@ class VehiclePage(Out):
     offset: int
     limit: int
     items: list[VehicleOut]
+
+
+class VehicleBrief(msgspec.Struct, frozen=True, kw_only=True):
+    """What dispatch needs of a vehicle: whose it is, what it may carry, whether it may run."""
+
+    id: uuid.UUID
+    plate: str
+    new_energy: bool
+    rated_load_kg: int
+    legal_gross_kg: int
+    carrier_org_id: uuid.UUID | None
+    owner_driver_id: uuid.UUID | None
+    status: str

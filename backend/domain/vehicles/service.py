@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.checks.labels import Label
-from backend.checks.plate import PLATE_COLOURS
+from backend.checks.plate import PLATE_COLOURS, normalise_plate
 from backend.checks.vehicle import ENERGY_TYPES, VEHICLE_BODIES
 from backend.domain.audit import service as audit
 from backend.domain.audit.schemas import Actor
@@ -20,7 +20,7 @@ from backend.domain.vehicles import errors
 from backend.domain.vehicles.access import access_vehicle, readable_filter
 from backend.domain.vehicles.models import Vehicle
 from backend.domain.vehicles.rules import CheckedVehicle, check_vehicle
-from backend.domain.vehicles.schemas import LabelOut, VehicleCreate, VehicleOut, VehiclePage
+from backend.domain.vehicles.schemas import LabelOut, VehicleBrief, VehicleCreate, VehicleOut, VehiclePage
 from backend.errors import Conflict, forbidden
 
 
@@ -163,3 +163,18 @@ async def retire_for_carrier(
         raise errors.vehicle_not_found()
     await drivers.require_fleet(session, actor=actor, org_id=org_id, admin=True)
     return await _retire(session, actor=actor, vehicle=vehicle)
+
+
+async def brief_by_plate(session: AsyncSession, *, plate: str) -> VehicleBrief | None:
+    """The active (or blacklisted) vehicle with this plate, for dispatch; retired ones are history."""
+    number = normalise_plate(plate)
+    if "\x00" in number:
+        return None
+    v = (await session.execute(
+        select(Vehicle).where(Vehicle.plate == number, Vehicle.status != "retired").order_by(Vehicle.created_at.desc())
+    )).scalars().first()
+    if v is None:
+        return None
+    return VehicleBrief(id=v.id, plate=v.plate, new_energy=v.new_energy, rated_load_kg=v.rated_load_kg,
+                        legal_gross_kg=v.legal_gross_kg, carrier_org_id=v.carrier_org_id,
+                        owner_driver_id=v.owner_driver_id, status=v.status)

@@ -1,26 +1,56 @@
-"""Notices for every signed-in user, whatever the app: push devices, the inbox, its live stream."""
+"""Notices for every signed-in user, whatever the app: push devices, Web Push subscriptions, the
+inbox, its live stream."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from litestar import Router, get, post
-from litestar.params import FromPath, JSONBody
+from litestar import Router, delete, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 
 from backend.domain.notices import service as notices
-from backend.domain.notices.schemas import DeviceOut, DeviceRegister, NoticeOut, NoticePage, UnreadCount
+from backend.domain.notices.schemas import (
+    DeviceOut,
+    DeviceRegister,
+    NoticeOut,
+    NoticePage,
+    UnreadCount,
+    WebPushKeyOut,
+    WebPushSubscribe,
+    WebPushSubscriptionOut,
+)
 from backend.http.auth import signed_in
 from backend.http.deps import Ctx, Db, Limit, Me, Offset
 
 KEEP_ALIVE_S = 15.0
+# The endpoint URL of a browser's push subscription, as PushSubscription.endpoint gives it.
+Endpoint = Annotated[str, QueryParameter(min_length=8, max_length=512)]
 
 
 @post("/devices", status_code=200)
 async def register_device(me: Me, db: Db, data: JSONBody[DeviceRegister]) -> DeviceOut:
     return await notices.register_device(db, user_id=me.user_id, data=data)
+
+
+@get("/webpush-key")
+async def webpush_key(ctx: Ctx) -> WebPushKeyOut:
+    return notices.webpush_key(settings=ctx.settings)
+
+
+@post("/webpush-subscriptions", status_code=200)
+async def subscribe_webpush(me: Me, db: Db, ctx: Ctx, data: JSONBody[WebPushSubscribe]) -> WebPushSubscriptionOut:
+    return await notices.subscribe_webpush(db, settings=ctx.settings, user_id=me.user_id, data=data)
+
+
+@delete("/webpush-subscriptions", status_code=204)
+async def unsubscribe_webpush(
+    me: Me, db: Db, endpoint: FromQuery[Endpoint],
+) -> None:
+    await notices.unsubscribe_webpush(db, user_id=me.user_id, endpoint=endpoint)
 
 
 @get("/inbox")
@@ -57,6 +87,7 @@ async def stream(me: Me, ctx: Ctx) -> ServerSentEvent:
 
 
 router = Router(
-    path="/api/notices", route_handlers=[register_device, inbox, mark_read, unread_count, stream],
+    path="/api/notices", route_handlers=[register_device, webpush_key, subscribe_webpush, unsubscribe_webpush, inbox, mark_read,
+                                         unread_count, stream],
     guards=[signed_in], tags=["notices"],
 )

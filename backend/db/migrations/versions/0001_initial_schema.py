@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 20:12:11.019120
+Create Date: 2026-11-23 21:27:24.219525
 """
 from alembic import op
 import sqlalchemy as sa
@@ -137,6 +137,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('push_devices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_push_devices_user_id'), ['user_id'], unique=False)
+
+    op.create_table('webpush_subscriptions',
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('endpoint', sa.String(length=512), nullable=False),
+    sa.Column('p256dh', sa.String(length=88), nullable=False),
+    sa.Column('auth', sa.String(length=24), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('disabled_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_webpush_subscriptions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webpush_subscriptions')),
+    sa.UniqueConstraint('endpoint', name=op.f('uq_webpush_subscriptions_endpoint'))
+    )
+    with op.batch_alter_table('webpush_subscriptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webpush_subscriptions_user_id'), ['user_id'], unique=False)
 
     op.create_table('contracts',
     sa.Column('contract_no', sa.String(length=40), nullable=False),
@@ -289,6 +305,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_sites_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_sites_region_code'), ['region_code'], unique=False)
 
+    op.create_table('appointment_slots',
+    sa.Column('site_id', sa.Uuid(), nullable=False),
+    sa.Column('hour_start', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('booked', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_appointment_slots_site_id_sites'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_appointment_slots')),
+    sa.UniqueConstraint('site_id', 'hour_start', name=op.f('uq_appointment_slots_site_id_hour_start'))
+    )
     op.create_table('contract_events',
     sa.Column('contract_id', sa.Uuid(), nullable=False),
     sa.Column('at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
@@ -336,6 +361,52 @@ def upgrade() -> None:
     with op.batch_alter_table('gates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_gates_site_id'), ['site_id'], unique=False)
 
+    op.create_table('queue_entries',
+    sa.Column('site_id', sa.Uuid(), nullable=False),
+    sa.Column('line', sa.String(length=32), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('order_no', sa.String(length=32), nullable=False),
+    sa.Column('plate', sa.String(length=16), nullable=False),
+    sa.Column('new_energy', sa.Boolean(), nullable=False),
+    sa.Column('driver_user_id', sa.Uuid(), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('band', sa.SmallInteger(), nullable=False),
+    sa.Column('score', sa.BigInteger(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('checked_in_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('queued_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('called_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('call_deadline_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('served_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('requeues', sa.Integer(), nullable=False),
+    sa.Column('lon', sa.Double(), nullable=False),
+    sa.Column('lat', sa.Double(), nullable=False),
+    sa.Column('accuracy_m', sa.Double(), nullable=True),
+    sa.Column('distance_to_site_m', sa.Double(), nullable=False),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_queue_entries_site_id_sites'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_queue_entries'))
+    )
+    with op.batch_alter_table('queue_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_queue_entries_line_served', ['site_id', 'line', 'served_at'], unique=False)
+        batch_op.create_index('ix_queue_entries_line_state_score', ['site_id', 'line', 'state', 'score'], unique=False)
+        batch_op.create_index('ix_queue_entries_order_version', ['order_id', 'version'], unique=False)
+        batch_op.create_index('ix_queue_entries_state_deadline', ['state', 'call_deadline_at'], unique=False)
+        batch_op.create_index('ix_queue_entries_updated', ['updated_at'], unique=False)
+        batch_op.create_index('uq_queue_entries_order_active', ['order_id'], unique=True, sqlite_where=sa.text("state IN ('waiting', 'called')"), postgresql_where=sa.text("state IN ('waiting', 'called')"))
+
+    op.create_table('queue_settings',
+    sa.Column('site_id', sa.Uuid(), nullable=False),
+    sa.Column('nev_first', sa.Boolean(), nullable=False),
+    sa.Column('call_deadline_s', sa.Integer(), nullable=False),
+    sa.Column('appointments_required', sa.Boolean(), nullable=False),
+    sa.Column('hourly_quota', sa.Integer(), nullable=True),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_queue_settings_site_id_sites'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('site_id', name=op.f('pk_queue_settings'))
+    )
     op.create_table('vehicles',
     sa.Column('plate', sa.String(length=12), nullable=False),
     sa.Column('plate_colour', sa.String(length=16), nullable=False),
@@ -366,6 +437,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_vehicles_terminal_phone'), ['terminal_phone'], unique=False)
         batch_op.create_index('uq_vehicles_active_plate', ['plate'], unique=True, sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
 
+    op.create_table('appointments',
+    sa.Column('slot_id', sa.Uuid(), nullable=False),
+    sa.Column('site_id', sa.Uuid(), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('order_no', sa.String(length=32), nullable=False),
+    sa.Column('driver_user_id', sa.Uuid(), nullable=False),
+    sa.Column('hour_start', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_appointments_site_id_sites'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['slot_id'], ['appointment_slots.id'], name=op.f('fk_appointments_slot_id_appointment_slots'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_appointments'))
+    )
+    with op.batch_alter_table('appointments', schema=None) as batch_op:
+        batch_op.create_index('ix_appointments_order', ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_appointments_slot_id'), ['slot_id'], unique=False)
+        batch_op.create_index('uq_appointments_order_booked', ['order_id'], unique=True, sqlite_where=sa.text("state = 'booked'"), postgresql_where=sa.text("state = 'booked'"))
+
     op.create_table('lanes',
     sa.Column('site_id', sa.Uuid(), nullable=False),
     sa.Column('gate_id', sa.Uuid(), nullable=True),
@@ -382,6 +473,78 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('lanes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lanes_site_id'), ['site_id'], unique=False)
+
+    op.create_table('pickup_orders',
+    sa.Column('order_no', sa.String(length=24), nullable=False),
+    sa.Column('contract_id', sa.Uuid(), nullable=False),
+    sa.Column('seller_org_id', sa.Uuid(), nullable=False),
+    sa.Column('buyer_org_id', sa.Uuid(), nullable=False),
+    sa.Column('site_id', sa.Uuid(), nullable=False),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('product', sa.String(length=24), nullable=False),
+    sa.Column('planned_kg', sa.BigInteger(), nullable=False),
+    sa.Column('carrier_org_id', sa.Uuid(), nullable=True),
+    sa.Column('batch_id', sa.Uuid(), nullable=True),
+    sa.Column('valid_from', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('valid_until', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('vehicle_id', sa.Uuid(), nullable=True),
+    sa.Column('driver_id', sa.Uuid(), nullable=True),
+    sa.Column('driver_user_id', sa.Uuid(), nullable=True),
+    sa.Column('plate', sa.String(length=12), nullable=True),
+    sa.Column('new_energy', sa.Boolean(), nullable=True),
+    sa.Column('totp_secret_enc', sa.String(length=200), nullable=False),
+    sa.Column('issued_by_user_id', sa.Uuid(), nullable=True),
+    sa.Column('note', sa.String(length=200), nullable=False),
+    sa.Column('dispatched_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('entered_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('planned_kg > 0', name=op.f('ck_pickup_orders_planned_positive')),
+    sa.CheckConstraint('valid_until > valid_from', name=op.f('ck_pickup_orders_validity_ordered')),
+    sa.ForeignKeyConstraint(['buyer_org_id'], ['organisations.id'], name=op.f('fk_pickup_orders_buyer_org_id_organisations')),
+    sa.ForeignKeyConstraint(['carrier_org_id'], ['organisations.id'], name=op.f('fk_pickup_orders_carrier_org_id_organisations')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_pickup_orders_contract_id_contracts')),
+    sa.ForeignKeyConstraint(['driver_id'], ['drivers.id'], name=op.f('fk_pickup_orders_driver_id_drivers')),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_pickup_orders_region_code_regions')),
+    sa.ForeignKeyConstraint(['seller_org_id'], ['organisations.id'], name=op.f('fk_pickup_orders_seller_org_id_organisations')),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_pickup_orders_site_id_sites')),
+    sa.ForeignKeyConstraint(['vehicle_id'], ['vehicles.id'], name=op.f('fk_pickup_orders_vehicle_id_vehicles')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pickup_orders')),
+    sa.UniqueConstraint('order_no', name=op.f('uq_pickup_orders_order_no'))
+    )
+    with op.batch_alter_table('pickup_orders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pickup_orders_batch_id'), ['batch_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pickup_orders_buyer_org_id'), ['buyer_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pickup_orders_carrier_org_id'), ['carrier_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pickup_orders_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pickup_orders_driver_id'), ['driver_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pickup_orders_driver_user_id'), ['driver_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pickup_orders_region_code'), ['region_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pickup_orders_seller_org_id'), ['seller_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pickup_orders_site_id'), ['site_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pickup_orders_status'), ['status'], unique=False)
+        batch_op.create_index('ix_pickup_orders_status_until', ['status', 'valid_until'], unique=False)
+        batch_op.create_index('uq_pickup_orders_vehicle_open', ['vehicle_id'], unique=True, sqlite_where=sa.text("status IN ('dispatched', 'entered')"), postgresql_where=sa.text("status IN ('dispatched', 'entered')"))
+
+    op.create_table('queue_events',
+    sa.Column('entry_id', sa.Uuid(), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('actor_user_id', sa.Uuid(), nullable=True),
+    sa.Column('actor_label', sa.String(length=100), nullable=False),
+    sa.Column('from_state', sa.String(length=12), nullable=True),
+    sa.Column('to_state', sa.String(length=12), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['queue_entries.id'], name=op.f('fk_queue_events_entry_id_queue_entries'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_queue_events'))
+    )
+    with op.batch_alter_table('queue_events', schema=None) as batch_op:
+        batch_op.create_index('ix_queue_events_entry_at', ['entry_id', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_queue_events_order_id'), ['order_id'], unique=False)
 
     op.create_table('devices',
     sa.Column('site_id', sa.Uuid(), nullable=False),
@@ -403,6 +566,39 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('devices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_devices_site_id'), ['site_id'], unique=False)
+
+    op.create_table('gate_passages',
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('site_id', sa.Uuid(), nullable=False),
+    sa.Column('device_id', sa.Uuid(), nullable=True),
+    sa.Column('transition', sa.String(length=8), nullable=False),
+    sa.Column('totp_step', sa.BigInteger(), nullable=True),
+    sa.Column('plate_read', sa.String(length=16), nullable=True),
+    sa.Column('mode', sa.String(length=8), nullable=False),
+    sa.Column('at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['pickup_orders.id'], name=op.f('fk_gate_passages_order_id_pickup_orders'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_gate_passages_site_id_sites')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_gate_passages'))
+    )
+    with op.batch_alter_table('gate_passages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_gate_passages_site_id'), ['site_id'], unique=False)
+        batch_op.create_index('uq_gate_passages_order_transition', ['order_id', 'transition'], unique=True)
+
+    op.create_table('order_transitions',
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('actor_user_id', sa.Uuid(), nullable=True),
+    sa.Column('actor_label', sa.String(length=100), nullable=False),
+    sa.Column('from_status', sa.String(length=16), nullable=True),
+    sa.Column('to_status', sa.String(length=16), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['pickup_orders.id'], name=op.f('fk_order_transitions_order_id_pickup_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_order_transitions'))
+    )
+    with op.batch_alter_table('order_transitions', schema=None) as batch_op:
+        batch_op.create_index('ix_order_transitions_order_at', ['order_id', 'at'], unique=False)
 
     op.create_table('machine_keys',
     sa.Column('key_id', sa.String(length=40), nullable=False),
@@ -436,14 +632,49 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_machine_keys_device_id'))
 
     op.drop_table('machine_keys')
+    with op.batch_alter_table('order_transitions', schema=None) as batch_op:
+        batch_op.drop_index('ix_order_transitions_order_at')
+
+    op.drop_table('order_transitions')
+    with op.batch_alter_table('gate_passages', schema=None) as batch_op:
+        batch_op.drop_index('uq_gate_passages_order_transition')
+        batch_op.drop_index(batch_op.f('ix_gate_passages_site_id'))
+
+    op.drop_table('gate_passages')
     with op.batch_alter_table('devices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_devices_site_id'))
 
     op.drop_table('devices')
+    with op.batch_alter_table('queue_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_queue_events_order_id'))
+        batch_op.drop_index('ix_queue_events_entry_at')
+
+    op.drop_table('queue_events')
+    with op.batch_alter_table('pickup_orders', schema=None) as batch_op:
+        batch_op.drop_index('uq_pickup_orders_vehicle_open', sqlite_where=sa.text("status IN ('dispatched', 'entered')"), postgresql_where=sa.text("status IN ('dispatched', 'entered')"))
+        batch_op.drop_index('ix_pickup_orders_status_until')
+        batch_op.drop_index(batch_op.f('ix_pickup_orders_status'))
+        batch_op.drop_index(batch_op.f('ix_pickup_orders_site_id'))
+        batch_op.drop_index(batch_op.f('ix_pickup_orders_seller_org_id'))
+        batch_op.drop_index(batch_op.f('ix_pickup_orders_region_code'))
+        batch_op.drop_index(batch_op.f('ix_pickup_orders_driver_user_id'))
+        batch_op.drop_index(batch_op.f('ix_pickup_orders_driver_id'))
+        batch_op.drop_index(batch_op.f('ix_pickup_orders_contract_id'))
+        batch_op.drop_index(batch_op.f('ix_pickup_orders_carrier_org_id'))
+        batch_op.drop_index(batch_op.f('ix_pickup_orders_buyer_org_id'))
+        batch_op.drop_index(batch_op.f('ix_pickup_orders_batch_id'))
+
+    op.drop_table('pickup_orders')
     with op.batch_alter_table('lanes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lanes_site_id'))
 
     op.drop_table('lanes')
+    with op.batch_alter_table('appointments', schema=None) as batch_op:
+        batch_op.drop_index('uq_appointments_order_booked', sqlite_where=sa.text("state = 'booked'"), postgresql_where=sa.text("state = 'booked'"))
+        batch_op.drop_index(batch_op.f('ix_appointments_slot_id'))
+        batch_op.drop_index('ix_appointments_order')
+
+    op.drop_table('appointments')
     with op.batch_alter_table('vehicles', schema=None) as batch_op:
         batch_op.drop_index('uq_vehicles_active_plate', sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
         batch_op.drop_index(batch_op.f('ix_vehicles_terminal_phone'))
@@ -453,6 +684,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_vehicles_carrier_org_id'))
 
     op.drop_table('vehicles')
+    op.drop_table('queue_settings')
+    with op.batch_alter_table('queue_entries', schema=None) as batch_op:
+        batch_op.drop_index('uq_queue_entries_order_active', sqlite_where=sa.text("state IN ('waiting', 'called')"), postgresql_where=sa.text("state IN ('waiting', 'called')"))
+        batch_op.drop_index('ix_queue_entries_updated')
+        batch_op.drop_index('ix_queue_entries_state_deadline')
+        batch_op.drop_index('ix_queue_entries_order_version')
+        batch_op.drop_index('ix_queue_entries_line_state_score')
+        batch_op.drop_index('ix_queue_entries_line_served')
+
+    op.drop_table('queue_entries')
     with op.batch_alter_table('gates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_gates_site_id'))
 
@@ -465,6 +706,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_contract_events_contract_at')
 
     op.drop_table('contract_events')
+    op.drop_table('appointment_slots')
     with op.batch_alter_table('sites', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sites_region_code'))
         batch_op.drop_index(batch_op.f('ix_sites_org_id'))
@@ -497,6 +739,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contracts_buyer_org_id'))
 
     op.drop_table('contracts')
+    with op.batch_alter_table('webpush_subscriptions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webpush_subscriptions_user_id'))
+
+    op.drop_table('webpush_subscriptions')
     with op.batch_alter_table('push_devices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_push_devices_user_id'))
 

@@ -1,6 +1,8 @@
 // Forms post JSON to the API: <form data-api="/api/..." data-method="POST" data-next="/page/{id}">.
 // Names with dots build nested objects ("vehicle.plate"); data-type="int|float|json|bool" converts;
-// empty optional fields are left out. Errors land next to the field the server names.
+// data-type="scaled" data-scale="100" takes a decimal in the unit people use (yuan, tonnes, %) and sends
+// the API's integer unit (fen, kg, basis points); empty optional fields are left out. Errors land next
+// to the field the server names.
 import { api, errorText, loginUrl, t } from "./api.js";
 
 function setPath(target, path, value) {
@@ -11,7 +13,7 @@ function setPath(target, path, value) {
 }
 
 class FieldProblem extends Error {
-  constructor(field, message) { super(message); this.field = field; }
+  constructor(field, message, values = {}) { super(message); this.field = field; this.values = values; }
 }
 
 function valueOf(el) {
@@ -22,6 +24,18 @@ function valueOf(el) {
   if (type === "int") {
     if (!/^-?\d+$/.test(raw)) throw new FieldProblem(el.name, "js.error.int");
     return Number.parseInt(raw, 10);
+  }
+  if (type === "scaled") {
+    const scale = Number(el.dataset.scale);
+    const digits = Math.round(Math.log10(scale));
+    const plain = raw.replace(/[,，\s]/g, ""); // "5,000" as people write thousands
+    if (!new RegExp(`^-?\\d+(\\.\\d{1,${digits}})?$`).test(plain)) {
+      throw new FieldProblem(el.name, "js.error.decimals", { n: digits });
+    }
+    // Whole and fraction apart: 0.29 * 100 is 28.999999999999996 in floating point.
+    const [whole, fraction = ""] = plain.replace("-", "").split(".");
+    const value = Number(whole) * scale + Number(fraction.padEnd(digits, "0"));
+    return plain.startsWith("-") ? -value : value;
   }
   if (type === "float") {
     const n = Number(raw);
@@ -109,7 +123,8 @@ export async function submit(form) {
     body = collect(form);
   } catch (problem) {
     if (problem instanceof FieldProblem) {
-      showError(form, problem.field, t(problem.message));
+      const text = Object.entries(problem.values).reduce((m, [k, v]) => m.replace(`{${k}}`, v), t(problem.message));
+      showError(form, problem.field, text);
       return;
     }
     throw problem;

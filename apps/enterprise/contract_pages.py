@@ -1,0 +1,179 @@
+"""Pages of e-contracts (电子合同): my contracts as seller or buyer (filters reloaded by htmx), one
+contract with its terms, scan, execution and history and the moves the viewer may make there, and
+the seller's drafting form with a buyer lookup by credit code.
+
+Pages only read; every change goes from the browser to the JSON API (apps/enterprise/contracts.py),
+which answers errors as {code, message_zh, message_en, field} for the form to show on its field.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from apps.enterprise import contract_views as v
+from backend.checks.credit_code import check_credit_code
+from backend.checks.errors import CheckFailed
+from backend.domain.contracts import service as contracts
+from backend.domain.contracts.access import PARTY_ADMINS, SELLER_WRITERS
+from backend.domain.contracts.rules import NON_BUYER_KINDS, SELLER_KINDS, china_today
+from backend.domain.contracts.schemas import KIND_LABELS, PRODUCT_LABELS, STATUS_LABELS, ContractOut
+from backend.domain.identity.schemas import Principal
+from backend.domain.organisations import service as organisations
+from backend.domain.organisations.schemas import ORG_KIND_LABELS
+from backend.http.deps import Db, Offset
+from backend.http.i18n import lang_of, translate
+from backend.http.pages import login_redirect, no_access, principal, render
+
+PAGE_SIZE = 20
+# Searching party names happens here, over the caller's own contracts (the service searches only
+# numbers and destinations in SQL): at most this many are looked through.
+SCAN_LIMIT = 2000
+_SCAN_PAGE = 200
+FORMAT: dict[str, Any] = {"tonnes": v.tonnes, "yuan": v.yuan, "percent": v.percent, "tolerance": v.tolerance,
+          "degrees": v.degrees, "file_size": v.file_size, "badges": v.STATUS_BADGES}
+
+
+def _gate(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
+    me = principal(request)
+    if me is None:
+        return login_redirect(request, "enterprise")
+    return me if me.is_staff else no_access(request, "enterprise")
+
+
+async def _find(db: Db, me: Principal, *, status: str | None, role: str | None, term: str,
+                offset: int) -> tuple[int, list[ContractOut]]:
+    if not term:
+        page = await contracts.list_contracts(db, actor=me, status=status, role=role, offset=offset, limit=PAGE_SIZE)
+        return page.total, page.items
+    needle, found = term.casefold(), []
+    for start in range(0, SCAN_LIMIT, _SCAN_PAGE):
+        page = await contracts.list_contracts(db, actor=me, status=status, role=role, offset=start, limit=_SCAN_PAGE)
+        found += [c for c in page.items if v.matches(c, needle)]
+        if start + _SCAN_PAGE >= page.total:
+            break
+    return len(found), found[offset:offset + PAGE_SIZE]
+
+
+@get("/contracts")
+async def contract_list(
+    request: Request[Any, Any, Any], db: Db, status: FromQuery[str | None] = None, role: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None, offset: FromQuery[Offset] = 0,
+) -> Template | Redirect:
+    me = _gate(request)
+    if not isinstance(me, Principal):
+        return me
+    status = status if status in STATUS_LABELS else None
+    role = role if role in ("seller", "buyer") else None
+    term = " ".join((q or "").split())[:64]
+    total, items = await _find(db, me, status=status, role=role, term=term, offset=offset)
+    context: dict[str, Any] = dict(
+        app="enterprise", rows=[v.row(me, c) for c in items], total=total, offset=offset, limit=PAGE_SIZE,
+        status=status or "", role=role or "", q=term, **FORMAT,
+    )
+    # htmx asks for the list only; a history restore or a plain visit wants the whole page.
+    if request.headers.get("hx-request") and not request.headers.get("hx-history-restore-request"):
+        return render(request, "enterprise/_contract_list.html", **context)
+    return render(request, "enterprise/contracts.html", can_draft=bool(_seller_ids(me)),
+                  status_options=list(STATUS_LABELS.items()), **context)
+
+
+def _moves(me: Principal, c: ContractOut) -> dict[str, bool]:
+    """The buttons this viewer gets in this status (the API decides again on every request)."""
+    seller = me.is_member(c.seller_org_id, SELLER_WRITERS)
+    admin = me.is_member(c.seller_org_id, PARTY_ADMINS) or me.is_member(c.buyer_org_id, PARTY_ADMINS)
+    delivered = c.progress.executed_kg >= c.progress.quantity_kg and c.progress.reserved_kg == 0
+    moves = {
+        "upload": seller and c.status == "draft", "file": seller and c.status == "draft",
+        "delete": seller and c.status == "draft",
+        "confirm": me.is_member(c.buyer_org_id, PARTY_ADMINS) and c.status == "filed",
+        "terminate": admin and c.status in ("filed", "active"),
+        "complete": seller and c.status == "active" and delivered,
+        "complete_later": seller and c.status == "active" and not delivered,
+    }
+    return moves
+
+
+@get("/contracts/{contract_id:uuid}")
+async def contract_page(request: Request[Any, Any, Any], db: Db, contract_id: FromPath[uuid.UUID]) -> Template | Redirect:
+    me = _gate(request)
+    if not isinstance(me, Principal):
+        return me
+    contract = await contracts.get_contract(db, actor=me, contract_id=contract_id)
+    events = await contracts.list_events(db, actor=me, contract_id=contract_id)
+    today = china_today()
+    return render(
+        request, "enterprise/contract.html", app="enterprise", c=contract, events=list(reversed(events)),
+        row=v.row(me, contract), moves=_moves(me, contract), value=v.value_yuan(contract.price_fen_per_t, contract.quantity_kg),
+        days_left=v.days_left(contract.valid_until, today) if contract.status == "active" else None, **FORMAT,
+    )
+
+
+def _seller_ids(me: Principal) -> list[uuid.UUID]:
+    """The organisations the viewer may draft for: coal holders where it is admin or sales."""
+    return sorted({m.org_id for m in me.memberships if m.role in SELLER_WRITERS and m.org_kind in SELLER_KINDS})
+
+
+async def _known_buyers(db: Db, me: Principal) -> list[tuple[uuid.UUID, str]]:
+    """Buyers of our recent contracts, by name: a mine sells to the same plants again and again."""
+    page = await contracts.list_contracts(db, actor=me, role="seller", limit=_SCAN_PAGE)
+    return sorted({c.buyer_org_id: c.buyer_name for c in page.items}.items(), key=lambda pair: pair[1])
+
+
+@get("/contracts/new")
+async def contract_new(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
+    me = _gate(request)
+    if not isinstance(me, Principal):
+        return me
+    seller_ids = _seller_ids(me)
+    names = await organisations.org_names(db, org_ids=set(seller_ids))
+    return render(
+        request, "enterprise/contract_new.html", app="enterprise", status_code=200 if seller_ids else 403,
+        sellers=[(i, names.get(i, "")) for i in seller_ids], buyers=await _known_buyers(db, me), selected="",
+        code="", error="", found="", kinds=list(KIND_LABELS.items()), products=list(PRODUCT_LABELS.items()),
+        today=china_today().isoformat(),
+    )
+
+
+async def _lookup(db: Db, me: Principal, raw: str, lang: str) -> tuple[uuid.UUID | None, str, str]:
+    """A buyer by credit code: (id, name, "") when it may buy, else (None, "", why not, in `lang`)."""
+    try:
+        code = check_credit_code(raw)
+    except CheckFailed as exc:
+        return None, "", exc.message_en if lang == "en" else exc.message_zh
+    org_id = await organisations.id_by_credit_code(db, credit_code=code)
+    if org_id is None:
+        return None, "", translate("ctr.new.buyer.notFound", lang)
+    brief = (await organisations.briefs(db, org_ids={org_id}))[org_id]
+    if org_id in _seller_ids(me):
+        return None, "", translate("ctr.new.buyer.self", lang)
+    if brief.kind in NON_BUYER_KINDS:
+        zh, en = ORG_KIND_LABELS.get(brief.kind, (brief.kind, brief.kind))
+        return None, "", translate("ctr.new.buyer.badKind", lang, kind=en.lower() if lang == "en" else zh)
+    if brief.status != "active":
+        return None, "", translate("ctr.new.buyer.inactive", lang)
+    return org_id, (await organisations.org_names(db, org_ids={org_id}))[org_id], ""
+
+
+@get("/contracts/buyers")
+async def buyer_lookup(request: Request[Any, Any, Any], db: Db, credit_code: FromQuery[str | None] = None) -> Template | Redirect:
+    """The buyer field again (htmx swaps it), with the organisation found by its credit code selected."""
+    me = _gate(request)
+    if not isinstance(me, Principal):
+        return me
+    if not _seller_ids(me):
+        return no_access(request, "enterprise")
+    code = (credit_code or "").strip()[:32]
+    buyers = await _known_buyers(db, me)
+    org_id, name, error = await _lookup(db, me, code, lang_of(request))
+    if org_id is not None and org_id not in dict(buyers):
+        buyers.append((org_id, name))
+    return render(request, "enterprise/_contract_buyer.html", app="enterprise", buyers=buyers,
+                  selected=str(org_id or ""), code=code, found=name, error=error)
+
+
+ROUTES = [contract_list, contract_new, buyer_lookup, contract_page]

@@ -1,0 +1,67 @@
+"""签到 and appointments: the driver of a dispatched order joins his site's queue from the road.
+
+The queue feature judges the position (inside the check-in zone, or how far off) and keeps the
+place; this module decides whether this order may queue at all: the caller must be its driver, the
+order dispatched and within its validity.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.context import Context
+from backend.db.base import utcnow
+from backend.domain.identity.schemas import Principal
+from backend.domain.orders import errors
+from backend.domain.orders.access import own_order
+from backend.domain.orders.models import PickupOrder
+from backend.domain.orders.schemas import CheckIn
+from backend.domain.queue import service as queue
+from backend.domain.queue.schemas import AppointmentOut, QueueCardOut, QueueTicket
+
+
+async def _queueable(session: AsyncSession, actor: Principal, order_id: uuid.UUID) -> PickupOrder:
+    order = await own_order(session, actor, order_id)
+    if order.status != "dispatched":
+        raise errors.illegal_transition(order.status, "checked_in")
+    now = utcnow()
+    if now < order.valid_from:
+        raise errors.not_yet_valid()
+    if now >= order.valid_until:
+        raise errors.lapsed()
+    return order
+
+
+def ticket(order: PickupOrder) -> QueueTicket:
+    assert order.plate is not None and order.driver_user_id is not None  # set by dispatch
+    return QueueTicket(order_id=order.id, order_no=order.order_no, site_id=order.site_id, line=order.product,
+                       plate=order.plate, new_energy=bool(order.new_energy), driver_user_id=order.driver_user_id)
+
+
+async def check_in(session: AsyncSession, *, ctx: Context, actor: Principal, order_id: uuid.UUID,
+                   data: CheckIn) -> QueueCardOut:
+    order = await _queueable(session, actor, order_id)
+    card = await queue.check_in(session, ctx=ctx, ticket=ticket(order), lon=data.lon, lat=data.lat,
+                                accuracy_m=data.accuracy_m)
+    await session.commit()
+    await queue.after_commit(ctx=ctx)
+    return card
+
+
+async def book_slot(session: AsyncSession, *, ctx: Context, actor: Principal, order_id: uuid.UUID,
+                    hour_start: datetime) -> AppointmentOut:
+    order = await _queueable(session, actor, order_id)
+    booked = await queue.book_slot(session, ctx=ctx, ticket=ticket(order), hour_start=hour_start)
+    await session.commit()
+    await queue.after_commit(ctx=ctx)
+    return booked
+
+
+
+async def queue_card(session: AsyncSession, *, ctx: Context, actor: Principal, order_id: uuid.UUID) -> QueueCardOut | None:
+    """The driver's queue card for one of his orders, or None before he checks in."""
+    order = await own_order(session, actor, order_id)
+    return await queue.card(session, ctx=ctx, order_id=order.id)

@@ -1,0 +1,62 @@
+"""Pure rules of pickup orders: numbers, weights, validity windows."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from backend.domain.orders import errors
+
+CHINA_TZ = ZoneInfo("Asia/Shanghai")
+# GB 1589's heaviest legal gross (six axles) is 49 t: no single truck load can be planned above it.
+MAX_PLANNED_KG = 49_000
+MIN_PLANNED_KG = 100
+MAX_BATCH = 100
+DEFAULT_VALIDITY = timedelta(hours=24)
+# A pickup order is a day's errand, not a standing permit: a week is the longest window.
+MAX_VALIDITY = timedelta(days=7)
+
+
+def order_no(now: datetime) -> str:
+    """TM + the China date (yymmdd) + 8 random digits: the trace code a driver reads out at a gate.
+    Random rather than sequential so that numbers reveal nothing of a mine's daily volume."""
+    return f"TM{now.astimezone(CHINA_TZ):%y%m%d}{secrets.randbelow(10**8):08d}"
+
+
+def planned_kg(value: int) -> int:
+    if not MIN_PLANNED_KG <= value <= MAX_PLANNED_KG:
+        raise errors.planned_kg(MAX_PLANNED_KG)
+    return value
+
+
+def batch_count(value: int) -> int:
+    if not 1 <= value <= MAX_BATCH:
+        raise errors.count(MAX_BATCH)
+    return value
+
+
+def as_utc(value: datetime) -> datetime:
+    """A time without a zone is a local (China) time, as a form's datetime-local field sends it."""
+    return (value.replace(tzinfo=CHINA_TZ) if value.tzinfo is None else value).astimezone(UTC)
+
+
+def validity(*, now: datetime, valid_from: datetime | None, valid_until: datetime | None,
+             contract_from: date, contract_until: date) -> tuple[datetime, datetime]:
+    start = as_utc(valid_from) if valid_from else now
+    end = as_utc(valid_until) if valid_until else start + DEFAULT_VALIDITY
+    contract_start = datetime.combine(contract_from, time(), CHINA_TZ).astimezone(UTC)
+    contract_end = datetime.combine(contract_until + timedelta(days=1), time(), CHINA_TZ).astimezone(UTC)
+    end = min(end, contract_end) if valid_until is None else end
+    if end <= start:
+        raise errors.validity("有效期结束须晚于开始", "The validity must end after it starts", field="validUntil")
+    if end <= now:
+        raise errors.validity("有效期已过", "The validity has already ended", field="validUntil")
+    if end - start > MAX_VALIDITY:
+        raise errors.validity("提煤单有效期最长 7 天", "A pickup order is valid for 7 days at most", field="validUntil")
+    if start < contract_start - timedelta(seconds=1) or end > contract_end:
+        raise errors.validity(
+            f"有效期须在合同有效期（{contract_from} 至 {contract_until}）之内",
+            f"The validity must lie within the contract's ({contract_from} to {contract_until})", field="validFrom",
+        )
+    return start, end

@@ -1,0 +1,64 @@
+"""Pickup orders for readers, for the driver, and for the features downstream (gate, weighbridge).
+
+Issuing is in `issuing`, dispatch in `dispatch`, status changes (cancel, expiry) in `lifecycle`,
+check-in and the gate in `checkin` and `gate`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.domain.identity.schemas import Principal
+from backend.domain.orders import views
+from backend.domain.orders.access import access_order, readable_filter
+from backend.domain.orders.models import OrderTransition, PickupOrder
+from backend.domain.orders.schemas import OPEN_STATUSES, OrderBrief, OrderDetail, OrderOut, OrderPage
+
+
+async def get_order(session: AsyncSession, *, actor: Principal, order_id: uuid.UUID) -> OrderDetail:
+    order = await access_order(session, actor, order_id)
+    rows = (await session.execute(
+        select(OrderTransition).where(OrderTransition.order_id == order.id).order_by(OrderTransition.at)
+    )).scalars().all()
+    return OrderDetail(order=await views.one(session, order), transitions=[views.transition_out(t) for t in rows])
+
+
+async def list_orders(
+    session: AsyncSession, *, actor: Principal, status: str | None = None, open_only: bool = False,
+    contract_id: uuid.UUID | None = None, site_id: uuid.UUID | None = None, q: str | None = None,
+    mine_only: bool = False, offset: int = 0, limit: int = 50,
+) -> OrderPage:
+    """Orders the caller may see, newest first. `mine_only`: those where the caller drives."""
+    where = [PickupOrder.driver_user_id == actor.user_id] if mine_only else [readable_filter(actor)]
+    if status:
+        where.append(PickupOrder.status == status)
+    if open_only:
+        where.append(PickupOrder.status.in_(OPEN_STATUSES))
+    if contract_id:
+        where.append(PickupOrder.contract_id == contract_id)
+    if site_id:
+        where.append(PickupOrder.site_id == site_id)
+    if q:
+        term = f"%{q.strip().upper()}%"
+        where.append(or_(PickupOrder.order_no.like(term), PickupOrder.plate.like(term)))
+    total = (await session.execute(select(func.count()).select_from(PickupOrder).where(*where))).scalar_one()
+    rows = (await session.execute(
+        select(PickupOrder).where(*where).order_by(PickupOrder.created_at.desc(), PickupOrder.order_no)
+        .offset(offset).limit(limit)
+    )).scalars().all()
+    return OrderPage(total=total, offset=offset, limit=limit, items=await views.outs(session, list(rows)))
+
+
+async def order_brief(session: AsyncSession, *, order_id: uuid.UUID) -> OrderBrief | None:
+    """For other features (no access check: the caller has decided who asks)."""
+    order = await session.get(PickupOrder, order_id)
+    return None if order is None else views.brief(order)
+
+
+async def order_out(session: AsyncSession, *, order_id: uuid.UUID) -> OrderOut:
+    order = await session.get(PickupOrder, order_id, populate_existing=True)
+    assert order is not None
+    return await views.one(session, order)

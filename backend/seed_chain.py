@@ -1,0 +1,79 @@
+"""The demo chain on top of the demo registry: an active contract from the demo mine to the demo
+power plant, and today's pickup orders on it, one of them dispatched to the demo driver's truck.
+
+Idempotent: the contract is made once; orders are issued again only when none of the demo's is
+still open (they lapse after 24 h, so a newcomer running `make run` tomorrow gets fresh ones).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.context import Context
+from backend.domain.contracts import drafting, lifecycle, scans
+from backend.domain.contracts import service as contracts
+from backend.domain.contracts.rules import china_today
+from backend.domain.contracts.schemas import ContractCreate
+from backend.domain.identity import service as identity
+from backend.domain.identity.schemas import Principal
+from backend.domain.orders import dispatch, issuing
+from backend.domain.orders import service as orders
+from backend.domain.orders.schemas import OrderDispatch, OrderIssue
+from backend.domain.sites import service as sites
+from backend.http.auth import build_principal
+
+DEMO_CONTRACT_NO = "MT-DEMO-2026-001"
+# The smallest well-formed PDF: one blank A4 page. A real scan is uploaded through the app.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+async def _principal(session: AsyncSession, ctx: Context, phone: str) -> Principal:
+    user_id = await identity.user_id_by_phone(session, phone=phone)
+    assert user_id is not None, phone
+    principal = await build_principal(ctx, user_id=user_id, session_id=None, client="seed")
+    assert principal is not None, phone
+    return principal
+
+
+async def _contract(session: AsyncSession, ctx: Context, *, sales: Principal, buyer: Principal,
+                    org_ids: dict[str, uuid.UUID]) -> uuid.UUID:
+    found = await contracts.list_contracts(session, actor=sales, role="seller", q=DEMO_CONTRACT_NO, limit=1)
+    if found.items:
+        return found.items[0].id
+    today = china_today()
+    draft = await drafting.create_contract(session, actor=sales, data=ContractCreate(
+        seller_org_id=org_ids["mine"], buyer_org_id=org_ids["plant"], kind="long_term", product="mixed_coal",
+        calorific_kcal_per_kg=5500, sulphur_pct=0.8, ash_pct=12.0, moisture_pct=9.0, price_fen_per_t=68_000,
+        quantity_kg=20_000_000, tolerance_bp=500, destination_name="准格尔示范电厂", destination_lon=111.24,
+        destination_lat=39.86, valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=335),
+        contract_no=DEMO_CONTRACT_NO,
+    ))
+    await scans.upload_pdf(session, ctx=ctx, actor=sales, contract_id=draft.id, data=DEMO_PDF)
+    await lifecycle.file_contract(session, actor=sales, contract_id=draft.id)
+    await lifecycle.confirm_contract(session, actor=buyer, contract_id=draft.id)
+    return draft.id
+
+
+async def seed_chain(session: AsyncSession, *, ctx: Context, org_ids: dict[str, uuid.UUID], site_name: str,
+                     driver_phone: str, plate: str, created: list[str]) -> None:
+    sales = await _principal(session, ctx, "13800000002")
+    dispatcher = await _principal(session, ctx, "13800000003")
+    buyer = await _principal(session, ctx, "13800000009")
+    contract_id = await _contract(session, ctx, sales=sales, buyer=buyer, org_ids=org_ids)
+    if (await orders.list_orders(session, actor=sales, contract_id=contract_id, open_only=True, limit=1)).total:
+        return
+    site_id = next(s.id for s in await sites.list_org_sites(session, actor=sales, org_id=org_ids["mine"])
+                   if s.name == site_name)
+    issued = await issuing.issue_orders(session, ctx=ctx, actor=sales, data=OrderIssue(
+        contract_id=contract_id, site_id=site_id, planned_kg=30_000, count=3, carrier_org_id=org_ids["carrier"],
+        note="演示",
+    ))
+    await dispatch.dispatch_order(session, ctx=ctx, actor=dispatcher, order_id=issued[0].id,
+                                  data=OrderDispatch(plate=plate, driver_phone=driver_phone))
+    created.append(f"contract {DEMO_CONTRACT_NO} with {len(issued)} pickup orders (one dispatched to {plate})")

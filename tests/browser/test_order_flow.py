@@ -1,0 +1,264 @@
+"""One load through the screens, as the people do it: the mine's sales issues a pickup order, the
+dispatcher dispatches it to a driver's truck, the driver checks in from his phone (once too far off,
+then inside the zone), the dispatcher calls him on the queue board, his page shows the call live,
+he opens the pass, and the gate accepts the code on the screen once and refuses it the second time.
+The pass page then opens again without network and still rolls its code."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from backend.checks.credit_code import make_credit_code
+from backend.checks.idcard import make_id_card
+from backend.domain.contracts.rules import china_today
+from backend.seed import DEMO_PASSWORD, USERS
+from devices.platform_client import SignedClient
+from tests.browser.conftest import PHONE, Server, password_login, run_async
+from tests.contracts.helpers import PDF
+from tests.sites import helpers as sh
+
+PASSWORD = "Coal2026pass"
+SALES, DISPATCHER, MINE_ADMIN, PLANT_ADMIN = "13912340101", "13912340102", "13912340103", "13912340104"
+DRIVER_PHONE, PLATE = "13912340105", "蒙K61234"
+# The check-in zone (on the access road south of the yard) and two places to stand: in it, and 2 km south.
+INSIDE = sh.offset(sh.LON, sh.LAT, east_m=150.0, north_m=-150.0)
+OUTSIDE = sh.offset(sh.LON, sh.LAT, east_m=150.0, north_m=-2300.0)
+
+
+def _ok(response: Any, status: tuple[int, ...] = (200, 201)) -> Any:
+    assert response.status_code in status, response.text
+    return response.json()
+
+
+@pytest.fixture(scope="module")
+def chain(server: Server) -> dict[str, Any]:
+    """A mine (admin, sales, dispatcher; a site with a check-in zone and a gate; a machine key for the
+    gate), a power plant that confirms an active 500 t contract, and a registered driver with a truck."""
+    with server.api() as platform:
+        _ok(platform.post("/api/auth/login", json={"phone": USERS[0]["phone"], "password": DEMO_PASSWORD}))
+
+        def org(name: str, kind: str, region: str, serial: str) -> str:
+            body = {"name": name, "kind": kind, "creditCode": make_credit_code("91" + region + serial),
+                    "regionCode": region, "address": "鄂尔多斯市", "contactName": "周经理", "contactPhone": "13912349998"}
+            return str(_ok(platform.post("/api/enterprise/orgs", json=body))["id"])
+
+        mine = org("乌兰木伦示范煤矿有限公司", "mine", "150623", "MA0OF0001")
+        plant = org("达拉特示范电厂有限公司", "consumer_power", "150621", "MA0OF0002")
+        for org_id, phone, name, role in ((mine, MINE_ADMIN, "高矿长", "enterprise_admin"), (mine, SALES, "李销售", "sales"),
+                                          (mine, DISPATCHER, "赵调度", "dispatcher"), (plant, PLANT_ADMIN, "吴采购", "enterprise_admin")):
+            _ok(platform.post(f"/api/enterprise/orgs/{org_id}/users",
+                              json={"phone": phone, "name": name, "role": role, "password": PASSWORD}))
+    with server.api() as admin:
+        _ok(admin.post("/api/auth/login", json={"phone": MINE_ADMIN, "password": PASSWORD}))
+        site = _ok(admin.post(f"/api/enterprise/orgs/{mine}/sites", json=sh.site_body(
+            "一号储煤场", checkinZone=sh.CHECKIN_ZONE)))
+        gate_lon, gate_lat = sh.offset(sh.LON, sh.LAT, east_m=150.0)
+        _ok(admin.post(f"/api/enterprise/sites/{site['id']}/gates", json={
+            "name": "南门", "direction": "both", "designated": True, "lon": gate_lon, "lat": gate_lat}))
+        key = _ok(admin.post(f"/api/enterprise/orgs/{mine}/keys", json={"name": "南门卡口"}))
+    today = china_today()
+    with server.api() as sales:
+        _ok(sales.post("/api/auth/login", json={"phone": SALES, "password": PASSWORD}))
+        contract = _ok(sales.post("/api/enterprise/contracts", json={
+            "sellerOrgId": mine, "buyerOrgId": plant, "kind": "long_term", "product": "mixed_coal",
+            "calorificKcalPerKg": 5500, "sulphurPct": 0.85, "ashPct": 12.5, "moisturePct": 8, "priceFenPerT": 68_000,
+            "quantityKg": 500_000, "toleranceBp": 0, "destinationName": "达拉特电厂", "destinationLon": 110.04,
+            "destinationLat": 40.40, "validFrom": today.isoformat(), "validUntil": today.replace(year=today.year + 1).isoformat(),
+        }))
+        _ok(sales.put(f"/api/enterprise/contracts/{contract['id']}/pdf", content=PDF,
+                      headers={"Content-Type": "application/pdf"}))
+        _ok(sales.post(f"/api/enterprise/contracts/{contract['id']}/file"))
+    with server.api() as buyer:
+        _ok(buyer.post("/api/auth/login", json={"phone": PLANT_ADMIN, "password": PASSWORD}))
+        _ok(buyer.post(f"/api/enterprise/contracts/{contract['id']}/confirm"))
+    with server.api() as driver:
+        _ok(driver.post("/api/auth/sms", json={"phone": DRIVER_PHONE, "purpose": "register"}), (202,))
+        id_number = make_id_card("15062219880308" + "417")
+        _ok(driver.post("/api/driver/register", json={
+            "phone": DRIVER_PHONE, "smsCode": server.sms_code(DRIVER_PHONE), "password": PASSWORD, "name": "王建国",
+            "idNumber": id_number, "drivingLicenceNo": id_number, "qualificationCertNo": "QC15062200012345",
+            "regionCode": "150622",
+            "vehicle": {"plate": PLATE, "plateColour": "yellow", "body": "tractor_semitrailer", "axleCount": 6,
+                        "energyType": "diesel", "ratedLoadKg": 32_000},
+        }))
+    return {"mine": mine, "site": site, "contract": contract, "key_id": key["key"]["keyId"], "secret": key["secret"]}
+
+
+def _context(browser: Browser, server: Server, **extra: Any) -> BrowserContext:
+    context = browser.new_context(base_url=server.base_url, **{**PHONE, **extra})
+    context.set_default_timeout(15_000)
+    return context
+
+
+@pytest.fixture
+def contexts(browser: Browser, server: Server) -> Iterator[dict[str, BrowserContext]]:
+    lon, lat = OUTSIDE
+    made = {
+        "sales": _context(browser, server),
+        "dispatcher": _context(browser, server),
+        # The driver's phone lets the site read its position; it starts 2 km short of the zone.
+        "driver": _context(browser, server, geolocation={"longitude": lon, "latitude": lat, "accuracy": 12},
+                           permissions=["geolocation"]),
+    }
+    yield made
+    for context in made.values():
+        context.close()
+
+
+def _page(context: BrowserContext, errors: list[str]) -> Page:
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page
+
+
+async def _verify(base_url: str, key_id: str, secret: str, body: dict[str, Any]) -> dict[str, Any]:
+    async with SignedClient(base_url, key_id, secret) as gate:
+        response = await gate.post("/open/v1/passes/verify", json=body)
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+
+def test_order_issued_dispatched_checked_in_called_and_passed_at_the_gate(
+    chain: dict[str, Any], contexts: dict[str, BrowserContext], server: Server, shots: Any,
+) -> None:
+    errors: list[str] = []
+    sales, dispatcher, driver = (_page(contexts[k], errors) for k in ("sales", "dispatcher", "driver"))
+
+    # 1. 开单: the sales office issues one order on the contract; a load too small is refused on its field.
+    sales.goto("/mine/orders/new")
+    password_login(sales, SALES, PASSWORD)
+    expect(sales).to_have_url(re.compile(r"/mine/orders/new$"))
+    form = sales.locator("form#issue")
+    expect(form.locator("[data-remaining-t]")).to_have_text("500")
+    form.get_by_label("每车计划装载（吨）").fill("0.05")
+    form.get_by_role("button", name="开单", exact=True).click()
+    planned = form.locator(".field", has=sales.get_by_label("每车计划装载（吨）"))
+    expect(planned.locator(".field-error")).to_contain_text("吨")
+    shots(sales, "order-issue-refused")
+    form.get_by_label("每车计划装载（吨）").fill("30")
+    expect(form.locator("[data-summary]")).to_have_text("本次 1 车，共 30 吨；开单后剩余 470 吨")
+    shots(sales, "order-issue")
+    form.get_by_role("button", name="开单", exact=True).click()
+    expect(sales).to_have_url(re.compile(r"/mine/orders\?issued=1$"))
+    expect(sales.get_by_text("已开出 1 张提煤单")).to_be_visible()
+    card = sales.locator('[data-column="issued"] article.board-card')
+    expect(card).to_have_count(1)
+    order_no = card.get_attribute("data-order-no")
+    order_id = card.get_attribute("data-order-id")
+    assert order_no and order_id
+
+    # 2. 派车: the dispatcher gives it the driver's truck.
+    dispatcher.goto("/mine/orders")
+    password_login(dispatcher, DISPATCHER, PASSWORD)
+    expect(dispatcher).to_have_url(re.compile(r"/mine/orders$"))
+    card = dispatcher.locator(f'article[data-order-no="{order_no}"]')
+    card.get_by_label("车牌号").fill(PLATE)
+    card.get_by_label("司机手机号").fill(DRIVER_PHONE)
+    shots(dispatcher, "order-dispatch-board")
+    card.get_by_role("button", name="派车").click()
+    dispatched = dispatcher.locator(f'[data-column="dispatched"] article[data-order-no="{order_no}"]')
+    expect(dispatched.locator(f'.plate[data-plate="{PLATE}"]')).to_be_visible()
+    expect(dispatched.get_by_text("王建国")).to_be_visible()
+    shots(dispatcher, "order-dispatched")
+
+    # 3. 签到: the driver finds the order; 2 km out he is told how far; inside the zone he is queued.
+    driver.goto("/driver/orders")
+    password_login(driver, DRIVER_PHONE, PASSWORD)
+    expect(driver).to_have_url(re.compile(r"/driver/orders$"))
+    expect(driver.locator(f'a.order-card[data-order-no="{order_no}"]')).to_contain_text("30 吨")
+    shots(driver, "driver-orders")
+    driver.locator(f'a.order-card[data-order-no="{order_no}"]').click()
+    expect(driver).to_have_url(re.compile(rf"/driver/orders/{order_id}$"))
+    driver.get_by_role("button", name="签到排队").click()
+    refusal = driver.locator("[data-checkin-msg]")
+    expect(refusal).to_contain_text(re.compile(r"您距签到区还有 [\d.]+ k?m"))
+    shots(driver, "driver-checkin-outside")
+    lon, lat = INSIDE
+    contexts["driver"].set_geolocation({"longitude": lon, "latitude": lat, "accuracy": 8})
+    driver.get_by_role("button", name="签到排队").click()
+    queue = driver.locator("[data-queue]")
+    expect(queue).to_be_visible()
+    expect(queue.locator("[data-q-state]")).to_have_text("排队中")
+    expect(queue.locator("[data-q-position]")).to_have_text("1")
+    expect(queue.locator("[data-q-ahead]")).to_have_text("0")
+    expect(driver.get_by_role("button", name="签到排队")).to_be_hidden()
+    expect(queue.locator("[data-live-text]")).to_have_text("实时")
+    shots(driver, "driver-queued")
+
+    # 4. 叫号: the dispatcher calls the next truck on the site's board.
+    dispatcher.goto(f"/mine/sites/{chain['site']['id']}/queue")
+    waiting = dispatcher.locator(f'[data-waiting-list] li[data-plate="{PLATE}"]')
+    expect(waiting).to_be_visible()
+    expect(waiting.locator(".q-pos")).to_have_text("1")
+    shots(dispatcher, "queue-board-waiting")
+    dispatcher.get_by_role("button", name="叫下一批").click()
+    called = dispatcher.locator(f'[data-called-list] li[data-plate="{PLATE}"]')
+    expect(called).to_be_visible()
+    expect(called.locator(".deadline")).to_contain_text(re.compile(r"剩 \d\d:\d\d"))
+    expect(dispatcher.locator("[data-waiting-list] li")).to_have_count(0)
+    shots(dispatcher, "queue-board-called")
+
+    # 5. The driver's page shows the call as it happens (event stream), with the countdown.
+    banner = driver.locator("[data-called]")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("轮到您了，请立即进场！")
+    expect(banner.locator("[data-called-countdown]")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+    expect(queue.locator("[data-q-state]")).to_have_text("已叫号")
+    shots(driver, "driver-called")
+
+    # 6. The pass: a QR on screen, redrawn from token + TOTP, plate and order no in large type.
+    driver.get_by_role("link", name="出示通行码").click()
+    expect(driver).to_have_url(re.compile(rf"/driver/orders/{order_id}/pass$"))
+    pass_box = driver.locator("#pass")
+    expect(pass_box).to_have_attribute("data-qr-text", re.compile(r"^MT1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.\d{6}$"))
+    expect(pass_box.locator("[data-qr] svg")).to_be_visible()
+    expect(pass_box.locator(f'.plate[data-plate="{PLATE}"]')).to_be_visible()
+    expect(pass_box.locator(".pass-no")).to_have_text(order_no)
+    expect(pass_box.locator("[data-countdown]")).to_have_text(re.compile(r"^\d+ 秒后更新$"))
+    box = pass_box.locator("[data-qr] svg").bounding_box()
+    assert box and box["width"] >= 300, box  # big enough for a gate camera at arm's length
+    shots(driver, "driver-pass")
+
+    # 7. Without network: the page (kept by the service worker) reopens and still rolls a fresh code.
+    token = pass_box.get_attribute("data-qr-text").rsplit(".", 1)[0]  # type: ignore[union-attr]
+    _wait_until_kept(driver)
+    contexts["driver"].set_offline(True)
+    try:
+        driver.reload()
+        expect(pass_box).to_have_attribute("data-qr-text", re.compile(rf"^{re.escape(token)}\.\d{{6}}$"))
+        expect(pass_box.locator("[data-qr] svg")).to_be_visible()
+        expect(pass_box.locator("[data-net]")).to_be_visible()
+        shots(driver, "driver-pass-offline")
+    finally:
+        contexts["driver"].set_offline(False)
+
+    # 8. At the gate: the code on the screen is accepted once, then refused as replayed.
+    code = pass_box.get_attribute("data-qr-text")
+    body = {"code": code, "siteId": chain["site"]["id"], "transition": "in", "plateRead": PLATE}
+    first = run_async(_verify(server.base_url, chain["key_id"], chain["secret"], body))
+    assert first["accepted"] is True and first["code"] == "ok" and first["orderNo"] == order_no, first
+    again = run_async(_verify(server.base_url, chain["key_id"], chain["secret"], body))
+    assert again["accepted"] is False and again["code"] == "pass_replayed", again
+
+    # The driver's order now reads 已入场.
+    driver.goto(f"/driver/orders/{order_id}")
+    expect(driver.locator(".order-hero [data-status]")).to_have_text("已入场")
+    shots(driver, "driver-entered")
+    assert errors == [], f"JavaScript errors on the pages: {errors}"
+
+
+def _wait_until_kept(page: Page, timeout_s: float = 10.0) -> None:
+    """The service worker has this page in its page cache (the pass asks it to keep it)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if page.evaluate("caches.match(location.pathname, {cacheName: 'mt-pages'}).then(Boolean)"):
+            return
+        time.sleep(0.2)
+    raise AssertionError("the pass page was not kept for offline use")
