@@ -60,3 +60,15 @@ class TooManyRequests(DomainError):
 def forbidden() -> Forbidden:
     """For a row the actor may see but not change; rows it may not see answer NotFound instead."""
     return Forbidden("forbidden", "无权执行此操作", "You may not do this")
+
+
+def illegal_transition(code: str, *, what_zh: str, what_en: str, labels: dict[str, tuple[str, str]],
+                       from_status: str, to_status: str) -> Conflict:
+    """409 for a status move the document's current status does not allow, naming both statuses."""
+    zh_from, en_from = labels.get(from_status, (from_status, from_status))
+    zh_to, en_to = labels.get(to_status, (to_status, to_status))
+    return Conflict(
+        code, f"{what_zh}当前为「{zh_from}」，不能变为「{zh_to}」（{from_status} → {to_status}）",
+        f"A {what_en} that is {en_from.lower()} cannot become {en_to.lower()} ({from_status} → {to_status})",
+        field="status",
+    )

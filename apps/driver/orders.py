@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import uuid
 
-from backend.domain.queue.schemas import AppointmentOut, QueueCardOut
 from litestar import Router, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.domain.orders import checkin
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import AppointmentBook, CheckIn, OrderDetail, OrderPage
+from backend.domain.queue.schemas import AppointmentOut, QueueCardOut
 from backend.http.auth import signed_in
 from backend.http.deps import Ctx, Db, Limit, Me, Offset
 

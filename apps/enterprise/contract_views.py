@@ -95,9 +95,3 @@ def row(me: Principal, contract: ContractOut) -> Row:
     else:
         side, other = "", f"{contract.seller_name} → {contract.buyer_name}"
     return Row(contract=contract, side=side, counterparty=other, meter=meter(contract.progress))
-
-
-def matches(contract: ContractOut, needle: str) -> bool:
-    """The list's search box: number, either party or destination, case-insensitive."""
-    fields = (contract.contract_no, contract.seller_name, contract.buyer_name, contract.destination_name)
-    return any(needle in field.casefold() for field in fields)

@@ -41,6 +41,7 @@ from backend.domain.contracts.schemas import (
 from backend.http.auth import signed_in
 from backend.http.deps import Ctx, Db, Limit, Me, Offset, Search
 
+
 @post("/contracts", status_code=201, summary="Draft a contract (the seller's enterprise_admin or sales)")
 async def create_contract(data: JSONBody[ContractCreate], me: Me, db: Db) -> ContractOut:
     return await drafting.create_contract(db, actor=me, data=data)

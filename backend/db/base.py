@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator, Uuid
+from sqlalchemy import JSON, DateTime, MetaData, String, TypeDecorator, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -60,3 +60,15 @@ class IdMixin:
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class StatusChangeMixin:
+    """One status change of a document (a contract, a pickup order): who, when, from, to, why.
+    A document's creation is the change None -> its first status."""
+
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_user_id: Mapped[uuid.UUID | None]
+    actor_label: Mapped[str] = mapped_column(String(100), default="")
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(500), default="")

@@ -580,7 +580,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "driver.queue.title": ("排队状态", "Queue"),
     "driver.queue.position": ("当前排位", "Position"),
     "driver.queue.ahead": ("前方车辆", "Trucks ahead"),
-    "driver.queue.eta": ("预计等待（分钟）", "Wait (minutes)"),
+    "driver.queue.eta": ("等待分钟", "Wait (min)"),
     "driver.queue.called.title": ("轮到您了，请立即进场！", "Your turn: drive in now!"),
     "driver.queue.called.hint": ("逾时未到将排到队尾", "Late arrivals go to the end of the queue"),
     "driver.booking.title": ("预约进场", "Book an arrival hour"),

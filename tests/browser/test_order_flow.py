@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,8 +49,8 @@ def chain(server: Server) -> dict[str, Any]:
                     "regionCode": region, "address": "鄂尔多斯市", "contactName": "周经理", "contactPhone": "13912349998"}
             return str(_ok(platform.post("/api/enterprise/orgs", json=body))["id"])
 
-        mine = org("乌兰木伦示范煤矿有限公司", "mine", "150623", "MA0OF0001")
-        plant = org("达拉特示范电厂有限公司", "consumer_power", "150621", "MA0OF0002")
+        mine = org("乌兰木伦示范煤矿有限公司", "mine", "150623", "MA0FL0001")
+        plant = org("达拉特示范电厂有限公司", "consumer_power", "150621", "MA0FL0002")
         for org_id, phone, name, role in ((mine, MINE_ADMIN, "高矿长", "enterprise_admin"), (mine, SALES, "李销售", "sales"),
                                           (mine, DISPATCHER, "赵调度", "dispatcher"), (plant, PLANT_ADMIN, "吴采购", "enterprise_admin")):
             _ok(platform.post(f"/api/enterprise/orgs/{org_id}/users",
@@ -125,8 +126,15 @@ async def _verify(base_url: str, key_id: str, secret: str, body: dict[str, Any])
         return result
 
 
+def _tablet(page: Page, folder: Path, name: str) -> None:
+    """The dispatcher's tablet (landscape): the whole page at 1024 px wide."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.screenshot(path=str(folder / "screenshots" / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+
 def test_order_issued_dispatched_checked_in_called_and_passed_at_the_gate(
-    chain: dict[str, Any], contexts: dict[str, BrowserContext], server: Server, shots: Any,
+    chain: dict[str, Any], contexts: dict[str, BrowserContext], server: Server, shots: Any, artifacts_dir: Path,
 ) -> None:
     errors: list[str] = []
     sales, dispatcher, driver = (_page(contexts[k], errors) for k in ("sales", "dispatcher", "driver"))
@@ -148,6 +156,10 @@ def test_order_issued_dispatched_checked_in_called_and_passed_at_the_gate(
     form.get_by_role("button", name="开单", exact=True).click()
     expect(sales).to_have_url(re.compile(r"/mine/orders\?issued=1$"))
     expect(sales.get_by_text("已开出 1 张提煤单")).to_be_visible()
+    sales.goto("/mine/orders/new?lang=en")
+    expect(sales.locator("form#issue [data-remaining-t]")).to_have_text("470")
+    shots(sales, "order-issue-en")
+    sales.goto("/mine/orders?lang=zh")
     card = sales.locator('[data-column="issued"] article.board-card')
     expect(card).to_have_count(1)
     order_no = card.get_attribute("data-order-no")
@@ -167,6 +179,7 @@ def test_order_issued_dispatched_checked_in_called_and_passed_at_the_gate(
     expect(dispatched.locator(f'.plate[data-plate="{PLATE}"]')).to_be_visible()
     expect(dispatched.get_by_text("王建国")).to_be_visible()
     shots(dispatcher, "order-dispatched")
+    _tablet(dispatcher, artifacts_dir, "order-dispatched-tablet")
 
     # 3. 签到: the driver finds the order; 2 km out he is told how far; inside the zone he is queued.
     driver.goto("/driver/orders")
@@ -204,6 +217,11 @@ def test_order_issued_dispatched_checked_in_called_and_passed_at_the_gate(
     expect(called.locator(".deadline")).to_contain_text(re.compile(r"剩 \d\d:\d\d"))
     expect(dispatcher.locator("[data-waiting-list] li")).to_have_count(0)
     shots(dispatcher, "queue-board-called")
+    _tablet(dispatcher, artifacts_dir, "queue-board-called-tablet")
+    dispatcher.goto(f"/mine/sites/{chain['site']['id']}/queue?lang=en")
+    expect(dispatcher.get_by_role("button", name="Call next")).to_be_visible()
+    expect(dispatcher.locator(f'[data-called-list] li[data-plate="{PLATE}"] .deadline')).to_contain_text(" left")
+    shots(dispatcher, "queue-board-called-en")
 
     # 5. The driver's page shows the call as it happens (event stream), with the countdown.
     banner = driver.locator("[data-called]")
@@ -212,9 +230,15 @@ def test_order_issued_dispatched_checked_in_called_and_passed_at_the_gate(
     expect(banner.locator("[data-called-countdown]")).to_have_text(re.compile(r"^\d\d:\d\d$"))
     expect(queue.locator("[data-q-state]")).to_have_text("已叫号")
     shots(driver, "driver-called")
+    driver.goto(f"/driver/orders/{order_id}?lang=en")
+    expect(driver.locator("[data-called]")).to_contain_text("Your turn: drive in now!")
+    expect(driver.locator("[data-q-state]")).to_have_text("Called")
+    shots(driver, "driver-called-en")
+    driver.goto(f"/driver/orders/{order_id}?lang=zh")
+    expect(driver.locator("[data-called]")).to_be_visible()
 
     # 6. The pass: a QR on screen, redrawn from token + TOTP, plate and order no in large type.
-    driver.get_by_role("link", name="出示通行码").click()
+    banner.get_by_role("link", name="出示通行码").click()
     expect(driver).to_have_url(re.compile(rf"/driver/orders/{order_id}/pass$"))
     pass_box = driver.locator("#pass")
     expect(pass_box).to_have_attribute("data-qr-text", re.compile(r"^MT1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.\d{6}$"))
@@ -251,6 +275,16 @@ def test_order_issued_dispatched_checked_in_called_and_passed_at_the_gate(
     driver.goto(f"/driver/orders/{order_id}")
     expect(driver.locator(".order-hero [data-status]")).to_have_text("已入场")
     shots(driver, "driver-entered")
+
+    # Signing out forgets the kept pass (it holds the order's secret) along with the kept pages.
+    kept = f"caches.match('/driver/orders/{order_id}/pass.data', {{cacheName: 'mt-pages'}}).then(Boolean)"
+    assert driver.evaluate(kept) is True
+    driver.get_by_role("button", name="退出").click()
+    expect(driver).to_have_url(re.compile(r"/driver/login"))
+    deadline = time.monotonic() + 10
+    while driver.evaluate(kept) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert driver.evaluate(kept) is False
     assert errors == [], f"JavaScript errors on the pages: {errors}"
 
 
@@ -262,3 +296,59 @@ def _wait_until_kept(page: Page, timeout_s: float = 10.0) -> None:
             return
         time.sleep(0.2)
     raise AssertionError("the pass page was not kept for offline use")
+
+
+def test_driver_books_an_hour_where_the_site_requires_it(
+    chain: dict[str, Any], browser: Browser, server: Server, shots: Any,
+) -> None:
+    """A second yard takes trucks by appointment (two an hour): the driver books an hour on his
+    order's page, then checks in within it."""
+    lon0, lat0 = sh.offset(sh.LON, sh.LAT, east_m=3000.0)
+    zone_lon, zone_lat = sh.offset(lon0, lat0, north_m=-300.0)
+    with server.api() as admin:
+        _ok(admin.post("/api/auth/login", json={"phone": MINE_ADMIN, "password": PASSWORD}))
+        yard = _ok(admin.post(f"/api/enterprise/orgs/{chain['mine']}/sites", json=sh.site_body(
+            "二号储煤场", fence=sh.rect(lon0, lat0), checkinZone=sh.rect(zone_lon, zone_lat, width_m=300.0, height_m=350.0))))
+        _ok(admin.put(f"/api/mine/sites/{yard['id']}/queue-settings", json={
+            "nevFirst": False, "callDeadlineS": 1200, "appointmentsRequired": True, "hourlyQuota": 2}))
+    phone, plate = "13912340106", "蒙K61235"
+    with server.api() as driver_api:
+        _ok(driver_api.post("/api/auth/sms", json={"phone": phone, "purpose": "register"}), (202,))
+        id_number = make_id_card("15062219900511" + "238")
+        _ok(driver_api.post("/api/driver/register", json={
+            "phone": phone, "smsCode": server.sms_code(phone), "password": PASSWORD, "name": "刘师傅",
+            "idNumber": id_number, "drivingLicenceNo": id_number, "qualificationCertNo": "QC15062200012346",
+            "regionCode": "150622", "vehicle": {"plate": plate, "plateColour": "yellow", "body": "tractor_semitrailer",
+                                                "axleCount": 6, "energyType": "diesel", "ratedLoadKg": 32_000}}))
+    with server.api() as sales:
+        _ok(sales.post("/api/auth/login", json={"phone": SALES, "password": PASSWORD}))
+        order = _ok(sales.post("/api/mine/orders", json={
+            "contractId": chain["contract"]["id"], "siteId": yard["id"], "plannedKg": 30_000}))[0]
+        _ok(sales.post(f"/api/mine/orders/{order['id']}/dispatch", json={"plate": plate, "driverPhone": phone}))
+
+    lon, lat = sh.offset(zone_lon, zone_lat, east_m=150.0, north_m=150.0)
+    context = _context(browser, server, geolocation={"longitude": lon, "latitude": lat, "accuracy": 8},
+                       permissions=["geolocation"])
+    errors: list[str] = []
+    try:
+        page = _page(context, errors)
+        page.goto(f"/driver/orders/{order['id']}")
+        password_login(page, phone, PASSWORD)
+        booking = page.locator("[data-booking]")
+        expect(booking).to_be_visible()
+        expect(booking.locator("[data-booking-msg]")).to_have_text("本场地须先预约再签到")
+        first = booking.locator("[data-slots] button:not([disabled])").first
+        expect(first).to_contain_text("余 2")
+        shots(page, "driver-booking")
+        first.click()
+        expect(first).to_have_attribute("aria-pressed", "true")
+        expect(first).to_contain_text("余 1")  # this booking counted
+        expect(booking.locator("[data-booking-msg]")).to_have_text(re.compile(r"^已预约 \d\d:00–\d\d:00$"))
+        shots(page, "driver-booked")
+        # Checked in within the booked hour: queued, and the picker steps aside.
+        page.get_by_role("button", name="签到排队").click()
+        expect(page.locator("[data-q-state]")).to_have_text("排队中")
+        expect(booking).to_be_hidden()
+    finally:
+        context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"

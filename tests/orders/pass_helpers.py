@@ -12,13 +12,6 @@ import httpx
 from litestar import Litestar
 from sqlalchemy import select
 
-from apps.driver import orders as driver_orders
-from apps.driver import passes as driver_passes
-from apps.driver import queue as driver_queue
-from apps.mine import orders as mine_orders
-from apps.mine import queue as mine_queue
-from apps.open import passes as open_passes
-from backend.app import create_app
 from backend.context import Context
 from backend.domain.orders import checkin
 from backend.domain.orders.models import PickupOrder
@@ -31,21 +24,8 @@ from tests.drivers import helpers as dh
 from tests.orders import helpers as oh
 from tests.sites import helpers as sh
 
+
 # The routers these tests use; the composition root mounts them (those it does not yet, the tests do).
-ROUTERS = (open_passes.router, driver_passes.router, driver_orders.router, driver_queue.router, mine_orders.router,
-           mine_queue.router)
-
-
-def app_with_passes(ctx: Context) -> Litestar:
-    """The platform app, with every router of ROUTERS mounted."""
-    app = create_app(ctx=ctx)
-    for router in ROUTERS:
-        mounted = {route.path for route in app.routes}
-        if not any(route.path in mounted for route in router.routes):
-            app.register(router)
-    return app
-
-
 @dataclass(frozen=True)
 class Key:
     key_id: str

@@ -6,18 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-import pytest
-
 from backend.db.base import utcnow
 from backend.domain.orders.passes import qr_svg
 from devices.passcode import STEP_S, render_qr_text, verify, verify_static
 from tests.orders import helpers as oh
 from tests.orders import pass_helpers as ph
-
-
-@pytest.fixture
-def app(ctx):
-    return ph.app_with_passes(ctx)
 
 
 async def test_the_driver_gets_a_pass_his_phone_can_draw(ctx, client):

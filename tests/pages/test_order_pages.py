@@ -21,7 +21,7 @@ from tests.sites import helpers as sh
 INSIDE = sh.offset(sh.LON, sh.LAT, east_m=150.0, north_m=-150.0)
 
 
-async def _staff_login(ctx: Context, client: httpx.AsyncClient, w: oh.World, role: str) -> None:
+async def _staff_login(ctx: Context, client: Any, w: oh.World, role: str) -> None:
     _, phone, _ = await f.staff(ctx, role=role, org_id=w.parties.seller_id)
     await ph.cookie_login(client, phone)
 
@@ -143,6 +143,7 @@ async def test_dispatch_board_groups_open_orders_and_searches(ctx, client):
 
 async def test_queue_board_for_my_site_only(ctx, client):
     w = await oh.world(ctx, client)
+    other = await oh.world(ctx, client)
     await _staff_login(ctx, client, w, "dispatcher")
     r = await client.get("/mine/queue", follow_redirects=False)
     assert r.status_code == 302 and r.headers["location"] == f"/mine/sites/{w.site['id']}/queue"
@@ -151,7 +152,6 @@ async def test_queue_board_for_my_site_only(ctx, client):
     page = text_of(r.text)
     for text in (f"{w.site['name']} · 排队叫号", "叫下一批", "已叫号", "排队中"):
         assert text in page, text
-    other = await oh.world(ctx, client)
     r = await client.get(f"/mine/sites/{other.site['id']}/queue")
     assert r.status_code == 404 and "场地不存在" in r.text
     sites = await client.get("/mine/sites")

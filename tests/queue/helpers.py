@@ -6,14 +6,16 @@ from __future__ import annotations
 import itertools
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from backend.context import Context
+from backend.db.base import utcnow
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import Principal
 from backend.domain.notices.models import Notice
+from backend.domain.queue import rules
 from backend.domain.queue import service as queue
 from backend.domain.queue.schemas import QueueCardOut, QueueSettingsIn, QueueTicket
 from backend.domain.sites import service as sites
@@ -97,3 +99,8 @@ async def notices_of(ctx: Context, user_id: uuid.UUID) -> list[Notice]:
 
 def minutes(n: float) -> timedelta:
     return timedelta(minutes=n)
+
+
+def rules_today_plus(days: int) -> date:
+    """The date in Beijing `days` from now."""
+    return (rules.china_time(utcnow()) + timedelta(days=days)).date()

@@ -90,8 +90,9 @@ async def test_a_missed_call_requeues_once_then_drops(ctx: Context) -> None:
     assert await _sweep(ctx, second_call + timedelta(seconds=1201)) == 3
     assert (await qh.card(ctx, late.order_id)).state == "dropped"
     assert [(await qh.card(ctx, t.order_id)).state for t in others] == ["waiting", "waiting"]
-    dropped = (await qh.notices_of(ctx, user))[-1]
-    assert dropped.kind == "queue_dropped" and "重新签到" in dropped.body_zh and "check in again" in dropped.body_en
+    (dropped,) = [n for n in await qh.notices_of(ctx, user)
+                  if n.kind == "queue_dropped" and n.data["orderId"] == str(late.order_id)]
+    assert "重新签到" in dropped.body_zh and "check in again" in dropped.body_en
     assert await _sms_count(ctx, dropped.id) == 1
     async with ctx.sessions() as session:
         trail = [(e.from_state, e.to_state) for e in await queue.entry_events(session, order_id=late.order_id)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from backend.domain.contracts.schemas import STATUS_LABELS
 from backend.errors import Conflict, DomainError, Invalid, NotFound
+from backend.errors import illegal_transition as shared_illegal_transition
 
 
 def contract_not_found() -> NotFound:
@@ -50,14 +51,8 @@ def number_taken() -> Conflict:
 
 
 def illegal_transition(from_status: str, to_status: str) -> Conflict:
-    zh_from, en_from = STATUS_LABELS.get(from_status, (from_status, from_status))
-    zh_to, en_to = STATUS_LABELS.get(to_status, (to_status, to_status))
-    return Conflict(
-        "contract_illegal_transition",
-        f"合同当前为「{zh_from}」，不能变为「{zh_to}」（{from_status} → {to_status}）",
-        f"A contract that is {en_from.lower()} cannot become {en_to.lower()} ({from_status} → {to_status})",
-        field="status",
-    )
+    return shared_illegal_transition("contract_illegal_transition", what_zh="合同", what_en="contract",
+                                     labels=STATUS_LABELS, from_status=from_status, to_status=to_status)
 
 
 def not_draft(status: str) -> Conflict:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db.base import Base, IdMixin, TimestampMixin, utcnow
+from backend.db.base import Base, IdMixin, StatusChangeMixin, TimestampMixin, utcnow
 
 
 class Contract(IdMixin, TimestampMixin, Base):
@@ -58,19 +58,11 @@ class Contract(IdMixin, TimestampMixin, Base):
     terminated_reason: Mapped[str | None] = mapped_column(String(500))
 
 
-class ContractEvent(IdMixin, Base):
-    """One status change: who, when, from, to, why. A draft's creation is the event None -> draft."""
-
+class ContractEvent(IdMixin, StatusChangeMixin, Base):
     __tablename__ = "contract_events"
     __table_args__ = (Index("ix_contract_events_contract_at", "contract_id", "at"),)
 
     contract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor_user_id: Mapped[uuid.UUID | None]
-    actor_label: Mapped[str] = mapped_column(String(100), default="")
-    from_status: Mapped[str | None] = mapped_column(String(16))
-    to_status: Mapped[str] = mapped_column(String(16))
-    note: Mapped[str] = mapped_column(String(500), default="")
 
 
 class ContractLedgerEntry(IdMixin, Base):

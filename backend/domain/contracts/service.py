@@ -32,6 +32,7 @@ from backend.domain.contracts.schemas import (
     LedgerEntryOut,
 )
 from backend.domain.identity.schemas import Principal
+from backend.domain.organisations import service as organisations
 from backend.errors import Invalid
 
 # A weigh ticket may still settle an order reserved before the contract's last day passed.
@@ -52,8 +53,10 @@ async def list_contracts(
         query = query.where(Contract.status == status)
     if q and q.strip():
         term = q.strip()
+        parties = await organisations.ids_named_like(session, name_part=term)
         query = query.where(or_(Contract.contract_no.contains(term, autoescape=True),
-                                Contract.destination_name.contains(term, autoescape=True)))
+                                Contract.destination_name.contains(term, autoescape=True),
+                                Contract.seller_org_id.in_(parties), Contract.buyer_org_id.in_(parties)))
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = await session.execute(query.order_by(Contract.created_at.desc(), Contract.id).offset(offset).limit(limit))
     return ContractPage(total=total, offset=offset, limit=limit, items=await views.outs(session, list(rows.scalars())))

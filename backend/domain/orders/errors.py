@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from backend.domain.orders.schemas import STATUS_LABELS
 from backend.errors import Conflict, Invalid, NotFound
+from backend.errors import illegal_transition as shared_illegal_transition
 
 
 def _t(kg: int) -> str:
@@ -15,14 +16,8 @@ def order_not_found() -> NotFound:
 
 
 def illegal_transition(from_status: str, to_status: str) -> Conflict:
-    zh_from, en_from = STATUS_LABELS.get(from_status, (from_status, from_status))
-    zh_to, en_to = STATUS_LABELS.get(to_status, (to_status, to_status))
-    return Conflict(
-        "order_illegal_transition",
-        f"提煤单当前为「{zh_from}」，不能变为「{zh_to}」（{from_status} → {to_status}）",
-        f"A pickup order that is {en_from.lower()} cannot become {en_to.lower()} ({from_status} → {to_status})",
-        field="status",
-    )
+    return shared_illegal_transition("order_illegal_transition", what_zh="提煤单", what_en="pickup order",
+                                     labels=STATUS_LABELS, from_status=from_status, to_status=to_status)
 
 
 def planned_kg(limit_kg: int) -> Invalid:

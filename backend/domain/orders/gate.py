@@ -127,8 +127,10 @@ async def state_refusal(session: AsyncSession, *, order: PickupOrder, transition
         if order.status == "entered":
             return "pass_replayed"
         # The dispatcher calls trucks in; a truck never checked in (no entry) is not called either.
-        if await queue.entry_state(session, order_id=order.id) != "called":
-            return "order_not_called"
+        # Served: a concurrent scan let it in since we read the order.
+        state = await queue.entry_state(session, order_id=order.id)
+        if state != "called":
+            return "pass_replayed" if state == "served" else "order_not_called"
     elif order.status != "entered":
         return "order_not_entered"
     if await passed(session, order_id=order.id, transition=transition):
@@ -191,9 +193,9 @@ async def verify_pass(session: AsyncSession, *, ctx: Context, machine: MachineCa
         await session.commit()
     except (IntegrityError, Conflict):
         # Another gate (or a cancel) got there first: answer with what is true now.
-        await session.rollback()
+        await session.rollback()  # expires `order`: read it afresh
         await ctx.redis.delete(used)
-        order = await load_order(session, order.id)
+        order = await load_order(session, claims.order_id)
         if order is None:
             return answer("order_unknown", data, claims=claims)
         refusal = await state_refusal(session, order=order, transition=data.transition, plate=claims.plate)
@@ -239,7 +241,10 @@ def _result(item: OfflinePassage, result: OfflineResult, code: str) -> OfflinePa
 
 async def _offline_one(session: AsyncSession, *, ctx: Context, machine: MachineCaller, site_id: uuid.UUID,
                        note: str, item: OfflinePassage) -> OfflinePassageResult:
-    item = msgspec.structs.replace(item, at=as_utc(item.at))
+    try:
+        item = msgspec.structs.replace(item, at=as_utc(item.at))
+    except OverflowError:  # year 1 east of Greenwich: no UTC instant
+        return _result(item, "refused", "passage_time_invalid")
     for _ in range(2):  # a second round when the order moved under us (e.g. cancelled) mid-way
         order = await load_order(session, item.order_id)
         refusal = _offline_refusal(order=order, site_id=site_id, item=item, now=utcnow())

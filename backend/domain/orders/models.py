@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.db.base import Base, IdMixin, TimestampMixin, utcnow
+from backend.db.base import Base, IdMixin, StatusChangeMixin, TimestampMixin, utcnow
 
 # Statuses in which an order occupies its vehicle: a truck carries one load at a time.
 OCCUPYING = ("dispatched", "entered")
@@ -61,19 +61,11 @@ class PickupOrder(IdMixin, TimestampMixin, Base):
     closed_at: Mapped[datetime | None]
 
 
-class OrderTransition(IdMixin, Base):
-    """One status change: who, when, from, to, why. Issue is the transition None -> issued."""
-
+class OrderTransition(IdMixin, StatusChangeMixin, Base):
     __tablename__ = "order_transitions"
     __table_args__ = (Index("ix_order_transitions_order_at", "order_id", "at"),)
 
     order_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pickup_orders.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor_user_id: Mapped[uuid.UUID | None]
-    actor_label: Mapped[str] = mapped_column(String(100), default="")
-    from_status: Mapped[str | None] = mapped_column(String(16))
-    to_status: Mapped[str] = mapped_column(String(16))
-    note: Mapped[str] = mapped_column(String(500), default="")
 
 
 class GatePassage(IdMixin, Base):

@@ -195,3 +195,10 @@ async def org_names(session: AsyncSession, *, org_ids: set[uuid.UUID]) -> dict[u
         return {}
     rows = await session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids)))
     return {i: n for i, n in rows.all()}
+
+
+async def ids_named_like(session: AsyncSession, *, name_part: str, limit: int = 500) -> list[uuid.UUID]:
+    """Organisations whose name contains `name_part` (for other features' search boxes)."""
+    rows = await session.execute(
+        select(Organisation.id).where(Organisation.name.contains(name_part, autoescape=True)).limit(limit))
+    return list(rows.scalars())

@@ -17,7 +17,7 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.queue import errors, rules
 from backend.domain.queue.entries import insert_or_nothing
-from backend.domain.queue.models import Appointment, AppointmentSlot
+from backend.domain.queue.models import BOOKED_SQL, Appointment, AppointmentSlot
 from backend.domain.queue.policy import settings_of
 from backend.domain.queue.schemas import AppointmentOut, QueueTicket, SlotDayOut, SlotOut
 from backend.domain.sites import service as sites
@@ -90,7 +90,7 @@ async def book_slot(session: AsyncSession, *, ctx: Context, ticket: QueueTicket,
     values = {"slot_id": slot_id, "site_id": site.id, "order_id": ticket.order_id, "order_no": ticket.order_no,
               "driver_user_id": ticket.driver_user_id, "hour_start": hour_start, "state": "booked", "created_at": now}
     if not await insert_or_nothing(session, Appointment, values, index_elements=["order_id"],
-                                   index_where=Appointment.state == "booked"):
+                                   index_where=BOOKED_SQL):
         await _count(session, slot_id, -1)  # the same order booked at this very moment elsewhere: keep that one
     booked = await _booked(session, order_id=ticket.order_id)
     assert booked is not None

@@ -41,7 +41,7 @@ async def board(session: AsyncSession, *, ctx: Context, actor: Principal, site_i
     for name in sorted(set(by_line) | set(served) | ({line} if line else set())):
         interval_s, measured = await views.service_interval(session, ctx, site_id=site.id, line=name, now=now)
         waiting = [e for e in by_line[name] if e.state == "waiting"]
-        called = sorted((e for e in by_line[name] if e.state == "called"), key=lambda e: (e.call_deadline_at, e.id))
+        called = sorted((e for e in by_line[name] if e.state == "called"), key=lambda e: (e.called_at, e.score, str(e.order_id)))
         lines.append(QueueLineOut(
             line=name, waiting=[views.waiting_out(e, position=i, now=now) for i, e in enumerate(waiting, 1)],
             called=[views.called_out(e, now=now) for e in called], served_today=int(served.get(name, 0)),

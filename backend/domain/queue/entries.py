@@ -37,9 +37,13 @@ async def latest_entry(session: AsyncSession, *, order_id: uuid.UUID,
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def next_version(session: AsyncSession, *, order_id: uuid.UUID) -> int:
-    top = (await session.execute(select(func.max(QueueEntry.version)).where(QueueEntry.order_id == order_id))).scalar()
-    return int(top or 0) + 1
+async def order_entries(session: AsyncSession, *, order_id: uuid.UUID) -> tuple[QueueEntry | None, int]:
+    """(the order's active entry, the version its next entry starts at) in one query."""
+    rows = (await session.execute(
+        select(QueueEntry).where(QueueEntry.order_id == order_id).execution_options(populate_existing=True)
+    )).scalars().all()
+    active = next((e for e in rows if e.state in ACTIVE), None)
+    return active, max((e.version for e in rows), default=0) + 1
 
 
 def ahead_filter(entry: QueueEntry) -> ColumnElement[bool]:
@@ -82,7 +86,7 @@ async def move(session: AsyncSession, entry: QueueEntry, *, to: str, actor: Acto
 
 
 async def insert_or_nothing(session: AsyncSession, model: Any, values: dict[str, Any], *,
-                            index_elements: list[str], index_where: ColumnElement[bool] | None = None) -> bool:
+                            index_elements: list[str], index_where: Any = None) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING on both backends; True if this call inserted the row.
     A concurrent twin waits for the first to commit (PostgreSQL) or for the write lock (SQLite)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite

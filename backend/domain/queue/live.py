@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from redis.asyncio.client import PubSub
 
@@ -45,7 +45,7 @@ async def _close(pubsub: PubSub) -> None:
 
 
 async def card_updates(ctx: Context, *, order_id: uuid.UUID, driver_user_id: uuid.UUID, site_id: uuid.UUID,
-                       line: str, idle_s: float = 15.0) -> AsyncIterator[QueueCardOut | None]:
+                       line: str, idle_s: float = 15.0) -> AsyncGenerator[QueueCardOut | None, None]:
     """The driver's card now, then after every change of his line or his entry (None: keep-alive).
     Subscribed before the first card is read, so no change falls between the two."""
     pubsub = ctx.redis.pubsub()
@@ -65,7 +65,7 @@ async def card_updates(ctx: Context, *, order_id: uuid.UUID, driver_user_id: uui
 
 
 async def board_updates(ctx: Context, *, actor: Principal, site_id: uuid.UUID, line: str | None,
-                        idle_s: float = 15.0) -> AsyncIterator[QueueBoardOut | None]:
+                        idle_s: float = 15.0) -> AsyncGenerator[QueueBoardOut | None, None]:
     """The board now, then after every change of the line (or of any line of the site)."""
     pubsub = ctx.redis.pubsub()
     if line:

@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import msgspec
-from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -158,19 +157,22 @@ async def _apply(ctx: Context, rows: list[_Row]) -> int:
                 client=pipe,
             )
         applied = await pipe.execute()
-    await publish(ctx.redis, ctx, [r for r, done in zip(rows, applied, strict=True) if done])
+    await publish(ctx, [r for r, done in zip(rows, applied, strict=True) if done])
     return sum(1 for done in applied if done)
 
 
-async def publish(redis: Redis, ctx: Context, rows: list[_Row]) -> None:
+async def publish(ctx: Context, rows: list[_Row]) -> None:
+    """Wake the live cards and boards of these entries' lines and orders."""
     if not rows:
         return
     groups: dict[tuple[uuid.UUID, str], list[str]] = {}
     for r in rows:
         groups.setdefault((r.site_id, r.line), []).append(str(r.order_id))
-    async with redis.pipeline(transaction=False) as pipe:
+    served = {(r.site_id, r.line) for r in rows if r.state == "served"}
+    async with ctx.redis.pipeline(transaction=False) as pipe:
         for (site_id, line), ids in groups.items():
-            pipe.delete(interval_key(ctx, site_id, line))  # a service may have changed the pace
+            if (site_id, line) in served:  # a truck went in: the measured pace changed
+                pipe.delete(interval_key(ctx, site_id, line))
             pipe.publish(line_channel(ctx, site_id, line), msgspec.json.encode({"orderIds": ids}))
         for r in rows:
             pipe.publish(order_channel(ctx, r.order_id), b"{}")

@@ -18,7 +18,10 @@ from backend.db.base import Base, IdMixin, utcnow
 
 # An order holds at most one entry in these states; served, dropped and left are final.
 ACTIVE = ("waiting", "called")
-_ACTIVE_SQL = "state IN ('waiting', 'called')"
+# Literal SQL (not bound parameters): PostgreSQL matches ON CONFLICT ... WHERE to a partial index
+# only by its text, so the upserts use these same predicates.
+ACTIVE_SQL = text("state IN ('waiting', 'called')")
+BOOKED_SQL = text("state = 'booked'")
 
 
 class QueueEntry(IdMixin, Base):
@@ -26,7 +29,7 @@ class QueueEntry(IdMixin, Base):
     __table_args__ = (
         # One place per order, also under concurrent check-ins (INSERT ... ON CONFLICT DO NOTHING).
         Index("uq_queue_entries_order_active", "order_id", unique=True,
-              sqlite_where=text(_ACTIVE_SQL), postgresql_where=text(_ACTIVE_SQL)),
+              sqlite_where=ACTIVE_SQL, postgresql_where=ACTIVE_SQL),
         # The board and positions: waiting entries of one site and line in score order.
         Index("ix_queue_entries_line_state_score", "site_id", "line", "state", "score"),
         Index("ix_queue_entries_order_version", "order_id", "version"),
@@ -107,7 +110,7 @@ class Appointment(IdMixin, Base):
     __tablename__ = "appointments"
     __table_args__ = (
         Index("uq_appointments_order_booked", "order_id", unique=True,
-              sqlite_where=text("state = 'booked'"), postgresql_where=text("state = 'booked'")),
+              sqlite_where=BOOKED_SQL, postgresql_where=BOOKED_SQL),
         Index("ix_appointments_order", "order_id"),
     )
 

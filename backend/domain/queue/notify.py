@@ -13,7 +13,7 @@ from backend.domain.queue.models import QueueEntry
 
 def _data(entry: QueueEntry) -> dict[str, str]:
     return {"orderId": str(entry.order_id), "orderNo": entry.order_no, "siteId": str(entry.site_id),
-            "line": entry.line, "url": f"/driver/queue/{entry.order_id}"}
+            "line": entry.line, "url": f"/driver/orders/{entry.order_id}"}
 
 
 def _line(entry: QueueEntry) -> tuple[str, str]:

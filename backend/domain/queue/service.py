@@ -8,7 +8,7 @@ Calling contract (orders → queue; the queue never imports orders):
   entries into Redis and wakes the live cards and boards. Redis therefore never runs ahead of SQL.
   Forgetting `after_commit` costs freshness, not correctness: positions fall back to SQL until the
   worker's sweep (`sweep_deadlines`, every few seconds) re-applies recent changes.
-  A refusal is a DomainError raised before anything is written that the caller could commit.
+  A refusal is a DomainError, raised before any change worth keeping: the caller must not commit then.
 - The dispatcher's actions (`call_next`, `skip`, `update_settings`) and `sweep_deadlines` are
   whole operations: they commit themselves and call `after_commit`.
 - `rebuild(ctx)` at start-up makes Redis equal to SQL (the app lifespan and the worker call it).
@@ -46,11 +46,11 @@ from backend.domain.queue.entries import (
     insert_or_nothing,
     latest_entry,
     move,
-    next_version,
+    order_entries,
 )
 from backend.domain.queue.live import board_updates, card_updates
 from backend.domain.queue.mirror import after_commit, rebuild
-from backend.domain.queue.models import QueueEntry, QueueEvent
+from backend.domain.queue.models import ACTIVE_SQL, QueueEntry, QueueEvent
 from backend.domain.queue.policy import get_settings, settings_of, update_settings
 from backend.domain.queue.schemas import LINE_PATTERN, QueueBoardOut, QueueCardOut, QueueEventOut, QueueTicket
 from backend.domain.sites import service as sites
@@ -81,7 +81,7 @@ async def check_in(session: AsyncSession, *, ctx: Context, ticket: QueueTicket, 
     site = await sites.site_brief(session, site_id=ticket.site_id)
     if site is None:
         raise errors.site_missing()
-    current = await active_entry(session, order_id=ticket.order_id)
+    current, version = await order_entries(session, order_id=ticket.order_id)
     if current is not None and current.driver_user_id == ticket.driver_user_id:
         return await views.card(session, ctx, current, now=now, live=False, site_name=site.name)
     if site.status != "active":
@@ -95,18 +95,19 @@ async def check_in(session: AsyncSession, *, ctx: Context, ticket: QueueTicket, 
         await use_for_checkin(session, order_id=ticket.order_id, site_id=site.id, now=now)
     if current is not None:  # re-dispatched to another driver without `leave`: the old place goes
         await move(session, current, to="left", actor=SYSTEM, note="driver changed", at=now, closed_at=now)
+        version = current.version + 1
     band = rules.band(new_energy=ticket.new_energy, nev_first=settings.nev_first)
     from_site_m = distance_to_fence_m(rules.zone_fence(site.fence), lon=lon, lat=lat)
     values = {
         "id": uuid.uuid4(), "site_id": site.id, "line": ticket.line, "order_id": ticket.order_id,
         "order_no": ticket.order_no, "plate": ticket.plate, "new_energy": ticket.new_energy,
         "driver_user_id": ticket.driver_user_id, "state": "waiting", "band": band, "score": rules.score(band, now),
-        "version": await next_version(session, order_id=ticket.order_id), "checked_in_at": now, "queued_at": now,
+        "version": version, "checked_in_at": now, "queued_at": now,
         "requeues": 0, "lon": lon, "lat": lat, "accuracy_m": accuracy_m, "updated_at": now,
         "distance_to_site_m": from_site_m,
     }
     inserted = await insert_or_nothing(session, QueueEntry, values, index_elements=["order_id"],
-                                       index_where=QueueEntry.state.in_(("waiting", "called")))
+                                       index_where=ACTIVE_SQL)
     entry = await active_entry(session, order_id=ticket.order_id)
     assert entry is not None
     if inserted:  # else a twin check-in of this order won the race: its place stands

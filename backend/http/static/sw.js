@@ -20,6 +20,7 @@ const SHELL = [
   // The driver's pass opens without signal: its page is kept (KEEP_PAGES, "keep-page") and these with it.
   "/static/css/orders.css",
   "/static/js/pass.js",
+  "/static/js/passstore.js",
   "/static/js/qr.js",
   "/static/js/totp.js",
   "/static/vendor/qrcode/qrcode.mjs",
@@ -39,7 +40,7 @@ self.addEventListener("activate", (event) => {
 });
 
 self.addEventListener("message", (event) => {
-  // Signed out: forget the pages kept for offline use; they were someone's.
+  // Signed out: forget the pages kept for offline use (and the passes kept beside them, passstore.js).
   if (event.data?.type === "logout") event.waitUntil(caches.delete(PAGE_CACHE));
   // The pass page asks to be kept the first time it opens, before this worker controlled it.
   if (event.data?.type === "keep-page") event.waitUntil(keepPage(event.data.url));

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 21:27:24.219525
+Create Date: 2026-11-23 21:45:03.459526
 """
 from alembic import op
 import sqlalchemy as sa
@@ -316,13 +316,13 @@ def upgrade() -> None:
     )
     op.create_table('contract_events',
     sa.Column('contract_id', sa.Uuid(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_user_id', sa.Uuid(), nullable=True),
     sa.Column('actor_label', sa.String(length=100), nullable=False),
     sa.Column('from_status', sa.String(length=16), nullable=True),
     sa.Column('to_status', sa.String(length=16), nullable=False),
     sa.Column('note', sa.String(length=500), nullable=False),
-    sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_contract_events_contract_id_contracts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_events'))
     )
@@ -587,13 +587,13 @@ def upgrade() -> None:
 
     op.create_table('order_transitions',
     sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_user_id', sa.Uuid(), nullable=True),
     sa.Column('actor_label', sa.String(length=100), nullable=False),
     sa.Column('from_status', sa.String(length=16), nullable=True),
     sa.Column('to_status', sa.String(length=16), nullable=False),
     sa.Column('note', sa.String(length=500), nullable=False),
-    sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['order_id'], ['pickup_orders.id'], name=op.f('fk_order_transitions_order_id_pickup_orders'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_order_transitions'))
     )

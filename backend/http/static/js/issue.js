@@ -81,6 +81,14 @@ if (form) {
     location.assign(`/mine/orders?issued=${issued}`);
   });
 
+  // A corrected field loses its refusal at once, not only at the next submit.
+  form.addEventListener("input", (event) => {
+    const field = event.target.closest(".field");
+    if (!field) return;
+    field.querySelectorAll(".field-error").forEach((n) => n.remove());
+    field.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
+  });
+
   contract.addEventListener("change", () => { sitesOfSeller(); update(); });
   planned.addEventListener("input", update);
   count.addEventListener("input", update);

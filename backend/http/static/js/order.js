@@ -16,6 +16,7 @@ const STATE_BADGE = { waiting: "info", called: "bad", served: "ok", dropped: "mu
 let card = null;
 let lastState = null;
 let stream = null;
+let bookedHour = null; // the hour booked from this page (no API tells an earlier booking yet)
 
 const pad = (n) => String(n).padStart(2, "0");
 // Times as the coal regions read their clocks (UTC+8), whatever zone the phone is set to.
@@ -46,6 +47,7 @@ function render(next) {
   badge.className = `badge ${STATE_BADGE[card.state] || "muted"}`;
   badge.textContent = t(`js.queue.state.${card.state}`);
   const waiting = card.state === "waiting";
+  $("[data-q-figures]").hidden = !waiting;
   $("[data-q-position]").textContent = waiting && card.position != null ? card.position : "–";
   $("[data-q-ahead]").textContent = waiting && card.ahead != null ? card.ahead : "–";
   $("[data-q-eta]").textContent = waiting && card.etaMinutes != null ? card.etaMinutes : "–";
@@ -63,6 +65,8 @@ function render(next) {
 
   const called = card.state === "called";
   banner.hidden = !called;
+  const passLink = $("[data-pass-link]");
+  if (passLink) passLink.hidden = called; // the banner carries it then
   if (called) {
     $("[data-called-line]").textContent = fill("js.queue.calledLine", { plate: card.plate, time: clock(card.callDeadlineAt) });
     if (lastState !== "called") {
@@ -180,19 +184,35 @@ function beijingDate(offsetDays) {
 async function loadSlots() {
   const day = $("[data-booking-date]").value;
   const result = await api(`/api/driver/sites/${root.dataset.siteId}/slots?date=${day}`);
-  if (!result.ok || !result.data?.slots?.length) {
-    if (result.status === 404 || result.status === 405) bookingBox.hidden = true; // no booking at this site
+  // A site takes bookings when it requires them or limits the trucks an hour; elsewhere there is
+  // nothing to book, and the picker would only be in the way.
+  const slots = result.ok ? result.data?.slots || [] : [];
+  const takesBookings = result.ok && (result.data.appointmentsRequired || slots.some((s) => s.quota != null));
+  const select = $("[data-booking-date]");
+  if (takesBookings && !slots.length && select.selectedIndex === 0) {
+    select.selectedIndex = 1; // today's hours are over: offer tomorrow's
+    loadSlots();
+    return;
+  }
+  if (!takesBookings || !slots.length) {
+    bookingBox.hidden = true;
     return;
   }
   if (!card) bookingBox.hidden = false;
   const msg = $("[data-booking-msg]");
-  if (result.data.appointmentsRequired && msg.hidden) say(msg, "warn", t("js.booking.required"));
+  if (result.data.appointmentsRequired) {
+    // Booking comes first where the site requires it: put the picker above the check-in button.
+    root.querySelector(".action-stack").before(bookingBox);
+    bookingBox.style.margin = "0 0 1rem";
+    if (msg.hidden) say(msg, "warn", t("js.booking.required"));
+  }
   const holder = $("[data-slots]");
   const now = Date.now();
-  holder.replaceChildren(...result.data.slots.map((slot) => {
+  holder.replaceChildren(...slots.map((slot) => {
     const button = document.createElement("button");
     button.type = "button";
     button.dataset.hour = slot.hourStart;
+    button.setAttribute("aria-pressed", String(bookedHour !== null && Date.parse(slot.hourStart) === Date.parse(bookedHour)));
     const full = slot.remaining === 0;
     button.disabled = full || Date.parse(slot.hourEnd) <= now;
     const small = document.createElement("small");
@@ -213,8 +233,9 @@ async function book(button, slot) {
     say(msg, "bad", errorText(result.data));
     return;
   }
-  $("[data-slots]").querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+  bookedHour = result.data.hourStart;
   say(msg, "ok", fill("js.booking.booked", { time: `${clock(result.data.hourStart)}–${clock(result.data.hourEnd)}` }));
+  await loadSlots(); // what each hour has left, this booking counted
 }
 
 if (bookingBox) {

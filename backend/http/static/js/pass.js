@@ -1,14 +1,14 @@
 // The driver's one-code pass (一码通行): token + rolling TOTP, redrawn as a QR every step.
-// The pass (token, per-order secret, validity, the server's clock offset) is kept in localStorage so
-// the page, which the service worker keeps, shows a fresh code without signal; online it is
-// refetched each time the page opens. The QR text is also on #pass[data-qr-text] for the gate tests.
+// The pass (token, per-order secret, validity, the server's clock offset) is kept on the phone
+// (passstore.js) so the page, which the service worker keeps, shows a fresh code without signal;
+// online it is refetched each time the page opens. The QR text is also on #pass[data-qr-text].
 import { api, errorText, loginUrl, t } from "./api.js";
+import { dropPass, loadPass, savePass } from "./passstore.js";
 import { drawQr } from "./qr.js";
 import { totp, totpAvailable } from "./totp.js";
 
 const root = document.getElementById("pass");
 const orderId = root.dataset.orderId;
-const STORE_KEY = `mt.pass.${orderId}`;
 const qrBox = root.querySelector("[data-qr]");
 const bar = root.querySelector("[data-bar]");
 const countdown = root.querySelector("[data-countdown]");
@@ -20,21 +20,6 @@ let current = null; // {pass, offsetMs}
 let lastStep = -1;
 let drawing = false;
 
-function stored() {
-  try {
-    const value = JSON.parse(localStorage.getItem(STORE_KEY) || "null");
-    return value && value.pass && value.pass.token ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-function remember(value) {
-  try {
-    localStorage.setItem(STORE_KEY, JSON.stringify(value));
-  } catch { /* private mode or full: the pass still shows while the page is open */ }
-}
-
 async function fetchPass() {
   const sentAt = Date.now();
   const result = await api(`/api/driver/orders/${orderId}/pass`);
@@ -43,16 +28,16 @@ async function fetchPass() {
     // The gate checks the code against its own clock: take the server's, not the phone's.
     const offsetMs = Date.parse(result.data.serverTime) - (sentAt + receivedAt) / 2;
     const value = { pass: result.data, offsetMs: Number.isFinite(offsetMs) ? offsetMs : 0, savedAt: receivedAt };
-    remember(value);
+    await savePass(orderId, value);
     return { value, online: true };
   }
   if (result.status === 401) {
     location.assign(loginUrl());
     return { value: null, online: true };
   }
-  if (result.status === 0 || result.status >= 500) return { value: stored(), online: false };
+  if (result.status === 0 || result.status >= 500) return { value: await loadPass(orderId), online: false };
   // The order closed or changed hands: the kept pass is no longer any use.
-  localStorage.removeItem(STORE_KEY);
+  await dropPass(orderId);
   return { value: null, online: true, error: errorText(result.data) };
 }
 
