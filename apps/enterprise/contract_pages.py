@@ -19,6 +19,7 @@ from apps.enterprise import contract_views as v
 from backend.checks.credit_code import check_credit_code
 from backend.checks.errors import CheckFailed
 from backend.domain.contracts import service as contracts
+from backend.domain.orders import service as orders
 from backend.domain.contracts.access import PARTY_ADMINS, SELLER_WRITERS
 from backend.domain.contracts.rules import NON_BUYER_KINDS, SELLER_KINDS, china_today
 from backend.domain.contracts.schemas import KIND_LABELS, PRODUCT_LABELS, STATUS_LABELS, ContractOut
@@ -30,6 +31,9 @@ from backend.http.i18n import lang_of, translate
 from backend.http.pages import login_redirect, no_access, principal, render
 
 PAGE_SIZE = 20
+ORDERS_SHOWN = 50
+ORDER_BADGES = {"issued": "info", "dispatched": "info", "entered": "ok", "completed": "", "cancelled": "bad",
+                "expired": "warn"}
 # Kg, fen and basis points as people read them (contract_views), for every contract template.
 FORMAT: dict[str, Any] = {
     "tonnes": v.tonnes, "yuan": v.yuan, "percent": v.percent, "tolerance": v.tolerance, "degrees": v.degrees,
@@ -90,11 +94,14 @@ async def contract_page(request: Request[Any, Any, Any], db: Db, contract_id: Fr
         return me
     contract = await contracts.get_contract(db, actor=me, contract_id=contract_id)
     events = await contracts.list_events(db, actor=me, contract_id=contract_id)
+    order_page = await orders.list_orders(db, actor=me, contract_id=contract_id, limit=ORDERS_SHOWN)
+    open_orders = await orders.list_orders(db, actor=me, contract_id=contract_id, open_only=True, limit=1)
     today = china_today()
     return render(
         request, "enterprise/contract.html", app="enterprise", c=contract, events=list(reversed(events)),
         row=v.row(me, contract), moves=_moves(me, contract), value=v.value_yuan(contract.price_fen_per_t, contract.quantity_kg),
-        days_left=v.days_left(contract.valid_until, today) if contract.status == "active" else None, **FORMAT,
+        days_left=v.days_left(contract.valid_until, today) if contract.status == "active" else None,
+        orders=order_page, open_orders=open_orders.total, order_badges=ORDER_BADGES, **FORMAT,
     )
 
 

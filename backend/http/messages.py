@@ -445,6 +445,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ctr.detail.terms": ("合同条款", "Terms"),
     "ctr.detail.quality": ("质量指标", "Quality"),
     "ctr.detail.history": ("状态记录", "Status history"),
+    "ctr.orders.title": ("提煤单", "Pickup orders"),
+    "ctr.orders.empty": ("本合同尚未开具提煤单", "No pickup orders on this contract yet"),
+    "ctr.orders.count": ("共 {n} 张，其中未完成 {open} 张", "{n} in all, {open} open"),
+    "ctr.orders.more": ("仅显示最近 {shown} 张", "Only the latest {shown} are shown"),
     "ctr.detail.actions": ("办理", "Actions"),
     "ctr.detail.terminated": ("终止原因：{reason}", "Terminated: {reason}"),
     "ctr.next.draft": (

@@ -178,3 +178,22 @@ async def test_visibility(ctx, client):
     _, there = await sh.regulator(ctx, client, "150602")
     assert (await client.get("/api/enterprise/orders", headers=here)).json()["total"] == 1
     assert (await client.get("/api/enterprise/orders", headers=there)).json()["total"] == 0
+
+
+async def test_the_contract_page_lists_its_orders(ctx, client):
+    w = await oh.world(ctx, client)
+    dispatched, t = await oh.dispatched(ctx, client, w)
+    waiting = await oh.issue(client, w, plannedKg=25_000)
+    cancelled = await oh.issue(client, w)
+    r = await client.post(f"/api/mine/orders/{cancelled['id']}/cancel", json={"reason": "重复开单"},
+                          headers=w.parties.sales)
+    assert r.status_code == 200, r.text
+    page = await client.get(f"/enterprise/contracts/{w.contract['id']}", headers=w.parties.buyer)
+    assert page.status_code == 200, page.text
+    text = " ".join(page.text.split())
+    assert "共 3 张，其中未完成 2 张" in text
+    for order in (dispatched, waiting, cancelled):
+        assert f'data-order="{order["orderNo"]}"' in page.text
+    assert t.plate in text and "已派车" in text and "已作废" in text and "25 吨" in text
+    english = await client.get(f"/enterprise/contracts/{w.contract['id']}?lang=en", headers=w.parties.buyer)
+    assert "3 in all, 2 open" in " ".join(english.text.split())
