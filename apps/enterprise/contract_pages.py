@@ -19,11 +19,11 @@ from apps.enterprise import contract_views as v
 from backend.checks.credit_code import check_credit_code
 from backend.checks.errors import CheckFailed
 from backend.domain.contracts import service as contracts
-from backend.domain.orders import service as orders
 from backend.domain.contracts.access import PARTY_ADMINS, SELLER_WRITERS
 from backend.domain.contracts.rules import NON_BUYER_KINDS, SELLER_KINDS, china_today
 from backend.domain.contracts.schemas import KIND_LABELS, PRODUCT_LABELS, STATUS_LABELS, ContractOut
 from backend.domain.identity.schemas import Principal
+from backend.domain.orders import service as orders
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import ORG_KIND_LABELS
 from backend.http.deps import Db, Offset
