@@ -271,6 +271,15 @@ def test_order_issued_dispatched_checked_in_called_and_passed_at_the_gate(
     again = run_async(_verify(server.base_url, chain["key_id"], chain["secret"], body))
     assert again["accepted"] is False and again["code"] == "pass_replayed", again
 
+    # A day later the same page says the pass has expired instead of showing a code.
+    driver.clock.install()
+    driver.reload()
+    expect(pass_box).to_have_attribute("data-qr-text", re.compile(r"^MT1\."))
+    driver.clock.fast_forward("25:00:00")
+    expect(pass_box.locator("[data-pass-state]")).to_have_text("已过期")
+    expect(pass_box.locator("[data-qr] svg")).to_have_count(0)
+    shots(driver, "driver-pass-expired")
+
     # The driver's order now reads 已入场.
     driver.goto(f"/driver/orders/{order_id}")
     expect(driver.locator(".order-hero [data-status]")).to_have_text("已入场")

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.base import utcnow
 from backend.domain.audit.schemas import Actor
 from backend.domain.queue import mirror
 from backend.domain.queue.models import ACTIVE, QueueEntry, QueueEvent
@@ -73,7 +74,8 @@ async def move(session: AsyncSession, entry: QueueEntry, *, to: str, actor: Acto
     result = await session.execute(
         update(QueueEntry)
         .where(QueueEntry.id == entry.id, QueueEntry.state == from_state, QueueEntry.version == version)
-        .values(state=to, version=version + 1, updated_at=at, **values)
+        # updated_at is the wall clock, not `at` (a gate may report a passage late): resync keys on it.
+        .values(state=to, version=version + 1, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]

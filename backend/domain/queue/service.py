@@ -103,7 +103,7 @@ async def check_in(session: AsyncSession, *, ctx: Context, ticket: QueueTicket, 
         "order_no": ticket.order_no, "plate": ticket.plate, "new_energy": ticket.new_energy,
         "driver_user_id": ticket.driver_user_id, "state": "waiting", "band": band, "score": rules.score(band, now),
         "version": version, "checked_in_at": now, "queued_at": now,
-        "requeues": 0, "lon": lon, "lat": lat, "accuracy_m": accuracy_m, "updated_at": now,
+        "requeues": 0, "lon": lon, "lat": lat, "accuracy_m": accuracy_m, "updated_at": utcnow(),
         "distance_to_site_m": from_site_m,
     }
     inserted = await insert_or_nothing(session, QueueEntry, values, index_elements=["order_id"],
