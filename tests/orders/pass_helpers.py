@@ -10,14 +10,9 @@ from typing import Any
 
 import httpx
 from litestar import Litestar
-from sqlalchemy import select
 
 from backend.context import Context
-from backend.domain.orders import checkin
-from backend.domain.orders.models import PickupOrder
-from backend.domain.orders.schemas import CheckIn
 from backend.domain.queue import service as queue
-from backend.http.auth import build_principal
 from devices.passcode import PassVerifier, render_qr_text
 from devices.platform_client import SignedClient
 from tests.drivers import helpers as dh
@@ -25,7 +20,6 @@ from tests.orders import helpers as oh
 from tests.sites import helpers as sh
 
 
-# The routers these tests use; the composition root mounts them (those it does not yet, the tests do).
 @dataclass(frozen=True)
 class Key:
     key_id: str
@@ -121,26 +115,20 @@ async def scan(gate: SignedClient, site_id: Any, code: str, transition: str = "i
 CHECKIN_POINT = sh.offset(sh.LON, sh.LAT, east_m=150.0, north_m=-125.0)
 
 
-async def check_in(ctx: Context, gw: GateWorld) -> None:
-    """签到 from inside the zone, through the orders service as the driver's route calls it; the
-    commit is the caller's (the queue only flushes)."""
+async def check_in(client: httpx.AsyncClient, gw: GateWorld) -> dict[str, Any]:
+    """签到 from inside the zone, over HTTP as the driver's phone does it."""
     lon, lat = CHECKIN_POINT
-    async with ctx.sessions() as session:
-        driver_user_id = await session.scalar(select(PickupOrder.driver_user_id).where(PickupOrder.id == uuid.UUID(gw.order_id)))
-        assert driver_user_id is not None
-        driver = await build_principal(ctx, user_id=driver_user_id, session_id=None, client="tests")
-        assert driver is not None
-        card = await checkin.check_in(session, ctx=ctx, actor=driver, order_id=uuid.UUID(gw.order_id),
-                                      data=CheckIn(lon=lon, lat=lat, accuracy_m=10))
-        await session.commit()
-    await queue.after_commit(ctx=ctx)
-    assert card.state == "waiting"
+    r = await client.post(f"/api/driver/orders/{gw.order_id}/check-in", json={"lon": lon, "lat": lat, "accuracyM": 10},
+                          headers=gw.trucker.headers)
+    assert r.status_code == 200 and r.json()["state"] == "waiting", r.text
+    result: dict[str, Any] = r.json()
+    return result
 
 
 async def call_in(ctx: Context, client: httpx.AsyncClient, gw: GateWorld, *, checked_in: bool = False) -> None:
     """The truck checks in (unless it did) and the mine's dispatcher calls it to the gate."""
     if not checked_in:
-        await check_in(ctx, gw)
+        await check_in(client, gw)
     r = await client.post(f"/api/mine/sites/{gw.site_id}/queue/call", json={"line": gw.order["product"], "count": 1},
                           headers=gw.w.dispatcher)
     assert r.status_code in (200, 201), r.text

@@ -74,7 +74,7 @@ async def test_the_order_must_be_called_to_enter_and_inside_to_leave(app, ctx, c
         # Never checked in: not called.
         assert (await ph.scan(gate, gw.site_id, ph.phone_code(p), "in"))["code"] == "order_not_called"
         assert (await ph.scan(gate, gw.site_id, ph.phone_code(p), "out"))["code"] == "order_not_entered"
-        await ph.check_in(ctx, gw)
+        await ph.check_in(client, gw)
         refused = await ph.scan(gate, gw.site_id, ph.phone_code(p), "in")
         assert refused["code"] == "order_not_called" and refused["orderNo"] == gw.order["orderNo"]
         assert "叫号" in refused["messageZh"] and "called" in refused["messageEn"]
