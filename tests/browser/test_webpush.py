@@ -32,7 +32,8 @@ def _push(page: Page, server: Server, cdp: CDPSession, registration: str, data: 
     page.evaluate("async () => (await navigator.serviceWorker.ready).getNotifications()"
                   ".then((all) => all.forEach((n) => n.close()))")
     cdp.send("ServiceWorker.deliverPushMessage", {"origin": server.base_url, "registrationId": registration, "data": data})
-    for _ in range(100):
+    # Bounded wait (20 s): the worker may be starting up on a loaded two-core machine.
+    for _ in range(400):
         shown: list[dict[str, Any]] = page.evaluate("""async () => {
             const all = await (await navigator.serviceWorker.ready).getNotifications();
             return all.map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }));

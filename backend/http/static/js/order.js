@@ -173,7 +173,11 @@ async function checkIn() {
   }
 }
 
-checkinButton?.addEventListener("click", checkIn);
+if (checkinButton) {
+  // Rendered disabled: a tap before this script ran would otherwise do nothing at all.
+  checkinButton.addEventListener("click", checkIn);
+  checkinButton.disabled = false;
+}
 
 // ---- 预约 -------------------------------------------------------------------------------------
 function beijingDate(offsetDays) {
