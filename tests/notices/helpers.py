@@ -1,9 +1,17 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import uuid
+from typing import Any
+
+import http_ece
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from backend.context import Context
+from backend.domain.notices import rules
 from backend.domain.notices import service as notices
 from backend.domain.notices.schemas import DeviceRegister
 
@@ -26,3 +34,23 @@ async def notify(ctx: Context, user_id: uuid.UUID, *, sms: bool = False, kind: s
 async def add_device(ctx: Context, user_id: uuid.UUID, token: str = "fcm-token-abcdefgh") -> None:
     async with ctx.sessions() as session:
         await notices.register_device(session, user_id=user_id, data=DeviceRegister(token=token, platform="android"))
+
+
+class Browser:
+    """What a browser holds for one subscription: its ECDH key and auth secret (RFC 8291 §3)."""
+
+    def __init__(self) -> None:
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.auth = os.urandom(16)
+
+    def subscription(self, endpoint: str) -> dict[str, Any]:
+        point = self.key.public_key().public_bytes(serialization.Encoding.X962,
+                                                   serialization.PublicFormat.UncompressedPoint)
+        # PushSubscription.toJSON(): unpadded base64url keys, and expirationTime (usually null).
+        return {"endpoint": endpoint, "expirationTime": None,
+                "keys": {"p256dh": rules.b64url(point), "auth": rules.b64url(self.auth)}}
+
+    def decrypt(self, body: bytes) -> dict[str, Any]:
+        plain = http_ece.decrypt(body, private_key=self.key, auth_secret=self.auth, version="aes128gcm")
+        result: dict[str, Any] = json.loads(plain)
+        return result

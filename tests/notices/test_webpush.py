@@ -12,12 +12,10 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-import http_ece
 import httpx
 import jwt
 import msgspec
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import select
 
@@ -32,28 +30,8 @@ from backend.errors import DomainError, Invalid
 from backend.settings import load_settings
 from backend.workers import outbox
 from tests.factories import login, make_user
-from tests.notices.helpers import notify
+from tests.notices.helpers import Browser, notify
 from tests.notices.push_service import PushServiceServer
-
-
-class Browser:
-    """What a browser holds for one subscription: its ECDH key and auth secret (RFC 8291 §3)."""
-
-    def __init__(self) -> None:
-        self.key = ec.generate_private_key(ec.SECP256R1())
-        self.auth = os.urandom(16)
-
-    def subscription(self, endpoint: str) -> dict[str, Any]:
-        point = self.key.public_key().public_bytes(serialization.Encoding.X962,
-                                                   serialization.PublicFormat.UncompressedPoint)
-        # PushSubscription.toJSON(): unpadded base64url keys, and expirationTime (usually null).
-        return {"endpoint": endpoint, "expirationTime": None,
-                "keys": {"p256dh": rules.b64url(point), "auth": rules.b64url(self.auth)}}
-
-    def decrypt(self, body: bytes) -> dict[str, Any]:
-        plain = http_ece.decrypt(body, private_key=self.key, auth_secret=self.auth, version="aes128gcm")
-        result: dict[str, Any] = json.loads(plain)
-        return result
 
 
 async def _subscribe(client: httpx.AsyncClient, headers: dict[str, str], browser: Browser,

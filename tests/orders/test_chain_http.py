@@ -56,3 +56,30 @@ async def test_contract_to_the_gate_over_http(ctx, client, app):
     card = (await client.get(f"/api/driver/queue/{order['id']}", headers=trucker.headers)).json()
     assert card["state"] == "served"
     await gate.aclose()
+
+
+async def test_a_called_driver_is_told_on_every_channel_he_has(ctx, client):
+    from sqlalchemy import select
+
+    from backend.domain.notices.models import Notice, NoticeDelivery
+    from tests.notices.helpers import Browser
+
+    w = await oh.world(ctx, client)
+    order, t = await oh.dispatched(ctx, client, w)
+    r = await client.post("/api/notices/devices", json={"token": "fcm-token-of-the-drivers-phone", "platform": "android"},
+                          headers=t.headers)
+    assert r.status_code == 200, r.text
+    r = await client.post("/api/notices/webpush-subscriptions",
+                          json=Browser().subscription("http://127.0.0.1:9/push/driver-phone"), headers=t.headers)
+    assert r.status_code == 200, r.text
+    gw = ph.GateWorld(w=w, order=order, trucker=t, site_id=str(w.site["id"]), erp=ph.Key("", ""),
+                      device=ph.Key("", ""), device_id="")
+    await ph.check_in(client, gw)
+    r = await client.post(f"/api/mine/sites/{w.site['id']}/queue/call", json={"line": "mixed_coal", "count": 1},
+                          headers=w.dispatcher)
+    assert r.status_code == 200, r.text
+    async with ctx.sessions() as session:
+        notice_id = (await session.execute(select(Notice.id).where(Notice.kind == "queue_called"))).scalar_one()
+        channels = (await session.execute(
+            select(NoticeDelivery.channel).where(NoticeDelivery.notice_id == notice_id))).scalars().all()
+    assert sorted(channels) == ["fcm", "inbox", "sms", "webpush"]
