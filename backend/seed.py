@@ -31,7 +31,7 @@ from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import DeviceCreate, GateCreate, LaneCreate, SiteCreate
 from backend.domain.vehicles import service as vehicles
 from backend.domain.vehicles.schemas import VehicleCreate
-from backend.seed_chain import seed_chain
+from backend.seed_chain import DEMO_CONTRACT_NO, seed_chain
 from backend.settings import Settings
 from backend.sms import ConsoleSmsSender
 
@@ -92,6 +92,10 @@ class SeedReport:
         for phone, secret in DEMO_TOTP.items():
             lines.append(f"    {phone}  {secret}   current code: {pyotp.TOTP(secret).now()}")
         lines.append("  SMS codes are printed on this console ([sms → phone] ...).")
+        lines.append(f"  Demo chain: contract {DEMO_CONTRACT_NO} (mine → power plant, active) with today's pickup")
+        lines.append(f"  orders; one is dispatched to {DEMO_PLATE}. 张师傅 checks in from inside the site's check-in")
+        lines.append("  zone (around 107.506 E, 38.200 N; a desktop browser can emulate that position in DevTools),")
+        lines.append("  李销售/赵调度 call him on the queue board (/mine/queue), his pass opens the gate.")
         lines.append("=" * 72)
         return "\n".join(lines)
 

@@ -1,6 +1,6 @@
 """HTML pages of the enterprise app: my organisations, one organisation (profile, sites, staff,
 machine keys), and a site (fence editor, gates, lanes, devices); the e-contract pages are in
-contract_pages."""
+contract_pages, the pickup-order pages (a carrier's dispatch) in order_pages."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from litestar import Request, Router, get
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from apps.enterprise import contract_pages
+from apps.enterprise import contract_pages, order_pages
 from backend.domain.identity.schemas import ADMIN_ROLES, ROLE_LABELS, Principal
 from backend.domain.machines import service as machines
 from backend.domain.organisations import members
@@ -131,6 +131,7 @@ async def site_page(request: Request[Any, Any, Any], db: Db, site_id: FromPath[u
 
 
 router = Router(
-    path="/enterprise", route_handlers=[home, login, my_orgs, org_page, new_site, site_page, *contract_pages.ROUTES],
+    path="/enterprise", route_handlers=[home, login, my_orgs, org_page, new_site, site_page, *contract_pages.ROUTES,
+                     *order_pages.ROUTES],
     include_in_schema=False, exception_handlers=PAGE_ERRORS,
 )

@@ -78,13 +78,10 @@ async def issue_page(request: Request[Any, Any, Any], db: Db,
         return me
     active = await contracts.list_contracts(db, actor=me, role="seller", status="active", limit=100)
     my_sites = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
-    # No carrier directory is open to a mine yet: offer the carriers its earlier orders named.
-    earlier = await orders.list_orders(db, actor=me, limit=200)
-    carriers = sorted({(o.carrier_org_id, o.carrier_name or "") for o in earlier.items if o.carrier_org_id},
-                      key=lambda c: c[1])
+    # The carrier is searched in the directory (GET /api/mine/carriers) by the form's script.
     can_issue = me.is_platform_admin or bool(me.roles & ISSUER_ROLES)
     return render(request, "mine/order_new.html", app="mine", contracts=active.items, sites=my_sites,
-                  carriers=carriers, chosen=str(contract_id or ""), can_issue=can_issue)
+                  chosen=str(contract_id or ""), can_issue=can_issue)
 
 
 def _groups(items: list[OrderOut]) -> list[tuple[str, list[OrderOut]]]:

@@ -37,7 +37,8 @@ NAV: dict[str, list[tuple[str, str, str]]] = {
     "mine": [("nav.mine.orders", "/mine/orders", "ticket"), ("nav.mine.issue", "/mine/orders/new", "plus"),
              ("nav.mine.queue", "/mine/queue", "queue"), ("nav.mine.sites", "/mine/sites", "site"), ("nav.home", "/", "home")],
     "enterprise": [("nav.enterprise.orgs", "/enterprise/orgs", "building"),
-                   ("nav.enterprise.contracts", "/enterprise/contracts", "contract"), ("nav.home", "/", "home")],
+                   ("nav.enterprise.contracts", "/enterprise/contracts", "contract"),
+                   ("nav.enterprise.orders", "/enterprise/orders", "ticket"), ("nav.home", "/", "home")],
     "regulator": [("nav.regulator.orgs", "/regulator/orgs", "shield"), ("nav.home", "/", "home")],
 }
 _STATIC = Path(__file__).parent / "static"

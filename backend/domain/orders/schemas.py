@@ -138,3 +138,28 @@ class OrderBrief(msgspec.Struct, frozen=True, kw_only=True):
     plate: str | None
     vehicle_id: uuid.UUID | None
     driver_id: uuid.UUID | None
+
+
+class FleetTruck(Out):
+    """A truck a carrier's dispatcher may pick: the carrier's own, or one its driver owns (挂靠)."""
+
+    plate: str
+    new_energy: bool
+    max_load_kg: int  # what dispatch lets it carry: its rated load, within GB 1589's legal gross
+    owner_driver_id: uuid.UUID | None
+    busy_order_no: str | None  # the open order holding it now (dispatch would be refused)
+
+
+class FleetDriver(Out):
+    id: uuid.UUID
+    name: str
+    phone: str
+    verified: bool  # real-name verified: dispatch refuses the others
+
+
+class DispatchChoices(Out):
+    """What the carrier's dispatcher picks from when giving its orders a truck and a driver."""
+
+    carrier_org_id: uuid.UUID
+    trucks: list[FleetTruck]
+    drivers: list[FleetDriver]

@@ -29,14 +29,17 @@ async def get_order(session: AsyncSession, *, actor: Principal, order_id: uuid.U
 async def list_orders(
     session: AsyncSession, *, actor: Principal, status: str | None = None, open_only: bool = False,
     contract_id: uuid.UUID | None = None, site_id: uuid.UUID | None = None, q: str | None = None,
-    mine_only: bool = False, offset: int = 0, limit: int = 50,
+    mine_only: bool = False, closed_only: bool = False, offset: int = 0, limit: int = 50,
 ) -> OrderPage:
-    """Orders the caller may see, newest first. `mine_only`: those where the caller drives."""
+    """Orders the caller may see, newest first. `mine_only`: those where the caller drives;
+    `closed_only`: completed, cancelled and expired ones."""
     where = [PickupOrder.driver_user_id == actor.user_id] if mine_only else [readable_filter(actor)]
     if status:
         where.append(PickupOrder.status == status)
     if open_only:
         where.append(PickupOrder.status.in_(OPEN_STATUSES))
+    if closed_only:
+        where.append(PickupOrder.status.not_in(OPEN_STATUSES))
     if contract_id:
         where.append(PickupOrder.contract_id == contract_id)
     if site_id:

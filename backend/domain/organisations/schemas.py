@@ -75,3 +75,15 @@ class OrgBrief(msgspec.Struct, frozen=True, kw_only=True):
     kind: str
     region_code: str
     status: str
+
+
+class OrgPick(Out):
+    """An organisation as a picker offers it (the carrier directory). The unified social credit code is
+    public registry information, shown in full so that a look-alike name can be told apart."""
+
+    id: uuid.UUID
+    name: str
+    credit_code: str
+    region_code: str
+    region_name: str
+    region_name_en: str

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.checks.credit_code import check_credit_code
@@ -15,7 +16,14 @@ from backend.domain.identity.schemas import Principal
 from backend.domain.organisations import errors
 from backend.domain.organisations.access import access_org, can_read
 from backend.domain.organisations.models import Organisation, OrgGroup
-from backend.domain.organisations.schemas import OrgBrief, OrgCreate, OrgOut, OrgStatusChange, OrgUpdate
+from backend.domain.organisations.schemas import (
+    OrgBrief,
+    OrgCreate,
+    OrgOut,
+    OrgPick,
+    OrgStatusChange,
+    OrgUpdate,
+)
 from backend.domain.regions.service import region_name, require_region, within_scopes
 from backend.errors import Invalid
 
@@ -202,3 +210,22 @@ async def ids_named_like(session: AsyncSession, *, name_part: str, limit: int = 
     rows = await session.execute(
         select(Organisation.id).where(Organisation.name.contains(name_part, autoescape=True)).limit(limit))
     return list(rows.scalars())
+
+
+async def active_carriers(session: AsyncSession, *, q: str | None = None, limit: int = 20) -> list[OrgPick]:
+    """The carrier directory an issuer names a carrier from: active carriers only (issuing refuses the
+    others), by name; `q` matches part of the name or the start of the credit code, names that begin
+    with it first."""
+    query = select(Organisation).where(Organisation.kind == "carrier", Organisation.status == "active")
+    order: list[Any] = [Organisation.name, Organisation.id]
+    term = " ".join((q or "").split())
+    if term:
+        query = query.where(Organisation.name.icontains(term, autoescape=True)
+                            | Organisation.credit_code.startswith(term.upper(), autoescape=True))
+        order.insert(0, case((Organisation.name.istartswith(term, autoescape=True), 0), else_=1))
+    rows = (await session.execute(query.order_by(*order).limit(limit))).scalars()
+    return [
+        OrgPick(id=o.id, name=o.name, credit_code=o.credit_code, region_code=o.region_code,
+                region_name=region_name(o.region_code)[0], region_name_en=region_name(o.region_code)[1])
+        for o in rows
+    ]

@@ -173,8 +173,24 @@ async def brief_by_plate(session: AsyncSession, *, plate: str) -> VehicleBrief |
     v = (await session.execute(
         select(Vehicle).where(Vehicle.plate == number, Vehicle.status != "retired").order_by(Vehicle.created_at.desc())
     )).scalars().first()
-    if v is None:
-        return None
+    return None if v is None else _brief(v)
+
+
+def _brief(v: Vehicle) -> VehicleBrief:
     return VehicleBrief(id=v.id, plate=v.plate, new_energy=v.new_energy, rated_load_kg=v.rated_load_kg,
                         legal_gross_kg=v.legal_gross_kg, carrier_org_id=v.carrier_org_id,
                         owner_driver_id=v.owner_driver_id, status=v.status)
+
+
+async def dispatchable_briefs(
+    session: AsyncSession, *, carrier_org_id: uuid.UUID, owner_driver_ids: set[uuid.UUID],
+) -> list[VehicleBrief]:
+    """The active trucks a carrier may dispatch: its own, and those its drivers own (挂靠), by plate.
+    For other features (no access check: the caller has decided who asks)."""
+    whose = Vehicle.carrier_org_id == carrier_org_id
+    if owner_driver_ids:
+        whose = whose | Vehicle.owner_driver_id.in_(owner_driver_ids)
+    rows = (await session.execute(
+        select(Vehicle).where(whose, Vehicle.status == "active").order_by(Vehicle.plate)
+    )).scalars()
+    return [_brief(v) for v in rows]

@@ -1,6 +1,8 @@
 // 开单: the contract's remaining tonnes, the batch's total against it, sites of the contract's seller,
-// validity typed in Beijing time. forms.js posts the form (tonnes scaled to kg) and shows refusals.
+// validity typed in Beijing time, the carrier from the directory (carrier-pick.js). forms.js posts the
+// form (tonnes scaled to kg) and shows refusals.
 import { t } from "./api.js";
+import { bindCarrierPick } from "./carrier-pick.js";
 
 const form = document.getElementById("issue");
 
@@ -88,6 +90,9 @@ if (form) {
     field.querySelectorAll(".field-error").forEach((n) => n.remove());
     field.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
   });
+
+  const carrierBox = form.querySelector("[data-carrier-pick]");
+  if (carrierBox) bindCarrierPick(carrierBox);
 
   contract.addEventListener("change", () => { sitesOfSeller(); update(); });
   planned.addEventListener("input", update);
