@@ -29,6 +29,7 @@ from apps.enterprise import orders as enterprise_orders
 from apps.enterprise import pages as enterprise_pages
 from apps.enterprise import routes as enterprise_routes
 from apps.mine import carriers as mine_carriers
+from apps.mine import gate as mine_gate
 from apps.mine import orders as mine_orders
 from apps.mine import pages as mine_pages
 from apps.mine import queue as mine_queue
@@ -114,7 +115,7 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
         health.router, auth_routes.router, common_routes.router, notices_routes.router,
         driver_routes.router, mine_routes.router, enterprise_routes.router, regulator_routes.router,
         enterprise_fleet.router, enterprise_keys.router, enterprise_contracts.router, enterprise_orders.router,
-        mine_orders.router, mine_carriers.router, mine_queue.router,
+        mine_orders.router, mine_carriers.router, mine_queue.router, mine_gate.router,
         driver_orders.router, driver_passes.router, driver_queue.router,
         open_routes.router, open_business.router, open_passes.router,
         shared_pages.router, driver_pages.router, mine_pages.router, enterprise_pages.router, regulator_pages.router,

@@ -95,7 +95,7 @@ class SeedReport:
         lines.append(f"  Demo chain: contract {DEMO_CONTRACT_NO} (mine → power plant, active) with today's pickup")
         lines.append(f"  orders; one is dispatched to {DEMO_PLATE}. 张师傅 checks in from inside the site's check-in")
         lines.append("  zone (around 107.506 E, 38.200 N; a desktop browser can emulate that position in DevTools),")
-        lines.append("  李销售/赵调度 call him on the queue board (/mine/queue), his pass opens the gate.")
+        lines.append("  李销售/赵调度 call him on the queue board (/mine/queue) and let him in at /mine/gate (验码).")
         lines.append("=" * 72)
         return "\n".join(lines)
 

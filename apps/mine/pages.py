@@ -1,5 +1,6 @@
 """HTML pages of the mine app: the site overview (fence, gates, lanes, devices online or not), issuing
-pickup orders (开单), the dispatch board (派车) and a site's queue board (排队叫号).
+pickup orders (开单), the dispatch board (派车), a site's queue board (排队叫号) and the guard's
+pass check (人工验码).
 
 The pages render what the reader may see; every change goes through the JSON API (apps/mine/orders.py
 and queue.py) from small scripts, so the rules and their refusals live in one place.
@@ -131,5 +132,15 @@ async def queue_board(request: Request[Any, Any, Any], db: Db,
     return render(request, "mine/queue.html", app="mine", site=site, products=PRODUCT_LABELS)
 
 
+@get("/gate")
+async def gate_check(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
+    """人工门岗: a guard checks passes by hand (phone camera or scanner); the API decides."""
+    me = _gate(request)
+    if not isinstance(me, Principal):
+        return me
+    active = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
+    return render(request, "mine/gate.html", app="mine", sites=active)
+
+
 router = Router(path="/mine", include_in_schema=False, exception_handlers=PAGE_ERRORS,
-                route_handlers=[home, login, sites, issue_page, board, queue_sites, queue_board])
+                route_handlers=[home, login, sites, issue_page, board, queue_sites, queue_board, gate_check])

@@ -83,3 +83,23 @@ async def test_a_called_driver_is_told_on_every_channel_he_has(ctx, client):
         channels = (await session.execute(
             select(NoticeDelivery.channel).where(NoticeDelivery.notice_id == notice_id))).scalars().all()
     assert sorted(channels) == ["fcm", "inbox", "sms", "webpush"]
+
+
+async def test_a_guard_checks_the_pass_by_hand(ctx, client):
+    w = await oh.world(ctx, client)
+    order, t = await oh.dispatched(ctx, client, w)
+    gw = ph.GateWorld(w=w, order=order, trucker=t, site_id=str(w.site["id"]), erp=ph.Key("", ""),
+                      device=ph.Key("", ""), device_id="")
+    await ph.call_in(ctx, client, gw)
+    code = ph.phone_code(await ph.driver_pass(client, t, order["id"]))
+    body = {"code": code, "siteId": str(w.site["id"]), "transition": "in"}
+    # Another mine's guard: the site is not found, as if it did not exist.
+    _, _, stranger = await oh.sh.member(ctx, client, role="dispatcher", kind="mine")
+    assert (await client.post("/api/mine/gate/verify", json=body, headers=stranger)).status_code == 404
+    r = await client.post("/api/mine/gate/verify", json=body, headers=w.dispatcher)
+    assert r.status_code == 200 and r.json()["accepted"] is True, r.text
+    again = (await client.post("/api/mine/gate/verify", json=body, headers=w.dispatcher)).json()
+    assert (again["accepted"], again["code"]) == (False, "pass_replayed")
+    detail = (await client.get(f"/api/mine/orders/{order['id']}", headers=w.dispatcher)).json()
+    entered = detail["transitions"][-1]
+    assert entered["toStatus"] == "entered" and entered["actorLabel"].endswith(")")  # a person, masked phone

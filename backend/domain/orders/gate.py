@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.audit.schemas import Actor
+from backend.domain.identity.schemas import Principal
 from backend.domain.machines.schemas import MachineCaller
 from backend.domain.orders import errors, lifecycle
 from backend.domain.orders.gate_schemas import (
@@ -65,6 +66,8 @@ _OK = ("验证通过，请通行", "Verified: proceed")
 # The once-only key outlives every moment the code could still verify (±1 step: 3 steps), with a margin.
 USED_TTL_S = 4 * STEP_S
 CLOSED = ("cancelled", "expired", "completed")
+# Who may check passes by hand at a site of their organisation (人工门岗).
+GUARDS = frozenset({"enterprise_admin", "dispatcher", "sales"})
 # An offline gate's clock may drift; beyond this its passage times are not believed.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 
@@ -150,10 +153,10 @@ def answer(code: str, data: PassVerify, *, claims: PassClaims | None = None,
 
 async def record(session: AsyncSession, *, ctx: Context, machine: MachineCaller, order: PickupOrder,
                  transition: str, site_id: uuid.UUID, note: str, at: datetime, totp_step: int | None,
-                 plate_read: str | None, mode: str) -> None:
+                 plate_read: str | None, mode: str, actor: Actor | None = None) -> None:
     """The passage row, and for "in" of a dispatched order the move to entered; the caller commits."""
     if transition == "in" and order.status == "dispatched":
-        actor = machine_actor(machine)
+        actor = actor or machine_actor(machine)
         await lifecycle.move(session, actor=actor, order=order, to="entered", note=note, entered_at=at)
         await queue.mark_entered(session, ctx=ctx, order_id=order.id, actor=actor, now=at)
     session.add(GatePassage(order_id=order.id, site_id=site_id, device_id=machine.device_id, transition=transition,
@@ -162,8 +165,21 @@ async def record(session: AsyncSession, *, ctx: Context, machine: MachineCaller,
     await session.flush()
 
 
-async def verify_pass(session: AsyncSession, *, ctx: Context, machine: MachineCaller, data: PassVerify) -> PassVerdictOut:
-    """A gate's scan, decided: accepted once per transition, or refused with its code (always 200)."""
+async def verify_by_guard(session: AsyncSession, *, ctx: Context, actor: Principal, data: PassVerify) -> PassVerdictOut:
+    """人工门岗: a gatekeeper's phone (or a scanner on the guard-house PC) checks a driver's code at a
+    site of the guard's organisation: the same checks and the same once-per-transition rule as a gate
+    device, recorded under the guard's name. Other organisations' sites answer 404."""
+    site = await sites.site_brief(session, site_id=data.site_id)
+    if site is None or not actor.is_member(site.org_id, GUARDS):
+        raise errors.gate_site_not_found()
+    caller = MachineCaller(key_id=f"guard:{actor.user_id}", org_id=site.org_id, device_id=None)
+    return await verify_pass(session, ctx=ctx, machine=caller, data=data, actor=actor.actor)
+
+
+async def verify_pass(session: AsyncSession, *, ctx: Context, machine: MachineCaller, data: PassVerify,
+                      actor: Actor | None = None) -> PassVerdictOut:
+    """A gate's scan, decided: accepted once per transition, or refused with its code (always 200).
+    `actor` names who let the truck in when it is a person (the guard), else the machine key."""
     note = await gate_label(session, machine=machine, site_id=data.site_id, gate_id=data.gate_id)
     now = utcnow()
     at_s = epoch_s(now)
@@ -189,7 +205,8 @@ async def verify_pass(session: AsyncSession, *, ctx: Context, machine: MachineCa
         return answer("pass_replayed", data, claims=claims, order=order)
     try:
         await record(session, ctx=ctx, machine=machine, order=order, transition=data.transition, site_id=data.site_id,
-                     note=note, at=now, totp_step=verdict.totp_step, plate_read=data.plate_read, mode="online")
+                     note=note, at=now, totp_step=verdict.totp_step, plate_read=data.plate_read, mode="online",
+                     actor=actor)
         await session.commit()
     except (IntegrityError, Conflict):
         # Another gate (or a cancel) got there first: answer with what is true now.
