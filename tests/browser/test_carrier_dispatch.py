@@ -13,12 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from backend.checks.credit_code import make_credit_code
-from backend.checks.idcard import make_id_card
-from backend.domain.contracts.rules import china_today
-from backend.seed import DEMO_PASSWORD, USERS
+from tests.browser import world as bw
 from tests.browser.conftest import PHONE, Server, password_login
-from tests.contracts.helpers import PDF
 from tests.sites import helpers as sh
 
 PASSWORD = "Coal2026pass"
@@ -30,71 +26,32 @@ CARRIER_PLATE = "蒙K62003"  # a truck the carrier owns
 CARRIER = "伊金霍洛旗顺达物流有限公司"
 
 
-def _ok(response: Any, status: tuple[int, ...] = (200, 201)) -> Any:
-    assert response.status_code in status, response.text
-    return response.json()
-
-
-def _driver(server: Server, phone: str, name: str, plate: str, id_serial: str) -> None:
-    with server.api() as driver:
-        _ok(driver.post("/api/auth/sms", json={"phone": phone, "purpose": "register"}), (202,))
-        id_number = make_id_card("15062719870415" + id_serial)
-        _ok(driver.post("/api/driver/register", json={
-            "phone": phone, "smsCode": server.sms_code(phone), "password": PASSWORD, "name": name,
-            "idNumber": id_number, "drivingLicenceNo": id_number, "qualificationCertNo": "QC15062700012345",
-            "regionCode": "150627",
-            "vehicle": {"plate": plate, "plateColour": "yellow", "body": "tractor_semitrailer", "axleCount": 6,
-                        "energyType": "diesel", "ratedLoadKg": 32_000},
-        }))
-
-
 @pytest.fixture(scope="module")
 def world(server: Server) -> dict[str, Any]:
     """A mine with a site and an active contract with a power plant; a carrier with a dispatcher, its own
     truck and one bound driver with his truck; a driver outside the fleet."""
-    with server.api() as platform:
-        _ok(platform.post("/api/auth/login", json={"phone": USERS[0]["phone"], "password": DEMO_PASSWORD}))
-
-        def org(name: str, kind: str, region: str, serial: str) -> str:
-            body = {"name": name, "kind": kind, "creditCode": make_credit_code("91" + region + serial),
-                    "regionCode": region, "address": "鄂尔多斯市", "contactName": "周经理", "contactPhone": "13912349997"}
-            return str(_ok(platform.post("/api/enterprise/orgs", json=body))["id"])
-
-        mine = org("布尔台示范煤矿有限公司", "mine", "150627", "MA0CD0001")
-        plant = org("准格尔示范电厂有限公司", "consumer_power", "150622", "MA0CD0002")
-        carrier = org(CARRIER, "carrier", "150627", "MA0CD0003")
-        for org_id, phone, name, role in (
-            (mine, MINE_ADMIN, "孙矿长", "enterprise_admin"), (mine, SALES, "钱销售", "sales"),
-            (plant, PLANT_ADMIN, "郑采购", "enterprise_admin"), (carrier, CARRIER_ADMIN, "冯车队", "carrier_admin"),
-            (carrier, CARRIER_DISPATCHER, "陈调度", "dispatcher"),
-        ):
-            _ok(platform.post(f"/api/enterprise/orgs/{org_id}/users",
-                              json={"phone": phone, "name": name, "role": role, "password": PASSWORD}))
+    mine, plant, carrier = bw.orgs_with_staff(server, [
+        ("布尔台示范煤矿有限公司", "mine", "150627", "MA0CD0001"),
+        ("准格尔示范电厂有限公司", "consumer_power", "150622", "MA0CD0002"),
+        (CARRIER, "carrier", "150627", "MA0CD0003"),
+    ], [(0, MINE_ADMIN, "孙矿长", "enterprise_admin"), (0, SALES, "钱销售", "sales"),
+        (1, PLANT_ADMIN, "郑采购", "enterprise_admin"), (2, CARRIER_ADMIN, "冯车队", "carrier_admin"),
+        (2, CARRIER_DISPATCHER, "陈调度", "dispatcher")], PASSWORD)
     with server.api() as admin:
-        _ok(admin.post("/api/auth/login", json={"phone": MINE_ADMIN, "password": PASSWORD}))
-        site = _ok(admin.post(f"/api/enterprise/orgs/{mine}/sites", json=sh.site_body("布尔台储煤场")))
-    today = china_today()
-    with server.api() as sales:
-        _ok(sales.post("/api/auth/login", json={"phone": SALES, "password": PASSWORD}))
-        contract = _ok(sales.post("/api/enterprise/contracts", json={
-            "sellerOrgId": mine, "buyerOrgId": plant, "kind": "long_term", "product": "lump_coal",
-            "calorificKcalPerKg": 5800, "sulphurPct": 0.6, "ashPct": 10, "moisturePct": 7, "priceFenPerT": 72_000,
-            "quantityKg": 300_000, "toleranceBp": 0, "destinationName": "准格尔电厂", "destinationLon": 111.24,
-            "destinationLat": 39.865, "validFrom": today.isoformat(),
-            "validUntil": today.replace(year=today.year + 1).isoformat(),
-        }))
-        _ok(sales.put(f"/api/enterprise/contracts/{contract['id']}/pdf", content=PDF,
-                      headers={"Content-Type": "application/pdf"}))
-        _ok(sales.post(f"/api/enterprise/contracts/{contract['id']}/file"))
-    with server.api() as buyer:
-        _ok(buyer.post("/api/auth/login", json={"phone": PLANT_ADMIN, "password": PASSWORD}))
-        _ok(buyer.post(f"/api/enterprise/contracts/{contract['id']}/confirm"))
-    _driver(server, FLEET_DRIVER, "马师傅", FLEET_PLATE, "316")
-    _driver(server, OUTSIDER, "牛师傅", OUTSIDER_PLATE, "427")
+        bw.login(admin, MINE_ADMIN, PASSWORD)
+        site = bw.ok(admin.post(f"/api/enterprise/orgs/{mine}/sites", json=sh.site_body("布尔台储煤场")))
+    contract = bw.active_contract(
+        server, seller=mine, buyer=plant, sales_phone=SALES, buyer_phone=PLANT_ADMIN, password=PASSWORD,
+        product="lump_coal", calorificKcalPerKg=5800, sulphurPct=0.6, ashPct=10, moisturePct=7, priceFenPerT=72_000,
+        quantityKg=300_000, destinationName="准格尔电厂", destinationLon=111.24, destinationLat=39.865)
+    bw.register_driver(server, phone=FLEET_DRIVER, name="马师傅", plate=FLEET_PLATE, id_prefix="15062719870415316",
+                       region="150627", password=PASSWORD)
+    bw.register_driver(server, phone=OUTSIDER, name="牛师傅", plate=OUTSIDER_PLATE, id_prefix="15062719870415427",
+                       region="150627", password=PASSWORD)
     with server.api() as fleet:
-        _ok(fleet.post("/api/auth/login", json={"phone": CARRIER_ADMIN, "password": PASSWORD}))
-        _ok(fleet.post(f"/api/enterprise/orgs/{carrier}/fleet/drivers", json={"phone": FLEET_DRIVER}))
-        _ok(fleet.post(f"/api/enterprise/orgs/{carrier}/fleet/vehicles", json={
+        bw.login(fleet, CARRIER_ADMIN, PASSWORD)
+        bw.ok(fleet.post(f"/api/enterprise/orgs/{carrier}/fleet/drivers", json={"phone": FLEET_DRIVER}))
+        bw.ok(fleet.post(f"/api/enterprise/orgs/{carrier}/fleet/vehicles", json={
             "plate": CARRIER_PLATE, "plateColour": "yellow", "body": "tractor_semitrailer", "axleCount": 6,
             "energyType": "diesel", "ratedLoadKg": 34_000}))
     return {"mine": mine, "site": site, "contract": contract, "carrier": carrier}

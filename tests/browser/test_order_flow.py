@@ -15,13 +15,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from backend.checks.credit_code import make_credit_code
-from backend.checks.idcard import make_id_card
-from backend.domain.contracts.rules import china_today
-from backend.seed import DEMO_PASSWORD, USERS
 from devices.platform_client import SignedClient
+from tests.browser import world as bw
 from tests.browser.conftest import PHONE, Server, password_login, run_async
-from tests.contracts.helpers import PDF
 from tests.sites import helpers as sh
 
 PASSWORD = "Coal2026pass"
@@ -32,62 +28,27 @@ INSIDE = sh.offset(sh.LON, sh.LAT, east_m=150.0, north_m=-150.0)
 OUTSIDE = sh.offset(sh.LON, sh.LAT, east_m=150.0, north_m=-2300.0)
 
 
-def _ok(response: Any, status: tuple[int, ...] = (200, 201)) -> Any:
-    assert response.status_code in status, response.text
-    return response.json()
-
-
 @pytest.fixture(scope="module")
 def chain(server: Server) -> dict[str, Any]:
     """A mine (admin, sales, dispatcher; a site with a check-in zone and a gate; a machine key for the
     gate), a power plant that confirms an active 500 t contract, and a registered driver with a truck."""
-    with server.api() as platform:
-        _ok(platform.post("/api/auth/login", json={"phone": USERS[0]["phone"], "password": DEMO_PASSWORD}))
-
-        def org(name: str, kind: str, region: str, serial: str) -> str:
-            body = {"name": name, "kind": kind, "creditCode": make_credit_code("91" + region + serial),
-                    "regionCode": region, "address": "鄂尔多斯市", "contactName": "周经理", "contactPhone": "13912349998"}
-            return str(_ok(platform.post("/api/enterprise/orgs", json=body))["id"])
-
-        mine = org("乌兰木伦示范煤矿有限公司", "mine", "150623", "MA0FL0001")
-        plant = org("达拉特示范电厂有限公司", "consumer_power", "150621", "MA0FL0002")
-        for org_id, phone, name, role in ((mine, MINE_ADMIN, "高矿长", "enterprise_admin"), (mine, SALES, "李销售", "sales"),
-                                          (mine, DISPATCHER, "赵调度", "dispatcher"), (plant, PLANT_ADMIN, "吴采购", "enterprise_admin")):
-            _ok(platform.post(f"/api/enterprise/orgs/{org_id}/users",
-                              json={"phone": phone, "name": name, "role": role, "password": PASSWORD}))
+    mine, plant = bw.orgs_with_staff(server, [
+        ("乌兰木伦示范煤矿有限公司", "mine", "150623", "MA0FL0001"),
+        ("达拉特示范电厂有限公司", "consumer_power", "150621", "MA0FL0002"),
+    ], [(0, MINE_ADMIN, "高矿长", "enterprise_admin"), (0, SALES, "李销售", "sales"), (0, DISPATCHER, "赵调度", "dispatcher"),
+        (1, PLANT_ADMIN, "吴采购", "enterprise_admin")], PASSWORD)
     with server.api() as admin:
-        _ok(admin.post("/api/auth/login", json={"phone": MINE_ADMIN, "password": PASSWORD}))
-        site = _ok(admin.post(f"/api/enterprise/orgs/{mine}/sites", json=sh.site_body(
+        bw.login(admin, MINE_ADMIN, PASSWORD)
+        site = bw.ok(admin.post(f"/api/enterprise/orgs/{mine}/sites", json=sh.site_body(
             "一号储煤场", checkinZone=sh.CHECKIN_ZONE)))
         gate_lon, gate_lat = sh.offset(sh.LON, sh.LAT, east_m=150.0)
-        _ok(admin.post(f"/api/enterprise/sites/{site['id']}/gates", json={
+        bw.ok(admin.post(f"/api/enterprise/sites/{site['id']}/gates", json={
             "name": "南门", "direction": "both", "designated": True, "lon": gate_lon, "lat": gate_lat}))
-        key = _ok(admin.post(f"/api/enterprise/orgs/{mine}/keys", json={"name": "南门卡口"}))
-    today = china_today()
-    with server.api() as sales:
-        _ok(sales.post("/api/auth/login", json={"phone": SALES, "password": PASSWORD}))
-        contract = _ok(sales.post("/api/enterprise/contracts", json={
-            "sellerOrgId": mine, "buyerOrgId": plant, "kind": "long_term", "product": "mixed_coal",
-            "calorificKcalPerKg": 5500, "sulphurPct": 0.85, "ashPct": 12.5, "moisturePct": 8, "priceFenPerT": 68_000,
-            "quantityKg": 500_000, "toleranceBp": 0, "destinationName": "达拉特电厂", "destinationLon": 110.04,
-            "destinationLat": 40.40, "validFrom": today.isoformat(), "validUntil": today.replace(year=today.year + 1).isoformat(),
-        }))
-        _ok(sales.put(f"/api/enterprise/contracts/{contract['id']}/pdf", content=PDF,
-                      headers={"Content-Type": "application/pdf"}))
-        _ok(sales.post(f"/api/enterprise/contracts/{contract['id']}/file"))
-    with server.api() as buyer:
-        _ok(buyer.post("/api/auth/login", json={"phone": PLANT_ADMIN, "password": PASSWORD}))
-        _ok(buyer.post(f"/api/enterprise/contracts/{contract['id']}/confirm"))
-    with server.api() as driver:
-        _ok(driver.post("/api/auth/sms", json={"phone": DRIVER_PHONE, "purpose": "register"}), (202,))
-        id_number = make_id_card("15062219880308" + "417")
-        _ok(driver.post("/api/driver/register", json={
-            "phone": DRIVER_PHONE, "smsCode": server.sms_code(DRIVER_PHONE), "password": PASSWORD, "name": "王建国",
-            "idNumber": id_number, "drivingLicenceNo": id_number, "qualificationCertNo": "QC15062200012345",
-            "regionCode": "150622",
-            "vehicle": {"plate": PLATE, "plateColour": "yellow", "body": "tractor_semitrailer", "axleCount": 6,
-                        "energyType": "diesel", "ratedLoadKg": 32_000},
-        }))
+        key = bw.ok(admin.post(f"/api/enterprise/orgs/{mine}/keys", json={"name": "南门卡口"}))
+    contract = bw.active_contract(server, seller=mine, buyer=plant, sales_phone=SALES, buyer_phone=PLANT_ADMIN,
+                                  password=PASSWORD)
+    bw.register_driver(server, phone=DRIVER_PHONE, name="王建国", plate=PLATE, id_prefix="15062219880308417",
+                       region="150622", password=PASSWORD)
     return {"mine": mine, "site": site, "contract": contract, "key_id": key["key"]["keyId"], "secret": key["secret"]}
 
 
@@ -330,25 +291,19 @@ def test_driver_books_an_hour_where_the_site_requires_it(
     lon0, lat0 = sh.offset(sh.LON, sh.LAT, east_m=3000.0)
     zone_lon, zone_lat = sh.offset(lon0, lat0, north_m=-300.0)
     with server.api() as admin:
-        _ok(admin.post("/api/auth/login", json={"phone": MINE_ADMIN, "password": PASSWORD}))
-        yard = _ok(admin.post(f"/api/enterprise/orgs/{chain['mine']}/sites", json=sh.site_body(
+        bw.login(admin, MINE_ADMIN, PASSWORD)
+        yard = bw.ok(admin.post(f"/api/enterprise/orgs/{chain['mine']}/sites", json=sh.site_body(
             "二号储煤场", fence=sh.rect(lon0, lat0), checkinZone=sh.rect(zone_lon, zone_lat, width_m=300.0, height_m=350.0))))
-        _ok(admin.put(f"/api/mine/sites/{yard['id']}/queue-settings", json={
+        bw.ok(admin.put(f"/api/mine/sites/{yard['id']}/queue-settings", json={
             "nevFirst": False, "callDeadlineS": 1200, "appointmentsRequired": True, "hourlyQuota": 2}))
     phone, plate = "13912340106", "蒙K61235"
-    with server.api() as driver_api:
-        _ok(driver_api.post("/api/auth/sms", json={"phone": phone, "purpose": "register"}), (202,))
-        id_number = make_id_card("15062219900511" + "238")
-        _ok(driver_api.post("/api/driver/register", json={
-            "phone": phone, "smsCode": server.sms_code(phone), "password": PASSWORD, "name": "刘师傅",
-            "idNumber": id_number, "drivingLicenceNo": id_number, "qualificationCertNo": "QC15062200012346",
-            "regionCode": "150622", "vehicle": {"plate": plate, "plateColour": "yellow", "body": "tractor_semitrailer",
-                                                "axleCount": 6, "energyType": "diesel", "ratedLoadKg": 32_000}}))
+    bw.register_driver(server, phone=phone, name="刘师傅", plate=plate, id_prefix="15062219900511238", region="150622",
+                       password=PASSWORD)
     with server.api() as sales:
-        _ok(sales.post("/api/auth/login", json={"phone": SALES, "password": PASSWORD}))
-        order = _ok(sales.post("/api/mine/orders", json={
+        bw.login(sales, SALES, PASSWORD)
+        order = bw.ok(sales.post("/api/mine/orders", json={
             "contractId": chain["contract"]["id"], "siteId": yard["id"], "plannedKg": 30_000}))[0]
-        _ok(sales.post(f"/api/mine/orders/{order['id']}/dispatch", json={"plate": plate, "driverPhone": phone}))
+        bw.ok(sales.post(f"/api/mine/orders/{order['id']}/dispatch", json={"plate": plate, "driverPhone": phone}))
 
     lon, lat = sh.offset(zone_lon, zone_lat, east_m=150.0, north_m=150.0)
     context = _context(browser, server, geolocation={"longitude": lon, "latitude": lat, "accuracy": 8},

@@ -1,0 +1,80 @@
+"""What the browser tests set up through the API before the screens are driven: organisations with
+their staff, an active contract (drafted, scanned, filed, confirmed) and drivers registered with a
+truck. Each test module picks its own phones, names and places, so modules do not collide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from backend.checks.credit_code import make_credit_code
+from backend.checks.idcard import make_id_card
+from backend.domain.contracts.rules import china_today
+from backend.seed import DEMO_PASSWORD, USERS
+from tests.browser.conftest import Server
+from tests.contracts.helpers import PDF
+
+
+def ok(response: httpx.Response, status: tuple[int, ...] = (200, 201)) -> Any:
+    assert response.status_code in status, response.text
+    return response.json()
+
+
+def login(client: httpx.Client, phone: str, password: str) -> httpx.Client:
+    ok(client.post("/api/auth/login", json={"phone": phone, "password": password}))
+    return client
+
+
+def orgs_with_staff(server: Server, orgs: list[tuple[str, str, str, str]],
+                    staff: list[tuple[int, str, str, str]], password: str) -> list[str]:
+    """Organisations (name, kind, region, credit-code serial), registered by the platform admin, and
+    staff (index into orgs, phone, name, role) with `password`. Returns the organisations' ids."""
+    with server.api() as platform:
+        login(platform, USERS[0]["phone"], DEMO_PASSWORD)
+        ids = [str(ok(platform.post("/api/enterprise/orgs", json={
+            "name": name, "kind": kind, "creditCode": make_credit_code("91" + region + serial), "regionCode": region,
+            "address": "鄂尔多斯市", "contactName": "周经理", "contactPhone": "13912349998"}))["id"])
+            for name, kind, region, serial in orgs]
+        for index, phone, name, role in staff:
+            ok(platform.post(f"/api/enterprise/orgs/{ids[index]}/users",
+                             json={"phone": phone, "name": name, "role": role, "password": password}))
+    return ids
+
+
+def active_contract(server: Server, *, seller: str, buyer: str, sales_phone: str, buyer_phone: str, password: str,
+                    **terms: Any) -> dict[str, Any]:
+    """A contract the seller's sales drafts, scans and files and the buyer's admin confirms."""
+    today = china_today()
+    body = {
+        "sellerOrgId": seller, "buyerOrgId": buyer, "kind": "long_term", "product": "mixed_coal",
+        "calorificKcalPerKg": 5500, "sulphurPct": 0.85, "ashPct": 12.5, "moisturePct": 8, "priceFenPerT": 68_000,
+        "quantityKg": 500_000, "toleranceBp": 0, "destinationName": "达拉特电厂", "destinationLon": 110.04,
+        "destinationLat": 40.40, "validFrom": today.isoformat(),
+        "validUntil": today.replace(year=today.year + 1).isoformat(), **terms,
+    }
+    with server.api() as sales:
+        login(sales, sales_phone, password)
+        contract: dict[str, Any] = ok(sales.post("/api/enterprise/contracts", json=body))
+        ok(sales.put(f"/api/enterprise/contracts/{contract['id']}/pdf", content=PDF,
+                     headers={"Content-Type": "application/pdf"}))
+        ok(sales.post(f"/api/enterprise/contracts/{contract['id']}/file"))
+    with server.api() as plant:
+        login(plant, buyer_phone, password)
+        ok(plant.post(f"/api/enterprise/contracts/{contract['id']}/confirm"))
+    return contract
+
+
+def register_driver(server: Server, *, phone: str, name: str, plate: str, id_prefix: str, region: str,
+                    password: str) -> None:
+    """A driver registering himself with an SMS code and his truck (the platform verifies the format)."""
+    with server.api() as driver:
+        ok(driver.post("/api/auth/sms", json={"phone": phone, "purpose": "register"}), (202,))
+        id_number = make_id_card(id_prefix)
+        ok(driver.post("/api/driver/register", json={
+            "phone": phone, "smsCode": server.sms_code(phone), "password": password, "name": name,
+            "idNumber": id_number, "drivingLicenceNo": id_number, "qualificationCertNo": f"QC{region}00012345",
+            "regionCode": region,
+            "vehicle": {"plate": plate, "plateColour": "yellow", "body": "tractor_semitrailer", "axleCount": 6,
+                        "energyType": "diesel", "ratedLoadKg": 32_000},
+        }))
