@@ -106,7 +106,7 @@ async def order_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
     o = detail.order
     context = _context(me, [o])
     return render(
-        request, "enterprise/order.html", app="enterprise", o=o, transitions=list(reversed(detail.transitions)),
+        request, "enterprise/order.html", app="enterprise", o=o, transitions=detail.transitions,
         choices=await _choices(db, ctx, me, [o] if o.id in context["dispatch_ids"] else []),
         # The contract page opens for its parties only (a carrier is none).
         contract_link=me.is_platform_admin or me.is_member(o.seller_org_id) or me.is_member(o.buyer_org_id),
