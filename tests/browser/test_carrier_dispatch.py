@@ -85,6 +85,7 @@ def test_the_carrier_dispatches_its_order_on_the_phone(
     expect(sales).to_have_url(re.compile(r"/mine/orders/new$"))
     form = sales.locator("form#issue")
     form.get_by_label("每车计划装载（吨）").fill("30")
+    expect(form.locator("[data-carrier-pick]")).to_have_attribute("data-ready", "true")  # its script is bound
     search = form.get_by_role("combobox", name="指定承运单位")
     search.fill("顺达")
     option = form.get_by_role("option", name=re.compile(CARRIER))
@@ -114,6 +115,7 @@ def test_the_carrier_dispatches_its_order_on_the_phone(
     shots(dispatcher, "carrier-orders")
 
     # A driver from outside the fleet is refused at his field.
+    expect(card.locator("form.dispatch-form")).to_have_attribute("data-ready", "true")  # its script is bound
     card.get_by_label("车牌号").fill(OUTSIDER_PLATE)
     card.get_by_label("司机手机号").fill(OUTSIDER)
     card.get_by_role("button", name="派车").click()

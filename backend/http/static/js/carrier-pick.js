@@ -126,6 +126,9 @@ export function bindCarrierPick(box) {
     }
   });
   box.querySelector("[data-clear]").addEventListener("click", clear);
+  // Typed before this module loaded (a slow phone, a quick thumb): search what is already there.
+  if (input.value.trim() && document.activeElement === input) search();
+  box.dataset.ready = "true";
   // A refusal on carrierOrgId (e.g. the carrier was suspended meanwhile) lands under the chosen one;
   // the hidden input cannot take the focus, so the change button does.
   box.closest("form")?.addEventListener("mt:fielderror", (event) => {

@@ -27,6 +27,7 @@ function bind(form) {
     field?.querySelectorAll(".field-error").forEach((n) => n.remove());
     field?.querySelectorAll("[aria-invalid]").forEach((n) => n.removeAttribute("aria-invalid"));
   });
+  form.dataset.ready = "true";
 }
 
 document.querySelectorAll("form.dispatch-form[data-fleet]").forEach(bind);
