@@ -98,19 +98,20 @@ async def test_each_bad_code_is_refused_with_its_own_code(app, ctx, client):
     flipped_payload = payload[:10] + ("A" if payload[10] != "A" else "B") + payload[11:]
     other_plate = dh.plate()
     cases = {
-        "pass_signature_invalid": _with_code(_resign(forger, claims), p),
+        # The platform tells a signature it never made from its own signature on a changed payload.
+        "pass_forged": _with_code(_resign(forger, claims), p),
         "pass_unknown_key": _with_code(_resign(stranger, dict(claims, k="evil1")), p),
-        "pass_signature_invalid ": _with_code(altered, p),
+        "pass_altered": _with_code(altered, p),
         "pass_totp_stale": ph.phone_code(p, ph.now_s() - 300),
     }
     async with ph.machine(app, gw.device) as gate:
         for expected, code in cases.items():
             verdict = await ph.scan(gate, gw.site_id, code, "in")
-            assert verdict["code"] == expected.strip(), (expected, verdict)
+            assert verdict["code"] == expected, (expected, verdict)
             assert not verdict["accepted"] and not verdict["openBarrier"]
         # A character flipped inside the payload: never accepted (unreadable or unsigned).
         flipped = await ph.scan(gate, gw.site_id, _with_code(f"{prefix}.{flipped_payload}.{signature}", p), "in")
-        assert flipped["code"] in ("pass_malformed", "pass_signature_invalid")
+        assert flipped["code"] in ("pass_malformed", "pass_altered", "pass_forged")  # the order id may be hit
         # Forged claims are not trusted: no order is named in the answer.
         forged = await ph.scan(gate, gw.site_id, _with_code(_resign(forger, claims), p), "in")
         assert forged["orderId"] is None and forged["plate"] is None

@@ -38,13 +38,15 @@ from backend.domain.orders.gate_schemas import (
     PassVerify,
 )
 from backend.domain.orders.models import GatePassage, PickupOrder
-from backend.domain.orders.passes import epoch_s, totp_secret
+from backend.domain.orders.passes import epoch_s, token_for, totp_secret
 from backend.domain.orders.rules import as_utc
 from backend.domain.passes import service as passes
 from backend.domain.queue import service as queue
 from backend.domain.sites import service as sites
 from backend.errors import Conflict
 from devices.passcode import REFUSALS, STEP_S, PassClaims, Verdict, normalise_plate, verify, verify_static
+from devices.passcode.claims import decode_payload
+from devices.passcode.codec import b64d
 from devices.passcode.totp import MAX_DRIFT_STEPS
 
 # code -> (message_zh, message_en): the order-level refusals, beside the pass-level ones of
@@ -59,6 +61,9 @@ ORDER_REFUSALS: MappingProxyType[str, tuple[str, str]] = MappingProxyType({
     "order_not_called": ("尚未叫号，请在排队区等候叫号后入场", "Not called yet: wait in the queue until the truck is called"),
     "order_not_entered": ("该车尚未入场，不能出场", "This truck has not entered, so it cannot leave"),
     "pass_replayed": ("该通行码已在本环节使用过", "This pass has already been used for this passage"),
+    "pass_forged": ("通行码签名系伪造（非平台签发）", "The pass signature is forged (not issued by the platform)"),
+    "pass_altered": ("通行码内容被篡改（车牌、场站或有效期与平台签发的不符）",
+                     "The pass was altered (its plate, site or validity differ from what the platform signed)"),
     "passage_time_invalid": ("通行时间不合理（晚于当前时间或与动态码不符）",
                              "The passage time is implausible (in the future or not that of the code)"),
 })
@@ -176,6 +181,23 @@ async def verify_by_guard(session: AsyncSession, *, ctx: Context, actor: Princip
     return await verify_pass(session, ctx=ctx, machine=caller, data=data, actor=actor.actor)
 
 
+async def forged_or_altered(session: AsyncSession, *, ctx: Context, code: str) -> str:
+    """For a pass whose signature does not verify: "pass_altered" when the signature is the one the
+    platform made for that order's genuine pass (Ed25519 signs deterministically, so the platform can
+    make it again) but the payload was changed; otherwise "pass_forged" (a signature it never made).
+    A gate offline cannot tell the two apart and says pass_signature_invalid."""
+    parts = code.strip().split(".")
+    try:
+        claims = decode_payload(b64d(parts[1]))
+    except (IndexError, ValueError):
+        return "pass_forged"
+    order = await load_order(session, claims.order_id)
+    if order is None or order.plate is None:
+        return "pass_forged"
+    genuine_signature = token_for(ctx, order).split(".")[2]
+    return "pass_altered" if parts[2] == genuine_signature else "pass_forged"
+
+
 async def verify_pass(session: AsyncSession, *, ctx: Context, machine: MachineCaller, data: PassVerify,
                       actor: Actor | None = None) -> PassVerdictOut:
     """A gate's scan, decided: accepted once per transition, or refused with its code (always 200).
@@ -193,6 +215,8 @@ async def verify_pass(session: AsyncSession, *, ctx: Context, machine: MachineCa
         secret = totp_secret(ctx, order)
         own_id = order.id
         verdict = _verify(ctx, data, at_s=at_s, secret_for=lambda oid: secret if oid == own_id else None)
+    if verdict.code == "pass_signature_invalid":
+        return answer(await forged_or_altered(session, ctx=ctx, code=data.code), data)
     if not verdict.ok or claims is None:
         return answer(verdict.code, data, claims=claims, order=order)
     if order is None:
