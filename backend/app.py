@@ -22,6 +22,8 @@ from apps.driver import pages as driver_pages
 from apps.driver import passes as driver_passes
 from apps.driver import queue as driver_queue
 from apps.driver import routes as driver_routes
+from apps.driver import ticket_pages as driver_ticket_pages
+from apps.driver import tickets as driver_tickets
 from apps.enterprise import contracts as enterprise_contracts
 from apps.enterprise import fleet as enterprise_fleet
 from apps.enterprise import keys as enterprise_keys
@@ -34,14 +36,17 @@ from apps.mine import orders as mine_orders
 from apps.mine import pages as mine_pages
 from apps.mine import queue as mine_queue
 from apps.mine import routes as mine_routes
+from apps.mine import weighing as mine_weighing
+from apps.mine import weighing_pages as mine_weighing_pages
 from apps.open import business as open_business
 from apps.open import passes as open_passes
 from apps.open import routes as open_routes
+from apps.open import weighing as open_weighing
 from apps.regulator import pages as regulator_pages
 from apps.regulator import routes as regulator_routes
 from backend.context import Context, build_context
 from backend.domain.queue import service as queue
-from backend.http import i18n
+from backend.http import i18n, verify_pages
 from backend.http import pages as shared_pages
 from backend.http.auth import AuthMiddleware
 from backend.http.deps import DEPENDENCIES
@@ -115,10 +120,11 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
         health.router, auth_routes.router, common_routes.router, notices_routes.router,
         driver_routes.router, mine_routes.router, enterprise_routes.router, regulator_routes.router,
         enterprise_fleet.router, enterprise_keys.router, enterprise_contracts.router, enterprise_orders.router,
-        mine_orders.router, mine_carriers.router, mine_queue.router, mine_gate.router,
-        driver_orders.router, driver_passes.router, driver_queue.router,
-        open_routes.router, open_business.router, open_passes.router,
+        mine_orders.router, mine_carriers.router, mine_queue.router, mine_gate.router, mine_weighing.router,
+        driver_orders.router, driver_passes.router, driver_queue.router, driver_tickets.router,
+        open_routes.router, open_business.router, open_passes.router, open_weighing.router,
         shared_pages.router, driver_pages.router, mine_pages.router, enterprise_pages.router, regulator_pages.router,
+        verify_pages.router, mine_weighing_pages.router, driver_ticket_pages.router,
         *static,
     ]
     return Litestar(

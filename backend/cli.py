@@ -1,4 +1,4 @@
-"""`meitong` command: db upgrade, seed, serve, run (all of it), worker."""
+"""`meitong` command: db upgrade, seed, serve, run (all of it), worker, evidence verify."""
 
 from __future__ import annotations
 
@@ -63,6 +63,29 @@ def _worker(_: argparse.Namespace) -> None:
     asyncio.run(run_worker(load_settings()))
 
 
+async def _verify_evidence(from_seq: int) -> bool:
+    from backend.db.session import create_engine, create_sessionmaker
+    from backend.domain.evidence import service as evidence
+    from backend.domain.evidence.resolvers import default_resolvers
+
+    settings = load_settings()
+    engine = create_engine(settings.database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            report = await evidence.verify_chain(session, settings=settings, resolvers=default_resolvers(),
+                                                 from_seq=from_seq)
+    finally:
+        await engine.dispose()
+    print(f"{report.message_zh} / {report.message_en}")
+    return report.ok
+
+
+def _evidence(args: argparse.Namespace) -> None:
+    # Exit 1 at the first bad entry, so a cron job or a regulator's script can act on it.
+    if not asyncio.run(_verify_evidence(args.from_seq)):
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="meitong", description="meitong 煤通 platform commands")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -78,6 +101,10 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
         p.set_defaults(func=func)
     sub.add_parser("worker", help="run the background worker").set_defaults(func=_worker)
+    evidence = sub.add_parser("evidence", help="the evidence chain (存证)")
+    evidence.add_argument("action", choices=["verify"])
+    evidence.add_argument("--from-seq", type=int, default=1, help="start at this entry (the one before is trusted)")
+    evidence.set_defaults(func=_evidence)
     args = parser.parse_args(argv)
     args.func(args)
 

@@ -107,6 +107,11 @@ class Settings:
     pass_signing_key_pem: str = ""
     pass_kid: str = ""
     pass_previous_public_keys: dict[str, str] = field(default_factory=dict)
+    # The evidence chain's own Ed25519 key (存证), apart from the pass key: rotating one must not
+    # touch the other. Entries name their key by kid; retired public keys stay here as {kid: pem}
+    # so that entries signed with them still verify.
+    evidence_signing_key_pem: str = ""
+    evidence_previous_public_keys: dict[str, str] = field(default_factory=dict)
     # Browser assets installed from npm at setup (htmx, Swagger UI); the image puts them in /app.
     node_modules_dir: str = str(ROOT_DIR / "node_modules")
     # The content-addressed file store (contract PDFs, scans): backend/files.py.
@@ -151,6 +156,9 @@ def load_settings(**overrides: object) -> Settings:
         "pass_signing_key_pem": env.get("MEITONG_PASS_SIGNING_KEY") or _local_ed25519_pem("pass-signing-key.pem"),
         "pass_kid": env.get("MEITONG_PASS_KID", ""),
         "pass_previous_public_keys": json.loads(env.get("MEITONG_PASS_PREVIOUS_PUBLIC_KEYS") or "{}"),
+        "evidence_signing_key_pem": env.get("MEITONG_EVIDENCE_SIGNING_KEY")
+        or _local_ed25519_pem("evidence-signing-key.pem"),
+        "evidence_previous_public_keys": json.loads(env.get("MEITONG_EVIDENCE_PREVIOUS_PUBLIC_KEYS") or "{}"),
         "node_modules_dir": env.get("MEITONG_NODE_MODULES_DIR", str(ROOT_DIR / "node_modules")),
         "files_dir": env.get("MEITONG_FILES_DIR") or str(_var_dir() / "files"),
         "fcm_credentials_file": env.get("MEITONG_FCM_CREDENTIALS", ""),
@@ -163,6 +171,7 @@ def load_settings(**overrides: object) -> Settings:
     if values["env"] == "production":
         for name, var in (("secret_key", "MEITONG_SECRET_KEY"), ("data_key", "MEITONG_DATA_KEY"),
                           ("pass_signing_key_pem", "MEITONG_PASS_SIGNING_KEY"),
+                          ("evidence_signing_key_pem", "MEITONG_EVIDENCE_SIGNING_KEY"),
                           ("vapid_private_key_pem", "MEITONG_VAPID_PRIVATE_KEY")):
             if not env.get(var) and name not in overrides:
                 raise RuntimeError(f"{var} must be set in production")

@@ -22,6 +22,7 @@ from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, OrderDetail
 from backend.domain.regions import service as regions
 from backend.domain.vehicles import service as vehicles
+from backend.domain.weighing import service as weighing
 from backend.http.deps import Ctx, Db
 from backend.http.pages import PAGE_ERRORS, login_page, login_redirect, no_access, principal, render
 
@@ -128,8 +129,9 @@ async def order_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
     card = await checkin.queue_card(db, ctx=ctx, actor=me, order_id=order_id)
     # The card as the API gives it, for order.js to start from without a second request.
     card_json = msgspec.json.encode(card).decode().replace("</", "<\\/") if card else None
+    tickets = await weighing.order_tickets(db, actor=me, order_id=order_id) if detail.order.status == "completed" else []
     return render(request, "driver/order.html", app="driver", order=detail.order, transitions=detail.transitions,
-                  status_labels=STATUS_LABELS, card=card, card_json=card_json)
+                  status_labels=STATUS_LABELS, card=card, card_json=card_json, tickets=tickets)
 
 
 @get("/queue/{order_id:uuid}")

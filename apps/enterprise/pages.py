@@ -36,7 +36,7 @@ DISTRICT_CENTRES: dict[str, tuple[float, float]] = {
 }
 DIRECTIONS = ("in", "out", "both")
 DEVICE_KINDS = ("camera", "weighbridge", "barrier", "io_module", "led", "speaker", "edge_agent", "qr_scanner",
-                "belt_scale", "rail_scale")
+                "belt_scale", "rail_scale", "lane_controller")
 
 
 def staff_roles(kind: str) -> list[tuple[str, tuple[str, str]]]:

@@ -1,8 +1,10 @@
 """Imports every feature's models so that Base.metadata knows all tables (Alembic, tests)."""
 
+from backend.domain.alerts import models as alerts_models
 from backend.domain.audit import models as audit_models
 from backend.domain.contracts import models as contracts_models
 from backend.domain.drivers import models as drivers_models
+from backend.domain.evidence import models as evidence_models
 from backend.domain.identity import models as identity_models
 from backend.domain.machines import models as machines_models
 from backend.domain.notices import models as notices_models
@@ -12,8 +14,10 @@ from backend.domain.queue import models as queue_models
 from backend.domain.regions import models as regions_models
 from backend.domain.sites import models as sites_models
 from backend.domain.vehicles import models as vehicles_models
+from backend.domain.weighing import models as weighing_models
 
 ALL = (
-    audit_models, contracts_models, drivers_models, identity_models, machines_models, notices_models, orders_models,
-    organisations_models, queue_models, regions_models, sites_models, vehicles_models,
+    alerts_models, audit_models, contracts_models, drivers_models, evidence_models, identity_models, machines_models, notices_models,
+    orders_models, organisations_models, queue_models, regions_models, sites_models, vehicles_models,
+    weighing_models,
 )

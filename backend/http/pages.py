@@ -32,11 +32,12 @@ THEME = {"driver": "#c2410c", "mine": "#0f766e", "enterprise": "#1d4ed8", "regul
 HOME = {"driver": "/driver/profile", "mine": "/mine/sites", "enterprise": "/enterprise/orgs", "regulator": "/regulator/orgs"}
 # Bottom tab bar (phones) / top navigation (wider screens): (message key, href, icon name).
 NAV: dict[str, list[tuple[str, str, str]]] = {
-    "driver": [("nav.driver.orders", "/driver/orders", "ticket"), ("nav.driver.profile", "/driver/profile", "user"),
-               ("nav.driver.vehicles", "/driver/profile#vehicles", "truck"), ("nav.home", "/", "home")],
+    "driver": [("nav.driver.orders", "/driver/orders", "ticket"), ("nav.driver.tickets", "/driver/tickets", "receipt"),
+               ("nav.driver.profile", "/driver/profile", "user"), ("nav.driver.vehicles", "/driver/profile#vehicles", "truck"),
+               ("nav.home", "/", "home")],
     "mine": [("nav.mine.orders", "/mine/orders", "ticket"), ("nav.mine.issue", "/mine/orders/new", "plus"),
              ("nav.mine.queue", "/mine/queue", "queue"), ("nav.mine.gate", "/mine/gate", "shield"),
-             ("nav.mine.sites", "/mine/sites", "site")],
+             ("nav.mine.weighbridge", "/mine/weighbridge", "scale"), ("nav.mine.sites", "/mine/sites", "site")],
     "enterprise": [("nav.enterprise.orgs", "/enterprise/orgs", "building"),
                    ("nav.enterprise.contracts", "/enterprise/contracts", "contract"),
                    ("nav.enterprise.orders", "/enterprise/orders", "ticket"), ("nav.home", "/", "home")],

@@ -72,7 +72,7 @@ class ContractLedgerEntry(IdMixin, Base):
     __table_args__ = (Index("ix_contract_ledger_contract_at", "contract_id", "at"),)
 
     contract_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("contracts.id"))
-    kind: Mapped[str] = mapped_column(String(8))  # reserve | release | execute
+    kind: Mapped[str] = mapped_column(String(8))  # reserve | release | execute | correct (a re-weigh)
     # The movement's own amount: reserved, released, or actually weighed (execute).
     kg: Mapped[int] = mapped_column(BigInteger)
     reserved_delta_kg: Mapped[int] = mapped_column(BigInteger)

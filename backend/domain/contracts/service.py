@@ -176,3 +176,21 @@ async def contract_numbers(session: AsyncSession, *, contract_ids: set[uuid.UUID
         return {}
     rows = await session.execute(select(Contract.id, Contract.contract_no).where(Contract.id.in_(contract_ids)))
     return {i: n for i, n in rows.all()}
+
+
+async def correct_execution(session: AsyncSession, *, contract_id: uuid.UUID, from_kg: int, to_kg: int,
+                            ref: str) -> ContractProgress:
+    """A supervised re-weigh replaced a ticket: book `to_kg` instead of the `from_kg` executed
+    before, never past the cap (409 otherwise)."""
+    _kg(from_kg, "fromKg")
+    _kg(to_kg, "toKg")
+    ref = _ref(ref)
+    moved = await _apply(session, update(Contract).where(
+        Contract.id == contract_id, Contract.executed_kg >= from_kg,
+        Contract.reserved_kg + Contract.executed_kg - from_kg + to_kg <= Contract.cap_kg,
+    ).values(executed_kg=Contract.executed_kg - from_kg + to_kg))
+    if not moved:
+        contract = await _current(session, contract_id)
+        raise errors.capacity_exceeded(_remaining(contract) + from_kg, to_kg)
+    return await _log(session, contract_id, kind="correct", kg=to_kg - from_kg, ref=ref, reserved_delta_kg=0,
+                      executed_delta_kg=to_kg - from_kg)

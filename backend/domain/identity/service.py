@@ -71,6 +71,13 @@ async def memberships_of(session: AsyncSession, *, user_id: uuid.UUID) -> list[t
     return [(org_id, role) for org_id, role in rows.all()]
 
 
+async def member_ids(session: AsyncSession, *, org_id: uuid.UUID, roles: frozenset[str]) -> list[uuid.UUID]:
+    """The users holding any of `roles` in the organisation (for notices to a role)."""
+    rows = await session.execute(select(Membership.user_id).where(Membership.org_id == org_id,
+                                                                  Membership.role.in_(sorted(roles))).distinct())
+    return list(rows.scalars().all())
+
+
 async def users_of_org(session: AsyncSession, *, org_id: uuid.UUID) -> list[UserOut]:
     rows = (
         await session.execute(

@@ -60,6 +60,11 @@ ORDER_REFUSALS: MappingProxyType[str, tuple[str, str]] = MappingProxyType({
     "order_redispatched": ("提煤单已改派其他车辆，此通行码作废", "The order was reassigned to another truck; this pass is void"),
     "order_not_called": ("尚未叫号，请在排队区等候叫号后入场", "Not called yet: wait in the queue until the truck is called"),
     "order_not_entered": ("该车尚未入场，不能出场", "This truck has not entered, so it cannot leave"),
+    "exit_gross_missing": ("已过皮重，尚未过毛重，不能出场", "Tare weighed but no gross yet: the truck may not leave"),
+    "exit_overweight": ("超限：请卸载至核定总质量以下并重新过磅后出场",
+                        "Overweight: unload below the legal gross and weigh again before leaving"),
+    "exit_net_exceeds": ("装载量超过提煤单剩余量：请卸载多装部分并重新过磅",
+                         "Loaded more than the order allows: unload the surplus and weigh again"),
     "pass_replayed": ("该通行码已在本环节使用过", "This pass has already been used for this passage"),
     "pass_forged": ("通行码签名系伪造（非平台签发）", "The pass signature is forged (not issued by the platform)"),
     "pass_altered": ("通行码内容被篡改（车牌、场站或有效期与平台签发的不符）",
@@ -125,9 +130,11 @@ def _verify(ctx: Context, data: PassVerify, *, at_s: int, secret_for: Callable[[
 
 async def state_refusal(session: AsyncSession, *, order: PickupOrder, transition: str, plate: str) -> str | None:
     """Why this order may not make this transition now (None: it may). `plate` is the pass's."""
-    if order.status in CLOSED:
+    # A completed order (weighed, ticketed) still has its truck inside until it passes the out-gate.
+    leaving_weighed = transition == "out" and order.status == "completed"
+    if order.status in CLOSED and not leaving_weighed:
         return f"order_{order.status}"
-    if order.status not in ("dispatched", "entered"):
+    if order.status not in ("dispatched", "entered") and not leaving_weighed:
         return "order_not_dispatched"
     if order.plate is None or normalise_plate(order.plate) != plate:
         return "order_redispatched"  # an earlier truck's pass, still signed and valid, opens nothing
@@ -139,8 +146,10 @@ async def state_refusal(session: AsyncSession, *, order: PickupOrder, transition
         state = await queue.entry_state(session, order_id=order.id)
         if state != "called":
             return "pass_replayed" if state == "served" else "order_not_called"
-    elif order.status != "entered":
+    elif order.status not in ("entered", "completed"):
         return "order_not_entered"
+    elif order.exit_block is not None:
+        return f"exit_{order.exit_block}"
     if await passed(session, order_id=order.id, transition=transition):
         return "pass_replayed"
     return None

@@ -59,6 +59,9 @@ class PickupOrder(IdMixin, TimestampMixin, Base):
     dispatched_at: Mapped[datetime | None]
     entered_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # Why the truck may not leave yet (set by the weighbridge): gross_missing after its tare,
+    # overweight or net_exceeds after a refused gross; cleared by the ticket.
+    exit_block: Mapped[str | None] = mapped_column(String(24))
 
 
 class OrderTransition(IdMixin, StatusChangeMixin, Base):

@@ -30,7 +30,7 @@ from backend.domain.orders import errors
 from backend.domain.orders.access import own_order
 from backend.domain.orders.gate_schemas import DriverPassOut
 from backend.domain.orders.issuing import totp_context
-from backend.domain.orders.models import PickupOrder
+from backend.domain.orders.models import GatePassage, PickupOrder
 from backend.domain.passes import service as passes
 from backend.domain.sites import service as sites
 from backend.errors import Forbidden
@@ -59,8 +59,16 @@ def token_for(ctx: Context, order: PickupOrder) -> str:
                                   kid=signer.kid))
 
 
+async def _left(session: AsyncSession, order_id: uuid.UUID) -> bool:
+    row = await session.execute(select(GatePassage.id).where(GatePassage.order_id == order_id,
+                                                             GatePassage.transition == "out"))
+    return row.first() is not None
+
+
 async def _passable(session: AsyncSession, actor: Principal, order_id: uuid.UUID) -> PickupOrder:
     order = await own_order(session, actor, order_id)
+    if order.status == "completed" and order.plate is not None and not await _left(session, order.id):
+        return order  # weighed and ticketed, still inside: the pass opens the out-gate
     if order.status not in PASS_STATUSES or order.plate is None:
         raise errors.pass_unavailable(order.status)
     return order

@@ -138,6 +138,12 @@ class OrderBrief(msgspec.Struct, frozen=True, kw_only=True):
     plate: str | None
     vehicle_id: uuid.UUID | None
     driver_id: uuid.UUID | None
+    buyer_org_id: uuid.UUID
+    carrier_org_id: uuid.UUID | None
+    driver_user_id: uuid.UUID | None
+    region_code: str
+    exit_block: str | None
+    entered_at: datetime | None
 
 
 class FleetTruck(Out):

@@ -61,6 +61,14 @@ async def order_brief(session: AsyncSession, *, order_id: uuid.UUID) -> OrderBri
     return None if order is None else views.brief(order)
 
 
+async def order_numbers(session: AsyncSession, *, order_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Order numbers by id, for other features' lists (no access check: the caller has decided)."""
+    if not order_ids:
+        return {}
+    rows = await session.execute(select(PickupOrder.id, PickupOrder.order_no).where(PickupOrder.id.in_(order_ids)))
+    return {i: n for i, n in rows.all()}
+
+
 async def order_out(session: AsyncSession, *, order_id: uuid.UUID) -> OrderOut:
     order = await session.get(PickupOrder, order_id, populate_existing=True)
     assert order is not None

@@ -56,4 +56,6 @@ def transition_out(t: OrderTransition) -> TransitionOut:
 def brief(o: PickupOrder) -> OrderBrief:
     return OrderBrief(id=o.id, order_no=o.order_no, contract_id=o.contract_id, seller_org_id=o.seller_org_id,
                       site_id=o.site_id, product=o.product, planned_kg=o.planned_kg, status=o.status, plate=o.plate,
-                      vehicle_id=o.vehicle_id, driver_id=o.driver_id)
+                      vehicle_id=o.vehicle_id, driver_id=o.driver_id,
+                      buyer_org_id=o.buyer_org_id, carrier_org_id=o.carrier_org_id, driver_user_id=o.driver_user_id,
+                      region_code=o.region_code, exit_block=o.exit_block, entered_at=o.entered_at)

@@ -23,7 +23,7 @@ SiteStatus = Literal["active", "closed"]
 Direction = Literal["in", "out", "both"]
 DeviceKind = Literal[
     "camera", "weighbridge", "barrier", "io_module", "led", "speaker", "edge_agent", "qr_scanner",
-    "belt_scale", "rail_scale",
+    "belt_scale", "rail_scale", "lane_controller",
 ]
 # A device is "online" when its last heartbeat is at most this old.
 ONLINE_WINDOW_S = 300
@@ -174,3 +174,28 @@ class SiteBrief(msgspec.Struct, frozen=True, kw_only=True):
     centroid_lat: float
     fence: GeoJson
     checkin_zone: GeoJson | None
+
+
+class DeviceLane(msgspec.Struct, frozen=True, kw_only=True):
+    """Where an active device stands: its site and lane (None when it is not on a lane)."""
+
+    device_id: uuid.UUID
+    device_code: str
+    device_kind: str
+    site_id: uuid.UUID
+    org_id: uuid.UUID
+    lane_id: uuid.UUID | None
+    lane_name: str | None
+    has_weighbridge: bool
+
+
+class LaneLive(msgspec.Struct, frozen=True, kw_only=True):
+    """A lane with the newest status its devices reported (the lane controller's heartbeat)."""
+
+    lane_id: uuid.UUID
+    name: str
+    direction: str
+    has_weighbridge: bool
+    device_code: str | None
+    last_seen_at: datetime | None
+    status: dict[str, Any] | None

@@ -20,8 +20,16 @@ from backend.domain.organisations.schemas import ORG_KIND_LABELS
 from backend.domain.regions.service import require_region
 from backend.domain.sites import errors, geometry, views
 from backend.domain.sites.access import access_site, can_admin, readable_filter
-from backend.domain.sites.models import Device, Gate, Site
-from backend.domain.sites.schemas import SiteBrief, SiteCreate, SiteDetailOut, SiteOut, SiteUpdate
+from backend.domain.sites.models import Device, Gate, Lane, Site
+from backend.domain.sites.schemas import (
+    DeviceLane,
+    LaneLive,
+    SiteBrief,
+    SiteCreate,
+    SiteDetailOut,
+    SiteOut,
+    SiteUpdate,
+)
 from backend.errors import Invalid, forbidden
 from geo.fences import Fence, parse_fence
 
@@ -192,3 +200,31 @@ async def gate_name(session: AsyncSession, *, site_id: uuid.UUID, gate_id: uuid.
     """The name of gate `gate_id` of site `site_id`; None when that site has no such gate."""
     row = (await session.execute(select(Gate.name).where(Gate.id == gate_id, Gate.site_id == site_id))).first()
     return None if row is None else row[0]
+
+
+async def device_lane(session: AsyncSession, *, device_id: uuid.UUID) -> DeviceLane | None:
+    row = (await session.execute(
+        select(Device, Site.org_id, Lane).join(Site, Site.id == Device.site_id)
+        .outerjoin(Lane, Lane.id == Device.lane_id).where(Device.id == device_id, Device.status == "active")
+    )).first()
+    if row is None:
+        return None
+    device, org_id, lane = row
+    return DeviceLane(device_id=device.id, device_code=device.code, device_kind=device.kind, site_id=device.site_id,
+                      org_id=org_id, lane_id=lane.id if lane else None, lane_name=lane.name if lane else None,
+                      has_weighbridge=bool(lane and lane.has_weighbridge))
+
+
+async def lanes_live(session: AsyncSession, *, site_id: uuid.UUID, device_kind: str) -> list[LaneLive]:
+    """Every lane of the site with its `device_kind` device's newest heartbeat status."""
+    lanes = (await session.execute(select(Lane).where(Lane.site_id == site_id).order_by(Lane.name))).scalars().all()
+    devices = (await session.execute(select(Device).where(Device.site_id == site_id, Device.kind == device_kind,
+                                                          Device.status == "active"))).scalars().all()
+    by_lane = {d.lane_id: d for d in devices}
+    out = []
+    for lane in lanes:
+        d = by_lane.get(lane.id)
+        out.append(LaneLive(lane_id=lane.id, name=lane.name, direction=lane.direction,
+                            has_weighbridge=lane.has_weighbridge, device_code=d.code if d else None,
+                            last_seen_at=d.last_seen_at if d else None, status=d.last_status if d else None))
+    return out

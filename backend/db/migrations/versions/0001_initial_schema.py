@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 21:45:03.459526
+Create Date: 2026-11-24 00:16:22.562108
 """
 from alembic import op
 import sqlalchemy as sa
@@ -36,6 +36,30 @@ def upgrade() -> None:
         batch_op.create_index('ix_audit_entity', ['entity', 'entity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_at'), ['at'], unique=False)
 
+    op.create_table('evidence_entries',
+    sa.Column('seq', sa.BigInteger(), autoincrement=False, nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('ref', sa.String(length=64), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('payload_sha256', sa.String(length=64), nullable=False),
+    sa.Column('prev_hash', sa.String(length=64), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.Column('signature', sa.String(length=128), nullable=False),
+    sa.Column('kid', sa.String(length=32), nullable=False),
+    sa.Column('at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('seq >= 1', name=op.f('ck_evidence_entries_seq_positive')),
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_evidence_entries'))
+    )
+    with op.batch_alter_table('evidence_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_evidence_entries_kind_ref_seq', ['kind', 'ref', 'seq'], unique=False)
+
+    op.create_table('evidence_head',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('seq', sa.BigInteger(), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.CheckConstraint('id = 1', name=op.f('ck_evidence_head_single_row')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence_head'))
+    )
     op.create_table('org_groups',
     sa.Column('name', sa.String(length=128), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -305,6 +329,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_sites_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_sites_region_code'), ['region_code'], unique=False)
 
+    op.create_table('alerts',
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('grade', sa.SmallInteger(), nullable=False),
+    sa.Column('org_id', sa.Uuid(), nullable=False),
+    sa.Column('site_id', sa.Uuid(), nullable=True),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('plate', sa.String(length=16), nullable=True),
+    sa.Column('order_no', sa.String(length=24), nullable=True),
+    sa.Column('ref', sa.String(length=64), nullable=False),
+    sa.Column('message_zh', sa.String(length=300), nullable=False),
+    sa.Column('message_en', sa.String(length=300), nullable=False),
+    sa.Column('details', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('raised_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_alerts_org_id_organisations')),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_alerts_region_code_regions')),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_alerts_site_id_sites')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alerts'))
+    )
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alerts_org_id'), ['org_id'], unique=False)
+        batch_op.create_index('ix_alerts_region_raised', ['region_code', 'raised_at'], unique=False)
+        batch_op.create_index('ix_alerts_site_raised', ['site_id', 'raised_at'], unique=False)
+
     op.create_table('appointment_slots',
     sa.Column('site_id', sa.Uuid(), nullable=False),
     sa.Column('hour_start', backend.db.base.UTCDateTime(timezone=True), nullable=False),
@@ -437,6 +486,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_vehicles_terminal_phone'), ['terminal_phone'], unique=False)
         batch_op.create_index('uq_vehicles_active_plate', ['plate'], unique=True, sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
 
+    op.create_table('weigh_site_rules',
+    sa.Column('site_id', sa.Uuid(), nullable=False),
+    sa.Column('plate_only', sa.Boolean(), nullable=False),
+    sa.Column('division_kg', sa.Integer(), nullable=False),
+    sa.Column('min_loading_s', sa.Integer(), nullable=False),
+    sa.Column('tare_tolerance_pct', sa.Integer(), nullable=False),
+    sa.Column('tare_tolerance_min_kg', sa.Integer(), nullable=False),
+    sa.Column('max_speed_kmh', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_weigh_site_rules_site_id_sites'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('site_id', name=op.f('pk_weigh_site_rules'))
+    )
     op.create_table('appointments',
     sa.Column('slot_id', sa.Uuid(), nullable=False),
     sa.Column('site_id', sa.Uuid(), nullable=False),
@@ -499,6 +559,7 @@ def upgrade() -> None:
     sa.Column('dispatched_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('entered_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('exit_block', sa.String(length=24), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
@@ -600,6 +661,60 @@ def upgrade() -> None:
     with op.batch_alter_table('order_transitions', schema=None) as batch_op:
         batch_op.create_index('ix_order_transitions_order_at', ['order_id', 'at'], unique=False)
 
+    op.create_table('weigh_overrides',
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('by_user_id', sa.Uuid(), nullable=False),
+    sa.Column('by_label', sa.String(length=100), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('valid_until', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_by_weighing_id', sa.Uuid(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['pickup_orders.id'], name=op.f('fk_weigh_overrides_order_id_pickup_orders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_weigh_overrides'))
+    )
+    with op.batch_alter_table('weigh_overrides', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_weigh_overrides_order_id'), ['order_id'], unique=False)
+
+    op.create_table('weighings',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=True),
+    sa.Column('site_id', sa.Uuid(), nullable=False),
+    sa.Column('lane_id', sa.Uuid(), nullable=True),
+    sa.Column('device_id', sa.Uuid(), nullable=True),
+    sa.Column('lane_name', sa.String(length=64), nullable=False),
+    sa.Column('device_code', sa.String(length=64), nullable=False),
+    sa.Column('key_id', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('plate', sa.String(length=16), nullable=True),
+    sa.Column('plate_read', sa.String(length=16), nullable=False),
+    sa.Column('weight_kg', sa.BigInteger(), nullable=False),
+    sa.Column('stable', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('trace', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('gratings', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('pictures', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('on_scale_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('weighed_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('offline', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('message_zh', sa.String(length=300), nullable=False),
+    sa.Column('message_en', sa.String(length=300), nullable=False),
+    sa.Column('answer', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('signature', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['lane_id'], ['lanes.id'], name=op.f('fk_weighings_lane_id_lanes'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['order_id'], ['pickup_orders.id'], name=op.f('fk_weighings_order_id_pickup_orders')),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_weighings_site_id_sites')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_weighings'))
+    )
+    with op.batch_alter_table('weighings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_weighings_order_id'), ['order_id'], unique=False)
+        batch_op.create_index('ix_weighings_plate_at', ['plate', 'weighed_at'], unique=False)
+        batch_op.create_index('ix_weighings_site_received', ['site_id', 'received_at'], unique=False)
+        batch_op.create_index('uq_weighings_order_kind_accepted', ['order_id', 'kind'], unique=True, sqlite_where=sa.text("status = 'accepted'"), postgresql_where=sa.text("status = 'accepted'"))
+
     op.create_table('machine_keys',
     sa.Column('key_id', sa.String(length=40), nullable=False),
     sa.Column('org_id', sa.Uuid(), nullable=False),
@@ -622,16 +737,99 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_machine_keys_device_id'), ['device_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_machine_keys_org_id'), ['org_id'], unique=False)
 
+    op.create_table('weigh_tickets',
+    sa.Column('ticket_no', sa.String(length=24), nullable=False),
+    sa.Column('verify_code', sa.String(length=16), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('order_no', sa.String(length=24), nullable=False),
+    sa.Column('contract_id', sa.Uuid(), nullable=False),
+    sa.Column('contract_no', sa.String(length=64), nullable=False),
+    sa.Column('seller_org_id', sa.Uuid(), nullable=False),
+    sa.Column('buyer_org_id', sa.Uuid(), nullable=False),
+    sa.Column('carrier_org_id', sa.Uuid(), nullable=True),
+    sa.Column('seller_name', sa.String(length=128), nullable=False),
+    sa.Column('buyer_name', sa.String(length=128), nullable=False),
+    sa.Column('carrier_name', sa.String(length=128), nullable=True),
+    sa.Column('driver_user_id', sa.Uuid(), nullable=True),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('site_id', sa.Uuid(), nullable=False),
+    sa.Column('site_name', sa.String(length=128), nullable=False),
+    sa.Column('plate', sa.String(length=16), nullable=False),
+    sa.Column('product', sa.String(length=24), nullable=False),
+    sa.Column('tare_weighing_id', sa.Uuid(), nullable=False),
+    sa.Column('gross_weighing_id', sa.Uuid(), nullable=False),
+    sa.Column('tare_kg', sa.BigInteger(), nullable=False),
+    sa.Column('gross_kg', sa.BigInteger(), nullable=False),
+    sa.Column('net_kg', sa.BigInteger(), nullable=False),
+    sa.Column('tare_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('gross_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('tare_lane', sa.String(length=64), nullable=False),
+    sa.Column('gross_lane', sa.String(length=64), nullable=False),
+    sa.Column('tare_device', sa.String(length=64), nullable=False),
+    sa.Column('gross_device', sa.String(length=64), nullable=False),
+    sa.Column('photos', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('anomalies', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('void_reason', sa.String(length=200), nullable=False),
+    sa.Column('evidence_seq', sa.BigInteger(), nullable=True),
+    sa.Column('issued_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.CheckConstraint('net_kg = gross_kg - tare_kg', name=op.f('ck_weigh_tickets_net_is_gross_minus_tare')),
+    sa.CheckConstraint('net_kg > 0', name=op.f('ck_weigh_tickets_net_positive')),
+    sa.ForeignKeyConstraint(['buyer_org_id'], ['organisations.id'], name=op.f('fk_weigh_tickets_buyer_org_id_organisations')),
+    sa.ForeignKeyConstraint(['carrier_org_id'], ['organisations.id'], name=op.f('fk_weigh_tickets_carrier_org_id_organisations')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_weigh_tickets_contract_id_contracts')),
+    sa.ForeignKeyConstraint(['gross_weighing_id'], ['weighings.id'], name=op.f('fk_weigh_tickets_gross_weighing_id_weighings')),
+    sa.ForeignKeyConstraint(['order_id'], ['pickup_orders.id'], name=op.f('fk_weigh_tickets_order_id_pickup_orders')),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_weigh_tickets_region_code_regions')),
+    sa.ForeignKeyConstraint(['seller_org_id'], ['organisations.id'], name=op.f('fk_weigh_tickets_seller_org_id_organisations')),
+    sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_weigh_tickets_site_id_sites')),
+    sa.ForeignKeyConstraint(['tare_weighing_id'], ['weighings.id'], name=op.f('fk_weigh_tickets_tare_weighing_id_weighings')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_weigh_tickets')),
+    sa.UniqueConstraint('ticket_no', name=op.f('uq_weigh_tickets_ticket_no'))
+    )
+    with op.batch_alter_table('weigh_tickets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_weigh_tickets_buyer_org_id'), ['buyer_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_weigh_tickets_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_weigh_tickets_driver_user_id'), ['driver_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_weigh_tickets_order_no'), ['order_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_weigh_tickets_plate'), ['plate'], unique=False)
+        batch_op.create_index(batch_op.f('ix_weigh_tickets_seller_org_id'), ['seller_org_id'], unique=False)
+        batch_op.create_index('ix_weigh_tickets_site_issued', ['site_id', 'issued_at'], unique=False)
+        batch_op.create_index('uq_weigh_tickets_order_valid', ['order_id'], unique=True, sqlite_where=sa.text("status = 'valid'"), postgresql_where=sa.text("status = 'valid'"))
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('weigh_tickets', schema=None) as batch_op:
+        batch_op.drop_index('uq_weigh_tickets_order_valid', sqlite_where=sa.text("status = 'valid'"), postgresql_where=sa.text("status = 'valid'"))
+        batch_op.drop_index('ix_weigh_tickets_site_issued')
+        batch_op.drop_index(batch_op.f('ix_weigh_tickets_seller_org_id'))
+        batch_op.drop_index(batch_op.f('ix_weigh_tickets_plate'))
+        batch_op.drop_index(batch_op.f('ix_weigh_tickets_order_no'))
+        batch_op.drop_index(batch_op.f('ix_weigh_tickets_driver_user_id'))
+        batch_op.drop_index(batch_op.f('ix_weigh_tickets_contract_id'))
+        batch_op.drop_index(batch_op.f('ix_weigh_tickets_buyer_org_id'))
+
+    op.drop_table('weigh_tickets')
     with op.batch_alter_table('machine_keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_machine_keys_org_id'))
         batch_op.drop_index(batch_op.f('ix_machine_keys_device_id'))
 
     op.drop_table('machine_keys')
+    with op.batch_alter_table('weighings', schema=None) as batch_op:
+        batch_op.drop_index('uq_weighings_order_kind_accepted', sqlite_where=sa.text("status = 'accepted'"), postgresql_where=sa.text("status = 'accepted'"))
+        batch_op.drop_index('ix_weighings_site_received')
+        batch_op.drop_index('ix_weighings_plate_at')
+        batch_op.drop_index(batch_op.f('ix_weighings_order_id'))
+
+    op.drop_table('weighings')
+    with op.batch_alter_table('weigh_overrides', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_weigh_overrides_order_id'))
+
+    op.drop_table('weigh_overrides')
     with op.batch_alter_table('order_transitions', schema=None) as batch_op:
         batch_op.drop_index('ix_order_transitions_order_at')
 
@@ -675,6 +873,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_appointments_order')
 
     op.drop_table('appointments')
+    op.drop_table('weigh_site_rules')
     with op.batch_alter_table('vehicles', schema=None) as batch_op:
         batch_op.drop_index('uq_vehicles_active_plate', sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
         batch_op.drop_index(batch_op.f('ix_vehicles_terminal_phone'))
@@ -707,6 +906,12 @@ def downgrade() -> None:
 
     op.drop_table('contract_events')
     op.drop_table('appointment_slots')
+    with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.drop_index('ix_alerts_site_raised')
+        batch_op.drop_index('ix_alerts_region_raised')
+        batch_op.drop_index(batch_op.f('ix_alerts_org_id'))
+
+    op.drop_table('alerts')
     with op.batch_alter_table('sites', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sites_region_code'))
         batch_op.drop_index(batch_op.f('ix_sites_org_id'))
@@ -765,6 +970,11 @@ def downgrade() -> None:
 
     op.drop_table('regions')
     op.drop_table('org_groups')
+    op.drop_table('evidence_head')
+    with op.batch_alter_table('evidence_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_evidence_entries_kind_ref_seq')
+
+    op.drop_table('evidence_entries')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entries_at'))
         batch_op.drop_index('ix_audit_entity')

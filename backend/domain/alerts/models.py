@@ -1,0 +1,39 @@
+"""Alerts (告警): something a person must look at, raised by a rule with a grade.
+
+Grade 1 is the most serious (fraud signatures, overloads); grade 3 a nuisance worth a look. The
+graded routing to district and city regulators and escalation come with the alerts issue; for now
+every alert is stored, shown to the site's enterprise and the regulators of its region, and sent
+to the site's dispatchers through the notices outbox.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.db.base import Base, IdMixin, JsonDoc, utcnow
+
+
+class Alert(IdMixin, Base):
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_site_raised", "site_id", "raised_at"),
+                      Index("ix_alerts_region_raised", "region_code", "raised_at"))
+
+    kind: Mapped[str] = mapped_column(String(32))
+    grade: Mapped[int] = mapped_column(SmallInteger)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    plate: Mapped[str | None] = mapped_column(String(16))
+    order_no: Mapped[str | None] = mapped_column(String(24))
+    # What raised it: "weighing:<uuid>" and the like.
+    ref: Mapped[str] = mapped_column(String(64))
+    message_zh: Mapped[str] = mapped_column(String(300))
+    message_en: Mapped[str] = mapped_column(String(300))
+    details: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
+    status: Mapped[str] = mapped_column(String(12), default="open")  # open | handled
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
