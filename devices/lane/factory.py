@@ -1,9 +1,6 @@
 """Real adapters from the config's adapter sections, imported lazily by "kind".
 
-    ┌──────────────────────────────────────────────────────────────────────────────────────────┐
-    │ ADAPTER WIRING: the class names and constructor keywords below follow the adapter modules │
-    │ as planned; adjust here (and only here) when an adapter's constructor changes.            │
-    └──────────────────────────────────────────────────────────────────────────────────────────┘
+Adapter wiring lives here and only here: when an adapter's constructor changes, adjust this file.
 
 Each section is {"kind": ..., <keyword arguments of the adapter>}. Importing by name at build time
 keeps `devices.lane` importable (and testable with fakes) on a machine without pymodbus or before
@@ -95,7 +92,11 @@ def build(config: LaneConfig) -> Adapters:
         barriers.append(_class(BARRIERS, section, f"io.{which}")(**extra, **_kwargs(section)))
 
     disp = sections["display"]
-    display = _class(DISPLAYS, disp, "display")(**_kwargs(disp))
+    if disp.get("kind") == "lane":  # a screen and a speaker, each from its own sub-section
+        from devices.display import LaneDisplay
+        display: Any = LaneDisplay.from_config(_kwargs(disp))
+    else:
+        display = _class(DISPLAYS, disp, "display")(**_kwargs(disp))
 
     scan = dict(sections.get("scanner", {"kind": "none"}))
     if scan.get("kind") == "tcp":

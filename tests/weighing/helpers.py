@@ -30,6 +30,7 @@ class LaneWorld:
     lane_id: str
     key: ph.Key
     lane: SignedClient
+    device_code: str
 
     @property
     def order_id(self) -> str:
@@ -48,21 +49,23 @@ async def add_lane(client: httpx.AsyncClient, headers: dict[str, str], site_id: 
 
 
 async def lane_key(client: httpx.AsyncClient, headers: dict[str, str], org_id: Any, site_id: Any,
-                   lane_id: str) -> ph.Key:
+                   lane_id: str) -> tuple[ph.Key, str]:
+    """A lane controller device on the lane and a key bound to it; returns (key, device code)."""
+    code = f"LANE-{uuid.uuid4().hex[:8]}"
     r = await client.post(f"/api/enterprise/sites/{site_id}/devices", headers=headers,
-                          json={"kind": "lane_controller", "code": f"LANE-{uuid.uuid4().hex[:8]}", "laneId": lane_id})
+                          json={"kind": "lane_controller", "code": code, "laneId": lane_id})
     assert r.status_code == 201, r.text
-    return await ph.key(client, org_id, headers, deviceId=r.json()["id"])
+    return await ph.key(client, org_id, headers, deviceId=r.json()["id"]), code
 
 
 async def lane_world(ctx: Context, client: httpx.AsyncClient, app: Litestar, *, called: bool = True) -> LaneWorld:
     gw = await ph.gate_world(ctx, client)
     admin = gw.w.parties.seller
     lane_id = await add_lane(client, admin, gw.site_id)
-    key = await lane_key(client, admin, gw.w.parties.seller_id, gw.site_id, lane_id)
+    key, device_code = await lane_key(client, admin, gw.w.parties.seller_id, gw.site_id, lane_id)
     if called:
         await ph.call_in(ctx, client, gw)
-    return LaneWorld(gw=gw, lane_id=lane_id, key=key, lane=ph.machine(app, key))
+    return LaneWorld(gw=gw, lane_id=lane_id, key=key, lane=ph.machine(app, key), device_code=device_code)
 
 
 def sign(body: dict[str, Any], secret: str) -> str:

@@ -93,7 +93,7 @@ async def test_the_same_plate_at_two_distant_sites_too_soon_is_a_cloned_plate(ct
     admin, seller = lw.gw.w.parties.seller, lw.gw.w.parties.seller_id
     site_b = await sh.create_site(client, admin, seller, name="二号储煤场", fence=far)
     lane_b = await wh.add_lane(client, admin, site_b["id"])
-    key_b = await wh.lane_key(client, admin, seller, site_b["id"], lane_b)
+    key_b, _ = await wh.lane_key(client, admin, seller, site_b["id"], lane_b)
     order_b = await wh.another_order(client, lw, site_id=site_b["id"])
     # 40 minutes after the gross at site A (T0 + 30 min): 120 km in 40 min is 180 km/h.
     body = wh.weighing_body(lw, kind="tare", weight_kg=15_000, at=T0 + timedelta(minutes=70), offline=True,
