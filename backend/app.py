@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -45,6 +46,7 @@ from apps.open import weighing as open_weighing
 from apps.regulator import pages as regulator_pages
 from apps.regulator import routes as regulator_routes
 from backend.context import Context, build_context
+from backend.demo_lane import demo_lane
 from backend.domain.queue import service as queue
 from backend.http import i18n, verify_pages
 from backend.http import pages as shared_pages
@@ -74,10 +76,11 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
         try:
             # SQL is the queue's source of truth: Redis (fresh, flushed, or embedded) is rebuilt from it.
             await queue.rebuild(context)
-            if settings.in_app_jobs:
-                async with in_app_jobs(context):
-                    yield
-            else:
+            async with contextlib.AsyncExitStack() as stack:
+                if settings.in_app_jobs:
+                    await stack.enter_async_context(in_app_jobs(context))
+                if settings.demo_lane_url:
+                    await stack.enter_async_context(demo_lane(context))
                 yield
         finally:
             await context.redis.aclose()

@@ -100,8 +100,13 @@ class SeedReport:
         return "\n".join(lines)
 
 
-DEMO_DRIVER_PHONE = "13800000005"
-DEMO_PLATE = "蒙K66888"
+DEMO_DRIVER = {"name": "张师傅", "id_prefix": "15062319800315051", "licence": "150623198003150512",
+               "cert": "NM1506230001", "phone": "13800000005", "plate": "蒙K66888", "terminal": "013800000005"}
+# The simulated lane's truck (make run): its own driver, so the demo order of 张师傅 stays for a newcomer.
+SIM_DRIVER = {"name": "王师傅", "id_prefix": "15062319790621081", "licence": "150623197906210812",
+              "cert": "NM1506230002", "phone": "13800000010", "plate": "蒙K55177", "terminal": "013800000010"}
+DEMO_DRIVER_PHONE = DEMO_DRIVER["phone"]
+DEMO_PLATE = DEMO_DRIVER["plate"]
 DEMO_NEV_PLATE = "蒙K68866D"
 
 
@@ -196,6 +201,8 @@ MINE_SITE: dict[str, Any] = {
         {"kind": "weighbridge", "code": "DEMO-WB-01", "name": "1号地磅仪表", "vendor": "耀华 XK3190-A9", "lane": "1号进场磅道"},
         {"kind": "barrier", "code": "DEMO-BAR-01", "name": "1号道闸", "vendor": "Hikvision", "lane": "1号进场磅道"},
         {"kind": "edge_agent", "code": "DEMO-EDGE-01", "name": "1号道边缘控制器", "vendor": "meitong", "lane": "1号进场磅道"},
+        {"kind": "lane_controller", "code": "DEMO-LANE-01", "name": "1号磅道控制器（模拟）", "vendor": "meitong",
+         "lane": "1号进场磅道"},
         {"kind": "camera", "code": "DEMO-ANPR-02", "name": "2号道车牌识别", "vendor": "Dahua", "lane": "2号出场磅道"},
         {"kind": "weighbridge", "code": "DEMO-WB-02", "name": "2号地磅仪表", "vendor": "Mettler Toledo", "lane": "2号出场磅道"},
     ],
@@ -206,9 +213,6 @@ OTHER_SITES: dict[str, dict[str, Any]] = {
     "washer": {"name": "乌海示范洗煤厂区", "kind": "washing_plant",
                "fence": _rect(106.8200, 39.6700, half_w_deg=0.0030, half_h_deg=0.0025)},
 }
-DEMO_DRIVER = {"name": "张师傅", "id_prefix": "15062319800315051", "licence": "150623198003150512",
-               "cert": "NM1506230001"}
-
 
 async def _ensure_site(
     session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, spec: dict[str, Any], report: SeedReport
@@ -243,27 +247,31 @@ async def _ensure_site(
 
 
 async def _ensure_driver(
-    session: AsyncSession, *, ctx: Context, carrier_admin: Principal, carrier_id: uuid.UUID, report: SeedReport
+    session: AsyncSession, *, ctx: Context, carrier_admin: Principal, carrier_id: uuid.UUID, report: SeedReport,
+    spec: dict[str, str] = DEMO_DRIVER,
 ) -> None:
-    if await identity.user_id_by_phone(session, phone=DEMO_DRIVER_PHONE) is None:
-        # The demo driver registers like anyone: with an SMS code (sent quietly) and every check.
-        await identity.send_sms_code(ctx=ctx, phone=DEMO_DRIVER_PHONE, purpose="register", ip="seed")
-        text = ctx.sms.last_to(DEMO_DRIVER_PHONE) if isinstance(ctx.sms, ConsoleSmsSender) else None
+    phone = spec["phone"]
+    if await identity.user_id_by_phone(session, phone=phone) is None:
+        # A demo driver registers like anyone: with an SMS code (sent quietly) and every check.
+        await identity.send_sms_code(ctx=ctx, phone=phone, purpose="register", ip="seed")
+        text = ctx.sms.last_to(phone) if isinstance(ctx.sms, ConsoleSmsSender) else None
         code = (text or "").split("验证码 ")[-1][:6]
         await registration.register(
             session, ctx=ctx, client="seed",
             data=DriverRegister(
-                phone=DEMO_DRIVER_PHONE, sms_code=code, password=DEMO_PASSWORD, name=DEMO_DRIVER["name"],
-                id_number=make_id_card(DEMO_DRIVER["id_prefix"]), driving_licence_no=DEMO_DRIVER["licence"],
-                qualification_cert_no=DEMO_DRIVER["cert"], region_code="150623",
-                vehicle=VehicleCreate(plate=DEMO_PLATE, plate_colour="yellow", body="tractor_semitrailer",
+                phone=phone, sms_code=code, password=DEMO_PASSWORD, name=spec["name"],
+                id_number=make_id_card(spec["id_prefix"]), driving_licence_no=spec["licence"],
+                qualification_cert_no=spec["cert"], region_code="150623",
+                vehicle=VehicleCreate(plate=spec["plate"], plate_colour="yellow", body="tractor_semitrailer",
                                       axle_count=6, energy_type="diesel", rated_load_kg=32000,
-                                      terminal_phone="013800000005"),
+                                      terminal_phone=spec["terminal"]),
             ),
         )
         await drivers.bind_to_fleet(session, ctx=ctx, actor=carrier_admin, org_id=carrier_id,
-                                    data=FleetDriverBind(phone=DEMO_DRIVER_PHONE))
-        report.created.append(f"driver {DEMO_DRIVER_PHONE}")
+                                    data=FleetDriverBind(phone=phone))
+        report.created.append(f"driver {phone}")
+    if spec is not DEMO_DRIVER:
+        return
     fleet = await vehicles.list_fleet(session, actor=carrier_admin, org_id=carrier_id)
     if not any(v.plate == DEMO_NEV_PLATE for v in _items(fleet)):
         await vehicles.create_for_carrier(
@@ -295,6 +303,8 @@ async def seed_registry(
         totp_enabled=False, client="seed",
     )
     await _ensure_driver(session, ctx=ctx, carrier_admin=carrier_admin, carrier_id=org_ids["carrier"], report=report)
+    await _ensure_driver(session, ctx=ctx, carrier_admin=carrier_admin, carrier_id=org_ids["carrier"], report=report,
+                         spec=SIM_DRIVER)
     await seed_chain(session, ctx=ctx, org_ids=org_ids, site_name=MINE_SITE["name"], driver_phone=DEMO_DRIVER_PHONE,
                      plate=DEMO_PLATE, created=report.created)
 

@@ -26,6 +26,8 @@ from backend.domain.sites import service as sites
 from backend.http.auth import build_principal
 
 DEMO_CONTRACT_NO = "MT-DEMO-2026-001"
+# The note on the simulated lane's orders (backend/demo_lane.py).
+SIM_NOTE = "模拟磅道演示"
 # The smallest well-formed PDF: one blank A4 page. A real scan is uploaded through the app.
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -33,7 +35,7 @@ DEMO_PDF = (
 )
 
 
-async def _principal(session: AsyncSession, ctx: Context, phone: str) -> Principal:
+async def principal(session: AsyncSession, ctx: Context, phone: str) -> Principal:
     user_id = await identity.user_id_by_phone(session, phone=phone)
     assert user_id is not None, phone
     principal = await build_principal(ctx, user_id=user_id, session_id=None, client="seed")
@@ -62,11 +64,12 @@ async def _contract(session: AsyncSession, ctx: Context, *, sales: Principal, bu
 
 async def seed_chain(session: AsyncSession, *, ctx: Context, org_ids: dict[str, uuid.UUID], site_name: str,
                      driver_phone: str, plate: str, created: list[str]) -> None:
-    sales = await _principal(session, ctx, "13800000002")
-    dispatcher = await _principal(session, ctx, "13800000003")
-    buyer = await _principal(session, ctx, "13800000009")
+    sales = await principal(session, ctx, "13800000002")
+    dispatcher = await principal(session, ctx, "13800000003")
+    buyer = await principal(session, ctx, "13800000009")
     contract_id = await _contract(session, ctx, sales=sales, buyer=buyer, org_ids=org_ids)
-    if (await orders.list_orders(session, actor=sales, contract_id=contract_id, open_only=True, limit=1)).total:
+    open_orders = await orders.list_orders(session, actor=sales, contract_id=contract_id, open_only=True, limit=200)
+    if any(o.note != SIM_NOTE for o in open_orders.items):  # the simulated lane's load is not the demo's
         return
     site_id = next(s.id for s in await sites.list_org_sites(session, actor=sales, org_id=org_ids["mine"])
                    if s.name == site_name)

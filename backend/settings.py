@@ -101,6 +101,10 @@ class Settings:
     # Run the worker's jobs inside the web process: `meitong run` turns it on for the embedded
     # Redis substitute, which a separate worker process could not reach.
     in_app_jobs: bool = False
+    # Set by `meitong run` to its own URL: the web process then also runs one simulated weighbridge
+    # lane at the demo mine (backend/demo_lane.py), whose controller calls this URL like a real one.
+    demo_lane_url: str = ""
+    var_dir: str = ""
     log_json: bool = True
     # The platform's Ed25519 key that signs one-code passes (and, later, evidence); previous public
     # keys stay published as {kid: pem} while passes signed with them are still valid.
@@ -153,6 +157,8 @@ def load_settings(**overrides: object) -> Settings:
         "password_hash_memory_kib": _int("MEITONG_PASSWORD_HASH_MEMORY_KIB", 65536),
         "log_level": env.get("MEITONG_LOG_LEVEL", "INFO"),
         "in_app_jobs": env.get("MEITONG_IN_APP_JOBS", "0") in ("1", "true", "yes"),
+        "demo_lane_url": env.get("MEITONG_DEMO_LANE_URL", ""),
+        "var_dir": str(_var_dir()),
         "pass_signing_key_pem": env.get("MEITONG_PASS_SIGNING_KEY") or _local_ed25519_pem("pass-signing-key.pem"),
         "pass_kid": env.get("MEITONG_PASS_KID", ""),
         "pass_previous_public_keys": json.loads(env.get("MEITONG_PASS_PREVIOUS_PUBLIC_KEYS") or "{}"),

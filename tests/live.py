@@ -22,12 +22,16 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(
-    *, var_dir: Path, env: dict[str, str] | None = None, unset: tuple[str, ...] = (), seed: bool = True
+    *, var_dir: Path, env: dict[str, str] | None = None, unset: tuple[str, ...] = (), seed: bool = True,
+    demo_lane: bool = False,
 ) -> Iterator[str]:
     """Migrate (and seed) then serve on a free loopback port; yields the base URL.
-    `unset` drops variables of this process's environment (e.g. DATABASE_URL for the embedded default)."""
+    `unset` drops variables of this process's environment (e.g. DATABASE_URL for the embedded default).
+    `demo_lane`: run `make run`'s simulated weighbridge lane too (off by default: its truck would
+    join the demo site's queue beside a test's own)."""
     port = free_port()
-    full_env = {**os.environ, "MEITONG_VAR_DIR": str(var_dir), "MEITONG_LOG_JSON": "1", **(env or {})}
+    full_env = {**os.environ, "MEITONG_VAR_DIR": str(var_dir), "MEITONG_LOG_JSON": "1",
+                **({} if demo_lane else {"MEITONG_DEMO_LANE_URL": ""}), **(env or {})}
     for name in unset:
         full_env.pop(name, None)
     command = "run" if seed else "serve"

@@ -62,3 +62,13 @@ async def next_kind(session: AsyncSession, *, order_id: uuid.UUID, now: datetime
     if "tare" not in have:
         return "tare"
     return "gross" if "gross" not in have else None
+
+
+async def set_site_rules(session: AsyncSession, *, site_id: uuid.UUID, rules: SiteRules) -> None:
+    """Replace the site's weighing rules (flushes; the caller commits)."""
+    row = await session.get(WeighSiteRules, site_id) or WeighSiteRules(site_id=site_id)
+    row.plate_only, row.division_kg, row.min_loading_s = rules.plate_only, rules.division_kg, rules.min_loading_s
+    row.tare_tolerance_pct, row.tare_tolerance_min_kg = rules.tare_tolerance_pct, rules.tare_tolerance_min_kg
+    row.max_speed_kmh = rules.max_speed_kmh
+    session.add(row)
+    await session.flush()

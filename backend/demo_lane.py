@@ -1,0 +1,153 @@
+"""The demo's simulated weighbridge lane (`make run`): a newcomer watches trucks weighed and tickets
+issued at the demo mine without any hardware.
+
+The web process of `meitong run` (settings.demo_lane_url set) runs, beside the platform:
+- devices.sim.lane.SimulatedLane: a pymodbus weighbridge, a Modbus I/O module (barriers, gratings)
+  and a camera pushing ISAPI events, with the real lane controller driving them over the real
+  adapters and calling the platform at demo_lane_url with its own device key, like a real lane;
+- the traffic: 王师傅's truck (蒙K55177) gets a pickup order on the demo contract, checks in and is
+  called like any truck, drives onto the scale empty (tare), loads for a while, drives on again
+  loaded (gross → ticket) and leaves; then the next load.
+The lane's key is issued once and kept in var/demo-lane.json (a demo secret, never a real one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import random
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.context import Context
+from backend.domain.contracts import service as contracts
+from backend.domain.identity.schemas import Principal
+from backend.domain.machines import service as machines
+from backend.domain.machines.schemas import KeyCreate
+from backend.domain.orders import checkin, dispatch, issuing
+from backend.domain.orders import service as orders
+from backend.domain.orders.schemas import CheckIn, OrderDispatch, OrderIssue
+from backend.domain.queue import calls
+from backend.domain.queue.schemas import QueueCall
+from backend.domain.sites import service as sites
+from backend.domain.weighing import lanes
+from backend.domain.weighing.rules import SiteRules
+from backend.seed import SIM_DRIVER
+from backend.seed_chain import DEMO_CONTRACT_NO, SIM_NOTE, principal
+from devices.sim.lane import SimulatedLane
+from devices.sim.truck import SimTruck
+
+log = logging.getLogger("meitong.demo_lane")
+DEVICE_CODE = "DEMO-LANE-01"
+KEY_FILE = "demo-lane.json"
+TARE_KG = 15_200
+# The demo's loader is quick; the site's minimum loading time is set 5 s below it.
+LOADING_S = int(os.environ.get("MEITONG_DEMO_LOADING_S", "25"))
+PAUSE_S = 15
+# Inside the demo mine's check-in zone (backend/seed.py MINE_SITE).
+CHECKIN_POINT = (107.5060, 38.2000)
+
+
+@dataclass(frozen=True)
+class LaneSetup:
+    key_id: str
+    secret: str
+    site_id: uuid.UUID
+    lane_id: uuid.UUID
+
+
+async def ensure_setup(ctx: Context) -> LaneSetup:
+    """The demo lane's rules (plate alone identifies a truck there; 20 s minimum loading) and its
+    controller's device key, issued once by the mine's admin and kept in var/."""
+    path = Path(ctx.settings.var_dir) / KEY_FILE
+    async with ctx.sessions() as session:
+        device_id = await sites.device_id_by_code(session, code=DEVICE_CODE)
+        lane = None if device_id is None else await sites.device_lane(session, device_id=device_id)
+        if lane is None or lane.lane_id is None:
+            raise RuntimeError(f"the demo seed has no {DEVICE_CODE} on a lane: run `meitong seed`")
+        await lanes.set_site_rules(session, site_id=lane.site_id,
+                                   rules=SiteRules(plate_only=True, min_loading_s=LOADING_S - 5))
+        await session.commit()
+        saved = json.loads(path.read_text()) if path.exists() else {}
+        if saved and await machines.signing_key(session, ctx=ctx, key_id=saved["key_id"]) is not None:
+            return LaneSetup(saved["key_id"], saved["secret"], lane.site_id, lane.lane_id)
+        admin = await principal(session, ctx, "13800000001")
+        issued = await machines.issue_key(session, ctx=ctx, actor=admin, org_id=lane.org_id,
+                                          data=KeyCreate(name="1号磅道控制器（模拟）", device_id=device_id))
+    path.write_text(json.dumps({"key_id": issued.key.key_id, "secret": issued.secret}))
+    path.chmod(0o600)
+    return LaneSetup(issued.key.key_id, issued.secret, lane.site_id, lane.lane_id)
+
+
+async def _called_order(ctx: Context, setup: LaneSetup) -> int | None:
+    """The sim truck's open order, called to the scale (issued, dispatched, checked in first if need
+    be); returns its planned kg, or None while another truck waits ahead of it."""
+    plate, phone = SIM_DRIVER["plate"], SIM_DRIVER["phone"]
+    async with ctx.sessions() as session:
+        sales = await principal(session, ctx, "13800000002")
+        dispatcher = await principal(session, ctx, "13800000003")
+        driver = await principal(session, ctx, phone)
+        mine = await orders.list_orders(session, actor=driver, mine_only=True, open_only=True, limit=5)
+        order = next((o for o in mine.items if o.plate == plate), None)
+        if order is None:
+            contract = await _demo_contract(session, sales)
+            issued = await issuing.issue_orders(session, ctx=ctx, actor=sales, data=OrderIssue(
+                contract_id=contract, site_id=setup.site_id, planned_kg=30_000, note=SIM_NOTE))
+            order = await dispatch.dispatch_order(session, ctx=ctx, actor=dispatcher, order_id=issued[0].id,
+                                                  data=OrderDispatch(plate=plate, driver_phone=phone))
+        if order.status == "dispatched":
+            lon, lat = CHECKIN_POINT
+            card = await checkin.check_in(session, ctx=ctx, actor=driver, order_id=order.id,
+                                          data=CheckIn(lon=lon, lat=lat, accuracy_m=10))
+            if card.state == "waiting" and card.position != 1:
+                return None  # someone else's truck is first in line: the dispatcher calls it, not us
+            if card.state == "waiting":
+                await calls.call_next(session, ctx=ctx, actor=dispatcher, site_id=setup.site_id,
+                                      data=QueueCall(line=order.product, count=1))
+        return order.planned_kg
+
+
+async def _demo_contract(session: AsyncSession, sales: Principal) -> uuid.UUID:
+    found = await contracts.list_contracts(session, actor=sales, role="seller", q=DEMO_CONTRACT_NO, limit=1)
+    return found.items[0].id
+
+
+async def _traffic(ctx: Context, setup: LaneSetup, lane: SimulatedLane) -> None:
+    truck = SimTruck(SIM_DRIVER["plate"])
+    while True:
+        try:
+            planned_kg = await _called_order(ctx, setup)
+            assert lane.physical is not None
+            if planned_kg is not None and await truck.drive_through(lane.physical, kg=TARE_KG + random.randint(-60, 60)):
+                await asyncio.sleep(LOADING_S)
+                net_kg = planned_kg - random.randint(0, 40) * 20
+                await truck.drive_through(lane.physical, kg=TARE_KG + net_kg)
+        except Exception:  # the demo must keep going: log and try the next load
+            log.exception("demo lane traffic failed; retrying")
+        await asyncio.sleep(PAUSE_S)
+
+
+@contextlib.asynccontextmanager
+async def demo_lane(ctx: Context) -> AsyncIterator[None]:
+    """Run the simulated lane and its traffic for the life of the web process."""
+    setup = await ensure_setup(ctx)
+    lane = SimulatedLane(platform_url=ctx.settings.demo_lane_url, key_id=setup.key_id, secret=setup.secret,
+                         device_code=DEVICE_CODE, site_id=setup.site_id, lane_id=str(setup.lane_id),
+                         outbox_path=Path(ctx.settings.var_dir) / "demo-lane-outbox.sqlite", plate_only=True,
+                         hold_s=2.0)
+    await lane.start()
+    traffic = asyncio.create_task(_traffic(ctx, setup, lane), name="demo lane traffic")
+    try:
+        yield
+    finally:
+        traffic.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await traffic
+        await lane.stop()
