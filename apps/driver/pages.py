@@ -90,7 +90,7 @@ async def profile(request: Request[Any, Any, Any], db: Db, ctx: Ctx) -> Template
                   region_label=regions.region_name(driver.region_code), **vehicle_choices())
 
 
-def _driver(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
+def driver_or_page(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
     """The signed-in driver, or the page that answers anyone else."""
     me = principal(request)
     if me is None:
@@ -110,7 +110,7 @@ async def _my_order(db: Db, me: Principal, order_id: uuid.UUID) -> OrderDetail:
 
 @get("/orders")
 async def my_orders(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
-    me = _driver(request)
+    me = driver_or_page(request)
     if not isinstance(me, Principal):
         return me
     current = await orders.list_orders(db, actor=me, mine_only=True, open_only=True, limit=50)
@@ -122,7 +122,7 @@ async def my_orders(request: Request[Any, Any, Any], db: Db) -> Template | Redir
 @get("/orders/{order_id:uuid}")
 async def order_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
                      order_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = _driver(request)
+    me = driver_or_page(request)
     if not isinstance(me, Principal):
         return me
     detail = await _my_order(db, me, order_id)
@@ -143,7 +143,7 @@ async def queue_link(order_id: FromPath[uuid.UUID]) -> Redirect:
 @get("/orders/{order_id:uuid}/pass")
 async def pass_page(request: Request[Any, Any, Any], db: Db, order_id: FromPath[uuid.UUID]) -> Template | Redirect:
     """The page only: pass.js fetches the token and secret (and keeps them on the phone for offline use)."""
-    me = _driver(request)
+    me = driver_or_page(request)
     if not isinstance(me, Principal):
         return me
     detail = await _my_order(db, me, order_id)

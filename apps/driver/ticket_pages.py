@@ -10,29 +10,20 @@ from litestar import Request, Router, get
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from apps.driver.pages import driver_or_page
 from backend.domain.contracts.schemas import PRODUCT_LABELS
 from backend.domain.identity.schemas import Principal
 from backend.domain.weighing import service as weighing
 from backend.http.deps import Ctx, Db
-from backend.http.pages import PAGE_ERRORS, login_redirect, no_access, principal, render
+from backend.http.pages import PAGE_ERRORS, render
 from backend.http.weigh_views import ticket_context
 
 NAV_HERE = "/driver/tickets"
 
 
-def _driver(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
-    """The signed-in driver, or the page that answers anyone else (as pages.py does)."""
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "driver")
-    if me.driver_id is None:
-        return no_access(request, "driver")
-    return me
-
-
 @get("/tickets")
 async def my_tickets(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
-    me = _driver(request)
+    me = driver_or_page(request)
     if not isinstance(me, Principal):
         return me
     page = await weighing.list_tickets(db, actor=me, mine_only=True, limit=50)
@@ -42,7 +33,7 @@ async def my_tickets(request: Request[Any, Any, Any], db: Db) -> Template | Redi
 
 @get("/tickets/{ticket_no:str}")
 async def my_ticket(request: Request[Any, Any, Any], db: Db, ctx: Ctx, ticket_no: FromPath[str]) -> Template | Redirect:
-    me = _driver(request)
+    me = driver_or_page(request)
     if not isinstance(me, Principal):
         return me
     ticket = await weighing.get_ticket(db, actor=me, ticket_no=ticket_no)

@@ -35,7 +35,7 @@ def is_mine_staff(me: Principal | None) -> bool:
     return me is not None and (me.is_platform_admin or bool(me.roles & ENTERPRISE_ROLES))
 
 
-def _gate(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
+def staff_or_page(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
     """The signed-in mine staff member, or the page that answers anyone else."""
     me = principal(request)
     if me is None:
@@ -57,7 +57,7 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
 
 @get("/sites")
 async def sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
-    me = _gate(request)
+    me = staff_or_page(request)
     if not isinstance(me, Principal):
         return me
     items = await overview.my_sites(db, actor=me)
@@ -74,7 +74,7 @@ async def sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
 @get("/orders/new")
 async def issue_page(request: Request[Any, Any, Any], db: Db,
                      contract_id: FromQuery[uuid.UUID | None] = None) -> Template | Redirect:
-    me = _gate(request)
+    me = staff_or_page(request)
     if not isinstance(me, Principal):
         return me
     active = await contracts.list_contracts(db, actor=me, role="seller", status="active", limit=100)
@@ -94,7 +94,7 @@ async def board(
     request: Request[Any, Any, Any], db: Db, q: Search = None, site_id: FromQuery[uuid.UUID | None] = None,
     issued: FromQuery[int | None] = None,
 ) -> Template | Redirect:
-    me = _gate(request)
+    me = staff_or_page(request)
     if not isinstance(me, Principal):
         return me
     page = await orders.list_orders(db, actor=me, open_only=True, q=q, site_id=site_id, limit=200)
@@ -103,7 +103,7 @@ async def board(
                   shown=len(page.items), q=q or "", site_id=str(site_id or ""), sites=my_sites, issued=issued)
 
 
-async def _my_site(db: Db, me: Principal, site_id: uuid.UUID) -> SiteDetailOut:
+async def my_site(db: Db, me: Principal, site_id: uuid.UUID) -> SiteDetailOut:
     site = next((s for s in await overview.my_sites(db, actor=me) if s.id == site_id), None)
     if site is None:
         raise NotFound("场地", "site")
@@ -113,7 +113,7 @@ async def _my_site(db: Db, me: Principal, site_id: uuid.UUID) -> SiteDetailOut:
 @get("/queue")
 async def queue_sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
     """叫号 in the navigation: straight to the board when there is one site, else a choice."""
-    me = _gate(request)
+    me = staff_or_page(request)
     if not isinstance(me, Principal):
         return me
     items = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
@@ -125,17 +125,17 @@ async def queue_sites(request: Request[Any, Any, Any], db: Db) -> Template | Red
 @get("/sites/{site_id:uuid}/queue")
 async def queue_board(request: Request[Any, Any, Any], db: Db,
                       site_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = _gate(request)
+    me = staff_or_page(request)
     if not isinstance(me, Principal):
         return me
-    site = await _my_site(db, me, site_id)
+    site = await my_site(db, me, site_id)
     return render(request, "mine/queue.html", app="mine", site=site, products=PRODUCT_LABELS)
 
 
 @get("/gate")
 async def gate_check(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
     """人工门岗: a guard checks passes by hand (phone camera or scanner); the API decides."""
-    me = _gate(request)
+    me = staff_or_page(request)
     if not isinstance(me, Principal):
         return me
     active = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]

@@ -16,41 +16,22 @@ from litestar import Request, Response, Router, get
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
-from apps.mine.pages import is_mine_staff
+from apps.mine.pages import my_site, staff_or_page
 from backend.domain.identity.schemas import Principal
 from backend.domain.sites import overview
-from backend.domain.sites.schemas import SiteDetailOut
 from backend.domain.weighing import service as weighing
-from backend.errors import NotFound
 from backend.http.deps import Ctx, Db
-from backend.http.pages import PAGE_ERRORS, login_redirect, no_access, principal, render
+from backend.http.pages import PAGE_ERRORS, principal, render
 from backend.http.weigh_views import ticket_context, today_start
 
 NAV_HERE = "/mine/weighbridge"
 TODAY_LIMIT = 50
 
 
-def _staff(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
-    """The signed-in mine staff member, or the page that answers anyone else (as pages.py does)."""
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "mine")
-    if not is_mine_staff(me):
-        return no_access(request, "mine")
-    return me
-
-
-async def _site(db: Db, me: Principal, site_id: uuid.UUID) -> SiteDetailOut:
-    site = next((s for s in await overview.my_sites(db, actor=me) if s.id == site_id), None)
-    if site is None:
-        raise NotFound("场地", "site")
-    return site
-
-
 @get("/weighbridge")
 async def weighbridge_sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
     """地磅 in the navigation: straight to the site when there is one, else a choice."""
-    me = _staff(request)
+    me = staff_or_page(request)
     if not isinstance(me, Principal):
         return me
     items = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
@@ -70,10 +51,10 @@ async def _today(db: Db, me: Principal, site_id: uuid.UUID) -> dict[str, Any]:
 
 @get("/sites/{site_id:uuid}/weighbridge")
 async def weighbridge(request: Request[Any, Any, Any], db: Db, site_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = _staff(request)
+    me = staff_or_page(request)
     if not isinstance(me, Principal):
         return me
-    site = await _site(db, me, site_id)
+    site = await my_site(db, me, site_id)
     lanes = await weighing.site_lanes(db, actor=me, site_id=site_id)
     return render(request, "mine/weighbridge.html", app="mine", site=site, lanes=lanes, current=NAV_HERE,
                   **await _today(db, me, site_id))
@@ -106,7 +87,7 @@ async def weighbridge_today(request: Request[Any, Any, Any], db: Db,
 @get("/tickets/{ticket_no:str}")
 async def ticket_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
                       ticket_no: FromPath[str]) -> Template | Redirect:
-    me = _staff(request)
+    me = staff_or_page(request)
     if not isinstance(me, Principal):
         return me
     ticket = await weighing.get_ticket(db, actor=me, ticket_no=ticket_no)
@@ -119,7 +100,7 @@ async def ticket_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
 async def ticket_photo(request: Request[Any, Any, Any], db: Db, ctx: Ctx, ticket_no: FromPath[str],
                        sha256: FromPath[str]) -> File | Template | Redirect:
     """A photo of a ticket the reader may read (stored by content: never changes, cached privately)."""
-    me = _staff(request)
+    me = staff_or_page(request)
     if not isinstance(me, Principal):
         return me
     path = await weighing.ticket_photo(db, ctx=ctx, actor=me, ticket_no=ticket_no, sha256=sha256)
