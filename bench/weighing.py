@@ -18,6 +18,7 @@ ROUNDS rounds. Run: `python bench/weighing.py` (BENCH_CYCLES, BENCH_ROUNDS to ch
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import statistics
@@ -34,6 +35,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 PG_DB = os.environ.get("BENCH_PG_DB", "meitong_bench")
 _TMP = Path(tempfile.mkdtemp(prefix="meitong-bench-weighing-"))
 os.environ["MEITONG_VAR_DIR"] = str(_TMP / "var")
+os.environ["MEITONG_LOG_LEVEL"] = "WARNING"  # a line per request would be most of the work
 os.environ["MEITONG_PASSWORD_HASH_TIME_COST"] = "1"  # the seed's users: hashing is not what we measure
 os.environ["MEITONG_PASSWORD_HASH_MEMORY_KIB"] = "8192"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -139,7 +141,6 @@ async def _round(ctx: Context, lane: SignedClient, secret: str, site_id: uuid.UU
 async def _backend(database_url: str) -> dict[str, float]:
     os.environ["DATABASE_URL"] = database_url
     settings = load_settings()
-    migrate.upgrade(database_url)
     ctx = build_context(settings, sms=ConsoleSmsSender(quiet=True), isolated_redis=True)
     await seed_with(ctx)
     setup = await ensure_setup(ctx)
@@ -179,6 +180,7 @@ def _fresh_pg() -> str | None:
 
 
 def main() -> None:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     print(f"weighing submissions per second, end to end over HTTP (one lane, {CYCLES} loads x {ROUNDS} rounds, medians)")
     urls = {"SQLite": f"sqlite+aiosqlite:///{_TMP / 'bench.db'}", "PostgreSQL": _fresh_pg()}
     print(f"{'backend':<11} {'tare/s':>8} {'gross/s':>8} {'both/s':>8} {'ping/s':>8} {'INSERT/s':>9} "
@@ -186,6 +188,7 @@ def main() -> None:
     for name, url in urls.items():
         if url is None:
             continue
+        migrate.upgrade(url)  # Alembic runs its own event loop: before ours
         f = asyncio.run(_backend(url))
         print(f"{name:<11} {f['tare']:8.1f} {f['gross']:8.1f} {f['cycle']:8.1f} {f['ping']:8.1f} {f['peer']:9.1f} "
               f"{f['cycle'] / f['peer']:12.3f} {f['cycle'] / f['ping']:10.3f}")
