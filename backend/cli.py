@@ -53,11 +53,12 @@ def _run(args: argparse.Namespace) -> None:
     migrate.upgrade(settings.database_url)
     report = asyncio.run(seed_demo(settings))
     base = f"http://{args.host}:{args.port}"
+    local = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    os.environ.setdefault("MEITONG_PUBLIC_URL", f"http://{local}:{args.port}")  # where a ticket's QR points
     # One simulated weighbridge lane at the demo mine, calling this server like a real lane would.
     # One web process only: each worker would otherwise run its own copy of the lane.
     if settings.redis_url.startswith("memory://") or args.workers == 1:
-        lane_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-        os.environ.setdefault("MEITONG_DEMO_LANE_URL", f"http://{lane_host}:{args.port}")
+        os.environ.setdefault("MEITONG_DEMO_LANE_URL", f"http://{local}:{args.port}")
     print(report.banner(base_url=base), flush=True)
     _serve(args)
 

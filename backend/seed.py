@@ -96,6 +96,8 @@ class SeedReport:
         lines.append(f"  orders; one is dispatched to {DEMO_PLATE}. 张师傅 checks in from inside the site's check-in")
         lines.append("  zone (around 107.506 E, 38.200 N; a desktop browser can emulate that position in DevTools),")
         lines.append("  李销售/赵调度 call him on the queue board (/mine/queue) and let him in at /mine/gate (验码).")
+        lines.append(f"  Simulated weighbridge lane 1号进场磅道: {SIM_DRIVER['name']}'s truck {SIM_DRIVER['plate']} is weighed")
+        lines.append(f"  empty, loads, is weighed loaded and gets an e-weigh ticket, again and again: {base_url}/mine/weighbridge")
         lines.append("=" * 72)
         return "\n".join(lines)
 
