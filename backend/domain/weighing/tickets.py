@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -46,7 +46,8 @@ def verify_path(ticket: WeighTicket) -> str:
 
 
 def _iso(value: datetime) -> str:
-    return value.isoformat()
+    # Always in UTC: the resolver rebuilds this payload from the row, which reads back in UTC.
+    return value.astimezone(UTC).isoformat()
 
 
 def payload(t: WeighTicket) -> dict[str, Any]:
@@ -132,8 +133,6 @@ async def issue(session: AsyncSession, *, ctx: Context, machine: MachineCaller, 
     else:
         await contracts.correct_execution(session, contract_id=order.contract_id, from_kg=old.net_kg,
                                           to_kg=ticket.net_kg, ref=number)
-    entry = await evidence.append(session, settings=ctx.settings, kind=KIND, ref=str(ticket.id), payload=payload(ticket))
-    ticket.evidence_seq = entry.seq
     if order.driver_user_id is not None:
         await notices.enqueue(
             session, user_id=order.driver_user_id, kind="weigh_ticket", title_zh="电子磅单已出具",
@@ -141,5 +140,8 @@ async def issue(session: AsyncSession, *, ctx: Context, machine: MachineCaller, 
             body_zh=f"磅单 {number}：{ticket.plate} 净重 {ticket.net_kg / 1000:.2f} 吨（提煤单 {order.order_no}）",
             body_en=f"Ticket {number}: {ticket.plate} net {ticket.net_kg / 1000:.2f} t (order {order.order_no})",
             data={"ticketNo": number, "orderId": str(order.id)})
+    # Last: from here to the commit this transaction holds the evidence chain's write lock.
+    entry = await evidence.append(session, settings=ctx.settings, kind=KIND, ref=str(ticket.id), payload=payload(ticket))
+    ticket.evidence_seq = entry.seq
     await session.flush()
     return Issued(ticket_no=number, net_kg=ticket.net_kg, verify_url=verify_path(ticket))
