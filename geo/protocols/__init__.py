@@ -1,0 +1,1 @@
+"""Wire protocols of positioning terminals (pure decoders and encoders, no I/O)."""
