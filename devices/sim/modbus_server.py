@@ -9,6 +9,7 @@ restarts on the same port, so a client can find it again, as after a real power 
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from typing import Self, cast
 
 from pymodbus.framer import FramerType
@@ -16,7 +17,7 @@ from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import SimDevice
 
 
-class SimServer:
+class SimServer(ABC):
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, rtu: bool = False) -> None:
         self.host, self.port = host, port
         self.framer = FramerType.RTU if rtu else FramerType.SOCKET  # RTU: as a TCP serial server
@@ -26,11 +27,13 @@ class SimServer:
     def running(self) -> bool:
         return self._server is not None
 
+    @abstractmethod
     def _device(self) -> SimDevice:
-        raise NotImplementedError
+        """The simulated device's datastore layout (each simulator defines its own)."""
 
     async def _started(self) -> None:
-        """Hook: the server listens (e.g. write the initial registers)."""
+        """Hook: the server listens (e.g. write the initial registers); optional, so not abstract."""
+        return None
 
     async def start(self) -> None:
         if self._server is not None:

@@ -50,9 +50,8 @@ MAX_LATE = timedelta(days=30)
 
 async def _check_signature(session: AsyncSession, *, ctx: Context, machine: MachineCaller, raw: bytes) -> None:
     body = json.loads(raw)
-    body.pop("signature", None)
+    given = body.pop("signature", "")
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    given = json.loads(raw).get("signature", "")
     key = await machines.signing_key(session, ctx=ctx, key_id=machine.key_id)
     secrets_ = key.secrets if key is not None else ()
     if not any(hmac.compare_digest(hmac.new(s.encode(), canonical, hashlib.sha256).hexdigest(), given)
