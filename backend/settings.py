@@ -128,6 +128,19 @@ class Settings:
     # and the contact push services may use about our traffic (RFC 8292 "sub").
     vapid_private_key_pem: str = ""
     vapid_subject: str = "mailto:ops@meitong.local"
+    # JT/T 808 gateway (backend/workers/jt808): where terminals connect (Traccar's default port 5015).
+    # `meitong run` starts it in-process when `jt808_in_app` is on; production runs `meitong jt808`.
+    jt808_host: str = "127.0.0.1"
+    jt808_port: int = 5015
+    jt808_in_app: bool = False
+    # A terminal silent this long is disconnected (heartbeats default to 60 s; half-open sockets
+    # otherwise linger for the 2 h TCP default).
+    jt808_idle_timeout_s: int = 180
+    # The GPS stream every position enters (gateway, phone uploads) and the pipeline's consumer group.
+    gps_stream: str = "gps:positions"
+    gps_group: str = "gps-pipeline"
+    # How many simulated JT808 trucks `meitong run` drives between the demo mine and the plant.
+    demo_trucks: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -172,6 +185,13 @@ def load_settings(**overrides: object) -> Settings:
         "vapid_private_key_pem": env.get("MEITONG_VAPID_PRIVATE_KEY") or _local_p256_pem("vapid-private-key.pem"),
         "vapid_subject": env.get("MEITONG_VAPID_SUBJECT") or "mailto:ops@meitong.local",
         "log_json": env.get("MEITONG_LOG_JSON", "1") not in ("0", "false", "no"),
+        "jt808_host": env.get("MEITONG_JT808_HOST", "127.0.0.1"),
+        "jt808_port": _int("MEITONG_JT808_PORT", 5015),
+        "jt808_in_app": env.get("MEITONG_JT808_IN_APP", "0") in ("1", "true", "yes"),
+        "jt808_idle_timeout_s": _int("MEITONG_JT808_IDLE_TIMEOUT_S", 180),
+        "gps_stream": env.get("MEITONG_GPS_STREAM", "gps:positions"),
+        "gps_group": env.get("MEITONG_GPS_GROUP", "gps-pipeline"),
+        "demo_trucks": _int("MEITONG_DEMO_TRUCKS", 0),
     }
     values.update(overrides)
     if values["env"] == "production":
