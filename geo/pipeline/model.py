@@ -87,6 +87,25 @@ class Settings(msgspec.Struct, frozen=True):
     signal_gap_s: float = 600.0  # silent this long on a waybill → signal_gap (Traccar's status.timeout)
     overspeed_kmh: float = 80.0  # 重型货车 limit on ordinary roads (GB 7258 / road traffic law: 80 km/h)
     overspeed_min_s: float = 30.0  # one event per episode, once it lasts this long
+    # The service box: fixes outside it are refused (a [lat, lon] swap lands far outside China).
+    service_lon_min: float = 73.0
+    service_lon_max: float = 135.5
+    service_lat_min: float = 3.0
+    service_lat_max: float = 54.0
+    hole_margin_m: float = 500.0  # a silence starting this close to a coverage hole is the hole's
+    # This many live fixes in a row that agree with each other but "jump" from the last kept one:
+    # the last kept one was the outlier (say a bad first fix), so the last of them is kept.
+    jump_reset_fixes: int = 3
+
+
+class Gap(msgspec.Struct):
+    """A signal_gap raised for a vehicle, kept until a re-upload fills it or it is too old to be filled."""
+
+    from_s: float  # the last fix before the silence
+    lon: float
+    lat: float
+    to_s: float | None = None  # the first live fix after it; None while still silent
+    waybill_id: str | None = None
 
 
 class VehicleState(msgspec.Struct):
@@ -107,6 +126,13 @@ class VehicleState(msgspec.Struct):
     overspeed_reported: bool = False
     gap_reported_from_s: float | None = None  # a signal_gap raised for silence since this fix time
     last_received_at_s: float = 0.0
+    waybill_id: str | None = None  # the corridor the in_corridor/stop fields refer to
+    gaps: list[Gap] = msgspec.field(default_factory=list)  # raised gaps a re-upload may still fill
+    fills_s: list[float] = msgspec.field(default_factory=list)  # late fix times that may fill a gap, sorted
+    jumps_in_row: int = 0  # live fixes dropped as jumps in a row, each plausible from the one before
+    jump_at_s: float = 0.0  # the last of them
+    jump_lon: float = 0.0
+    jump_lat: float = 0.0
 
 
 class Event(msgspec.Struct, frozen=True):
