@@ -21,10 +21,13 @@ from litestar.template.config import TemplateConfig
 from apps.driver import orders as driver_orders
 from apps.driver import pages as driver_pages
 from apps.driver import passes as driver_passes
+from apps.driver import positions as driver_positions
 from apps.driver import queue as driver_queue
 from apps.driver import routes as driver_routes
 from apps.driver import ticket_pages as driver_ticket_pages
 from apps.driver import tickets as driver_tickets
+from apps.driver import waybill_pages as driver_waybill_pages
+from apps.driver import waybills as driver_waybills
 from apps.enterprise import contracts as enterprise_contracts
 from apps.enterprise import fleet as enterprise_fleet
 from apps.enterprise import keys as enterprise_keys
@@ -37,15 +40,21 @@ from apps.mine import orders as mine_orders
 from apps.mine import pages as mine_pages
 from apps.mine import queue as mine_queue
 from apps.mine import routes as mine_routes
+from apps.mine import tracking as mine_tracking
+from apps.mine import tracking_pages as mine_tracking_pages
 from apps.mine import weighing as mine_weighing
 from apps.mine import weighing_pages as mine_weighing_pages
 from apps.open import business as open_business
 from apps.open import passes as open_passes
 from apps.open import routes as open_routes
+from apps.open import waybills as open_waybills
 from apps.open import weighing as open_weighing
 from apps.regulator import pages as regulator_pages
 from apps.regulator import routes as regulator_routes
+from apps.regulator import tracking as regulator_tracking
+from apps.regulator import tracking_pages as regulator_tracking_pages
 from backend.context import Context, build_context
+from backend.demo_fleet import demo_fleet
 from backend.demo_lane import demo_lane
 from backend.domain.queue import service as queue
 from backend.http import i18n, verify_pages
@@ -60,6 +69,7 @@ from backend.http.routes import common as common_routes
 from backend.http.routes import health
 from backend.http.routes import notices as notices_routes
 from backend.settings import ROOT_DIR, Settings, load_settings
+from backend.workers.jt808 import in_app_gateway
 from backend.workers.main import in_app_jobs
 
 _HTTP_DIR = Path(__file__).parent / "http"
@@ -79,8 +89,13 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
             async with contextlib.AsyncExitStack() as stack:
                 if settings.in_app_jobs:
                     await stack.enter_async_context(in_app_jobs(context))
+                if settings.jt808_in_app:
+                    await stack.enter_async_context(in_app_gateway(context, settings))
+                fleet = None
+                if settings.jt808_in_app and settings.demo_trucks > 0 and settings.demo_lane_url:
+                    fleet = await stack.enter_async_context(demo_fleet(context))
                 if settings.demo_lane_url:
-                    await stack.enter_async_context(demo_lane(context))
+                    await stack.enter_async_context(demo_lane(context, fleet=fleet))
                 yield
         finally:
             await context.redis.aclose()
@@ -128,6 +143,8 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
         open_routes.router, open_business.router, open_passes.router, open_weighing.router,
         shared_pages.router, driver_pages.router, mine_pages.router, enterprise_pages.router, regulator_pages.router,
         verify_pages.router, mine_weighing_pages.router, driver_ticket_pages.router,
+        mine_tracking_pages.router, regulator_tracking_pages.router, driver_waybill_pages.router,
+        driver_positions.router, driver_waybills.router, mine_tracking.router, regulator_tracking.router, open_waybills.router,
         *static,
     ]
     return Litestar(

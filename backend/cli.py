@@ -1,4 +1,4 @@
-"""`meitong` command: db upgrade, seed, serve, run (all of it), worker, evidence verify."""
+"""`meitong` command: db upgrade, seed, serve, run (all of it), worker, jt808 (the gateway), evidence verify."""
 
 from __future__ import annotations
 
@@ -59,8 +59,37 @@ def _run(args: argparse.Namespace) -> None:
     # One web process only: each worker would otherwise run its own copy of the lane.
     if settings.redis_url.startswith("memory://") or args.workers == 1:
         os.environ.setdefault("MEITONG_DEMO_LANE_URL", f"http://{local}:{args.port}")
+    # Beside the lane, demo trucks with JT/T 808 terminals drive its loads to the plant through the
+    # gateway, in-process: only on the embedded run (one process owns the in-process Redis there;
+    # with a real Redis, `meitong jt808` is the gateway).
+    if settings.redis_url.startswith("memory://") and os.environ.get("MEITONG_DEMO_LANE_URL"):
+        os.environ.setdefault("MEITONG_JT808_IN_APP", "1")
+        os.environ.setdefault("MEITONG_DEMO_TRUCKS", "3")
     print(report.banner(base_url=base), flush=True)
+    if os.environ.get("MEITONG_JT808_IN_APP") in ("1", "true", "yes"):
+        trucks = os.environ.get("MEITONG_DEMO_TRUCKS", "0")
+        print(f"  JT/T 808 gateway (in-process): {settings.jt808_host}:{settings.jt808_port}, "
+              f"{trucks} demo trucks connected to it", flush=True)
     _serve(args)
+
+
+def _gps_worker(args: argparse.Namespace) -> None:
+    from backend.context import build_context
+    from backend.http.logs import configure_logging
+    from backend.workers.gps import run_gps_worker
+
+    settings = load_settings()
+    configure_logging(level=settings.log_level, as_json=settings.log_json)
+    asyncio.run(run_gps_worker(build_context(settings), consumer=args.consumer, claim_idle_s=args.claim_idle_s))
+
+
+def _jt808(args: argparse.Namespace) -> None:
+    from backend.workers.jt808 import run_gateway
+
+    try:
+        asyncio.run(run_gateway(load_settings(), host=args.host, port=args.port))
+    except KeyboardInterrupt:
+        pass
 
 
 def _worker(_: argparse.Namespace) -> None:
@@ -107,6 +136,14 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
         p.set_defaults(func=func)
     sub.add_parser("worker", help="run the background worker").set_defaults(func=_worker)
+    jt808 = sub.add_parser("jt808", help="run the JT/T 808 terminal gateway alone")
+    jt808.add_argument("--host", default=None, help="listen address (MEITONG_JT808_HOST)")
+    jt808.add_argument("--port", type=int, default=None, help="TCP port (MEITONG_JT808_PORT, 5015)")
+    jt808.set_defaults(func=_jt808)
+    gps = sub.add_parser("gps-worker", help="run the GPS pipeline worker (the positions stream's consumer group)")
+    gps.add_argument("--consumer", default=None, help="consumer name (default: gps-<host>-<pid>)")
+    gps.add_argument("--claim-idle-s", type=float, default=60.0, help="take over entries idle this long at dead consumers")
+    gps.set_defaults(func=_gps_worker)
     evidence = sub.add_parser("evidence", help="the evidence chain (存证)")
     evidence.add_argument("action", choices=["verify"])
     evidence.add_argument("--from-seq", type=int, default=1, help="start at this entry (the one before is trusted)")

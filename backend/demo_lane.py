@@ -8,6 +8,8 @@ The web process of `meitong run` (settings.demo_lane_url set) runs, beside the p
 - the traffic: 王师傅's truck (蒙K55177) gets a pickup order on the demo contract, checks in and is
   called like any truck, drives onto the scale empty (tare), loads for a while, drives on again
   loaded (gross → ticket) and leaves; then the next load.
+- with `make run`'s demo trucks (backend/demo_fleet.py), a free fleet truck takes the next load
+  before 王师傅's, the same way with its own driver; after its ticket the fleet drives it away.
 The lane's key is issued once and kept in var/demo-lane.json (a demo secret, never a real one).
 """
 
@@ -23,6 +25,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -56,6 +59,26 @@ CHECKIN_POINT = (107.5060, 38.2000)
 
 
 @dataclass(frozen=True)
+class LaneTruck:
+    plate: str
+    driver_phone: str
+
+
+class Fleet(Protocol):
+    """The demo trucks on the road (backend/demo_fleet.py), as the lane sees them."""
+
+    @property
+    def lane_trucks(self) -> list[LaneTruck]: ...
+
+    async def free_trucks(self) -> list[LaneTruck]: ...
+
+    def depart(self, plate: str, order_id: uuid.UUID) -> None: ...
+
+
+SIM_TRUCK = LaneTruck(SIM_DRIVER["plate"], SIM_DRIVER["phone"])
+
+
+@dataclass(frozen=True)
 class LaneSetup:
     key_id: str
     secret: str
@@ -86,17 +109,25 @@ async def ensure_setup(ctx: Context) -> LaneSetup:
     return LaneSetup(issued.key.key_id, issued.secret, lane.site_id, lane.lane_id)
 
 
-async def _called_order(ctx: Context, setup: LaneSetup) -> int | None:
-    """The sim truck's open order, called to the scale (issued, dispatched, checked in first if need
-    be); returns its planned kg, or None while another truck waits ahead of it."""
-    plate, phone = SIM_DRIVER["plate"], SIM_DRIVER["phone"]
+async def _called_order(ctx: Context, setup: LaneSetup, fleet: Fleet | None) -> tuple[LaneTruck, uuid.UUID, int] | None:
+    """The next load's truck and its open order, called to the scale (issued, dispatched, checked in
+    first if need be): a load under way first, else a free fleet truck's, else 王师傅's. Returns
+    (truck, order id, planned kg), or None while another truck waits ahead of it."""
     async with ctx.sessions() as session:
         sales = await principal(session, ctx, "13800000002")
         dispatcher = await principal(session, ctx, "13800000003")
-        driver = await principal(session, ctx, phone)
-        mine = await orders.list_orders(session, actor=driver, mine_only=True, open_only=True, limit=5)
-        order = next((o for o in mine.items if o.plate == plate), None)
+        order = None
+        for truck in [*(fleet.lane_trucks if fleet else []), SIM_TRUCK]:
+            driver = await principal(session, ctx, truck.driver_phone)
+            mine = await orders.list_orders(session, actor=driver, mine_only=True, open_only=True, limit=5)
+            order = next((o for o in mine.items if o.plate == truck.plate), None)
+            if order is not None:
+                break
         if order is None:
+            free = await fleet.free_trucks() if fleet else []
+            truck = free[0] if free else SIM_TRUCK
+            plate, phone = truck.plate, truck.driver_phone
+            driver = await principal(session, ctx, phone)
             contract = await _demo_contract(session, sales)
             issued = await issuing.issue_orders(session, ctx=ctx, actor=sales, data=OrderIssue(
                 contract_id=contract, site_id=setup.site_id, planned_kg=30_000, note=SIM_NOTE))
@@ -111,7 +142,7 @@ async def _called_order(ctx: Context, setup: LaneSetup) -> int | None:
             if card.state == "waiting":
                 await calls.call_next(session, ctx=ctx, actor=dispatcher, site_id=setup.site_id,
                                       data=QueueCall(line=order.product, count=1))
-        return order.planned_kg
+        return truck, order.id, order.planned_kg
 
 
 async def _demo_contract(session: AsyncSession, sales: Principal) -> uuid.UUID:
@@ -119,31 +150,34 @@ async def _demo_contract(session: AsyncSession, sales: Principal) -> uuid.UUID:
     return found.items[0].id
 
 
-async def _traffic(ctx: Context, setup: LaneSetup, lane: SimulatedLane) -> None:
-    truck = SimTruck(SIM_DRIVER["plate"])
+async def _traffic(ctx: Context, setup: LaneSetup, lane: SimulatedLane, fleet: Fleet | None) -> None:
     while True:
         try:
-            planned_kg = await _called_order(ctx, setup)
+            called = await _called_order(ctx, setup, fleet)
             assert lane.physical is not None
-            if planned_kg is not None and await truck.drive_through(lane.physical, kg=TARE_KG + random.randint(-60, 60)):
-                await asyncio.sleep(LOADING_S)
-                net_kg = planned_kg - random.randint(0, 40) * 20
-                await truck.drive_through(lane.physical, kg=TARE_KG + net_kg)
+            if called is not None:
+                who, order_id, planned_kg = called
+                truck = SimTruck(who.plate)
+                if await truck.drive_through(lane.physical, kg=TARE_KG + random.randint(-60, 60)):
+                    await asyncio.sleep(LOADING_S)
+                    net_kg = planned_kg - random.randint(0, 40) * 20
+                    if await truck.drive_through(lane.physical, kg=TARE_KG + net_kg) and fleet and who != SIM_TRUCK:
+                        fleet.depart(who.plate, order_id)  # the fleet waits for the ticket, then drives off
         except Exception:  # the demo must keep going: log and try the next load
             log.exception("demo lane traffic failed; retrying")
         await asyncio.sleep(PAUSE_S)
 
 
 @contextlib.asynccontextmanager
-async def demo_lane(ctx: Context) -> AsyncIterator[None]:
-    """Run the simulated lane and its traffic for the life of the web process."""
+async def demo_lane(ctx: Context, *, fleet: Fleet | None = None) -> AsyncIterator[None]:
+    """Run the simulated lane and its traffic for the life of the web process (loads for `fleet` first)."""
     setup = await ensure_setup(ctx)
     lane = SimulatedLane(platform_url=ctx.settings.demo_lane_url, key_id=setup.key_id, secret=setup.secret,
                          device_code=DEVICE_CODE, site_id=setup.site_id, lane_id=str(setup.lane_id),
                          outbox_path=Path(ctx.settings.var_dir) / "demo-lane-outbox.sqlite", plate_only=True,
                          hold_s=2.0)
     await lane.start()
-    traffic = asyncio.create_task(_traffic(ctx, setup, lane), name="demo lane traffic")
+    traffic = asyncio.create_task(_traffic(ctx, setup, lane, fleet), name="demo lane traffic")
     try:
         yield
     finally:

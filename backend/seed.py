@@ -14,6 +14,7 @@ from typing import Any
 import pyotp
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend import demo_road
 from backend.checks.credit_code import make_credit_code
 from backend.checks.idcard import make_id_card
 from backend.context import Context, build_context
@@ -29,9 +30,11 @@ from backend.domain.regions import service as regions
 from backend.domain.sites import equipment
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import DeviceCreate, GateCreate, LaneCreate, SiteCreate
+from backend.domain.tracking import zones
+from backend.domain.tracking.schemas import ZoneCreate
 from backend.domain.vehicles import service as vehicles
 from backend.domain.vehicles.schemas import VehicleCreate
-from backend.seed_chain import DEMO_CONTRACT_NO, seed_chain
+from backend.seed_chain import DEMO_CONTRACT_NO, principal, seed_chain
 from backend.settings import Settings
 from backend.sms import ConsoleSmsSender
 
@@ -98,6 +101,14 @@ class SeedReport:
         lines.append("  李销售/赵调度 call him on the queue board (/mine/queue) and let him in at /mine/gate (验码).")
         lines.append(f"  Simulated weighbridge lane 1号进场磅道: {SIM_DRIVER['name']}'s truck {SIM_DRIVER['plate']} is weighed")
         lines.append(f"  empty, loads, is weighed loaded and gets an e-weigh ticket, again and again: {base_url}/mine/weighbridge")
+        plates = "/".join(t["plate"] for t in DEMO_FLEET)
+        lines.append(f"  Demo trucks {plates} (JT/T 808 terminals) take those loads first and drive them out")
+        lines.append("  through 北门 to 准格尔示范电厂 (~370 km at 65 km/h) and back; each leaving opens an e-waybill")
+        lines.append("  (电子运单). Watch them on the live map and their waybills' tracks and events:")
+        lines.append(f"    {base_url}/mine/tracking   {base_url}/mine/waybills   (李销售 13800000002)")
+        lines.append(f"    {base_url}/regulator/tracking   {base_url}/regulator/waybills   (陈监管(市) 13800000006)")
+        lines.append("  On the road: a checkpoint (10 km), a coverage hole (36–50 km: the trucks go silent and")
+        lines.append("  re-upload — no signal_gap), a service area (100 km, a 20-minute rest).")
         lines.append("=" * 72)
         return "\n".join(lines)
 
@@ -107,6 +118,14 @@ DEMO_DRIVER = {"name": "张师傅", "id_prefix": "15062319800315051", "licence":
 # The simulated lane's truck (make run): its own driver, so the demo order of 张师傅 stays for a newcomer.
 SIM_DRIVER = {"name": "王师傅", "id_prefix": "15062319790621081", "licence": "150623197906210812",
               "cert": "NM1506230002", "phone": "13800000010", "plate": "蒙K55177", "terminal": "013800000010"}
+# make run's demo trucks on the road (backend/demo_fleet.py): drivers of the carrier's fleet, each with a
+# JT/T 808 terminal (the header phone its simulated terminal registers with).
+DEMO_FLEET: list[dict[str, str]] = [
+    {"name": name, "id_prefix": prefix, "licence": make_id_card(prefix), "cert": f"NM15062300{i + 11}",
+     "phone": f"138000000{i + 11}", "plate": f"蒙K7000{i + 1}", "terminal": f"01390000000{i + 1}"}
+    for i, (name, prefix) in enumerate((("马师傅", "15062319850412031"), ("高师傅", "15062319821108052"),
+                                        ("郭师傅", "15062319880720073")))
+]
 DEMO_DRIVER_PHONE = DEMO_DRIVER["phone"]
 DEMO_PLATE = DEMO_DRIVER["plate"]
 DEMO_NEV_PLATE = "蒙K68866D"
@@ -289,6 +308,18 @@ def _items(listing: Any) -> list[Any]:
     return list(getattr(listing, "items", listing))
 
 
+async def _ensure_zones(session: AsyncSession, *, ctx: Context, report: SeedReport) -> None:
+    """The city regulator's zones along the demo road (checkpoint, coverage hole, service area)."""
+    regulator = await principal(session, ctx, "13800000006")
+    existing = {z.name for z in await zones.list_zones(session, actor=regulator)}
+    line = demo_road.Line(demo_road.origin_of(MINE_SITE["fence"]), demo_road.PLANT)
+    for kind, name, geometry in demo_road.zones(line):
+        if name not in existing:
+            await zones.create_zone(session, redis=ctx.redis, actor=regulator, data=ZoneCreate(
+                kind=kind, name=name, region_code="150623", geometry=geometry))
+            report.created.append(f"zone {name}")
+
+
 async def seed_registry(
     session: AsyncSession, *, ctx: Context, actor: Principal, org_ids: dict[str, uuid.UUID], report: SeedReport
 ) -> None:
@@ -305,8 +336,10 @@ async def seed_registry(
         totp_enabled=False, client="seed",
     )
     await _ensure_driver(session, ctx=ctx, carrier_admin=carrier_admin, carrier_id=org_ids["carrier"], report=report)
-    await _ensure_driver(session, ctx=ctx, carrier_admin=carrier_admin, carrier_id=org_ids["carrier"], report=report,
-                         spec=SIM_DRIVER)
+    for spec in (SIM_DRIVER, *DEMO_FLEET):
+        await _ensure_driver(session, ctx=ctx, carrier_admin=carrier_admin, carrier_id=org_ids["carrier"],
+                             report=report, spec=spec)
+    await _ensure_zones(session, ctx=ctx, report=report)
     await seed_chain(session, ctx=ctx, org_ids=org_ids, site_name=MINE_SITE["name"], driver_phone=DEMO_DRIVER_PHONE,
                      plate=DEMO_PLATE, created=report.created)
 

@@ -73,6 +73,11 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     env: str = "development"
@@ -139,6 +144,9 @@ class Settings:
     # The GPS stream every position enters (gateway, phone uploads) and the pipeline's consumer group.
     gps_stream: str = "gps:positions"
     gps_group: str = "gps-pipeline"
+    # A waybill's corridor: how far each side of its route a truck may be before it deviates, unless
+    # the enterprise system opening it sends its own widthM.
+    gps_corridor_width_m: float = 1000.0
     # How many simulated JT808 trucks `meitong run` drives between the demo mine and the plant.
     demo_trucks: int = 0
     extra: dict[str, str] = field(default_factory=dict)
@@ -191,6 +199,7 @@ def load_settings(**overrides: object) -> Settings:
         "jt808_idle_timeout_s": _int("MEITONG_JT808_IDLE_TIMEOUT_S", 180),
         "gps_stream": env.get("MEITONG_GPS_STREAM", "gps:positions"),
         "gps_group": env.get("MEITONG_GPS_GROUP", "gps-pipeline"),
+        "gps_corridor_width_m": _float("MEITONG_GPS_CORRIDOR_WIDTH_M", 1000.0),
         "demo_trucks": _int("MEITONG_DEMO_TRUCKS", 0),
     }
     values.update(overrides)

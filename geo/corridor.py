@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # geo.pipeline imports this module; at run time only the attr
 _ENCODE = msgspec.json.encode
 # Buffer arcs: 4 segments per quarter circle is plenty for a corridor tens of metres wide.
 _QUAD_SEGS = 4
+# Edges longer than this are cut before leaving the metric projection: a straight 370 km edge in
+# UTM, brought back to lon/lat by its two ends only, would bow ~2.4 km off the road it follows.
+_MAX_EDGE_M = 1_000.0
 
 
 def straight_route(origin: tuple[float, float], destination: tuple[float, float]) -> dict[str, Any]:
@@ -54,7 +57,7 @@ def _buffered(coords_json: bytes, width_m: float) -> BaseGeometry:
     line = LineString(msgspec.json.decode(coords_json))
     projection = projection_for(line)
     polygon = projection.to_metric(line).buffer(width_m, quad_segs=_QUAD_SEGS)
-    result = projection.to_lonlat(polygon)
+    result = projection.to_lonlat(shapely.segmentize(polygon, _MAX_EDGE_M))
     shapely.prepare(result)  # tested against every fix of the vehicle
     return result
 
@@ -64,7 +67,8 @@ def buffer_m(geometry: BaseGeometry, distance_m: float) -> BaseGeometry:
     if distance_m <= 0:
         return geometry
     projection = projection_for(geometry)
-    return projection.to_lonlat(projection.to_metric(geometry).buffer(distance_m, quad_segs=_QUAD_SEGS))
+    grown = projection.to_metric(geometry).buffer(distance_m, quad_segs=_QUAD_SEGS)
+    return projection.to_lonlat(shapely.segmentize(grown, _MAX_EDGE_M))
 
 
 def geometry_of(geojson: dict[str, Any]) -> BaseGeometry:

@@ -21,7 +21,7 @@ async def test_seed_is_idempotent(ctx):
     assert any(item.startswith("site ") for item in first.created)
     assert any(item.startswith("driver ") for item in first.created)
     before = await _counts(ctx)
-    assert before["organisations"] == 7 and before["sites"] == 3 and before["vehicles"] == 3
+    assert before["organisations"] == 7 and before["sites"] == 3 and before["vehicles"] == 6
     second = await seed_with(ctx)
     assert second.created == []
     assert await _counts(ctx) == before

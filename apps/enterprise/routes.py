@@ -49,7 +49,7 @@ from backend.domain.sites.schemas import (
     SiteUpdate,
 )
 from backend.http.auth import signed_in
-from backend.http.deps import Db, Me
+from backend.http.deps import Ctx, Db, Me
 
 
 @get("/orgs")
@@ -78,8 +78,10 @@ async def org_sites(me: Me, db: Db, org_id: FromPath[uuid.UUID]) -> list[SiteOut
 
 
 @post("/orgs/{org_id:uuid}/sites")
-async def create_site(me: Me, db: Db, org_id: FromPath[uuid.UUID], data: JSONBody[SiteCreate]) -> SiteDetailOut:
-    return await sites.create_site(db, actor=me, org_id=org_id, data=data)
+async def create_site(
+    me: Me, db: Db, ctx: Ctx, org_id: FromPath[uuid.UUID], data: JSONBody[SiteCreate]
+) -> SiteDetailOut:
+    return await sites.create_site(db, actor=me, org_id=org_id, data=data, redis=ctx.redis)
 
 
 @get("/sites/{site_id:uuid}")
@@ -88,13 +90,15 @@ async def get_site(me: Me, db: Db, site_id: FromPath[uuid.UUID]) -> SiteDetailOu
 
 
 @patch("/sites/{site_id:uuid}")
-async def update_site(me: Me, db: Db, site_id: FromPath[uuid.UUID], data: JSONBody[SiteUpdate]) -> SiteDetailOut:
-    return await sites.update_site(db, actor=me, site_id=site_id, data=data)
+async def update_site(
+    me: Me, db: Db, ctx: Ctx, site_id: FromPath[uuid.UUID], data: JSONBody[SiteUpdate]
+) -> SiteDetailOut:
+    return await sites.update_site(db, redis=ctx.redis, actor=me, site_id=site_id, data=data)
 
 
 @post("/sites/{site_id:uuid}/gates")
-async def add_gate(me: Me, db: Db, site_id: FromPath[uuid.UUID], data: JSONBody[GateCreate]) -> GateOut:
-    return await equipment.add_gate(db, actor=me, site_id=site_id, data=data)
+async def add_gate(me: Me, db: Db, ctx: Ctx, site_id: FromPath[uuid.UUID], data: JSONBody[GateCreate]) -> GateOut:
+    return await equipment.add_gate(db, actor=me, site_id=site_id, data=data, redis=ctx.redis)
 
 
 @post("/sites/{site_id:uuid}/lanes")

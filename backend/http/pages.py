@@ -33,15 +33,18 @@ HOME = {"driver": "/driver/profile", "mine": "/mine/sites", "enterprise": "/ente
 # Bottom tab bar (phones) / top navigation (wider screens): (message key, href, icon name).
 NAV: dict[str, list[tuple[str, str, str]]] = {
     "driver": [("nav.driver.orders", "/driver/orders", "ticket"), ("nav.driver.tickets", "/driver/tickets", "receipt"),
+               ("nav.driver.waybill", "/driver/waybill", "route"),
                ("nav.driver.profile", "/driver/profile", "user"), ("nav.driver.vehicles", "/driver/profile#vehicles", "truck"),
                ("nav.home", "/", "home")],
     "mine": [("nav.mine.orders", "/mine/orders", "ticket"), ("nav.mine.issue", "/mine/orders/new", "plus"),
              ("nav.mine.queue", "/mine/queue", "queue"), ("nav.mine.gate", "/mine/gate", "shield"),
-             ("nav.mine.weighbridge", "/mine/weighbridge", "scale"), ("nav.mine.sites", "/mine/sites", "site")],
+             ("nav.mine.weighbridge", "/mine/weighbridge", "scale"), ("nav.mine.tracking", "/mine/tracking", "map"),
+             ("nav.mine.sites", "/mine/sites", "site")],
     "enterprise": [("nav.enterprise.orgs", "/enterprise/orgs", "building"),
                    ("nav.enterprise.contracts", "/enterprise/contracts", "contract"),
                    ("nav.enterprise.orders", "/enterprise/orders", "ticket"), ("nav.home", "/", "home")],
-    "regulator": [("nav.regulator.orgs", "/regulator/orgs", "shield"), ("nav.home", "/", "home")],
+    "regulator": [("nav.regulator.orgs", "/regulator/orgs", "shield"), ("nav.regulator.tracking", "/regulator/tracking", "map"),
+                  ("nav.regulator.waybills", "/regulator/waybills", "route"), ("nav.home", "/", "home")],
 }
 _STATIC = Path(__file__).parent / "static"
 # Times are stored in UTC and shown as the coal regions read their clocks.

@@ -26,6 +26,7 @@ from backend.domain.queue import service as queue
 from backend.http.logs import configure_logging
 from backend.settings import Settings
 from backend.workers import outbox
+from backend.workers.gps import in_app_gps
 
 log = logging.getLogger("meitong.worker")
 FAST_INTERVAL_S = 5.0
@@ -84,7 +85,8 @@ async def in_app_jobs(ctx: Context) -> AsyncIterator[None]:
     """The jobs as a task of the web process, for the embedded defaults (see the module docstring)."""
     task = asyncio.create_task(run_jobs(ctx))
     try:
-        yield
+        async with in_app_gps(ctx):  # the GPS stream's consumer, beside the jobs
+            yield
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

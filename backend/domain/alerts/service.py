@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.alerts.models import Alert
@@ -40,6 +40,12 @@ async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime |
             data={"alertId": str(alert.id), "kind": data.kind}, sms=data.grade == 1,
         )
     return _out(alert)
+
+
+async def mark_handled(session: AsyncSession, *, alert_id: uuid.UUID) -> None:
+    """An open alert no one needs to look at any more (its cause was withdrawn); inside the
+    caller's transaction, which commits."""
+    await session.execute(update(Alert).where(Alert.id == alert_id, Alert.status == "open").values(status="handled"))
 
 
 async def list_alerts(session: AsyncSession, *, org_id: uuid.UUID | None = None, site_id: uuid.UUID | None = None,

@@ -187,3 +187,11 @@ class PdfFile(msgspec.Struct, frozen=True, kw_only=True):
     filename: str
     sha256: str
     size_bytes: int
+
+
+class Destination(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a contract's coal goes (a waybill's destination)."""
+
+    name: str
+    lon: float
+    lat: float

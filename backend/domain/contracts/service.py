@@ -29,6 +29,7 @@ from backend.domain.contracts.schemas import (
     ContractOut,
     ContractPage,
     ContractProgress,
+    Destination,
     LedgerEntryOut,
 )
 from backend.domain.identity.schemas import Principal
@@ -176,6 +177,13 @@ async def contract_numbers(session: AsyncSession, *, contract_ids: set[uuid.UUID
         return {}
     rows = await session.execute(select(Contract.id, Contract.contract_no).where(Contract.id.in_(contract_ids)))
     return {i: n for i, n in rows.all()}
+
+
+async def contract_destination(session: AsyncSession, *, contract_id: uuid.UUID) -> Destination | None:
+    """Where the contract's coal goes, for waybills (no access check: the caller has decided who asks)."""
+    row = (await session.execute(select(Contract.destination_name, Contract.destination_lon, Contract.destination_lat)
+                                 .where(Contract.id == contract_id))).first()
+    return None if row is None else Destination(name=row[0], lon=row[1], lat=row[2])
 
 
 async def correct_execution(session: AsyncSession, *, contract_id: uuid.UUID, from_kg: int, to_kg: int,

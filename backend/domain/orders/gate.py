@@ -43,6 +43,7 @@ from backend.domain.orders.rules import as_utc
 from backend.domain.passes import service as passes
 from backend.domain.queue import service as queue
 from backend.domain.sites import service as sites
+from backend.domain.waybills import service as waybills
 from backend.errors import Conflict
 from devices.passcode import REFUSALS, STEP_S, PassClaims, Verdict, normalise_plate, verify, verify_static
 from devices.passcode.claims import decode_payload
@@ -177,6 +178,9 @@ async def record(session: AsyncSession, *, ctx: Context, machine: MachineCaller,
                             totp_step=totp_step, plate_read=normalise_plate(plate_read)[:16] if plate_read else None,
                             mode=mode, at=at))
     await session.flush()
+    if transition == "out" and order.status == "completed":  # a ticketed truck leaves: its waybill opens
+        await waybills.open_for_order(session, redis=ctx.redis, order_id=order.id, departed_at=at, opened_by="gate",
+                                      width_m=ctx.settings.gps_corridor_width_m)
 
 
 async def verify_by_guard(session: AsyncSession, *, ctx: Context, actor: Principal, data: PassVerify) -> PassVerdictOut:

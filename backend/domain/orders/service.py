@@ -7,6 +7,7 @@ check-in and the gate in `checkin` and `gate`.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,6 +68,22 @@ async def order_numbers(session: AsyncSession, *, order_ids: set[uuid.UUID]) -> 
         return {}
     rows = await session.execute(select(PickupOrder.id, PickupOrder.order_no).where(PickupOrder.id.in_(order_ids)))
     return {i: n for i, n in rows.all()}
+
+
+async def order_id_by_no(session: AsyncSession, *, order_no: str) -> uuid.UUID | None:
+    """An order's id by its number (no access check: the caller has decided who asks)."""
+    return (await session.execute(select(PickupOrder.id).where(
+        PickupOrder.order_no == order_no.strip().upper()))).scalars().first()
+
+
+async def completed_order_at(session: AsyncSession, *, vehicle_id: uuid.UUID, site_id: uuid.UUID,
+                             since: datetime) -> uuid.UUID | None:
+    """The newest order of this vehicle at this site completed (ticketed) since `since`: the load a
+    truck leaving the site's fence carries (no access check: the caller has decided who asks)."""
+    return (await session.execute(select(PickupOrder.id).where(
+        PickupOrder.vehicle_id == vehicle_id, PickupOrder.site_id == site_id, PickupOrder.status == "completed",
+        PickupOrder.closed_at >= since,
+    ).order_by(PickupOrder.closed_at.desc()).limit(1))).scalars().first()
 
 
 async def order_out(session: AsyncSession, *, order_id: uuid.UUID) -> OrderOut:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,7 @@ from backend.domain.sites import errors, geometry, views
 from backend.domain.sites.access import access_device, access_site
 from backend.domain.sites.models import Device, Gate, Lane, Site
 from backend.domain.sites.schemas import DeviceCreate, DeviceOut, GateCreate, GateOut, LaneCreate, LaneOut
+from backend.domain.tracking.zones import bump_world
 from backend.errors import Conflict, Invalid
 from geo.fences import parse_fence
 
@@ -40,7 +42,10 @@ async def _record(session: AsyncSession, actor: Principal, site: Site, action: s
                        after=audit.snapshot(row))
 
 
-async def add_gate(session: AsyncSession, *, actor: Principal, site_id: uuid.UUID, data: GateCreate) -> GateOut:
+async def add_gate(session: AsyncSession, *, actor: Principal, site_id: uuid.UUID, data: GateCreate,
+                   redis: Redis | None = None) -> GateOut:
+    """`redis` tells the GPS workers of the new exit at once; without it (seeding) they see it within
+    their periodic reload."""
     site = await access_site(session, actor, site_id, admin=True)
     name = _text(data.name, "name")
     position = geometry.gate_position(data.lon, data.lat, site=parse_fence(site.fence))
@@ -52,6 +57,8 @@ async def add_gate(session: AsyncSession, *, actor: Principal, site_id: uuid.UUI
     await _flush_unique(session, errors.gate_name_taken())
     await _record(session, actor, site, "site.gate.create", gate)
     await session.commit()
+    if redis is not None:  # after the commit: a worker reloading at once must read the gate
+        await bump_world(redis)
     return views.gate_out(gate)
 
 

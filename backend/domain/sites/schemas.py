@@ -176,6 +176,29 @@ class SiteBrief(msgspec.Struct, frozen=True, kw_only=True):
     checkin_zone: GeoJson | None
 
 
+class GateSpot(msgspec.Struct, frozen=True, kw_only=True):
+    """A located gate, as the GPS pipeline sees it (a way in or out of the fence)."""
+
+    name: str
+    lon: float
+    lat: float
+    designated: bool
+    direction: str
+
+
+class SiteShape(msgspec.Struct, frozen=True, kw_only=True):
+    """An active site's fence and located gates: what GPS tagging and the live maps need."""
+
+    id: uuid.UUID
+    org_id: uuid.UUID
+    name: str
+    region_code: str
+    fence: GeoJson
+    centroid_lon: float
+    centroid_lat: float
+    gates: tuple[GateSpot, ...]
+
+
 class DeviceLane(msgspec.Struct, frozen=True, kw_only=True):
     """Where an active device stands: its site and lane (None when it is not on a lane)."""
 

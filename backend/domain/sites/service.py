@@ -1,4 +1,5 @@
-"""Register and maintain sites; the small look-ups other features use (briefs, device heartbeats).
+"""Register and maintain sites; the small look-ups other features use (briefs, device heartbeats,
+the fences and gates GPS tags against).
 
 Gates, lanes and devices are in `equipment`; the app overviews and the regulator's views in `overview`.
 """
@@ -9,6 +10,7 @@ import uuid
 from typing import Any
 
 import msgspec
+from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,13 +25,16 @@ from backend.domain.sites.access import access_site, can_admin, readable_filter
 from backend.domain.sites.models import Device, Gate, Lane, Site
 from backend.domain.sites.schemas import (
     DeviceLane,
+    GateSpot,
     LaneLive,
     SiteBrief,
     SiteCreate,
     SiteDetailOut,
     SiteOut,
+    SiteShape,
     SiteUpdate,
 )
+from backend.domain.tracking.zones import bump_world
 from backend.errors import Invalid, forbidden
 from geo.fences import Fence, parse_fence
 
@@ -57,7 +62,10 @@ def _set_fence(site: Site, fence: Fence) -> None:
     site.centroid_lon, site.centroid_lat = fence.centroid_lon, fence.centroid_lat
 
 
-async def create_site(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, data: SiteCreate) -> SiteDetailOut:
+async def create_site(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, data: SiteCreate,
+                      redis: Redis | None = None) -> SiteDetailOut:
+    """`redis` tells the GPS workers at once; without it (seeding) they see the site within their
+    periodic reload."""
     org = await organisations.require_org(session, actor=actor, org_id=org_id)
     if org.kind in _KINDS_WITHOUT_SITES:
         raise errors.org_kind_has_no_sites(*ORG_KIND_LABELS[org.kind])
@@ -76,10 +84,13 @@ async def create_site(session: AsyncSession, *, actor: Principal, org_id: uuid.U
     await audit.record(session, actor=actor.actor, action="site.create", entity="site", entity_id=site.id,
                        after=audit.snapshot(site))
     await session.commit()
+    if redis is not None:
+        await bump_world(redis)
     return (await views.details(session, [site]))[0]
 
 
-async def update_site(session: AsyncSession, *, actor: Principal, site_id: uuid.UUID, data: SiteUpdate) -> SiteDetailOut:
+async def update_site(session: AsyncSession, *, redis: Redis, actor: Principal, site_id: uuid.UUID,
+                      data: SiteUpdate) -> SiteDetailOut:
     site = await access_site(session, actor, site_id, admin=True)
     before = audit.snapshot(site)
     if data.name is not None:
@@ -108,6 +119,8 @@ async def update_site(session: AsyncSession, *, actor: Principal, site_id: uuid.
         await audit.record(session, actor=actor.actor, action="site.update", entity="site", entity_id=site.id,
                            before=before, after=after)
     await session.commit()
+    if after != before:  # after the commit: a worker reloading at once must read the new fence
+        await bump_world(redis)
     return (await views.details(session, [site]))[0]
 
 
@@ -127,6 +140,28 @@ async def site_brief(session: AsyncSession, *, site_id: uuid.UUID) -> SiteBrief 
     """For other features (no access check: the caller has already decided who asks)."""
     site = await session.get(Site, site_id)
     return None if site is None else views.site_brief(site)
+
+
+async def active_sites(session: AsyncSession, *, site_ids: set[uuid.UUID] | None = None) -> list[SiteShape]:
+    """Active sites (of `site_ids`, or all) by name, with their fence and located gates. For other
+    features (GPS tagging, live maps, waybills): no access check, the caller has decided who asks."""
+    query = select(Site.id, Site.org_id, Site.name, Site.region_code, Site.fence, Site.centroid_lon,
+                   Site.centroid_lat).where(Site.status == "active")
+    if site_ids is not None:
+        query = query.where(Site.id.in_(site_ids))
+    sites = (await session.execute(query.order_by(Site.name))).all()
+    gates: dict[uuid.UUID, list[GateSpot]] = {}
+    if sites:
+        rows = await session.execute(
+            select(Gate.site_id, Gate.name, Gate.lon, Gate.lat, Gate.designated, Gate.direction)
+            .where(Gate.site_id.in_([s.id for s in sites])).order_by(Gate.name))
+        for site_id, name, lon, lat, designated, direction in rows.all():
+            if lon is not None and lat is not None:  # a gate not placed on the map is no exit to tag
+                gates.setdefault(site_id, []).append(GateSpot(name=name, lon=lon, lat=lat, designated=bool(designated),
+                                                              direction=direction))
+    return [SiteShape(id=s.id, org_id=s.org_id, name=s.name, region_code=s.region_code, fence=s.fence,
+                      centroid_lon=s.centroid_lon, centroid_lat=s.centroid_lat, gates=tuple(gates.get(s.id, ())))
+            for s in sites]
 
 
 async def device_org(session: AsyncSession, *, device_id: uuid.UUID) -> uuid.UUID | None:

@@ -182,6 +182,15 @@ def _brief(v: Vehicle) -> VehicleBrief:
                         owner_driver_id=v.owner_driver_id, status=v.status)
 
 
+async def briefs_by_id(session: AsyncSession, *, vehicle_ids: set[uuid.UUID]) -> dict[uuid.UUID, VehicleBrief]:
+    """Vehicles by id whatever their status (plates and owners for GPS events and waybills).
+    For other features (no access check: the caller has decided who asks)."""
+    if not vehicle_ids:
+        return {}
+    rows = (await session.execute(select(Vehicle).where(Vehicle.id.in_(vehicle_ids)))).scalars()
+    return {v.id: _brief(v) for v in rows}
+
+
 async def dispatchable_briefs(
     session: AsyncSession, *, carrier_org_id: uuid.UUID, owner_driver_ids: set[uuid.UUID],
 ) -> list[VehicleBrief]:
@@ -194,3 +203,56 @@ async def dispatchable_briefs(
         select(Vehicle).where(whose, Vehicle.status == "active").order_by(Vehicle.plate)
     )).scalars()
     return [_brief(v) for v in rows]
+
+
+# For the JT/T 808 gateway (backend/domain/terminals), which has no person acting.
+_TERMINAL_ACTOR = Actor(user_id=None, label="jt808", client="jt808")
+
+
+def _phone_variants(terminal_phone: str) -> set[str]:
+    # A 2013 header carries 12 digits, a 2019 header 20, an owner types 11 or 12: compare the number.
+    number = terminal_phone.lstrip("0")
+    return {terminal_phone, number, number.rjust(12, "0"), number.rjust(20, "0")}
+
+
+async def vehicle_for_terminal(
+    session: AsyncSession, *, plate: str | None, plate_colour: str | None, terminal_phone: str,
+) -> tuple[VehicleBrief, str | None] | None:
+    """The active vehicle a registering terminal belongs to, and the terminal phone its owner recorded.
+
+    By plate first (`plate_colour` None when the terminal's colour code says nothing we can check;
+    a yellow terminal setting also fits a yellow-green NEV plate, as older terminals know no such
+    code), else by the terminal phone recorded on the vehicle."""
+    if plate:
+        number = normalise_plate(plate)
+        v = (await session.execute(
+            select(Vehicle).where(Vehicle.plate == number, Vehicle.status == "active")
+        )).scalars().first()
+        if v is not None and (plate_colour is None or v.plate_colour == plate_colour
+                              or (plate_colour == "yellow" and v.plate_colour == "yellow_green")):
+            return _brief(v), v.terminal_phone
+    v = (await session.execute(
+        select(Vehicle).where(Vehicle.terminal_phone.in_(_phone_variants(terminal_phone)), Vehicle.status == "active")
+        .order_by(Vehicle.created_at.desc())
+    )).scalars().first()
+    return None if v is None else (_brief(v), v.terminal_phone)
+
+
+async def attach_terminal_phone(session: AsyncSession, *, vehicle_id: uuid.UUID, terminal_phone: str) -> None:
+    """Record a registered terminal's phone on its vehicle when the owner left it empty (no commit)."""
+    v = await session.get(Vehicle, vehicle_id)
+    if v is None or v.terminal_phone:
+        return
+    before = audit.snapshot(v)
+    v.terminal_phone = terminal_phone
+    await session.flush()
+    await audit.record(session, actor=_TERMINAL_ACTOR, action="vehicle.terminal_attach", entity="vehicle",
+                       entity_id=v.id, before=before, after=audit.snapshot(v))
+
+
+async def active_vehicle_ids(session: AsyncSession, *, vehicle_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these vehicles may still report positions (retired and blacklisted ones may not)."""
+    if not vehicle_ids:
+        return set()
+    rows = await session.execute(select(Vehicle.id).where(Vehicle.id.in_(vehicle_ids), Vehicle.status == "active"))
+    return set(rows.scalars())

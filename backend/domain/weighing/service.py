@@ -92,6 +92,13 @@ async def order_tickets(session: AsyncSession, *, actor: Principal, order_id: uu
     return sorted((ticket_out(t) for t in rows), key=lambda t: t.status != "valid")
 
 
+async def valid_ticket_no(session: AsyncSession, *, order_id: uuid.UUID) -> str | None:
+    """The number of the order's standing (valid) ticket, for waybills (no access check: the caller
+    has decided who asks)."""
+    return (await session.execute(select(WeighTicket.ticket_no).where(
+        WeighTicket.order_id == order_id, WeighTicket.status == "valid"))).scalars().first()
+
+
 async def ticket_photo(session: AsyncSession, *, ctx: Context, actor: Principal, ticket_no: str, sha256: str) -> str:
     """The stored file of a photo on a ticket the actor may read. Another ticket's photo, a ticket
     the actor may not read and a file no longer stored are all the same not-found."""

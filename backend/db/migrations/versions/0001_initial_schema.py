@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 00:16:22.562108
+Create Date: 2026-11-24 03:32:41.776063
 """
 from alembic import op
 import sqlalchemy as sa
@@ -60,6 +60,51 @@ def upgrade() -> None:
     sa.CheckConstraint('id = 1', name=op.f('ck_evidence_head_single_row')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence_head'))
     )
+    op.create_table('gps_events',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('vehicle_id', sa.Uuid(), nullable=False),
+    sa.Column('plate', sa.String(length=16), nullable=True),
+    sa.Column('at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('lon', sa.Float(), nullable=False),
+    sa.Column('lat', sa.Float(), nullable=False),
+    sa.Column('site_id', sa.Uuid(), nullable=True),
+    sa.Column('zone_id', sa.Uuid(), nullable=True),
+    sa.Column('waybill_id', sa.Uuid(), nullable=True),
+    sa.Column('details', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('alert_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_gps_events'))
+    )
+    with op.batch_alter_table('gps_events', schema=None) as batch_op:
+        batch_op.create_index('ix_gps_events_vehicle_at', ['vehicle_id', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_gps_events_waybill_id'), ['waybill_id'], unique=False)
+
+    op.create_table('gps_positions',
+    sa.Column('vehicle_id', sa.Uuid(), nullable=False),
+    sa.Column('fix_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('lon', sa.Float(), nullable=False),
+    sa.Column('lat', sa.Float(), nullable=False),
+    sa.Column('speed_kmh', sa.Float(), nullable=False),
+    sa.Column('course_deg', sa.SmallInteger(), nullable=False),
+    sa.Column('altitude_m', sa.Integer(), nullable=False),
+    sa.Column('valid', sa.Boolean(), nullable=False),
+    sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('archive', sa.Boolean(), nullable=False),
+    sa.Column('received_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('alarm', sa.BigInteger(), nullable=False),
+    sa.Column('status', sa.BigInteger(), nullable=False),
+    sa.Column('mileage_m', sa.BigInteger(), nullable=True),
+    sa.PrimaryKeyConstraint('vehicle_id', 'fix_at', name=op.f('pk_gps_positions')),
+    postgresql_partition_by='RANGE (fix_at)'
+    )
+    op.create_table('gps_vehicle_states',
+    sa.Column('vehicle_id', sa.Uuid(), nullable=False),
+    sa.Column('state', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('vehicle_id', name=op.f('pk_gps_vehicle_states'))
+    )
     op.create_table('org_groups',
     sa.Column('name', sa.String(length=128), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -107,6 +152,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('auth_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_auth_sessions_user_id'), ['user_id'], unique=False)
+
+    op.create_table('gps_zones',
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('geometry', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('area_m2', sa.Float(), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_gps_zones_region_code_regions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_gps_zones'))
+    )
+    with op.batch_alter_table('gps_zones', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_gps_zones_region_code'), ['region_code'], unique=False)
 
     op.create_table('notices',
     sa.Column('user_id', sa.Uuid(), nullable=False),
@@ -607,6 +667,32 @@ def upgrade() -> None:
         batch_op.create_index('ix_queue_events_entry_at', ['entry_id', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_queue_events_order_id'), ['order_id'], unique=False)
 
+    op.create_table('terminal_bindings',
+    sa.Column('phone', sa.String(length=20), nullable=False),
+    sa.Column('vehicle_id', sa.Uuid(), nullable=False),
+    sa.Column('plate', sa.String(length=20), nullable=False),
+    sa.Column('auth_code_sha256', sa.String(length=64), nullable=False),
+    sa.Column('protocol_version', sa.String(length=4), nullable=False),
+    sa.Column('maker_id', sa.String(length=16), nullable=False),
+    sa.Column('model', sa.String(length=40), nullable=False),
+    sa.Column('terminal_hw_id', sa.String(length=40), nullable=False),
+    sa.Column('province_id', sa.Integer(), nullable=False),
+    sa.Column('city_id', sa.Integer(), nullable=False),
+    sa.Column('registered_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_auth_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_seen_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['vehicle_id'], ['vehicles.id'], name=op.f('fk_terminal_bindings_vehicle_id_vehicles')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_terminal_bindings')),
+    sa.UniqueConstraint('phone', name=op.f('uq_terminal_bindings_phone'))
+    )
+    with op.batch_alter_table('terminal_bindings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_terminal_bindings_vehicle_id'), ['vehicle_id'], unique=False)
+        batch_op.create_index('uq_terminal_bindings_active_vehicle', ['vehicle_id'], unique=True, sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
+
     op.create_table('devices',
     sa.Column('site_id', sa.Uuid(), nullable=False),
     sa.Column('lane_id', sa.Uuid(), nullable=True),
@@ -660,6 +746,62 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('order_transitions', schema=None) as batch_op:
         batch_op.create_index('ix_order_transitions_order_at', ['order_id', 'at'], unique=False)
+
+    op.create_table('waybills',
+    sa.Column('waybill_no', sa.String(length=24), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('order_no', sa.String(length=24), nullable=False),
+    sa.Column('ticket_no', sa.String(length=24), nullable=True),
+    sa.Column('vehicle_id', sa.Uuid(), nullable=False),
+    sa.Column('plate', sa.String(length=16), nullable=False),
+    sa.Column('driver_id', sa.Uuid(), nullable=True),
+    sa.Column('driver_user_id', sa.Uuid(), nullable=True),
+    sa.Column('carrier_org_id', sa.Uuid(), nullable=True),
+    sa.Column('seller_org_id', sa.Uuid(), nullable=False),
+    sa.Column('buyer_org_id', sa.Uuid(), nullable=False),
+    sa.Column('origin_site_id', sa.Uuid(), nullable=False),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('destination_name', sa.String(length=128), nullable=False),
+    sa.Column('destination_lon', sa.Float(), nullable=False),
+    sa.Column('destination_lat', sa.Float(), nullable=False),
+    sa.Column('destination_site_id', sa.Uuid(), nullable=True),
+    sa.Column('route', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('route_planned', sa.Boolean(), nullable=False),
+    sa.Column('corridor_width_m', sa.Float(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('opened_by', sa.String(length=16), nullable=False),
+    sa.Column('departed_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('arrived_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('received_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('distance_m', sa.Float(), nullable=True),
+    sa.Column('duration_s', sa.BigInteger(), nullable=True),
+    sa.Column('received_net_kg', sa.BigInteger(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['buyer_org_id'], ['organisations.id'], name=op.f('fk_waybills_buyer_org_id_organisations')),
+    sa.ForeignKeyConstraint(['carrier_org_id'], ['organisations.id'], name=op.f('fk_waybills_carrier_org_id_organisations')),
+    sa.ForeignKeyConstraint(['destination_site_id'], ['sites.id'], name=op.f('fk_waybills_destination_site_id_sites')),
+    sa.ForeignKeyConstraint(['driver_id'], ['drivers.id'], name=op.f('fk_waybills_driver_id_drivers')),
+    sa.ForeignKeyConstraint(['order_id'], ['pickup_orders.id'], name=op.f('fk_waybills_order_id_pickup_orders')),
+    sa.ForeignKeyConstraint(['origin_site_id'], ['sites.id'], name=op.f('fk_waybills_origin_site_id_sites')),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_waybills_region_code_regions')),
+    sa.ForeignKeyConstraint(['seller_org_id'], ['organisations.id'], name=op.f('fk_waybills_seller_org_id_organisations')),
+    sa.ForeignKeyConstraint(['vehicle_id'], ['vehicles.id'], name=op.f('fk_waybills_vehicle_id_vehicles')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_waybills')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_waybills_order_id')),
+    sa.UniqueConstraint('waybill_no', name=op.f('uq_waybills_waybill_no'))
+    )
+    with op.batch_alter_table('waybills', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_waybills_buyer_org_id'), ['buyer_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_waybills_carrier_org_id'), ['carrier_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_waybills_driver_user_id'), ['driver_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_waybills_order_no'), ['order_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_waybills_origin_site_id'), ['origin_site_id'], unique=False)
+        batch_op.create_index('ix_waybills_region_departed', ['region_code', 'departed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_waybills_seller_org_id'), ['seller_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_waybills_status'), ['status'], unique=False)
+        batch_op.create_index('ix_waybills_vehicle_status', ['vehicle_id', 'status'], unique=False)
 
     op.create_table('weigh_overrides',
     sa.Column('order_id', sa.Uuid(), nullable=False),
@@ -830,6 +972,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_weigh_overrides_order_id'))
 
     op.drop_table('weigh_overrides')
+    with op.batch_alter_table('waybills', schema=None) as batch_op:
+        batch_op.drop_index('ix_waybills_vehicle_status')
+        batch_op.drop_index(batch_op.f('ix_waybills_status'))
+        batch_op.drop_index(batch_op.f('ix_waybills_seller_org_id'))
+        batch_op.drop_index('ix_waybills_region_departed')
+        batch_op.drop_index(batch_op.f('ix_waybills_origin_site_id'))
+        batch_op.drop_index(batch_op.f('ix_waybills_order_no'))
+        batch_op.drop_index(batch_op.f('ix_waybills_driver_user_id'))
+        batch_op.drop_index(batch_op.f('ix_waybills_carrier_org_id'))
+        batch_op.drop_index(batch_op.f('ix_waybills_buyer_org_id'))
+
+    op.drop_table('waybills')
     with op.batch_alter_table('order_transitions', schema=None) as batch_op:
         batch_op.drop_index('ix_order_transitions_order_at')
 
@@ -843,6 +997,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_devices_site_id'))
 
     op.drop_table('devices')
+    with op.batch_alter_table('terminal_bindings', schema=None) as batch_op:
+        batch_op.drop_index('uq_terminal_bindings_active_vehicle', sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
+        batch_op.drop_index(batch_op.f('ix_terminal_bindings_vehicle_id'))
+
+    op.drop_table('terminal_bindings')
     with op.batch_alter_table('queue_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_queue_events_order_id'))
         batch_op.drop_index('ix_queue_events_entry_at')
@@ -960,6 +1119,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_notices_user_created')
 
     op.drop_table('notices')
+    with op.batch_alter_table('gps_zones', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_gps_zones_region_code'))
+
+    op.drop_table('gps_zones')
     with op.batch_alter_table('auth_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auth_sessions_user_id'))
 
@@ -970,6 +1133,13 @@ def downgrade() -> None:
 
     op.drop_table('regions')
     op.drop_table('org_groups')
+    op.drop_table('gps_vehicle_states')
+    op.drop_table('gps_positions')
+    with op.batch_alter_table('gps_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_gps_events_waybill_id'))
+        batch_op.drop_index('ix_gps_events_vehicle_at')
+
+    op.drop_table('gps_events')
     op.drop_table('evidence_head')
     with op.batch_alter_table('evidence_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_evidence_entries_kind_ref_seq')

@@ -1,0 +1,62 @@
+"""HTML pages of the mine's GPS view: 车辆实时位置 (a site's fence, exits, zones and the trucks around
+it, live), the waybill list, and one waybill's track with its events (运单轨迹).
+
+The pages render the shell; js/livemap.js and js/waybill.js draw from the JSON API
+(apps/mine/tracking.py): GET /api/mine/tracking/live, /api/mine/waybills, /api/mine/waybills/{no}.
+A waybill's page embeds its first JSON so the map shows before any request, and answers 404 as a
+page for a waybill the reader may not see or that does not exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, Router, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from apps.mine.pages import staff_or_page
+from backend.domain.identity.schemas import Principal
+from backend.domain.sites import overview
+from backend.http.deps import Db
+from backend.http.pages import PAGE_ERRORS, render
+from backend.http.track_views import STATUSES, waybill_json
+
+NAV_HERE = "/mine/tracking"
+
+
+@get("/tracking")
+async def live_map(request: Request[Any, Any, Any], db: Db,
+                   site_id: FromQuery[uuid.UUID | None] = None) -> Template | Redirect:
+    me = staff_or_page(request)
+    if not isinstance(me, Principal):
+        return me
+    sites = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
+    chosen = next((s for s in sites if s.id == site_id), sites[0] if sites else None)
+    return render(request, "mine/tracking.html", app="mine", current=NAV_HERE,
+                  options=[(str(s.id), s.name) for s in sites], chosen=str(chosen.id) if chosen else "")
+
+
+@get("/waybills")
+async def waybill_list(request: Request[Any, Any, Any], status: FromQuery[str | None] = None) -> Template | Redirect:
+    me = staff_or_page(request)
+    if not isinstance(me, Principal):
+        return me
+    return render(request, "mine/waybills.html", app="mine", current=NAV_HERE,
+                  status=status if status in STATUSES else "")
+
+
+@get("/waybills/{waybill_no:str}")
+async def waybill_page(request: Request[Any, Any, Any], db: Db, waybill_no: FromPath[str]) -> Template | Redirect:
+    me = staff_or_page(request)
+    if not isinstance(me, Principal):
+        return me
+    first = await waybill_json(db, actor=me, as_role="mine", waybill_no=waybill_no)
+    return render(request, "mine/waybill.html", app="mine", current=NAV_HERE, waybill_json=first,
+                  api=f"/api/mine/waybills/{quote(waybill_no, safe='')}")
+
+
+router = Router(path="/mine", include_in_schema=False, exception_handlers=PAGE_ERRORS,
+                route_handlers=[live_map, waybill_list, waybill_page])

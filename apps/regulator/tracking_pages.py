@@ -1,0 +1,80 @@
+"""HTML pages of the regulator's GPS view: 车辆实时位置 in my region (sites, checkpoints, coverage
+holes, trucks, live), the waybills of the region, and one waybill's track with its events.
+
+The pages render the shell; js/livemap.js and js/waybill.js draw from the JSON API
+(apps/regulator/tracking.py). A waybill outside the reader's region answers 404, as a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, Router, get
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from apps.regulator.pages import is_regulator
+from backend.domain.identity.schemas import Principal
+from backend.domain.regions import service as regions
+from backend.http.deps import Db
+from backend.http.i18n import lang_of
+from backend.http.pages import PAGE_ERRORS, login_redirect, no_access, principal, render
+from backend.http.track_views import STATUSES, waybill_json
+
+NAV_HERE = "/regulator/tracking"
+
+
+def regulator_or_page(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
+    me = principal(request)
+    if me is None:
+        return login_redirect(request, "regulator")
+    if not is_regulator(me):
+        return no_access(request, "regulator")
+    return me
+
+
+async def _region_options(db: Db, me: Principal, lang: str) -> list[tuple[str, str]]:
+    """My regions, each followed by the districts under it (a city regulator narrows to a banner)."""
+    options: list[tuple[str, str]] = []
+    for code in me.regulator_scopes:
+        zh, en = regions.region_name(code)
+        options.append((code, en if lang == "en" else zh))
+        for child in await regions.list_regions(db, parent_code=code):
+            zh, en = regions.region_name(child.code)
+            options.append((child.code, f"· {en if lang == 'en' else zh}"))
+    return options
+
+
+@get("/tracking")
+async def live_map(request: Request[Any, Any, Any], db: Db, region_code: FromQuery[str | None] = None) -> Template | Redirect:
+    me = regulator_or_page(request)
+    if not isinstance(me, Principal):
+        return me
+    options = await _region_options(db, me, lang_of(request))
+    codes = [code for code, _ in options]
+    chosen = region_code if region_code in codes else (codes[0] if codes else "")
+    return render(request, "regulator/tracking.html", app="regulator", current=NAV_HERE, options=options,
+                  chosen=chosen)
+
+
+@get("/waybills")
+async def waybill_list(request: Request[Any, Any, Any], status: FromQuery[str | None] = None) -> Template | Redirect:
+    me = regulator_or_page(request)
+    if not isinstance(me, Principal):
+        return me
+    return render(request, "regulator/waybills.html", app="regulator", status=status if status in STATUSES else "")
+
+
+@get("/waybills/{waybill_no:str}")
+async def waybill_page(request: Request[Any, Any, Any], db: Db, waybill_no: FromPath[str]) -> Template | Redirect:
+    me = regulator_or_page(request)
+    if not isinstance(me, Principal):
+        return me
+    first = await waybill_json(db, actor=me, as_role="regulator", waybill_no=waybill_no)
+    return render(request, "regulator/waybill.html", app="regulator", current="/regulator/waybills",
+                  waybill_json=first, api=f"/api/regulator/waybills/{quote(waybill_no, safe='')}")
+
+
+router = Router(path="/regulator", include_in_schema=False, exception_handlers=PAGE_ERRORS,
+                route_handlers=[live_map, waybill_list, waybill_page])

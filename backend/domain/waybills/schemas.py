@@ -1,0 +1,131 @@
+"""Waybills on the wire (camelCase), and the live map."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from backend.domain.tracking.schemas import EventOut
+from backend.structs import Out, Page, Struct
+
+WaybillStatus = Literal["open", "arrived", "received", "cancelled"]
+STATUS_LABELS = {"open": ("运输中", "on the road"), "arrived": ("已到达", "arrived"),
+                 "received": ("已签收", "received"), "cancelled": ("已作废", "cancelled")}
+
+
+class WaybillCreate(Struct):
+    """POST /open/v1/waybills: a waybill for a ticketed order, with an optional planned route."""
+
+    order_no: Annotated[str, msgspec.Meta(min_length=1, max_length=24)]
+    route: dict[str, Any] | None = None  # GeoJSON LineString [lon, lat]
+    width_m: Annotated[float, msgspec.Meta(ge=50, le=20_000)] | None = None
+
+
+class WaybillReceipt(Struct):
+    """POST /open/v1/waybills/{no}/receipt: the consignee's weighing."""
+
+    net_kg: Annotated[int, msgspec.Meta(gt=0, le=200_000)]
+    weighed_at: datetime
+
+
+class WaybillOut(Out):
+    id: uuid.UUID
+    waybill_no: str
+    order_id: uuid.UUID
+    order_no: str
+    ticket_no: str | None
+    vehicle_id: uuid.UUID
+    plate: str
+    driver_id: uuid.UUID | None
+    carrier_org_id: uuid.UUID | None
+    seller_org_id: uuid.UUID
+    buyer_org_id: uuid.UUID
+    origin_site_id: uuid.UUID
+    destination_name: str
+    destination_lon: float
+    destination_lat: float
+    destination_site_id: uuid.UUID | None
+    corridor_width_m: float
+    status: str
+    status_zh: str
+    status_en: str
+    opened_by: str
+    departed_at: datetime
+    arrived_at: datetime | None
+    received_at: datetime | None
+    distance_m: float | None
+    duration_s: int | None
+    received_net_kg: int | None
+
+
+class WaybillPage(Page):
+    items: list[WaybillOut]
+
+
+class PlaceOut(Out):
+    id: uuid.UUID
+    name: str
+    fence: dict[str, Any]
+
+
+class DestinationOut(Out):
+    name: str
+    lon: float
+    lat: float
+    site_id: uuid.UUID | None
+    fence: dict[str, Any] | None
+
+
+class WaybillDetail(WaybillOut):
+    origin: PlaceOut | None
+    destination: DestinationOut
+    route: dict[str, Any]  # GeoJSON LineString
+    corridor: dict[str, Any]  # GeoJSON Polygon
+    track: dict[str, Any]  # GeoJSON LineString, simplified for display
+    track_points: int  # stored fixes between departure and arrival (raw count)
+    events: list[EventOut]
+
+
+class ExitOut(Out):
+    name: str
+    lon: float
+    lat: float
+    designated: bool
+    direction: str
+
+
+class LiveSite(Out):
+    id: uuid.UUID
+    name: str
+    fence: dict[str, Any]
+    exits: list[ExitOut]
+
+
+class LiveZone(Out):
+    id: uuid.UUID
+    kind: str
+    name: str
+    geometry: dict[str, Any]
+
+
+class LiveVehicle(Out):
+    vehicle_id: uuid.UUID
+    plate: str
+    lon: float
+    lat: float
+    speed_kmh: float
+    course_deg: int
+    fix_at: datetime
+    source: str
+    waybill_no: str | None
+    stale: bool  # the fix is older than 10 minutes
+
+
+class LiveMap(Out):
+    sites: list[LiveSite]
+    zones: list[LiveZone]
+    vehicles: list[LiveVehicle]
+    bbox: list[float]  # [minLon, minLat, maxLon, maxLat]

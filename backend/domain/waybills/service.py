@@ -1,0 +1,112 @@
+"""Waybills for readers (mine staff, regulators, drivers) and for enterprise systems (/open/v1).
+
+Opening and closing live in `opening`; what the GPS worker does with a batch's events in `gps`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from redis.asyncio import Redis
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db.base import utcnow
+from backend.domain.identity.schemas import Principal
+from backend.domain.machines.schemas import MachineCaller
+from backend.domain.orders import service as orders
+from backend.domain.tracking.zones import bump_world
+from backend.domain.waybills import errors, opening, views
+from backend.domain.waybills.access import can_read, readable_filter
+from backend.domain.waybills.models import Waybill
+from backend.domain.waybills.schemas import (
+    WaybillCreate,
+    WaybillDetail,
+    WaybillOut,
+    WaybillPage,
+    WaybillReceipt,
+)
+
+
+async def list_waybills(session: AsyncSession, *, actor: Principal, as_role: str, status: str | None = None,
+                        offset: int = 0, limit: int = 50) -> WaybillPage:
+    where = [readable_filter(actor, as_role=as_role)]
+    if status:
+        where.append(Waybill.status == status)
+    total = (await session.execute(select(func.count()).select_from(Waybill).where(*where))).scalar_one()
+    rows = (await session.execute(select(Waybill).where(*where).order_by(Waybill.departed_at.desc(), Waybill.waybill_no)
+                                  .offset(offset).limit(limit))).scalars()
+    return WaybillPage(total=total, offset=offset, limit=limit, items=[views.waybill_out(w) for w in rows])
+
+
+async def _by_no(session: AsyncSession, waybill_no: str) -> Waybill | None:
+    return (await session.execute(select(Waybill).where(Waybill.waybill_no == waybill_no.strip().upper()))).scalars().first()
+
+
+async def get_waybill(session: AsyncSession, *, actor: Principal, as_role: str, waybill_no: str) -> WaybillDetail:
+    w = await _by_no(session, waybill_no)
+    if w is None or not can_read(actor, w, as_role=as_role):
+        raise errors.waybill_not_found()
+    return await views.detail(session, w)
+
+
+async def current_for_driver(session: AsyncSession, *, actor: Principal) -> WaybillDetail:
+    w = (await session.execute(select(Waybill).where(Waybill.driver_user_id == actor.user_id, Waybill.status == "open")
+                               .order_by(Waybill.departed_at.desc()))).scalars().first()
+    if w is None:
+        raise errors.no_current_waybill()
+    return await views.detail(session, w)
+
+
+async def open_vehicle_of_driver(session: AsyncSession, *, user_id: uuid.UUID) -> uuid.UUID | None:
+    """The truck of the driver's open waybill, if any (the phone uploads for it by default)."""
+    return (await session.execute(select(Waybill.vehicle_id).where(
+        Waybill.driver_user_id == user_id, Waybill.status == "open").order_by(Waybill.departed_at.desc()))).scalars().first()
+
+
+async def create_by_machine(session: AsyncSession, *, redis: Redis, machine: MachineCaller, data: WaybillCreate,
+                            default_width_m: float) -> tuple[WaybillOut, bool]:
+    """An enterprise system's waybill for its own ticketed order; (waybill, created). A waybill the
+    gate or GPS opened already takes the planned route given here. `default_width_m` (settings) is
+    the corridor half-width when the request sets none."""
+    order_id = await orders.order_id_by_no(session, order_no=data.order_no)
+    order = None if order_id is None else await orders.order_brief(session, order_id=order_id)
+    if order is None or machine.org_id not in (order.seller_org_id, order.carrier_org_id):
+        raise errors.order_not_found()
+    if order.status != "completed":
+        raise errors.order_not_ticketed()
+    route = opening.check_route(data.route) if data.route is not None else None
+    existing = await opening.by_order(session, order_id=order.id)
+    if existing is not None:
+        if existing.status == "open" and (route is not None or data.width_m is not None):
+            if route is not None:
+                existing.route, existing.route_planned = route, True
+            if data.width_m is not None:
+                existing.corridor_width_m = float(data.width_m)
+            await session.commit()
+            await bump_world(redis)
+        return views.waybill_out(existing), False
+    w = await opening.open_for_order(session, redis=redis, order_id=order.id, departed_at=utcnow(),
+                                     opened_by="open_api", route=route, width_m=data.width_m or default_width_m)
+    if w is None:
+        raise errors.order_not_ticketed()
+    await session.commit()
+    return views.waybill_out(w), True
+
+
+async def receipt_by_machine(session: AsyncSession, *, redis: Redis, machine: MachineCaller, waybill_no: str,
+                             data: WaybillReceipt) -> WaybillOut:
+    """The consignee's weighing closes the waybill (received); only the buyer's keys may say so."""
+    w = await _by_no(session, waybill_no)
+    if w is None or w.buyer_org_id != machine.org_id:
+        raise errors.waybill_not_found()
+    weighed_at = data.weighed_at
+    if weighed_at.tzinfo is None:
+        raise errors.bad_time()
+    await opening.receive(session, redis=redis, waybill=w, net_kg=data.net_kg, weighed_at=weighed_at)
+    await session.commit()
+    return views.waybill_out(w)
+
+
+# For the gate (orders.gate): a ticketed truck passing the out-gate opens its waybill.
+open_for_order = opening.open_for_order
