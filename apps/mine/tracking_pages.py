@@ -44,7 +44,7 @@ async def waybill_list(request: Request[Any, Any, Any], status: FromQuery[str | 
     me = staff_or_page(request)
     if not isinstance(me, Principal):
         return me
-    return render(request, "mine/waybills.html", app="mine", current=NAV_HERE,
+    return render(request, "gps_waybills.html", app="mine", role="mine", current=NAV_HERE,
                   status=status if status in STATUSES else "")
 
 
@@ -54,7 +54,7 @@ async def waybill_page(request: Request[Any, Any, Any], db: Db, waybill_no: From
     if not isinstance(me, Principal):
         return me
     first = await waybill_json(db, actor=me, as_role="mine", waybill_no=waybill_no)
-    return render(request, "mine/waybill.html", app="mine", current=NAV_HERE, waybill_json=first,
+    return render(request, "gps_waybill.html", app="mine", role="mine", current=NAV_HERE, waybill_json=first,
                   api=f"/api/mine/waybills/{quote(waybill_no, safe='')}")
 
 

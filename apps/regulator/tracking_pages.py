@@ -63,7 +63,8 @@ async def waybill_list(request: Request[Any, Any, Any], status: FromQuery[str | 
     me = regulator_or_page(request)
     if not isinstance(me, Principal):
         return me
-    return render(request, "regulator/waybills.html", app="regulator", status=status if status in STATUSES else "")
+    return render(request, "gps_waybills.html", app="regulator", role="regulator",
+                  status=status if status in STATUSES else "")
 
 
 @get("/waybills/{waybill_no:str}")
@@ -72,7 +73,7 @@ async def waybill_page(request: Request[Any, Any, Any], db: Db, waybill_no: From
     if not isinstance(me, Principal):
         return me
     first = await waybill_json(db, actor=me, as_role="regulator", waybill_no=waybill_no)
-    return render(request, "regulator/waybill.html", app="regulator", current="/regulator/waybills",
+    return render(request, "gps_waybill.html", app="regulator", role="regulator", current="/regulator/waybills",
                   waybill_json=first, api=f"/api/regulator/waybills/{quote(waybill_no, safe='')}")
 
 

@@ -84,30 +84,11 @@ def ticketed_load(server: Server, *, password: str, mine_admin: str, sales: str,
                                   destinationLat=round(DESTINATION[1], 6))
     bw.register_driver(server, phone=driver, name="魏师傅", plate=plate, id_prefix="15062219800101123",
                        region="150622", password=password)
-    order, issued_pass = called_order(server, password=password, sales=sales, dispatcher=dispatcher, driver=driver,
-                                      plate=plate, contract_id=contract["id"], site_id=site["id"])
+    order, issued_pass = ww.called_order(server, password=password, sales=sales, dispatcher=dispatcher, driver=driver,
+                                         plate=plate, contract_id=contract["id"], site_id=site["id"], checkin=IN_ZONE)
     gross = run_async(ww.weigh(server.base_url, key, order_id=order["id"], plate=plate, issued_pass=issued_pass,
                                pictures=(wh.JPEG, wh.JPEG)))
     return {"site": site, "order": order, "ticket_no": gross["ticketNo"]}
-
-
-def called_order(server: Server, *, password: str, sales: str, dispatcher: str, driver: str, plate: str,
-                 contract_id: str, site_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """weigh_world.called_order, checked in at this yard's check-in zone."""
-    with server.api() as office:
-        bw.login(office, sales, password)
-        order = bw.ok(office.post("/api/mine/orders", json={"contractId": contract_id, "siteId": site_id,
-                                                             "plannedKg": 30_000}))[0]
-    with server.api() as desk:
-        bw.login(desk, dispatcher, password)
-        bw.ok(desk.post(f"/api/mine/orders/{order['id']}/dispatch", json={"plate": plate, "driverPhone": driver}))
-        with server.api() as phone:
-            bw.login(phone, driver, password)
-            bw.ok(phone.post(f"/api/driver/orders/{order['id']}/check-in",
-                             json={"lon": IN_ZONE[0], "lat": IN_ZONE[1], "accuracyM": 8}))
-            bw.ok(desk.post(f"/api/mine/sites/{site_id}/queue/call", json={"line": order["product"], "count": 1}))
-            issued_pass = bw.ok(phone.get(f"/api/driver/orders/{order['id']}/pass"))
-    return order, issued_pass
 
 
 def coverage_hole(server: Server) -> dict[str, Any]:

@@ -57,8 +57,10 @@ def lane_with_controller(server: Server, *, admin_phone: str, password: str, org
 
 
 def called_order(server: Server, *, password: str, sales: str, dispatcher: str, driver: str, plate: str,
-                 contract_id: str, site_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """An order issued, dispatched to the driver's truck, checked in and called; returns it and the pass."""
+                 contract_id: str, site_id: str,
+                 checkin: tuple[float, float] = INSIDE) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An order issued, dispatched to the driver's truck, checked in (at `checkin`) and called; returns
+    it and the pass."""
     with server.api() as office:
         bw.login(office, sales, password)
         order = bw.ok(office.post("/api/mine/orders", json={"contractId": contract_id, "siteId": site_id,
@@ -68,7 +70,7 @@ def called_order(server: Server, *, password: str, sales: str, dispatcher: str, 
         bw.ok(desk.post(f"/api/mine/orders/{order['id']}/dispatch", json={"plate": plate, "driverPhone": driver}))
         with server.api() as phone:
             bw.login(phone, driver, password)
-            lon, lat = INSIDE
+            lon, lat = checkin
             bw.ok(phone.post(f"/api/driver/orders/{order['id']}/check-in", json={"lon": lon, "lat": lat, "accuracyM": 8}))
             bw.ok(desk.post(f"/api/mine/sites/{site_id}/queue/call", json={"line": order["product"], "count": 1}))
             issued_pass = bw.ok(phone.get(f"/api/driver/orders/{order['id']}/pass"))

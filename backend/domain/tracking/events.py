@@ -11,16 +11,22 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.tracking import messages
 from backend.domain.tracking.models import GpsEvent
 from backend.domain.tracking.positions import at
 from backend.domain.tracking.schemas import EventOut, StoredEvent
+from geo.pipeline import model as m
 from geo.pipeline.model import Event
 
 _NAMESPACE = uuid.UUID("6f1c2a0e-8d3b-4f5e-9a41-3c7d2b9e6a10")
+# Events of one fix share its time: list them in the order the pipeline raised them (a gap ends,
+# the truck leaves one site, maybe by no exit, enters another, ...), the same on every database.
+_SAME_FIX_ORDER = case({kind: i for i, kind in enumerate((
+    m.SIGNAL_GAP, m.SIGNAL_GAP_WITHDRAWN, m.SITE_EXIT, m.EXIT_NOT_DESIGNATED, m.SITE_ENTER, m.CORRIDOR_LEAVE,
+    m.CORRIDOR_RETURN, m.LONG_STOP, m.OVERSPEED))}, value=GpsEvent.kind, else_=99)
 
 
 def event_id(e: Event) -> uuid.UUID:
@@ -96,7 +102,7 @@ def event_out(e: StoredEvent, *, site_name: str | None = None) -> EventOut:
 
 async def of_waybill(session: AsyncSession, *, waybill_id: uuid.UUID) -> list[StoredEvent]:
     rows = (await session.execute(select(GpsEvent).where(GpsEvent.waybill_id == waybill_id)
-                                  .order_by(GpsEvent.at, GpsEvent.kind))).scalars()
+                                  .order_by(GpsEvent.at, _SAME_FIX_ORDER))).scalars()
     return [stored(r) for r in rows]
 
 
@@ -104,10 +110,10 @@ async def of_vehicle(session: AsyncSession, *, vehicle_id: uuid.UUID, kind: str 
     where = [GpsEvent.vehicle_id == vehicle_id]
     if kind:
         where.append(GpsEvent.kind == kind)
-    rows = (await session.execute(select(GpsEvent).where(*where).order_by(GpsEvent.at))).scalars()
+    rows = (await session.execute(select(GpsEvent).where(*where).order_by(GpsEvent.at, _SAME_FIX_ORDER))).scalars()
     return [stored(r) for r in rows]
 
 
 async def all_events(session: AsyncSession) -> list[StoredEvent]:
-    rows = (await session.execute(select(GpsEvent).order_by(GpsEvent.at, GpsEvent.kind))).scalars()
+    rows = (await session.execute(select(GpsEvent).order_by(GpsEvent.at, _SAME_FIX_ORDER))).scalars()
     return [stored(r) for r in rows]
