@@ -35,7 +35,8 @@ async def live_map(request: Request[Any, Any, Any], db: Db,
         return me
     sites = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
     chosen = next((s for s in sites if s.id == site_id), sites[0] if sites else None)
-    return render(request, "mine/tracking.html", app="mine", current=NAV_HERE,
+    return render(request, "gps_tracking.html", app="mine", role="mine", current=NAV_HERE, param="siteId",
+                  lead_key="gps.live.lead", picker_key="gps.live.site",
                   options=[(str(s.id), s.name) for s in sites], chosen=str(chosen.id) if chosen else "")
 
 

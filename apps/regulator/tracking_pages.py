@@ -54,7 +54,8 @@ async def live_map(request: Request[Any, Any, Any], db: Db, region_code: FromQue
     options = await _region_options(db, me, lang_of(request))
     codes = [code for code, _ in options]
     chosen = region_code if region_code in codes else (codes[0] if codes else "")
-    return render(request, "regulator/tracking.html", app="regulator", current=NAV_HERE, options=options,
+    return render(request, "gps_tracking.html", app="regulator", role="regulator", current=NAV_HERE,
+                  param="regionCode", lead_key="gps.live.leadRegion", picker_key="gps.live.region", options=options,
                   chosen=chosen)
 
 

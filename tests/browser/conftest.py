@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import json
 import re
 import time
@@ -86,6 +87,20 @@ def phone_context(browser: Browser, server: Server) -> Iterator[BrowserContext]:
     context.set_default_timeout(10_000)
     yield context
     context.close()
+
+
+@contextlib.contextmanager
+def phone_page(browser: Browser, server: Server, **options: Any) -> Iterator[Page]:
+    """A page in a phone-sized context of its own (`options`: geolocation, permissions …); any
+    JavaScript error on it fails the test."""
+    context = browser.new_context(base_url=server.base_url, **PHONE, **options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
 
 
 @pytest.fixture

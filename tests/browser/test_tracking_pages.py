@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import track_world as tw
 from tests.browser import tracking_fixture as fx
-from tests.browser.conftest import PHONE, Server, password_login
+from tests.browser.conftest import Server, password_login, phone_page
 
 PASSWORD = "Track2026pass"
 MINE_ADMIN, SALES, DISPATCHER, PLANT_ADMIN = "13912340601", "13912340602", "13912340603", "13912340604"
@@ -44,15 +44,9 @@ def load(server: Server) -> dict[str, Any]:
 def driver_page(browser: Browser, server: Server) -> Iterator[Page]:
     """The driver's phone, with its position allowed and placed on the road east of the yard."""
     lon, lat = tw.at(6100.0, 0.0)
-    context = browser.new_context(base_url=server.base_url, **PHONE, permissions=["geolocation"],
-                                  geolocation={"longitude": lon, "latitude": lat, "accuracy": 10})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert errors == [], errors
+    with phone_page(browser, server, permissions=["geolocation"],
+                    geolocation={"longitude": lon, "latitude": lat, "accuracy": 10}) as page:
+        yield page
 
 
 def test_the_dispatcher_follows_the_truck_from_the_live_map_to_its_track(load: dict[str, Any], page: Page,

@@ -15,12 +15,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from backend.domain.identity.totp import qr_svg
 from tests.browser import weigh_world as ww
 from tests.browser import world as bw
-from tests.browser.conftest import PHONE, Server, password_login, run_async
+from tests.browser.conftest import Server, password_login, phone_page, run_async
 from tests.sites import helpers as sh
 
 PASSWORD = "Scale2026pass"
@@ -72,14 +72,8 @@ def weighed(server: Server, browser: Browser) -> dict[str, Any]:
 @pytest.fixture
 def visitor(browser: Browser, server: Server) -> Iterator[Page]:
     """Someone with no account: the buyer's weighman scanning the ticket with his own phone."""
-    context: BrowserContext = browser.new_context(base_url=server.base_url, **PHONE)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert errors == [], errors
+    with phone_page(browser, server) as page:
+        yield page
 
 
 def _tamper(server: Server, ticket_no: str, delta_kg: int) -> None:

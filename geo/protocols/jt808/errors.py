@@ -12,19 +12,11 @@ Codes are API (logs and counters switch on them):
 
 from __future__ import annotations
 
+from geo.protocols.errors import ProtocolFrameError
 
-class FrameError(ValueError):
+
+class FrameError(ProtocolFrameError):
     """A frame that must not be used. `raw` is the refused bytes."""
-
-    code: str = "frame"
-
-    def __init__(self, message: str, raw: bytes = b"") -> None:
-        super().__init__(f"{self.code}: {message}")
-        self.raw = raw
-
-    def __reduce__(self) -> tuple[type[FrameError], tuple[str, bytes]]:
-        # Keep the plain message (without the code prefix) and raw bytes across pickling.
-        return (type(self), (str(self).split(": ", 1)[1], self.raw))
 
 
 class FrameFormatError(FrameError):
