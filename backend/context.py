@@ -26,6 +26,11 @@ class Context:
 
 
 def build_context(settings: Settings, *, sms: SmsSender | None = None, isolated_redis: bool = False) -> Context:
+    # Every owner of a context (app, worker, gateway, tests) gets the features' subscribers and jobs
+    # wired; imported here, not at the top, because the features themselves import this module.
+    from backend import features
+
+    features.load()
     passwords.configure(time_cost=settings.password_hash_time_cost, memory_kib=settings.password_hash_memory_kib)
     engine = create_engine(settings.database_url)
     return Context(

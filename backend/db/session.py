@@ -7,6 +7,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from backend.db.unit import UnitSession
+
 
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     if database_url.startswith("sqlite"):
@@ -26,4 +28,5 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    # UnitSession runs what was registered with backend.db.unit.after_commit once it has committed.
+    return async_sessionmaker(engine, class_=UnitSession, expire_on_commit=False)

@@ -11,14 +11,23 @@ from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
+from backend.db.unit import finish_on_error
 from backend.domain.identity.schemas import Principal
 from backend.http.auth import provide_principal
 
 
 async def provide_db(request: Request[Any, Any, Any]) -> AsyncGenerator[AsyncSession, None]:
+    """The request's unit of work (backend/db/unit.py): the handler's services flush; this commits
+    once the handler has returned and its response is built, before it is sent, so a COMMIT that
+    fails is the request's error. A handler that raises rolls back (unless `keep_on_error`)."""
     ctx: Context = request.app.state.ctx
     async with ctx.sessions() as session:
-        yield session
+        try:
+            yield session
+        except BaseException as exc:
+            await finish_on_error(session, exc)
+            raise
+        await session.commit()
 
 
 def provide_ctx(request: Request[Any, Any, Any]) -> Context:

@@ -23,7 +23,7 @@ import httpx
 from litestar import Litestar
 
 from backend.context import Context
-from backend.domain.tracking import events as gps_events
+from backend.domain.tracking import gps_events
 from backend.domain.tracking import positions
 from backend.workers.gps import GpsWorker
 from backend.workers.jt808 import Limits, serve_gateway

@@ -12,7 +12,7 @@ import httpx
 from litestar import Litestar
 
 from backend.context import Context
-from backend.domain.tracking import events as gps_events
+from backend.domain.tracking import gps_events
 from backend.workers.gps import GpsWorker
 from geo.position import Position
 from tests.sites import helpers as sh

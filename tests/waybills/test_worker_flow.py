@@ -13,7 +13,7 @@ import httpx
 from litestar import Litestar
 
 from backend.context import Context
-from backend.domain.tracking import events as gps_events
+from backend.domain.tracking import gps_events
 from backend.domain.tracking import latest, positions, states
 from backend.workers.gps import GpsWorker
 from tests.sites import helpers as sh

@@ -2,7 +2,7 @@
 
 The GPS worker calls `apply_batch` inside the batch's one transaction (positions and states are
 written beside it), so events, alerts, opened and closed waybills commit together or not at all.
-Events are stored idempotently (tracking.events): a replayed batch raises no second alert.
+Events are stored idempotently (tracking.gps_events): a replayed batch raises no second alert.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertRaise
 from backend.domain.orders import service as orders
 from backend.domain.sites.schemas import SiteShape
-from backend.domain.tracking import events as gps_events
+from backend.domain.tracking import gps_events
 from backend.domain.tracking import messages
 from backend.domain.tracking.positions import at
 from backend.domain.tracking.schemas import StoredEvent
