@@ -47,8 +47,8 @@ _AFTER_COMMIT: defaultdict[type[Event], list[AfterCommit[Event]]] = defaultdict(
 
 def subscribe(event_type: type[E], handler: Callable[..., Awaitable[None]], *, when: When = "in_transaction") -> None:
     """Register `handler` for `event_type`; registering the same handler twice is a no-op."""
-    table: defaultdict[type[Event], list[Callable[..., Awaitable[None]]]]
-    table = _IN_TRANSACTION if when == "in_transaction" else _AFTER_COMMIT  # type: ignore[assignment]
+    table: defaultdict[type[Event], list[Callable[..., Awaitable[None]]]] = (
+        _IN_TRANSACTION if when == "in_transaction" else _AFTER_COMMIT)
     if handler not in table[event_type]:
         table[event_type].append(handler)
 
