@@ -20,6 +20,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 
+from backend.domain.identity.schemas import Role
 from backend.domain.queue import service as queue
 from backend.domain.queue.schemas import QueueCardOut, SlotDayOut
 from backend.http.auth import any_role, signed_in
@@ -55,4 +56,4 @@ async def slots(site_id: FromPath[uuid.UUID], db: Db, date: FromQuery[dt.date | 
 
 
 router = Router(path="/api/driver", route_handlers=[my_card, my_card_events, slots],
-                guards=[signed_in, any_role("driver")], tags=["driver", "queue"])
+                guards=[signed_in, any_role(Role.DRIVER)], tags=["driver", "queue"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from litestar import Router, get
 from litestar.params import FromPath
 
+from backend.domain.parties.schemas import AS_DRIVER
 from backend.domain.waybills import service as waybills
 from backend.domain.waybills.schemas import WaybillDetail
 from backend.http.auth import signed_in
@@ -22,7 +23,7 @@ async def current(me: Me, db: Db) -> WaybillDetail:
 
 @get("/waybills/{waybill_no:str}")
 async def one(waybill_no: FromPath[str], me: Me, db: Db) -> WaybillDetail:
-    return await waybills.get_waybill(db, actor=me, as_role="driver", waybill_no=waybill_no)
+    return await waybills.get_waybill(db, actor=me, reading_as=AS_DRIVER, waybill_no=waybill_no)
 
 
 router = Router(path="/api/driver", route_handlers=[current, one], guards=[signed_in], tags=["driver", "waybills"])

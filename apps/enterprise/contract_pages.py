@@ -19,10 +19,9 @@ from apps.enterprise import contract_views as v
 from backend.checks.credit_code import check_credit_code
 from backend.checks.errors import CheckFailed
 from backend.domain.contracts import service as contracts
-from backend.domain.contracts.access import PARTY_ADMINS, SELLER_WRITERS
 from backend.domain.contracts.rules import NON_BUYER_KINDS, SELLER_KINDS, china_today
 from backend.domain.contracts.schemas import KIND_LABELS, PRODUCT_LABELS, STATUS_LABELS, ContractOut
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import ENTERPRISE_ADMINS, ISSUERS, Principal
 from backend.domain.orders import service as orders
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import ORG_KIND_LABELS
@@ -74,13 +73,13 @@ async def contract_list(
 
 def _moves(me: Principal, c: ContractOut) -> dict[str, bool]:
     """The buttons this viewer gets in this status (the API decides again on every request)."""
-    seller = me.is_member(c.seller_org_id, SELLER_WRITERS)
-    admin = me.is_member(c.seller_org_id, PARTY_ADMINS) or me.is_member(c.buyer_org_id, PARTY_ADMINS)
+    seller = me.is_member(c.seller_org_id, ISSUERS)
+    admin = me.is_member(c.seller_org_id, ENTERPRISE_ADMINS) or me.is_member(c.buyer_org_id, ENTERPRISE_ADMINS)
     delivered = c.progress.executed_kg >= c.progress.quantity_kg and c.progress.reserved_kg == 0
     return {
         "upload": seller and c.status == "draft", "file": seller and c.status == "draft",
         "delete": seller and c.status == "draft",
-        "confirm": me.is_member(c.buyer_org_id, PARTY_ADMINS) and c.status == "filed",
+        "confirm": me.is_member(c.buyer_org_id, ENTERPRISE_ADMINS) and c.status == "filed",
         "terminate": admin and c.status in ("filed", "active"),
         "complete": seller and c.status == "active" and delivered,
         "complete_later": seller and c.status == "active" and not delivered,
@@ -107,7 +106,7 @@ async def contract_page(request: Request[Any, Any, Any], db: Db, contract_id: Fr
 
 def _seller_ids(me: Principal) -> list[uuid.UUID]:
     """The organisations the viewer may draft for: coal holders where it is admin or sales."""
-    return sorted({m.org_id for m in me.memberships if m.role in SELLER_WRITERS and m.org_kind in SELLER_KINDS})
+    return sorted({m.org_id for m in me.memberships if m.role in ISSUERS and m.org_kind in SELLER_KINDS})
 
 
 async def _known_buyers(db: Db, me: Principal) -> list[tuple[uuid.UUID, str]]:

@@ -18,10 +18,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from backend.db.base import utcnow
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import CARRIER_DISPATCHERS, SITE_STAFF, Principal
 from backend.domain.orders import choices as dispatch_choices
 from backend.domain.orders import service as orders
-from backend.domain.orders.access import CARRIER_DISPATCHERS, SELLER_DISPATCHERS
 from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, DispatchChoices, OrderOut
 from backend.http.deps import Ctx, Db, Search
 from backend.http.pages import login_redirect, no_access, principal, render
@@ -57,7 +56,7 @@ def _context(me: Principal, items: list[OrderOut]) -> dict[str, Any]:
     now = utcnow()
     return {
         "dispatch_ids": {o.id for o in items if _dispatchable(me, o, now)},
-        "seller_ids": me.org_ids(SELLER_DISPATCHERS), "my_orgs": me.org_ids(), "now": now,
+        "seller_ids": me.org_ids(SITE_STAFF), "my_orgs": me.org_ids(), "now": now,
         "status_labels": STATUS_LABELS,
     }
 

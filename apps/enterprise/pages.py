@@ -12,7 +12,14 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from apps.enterprise import contract_pages, order_pages
-from backend.domain.identity.schemas import ADMIN_ROLES, ROLE_LABELS, Principal
+from backend.domain.identity.schemas import (
+    ADMIN_ROLES,
+    CARRIER_STAFF,
+    ENTERPRISE_ADMINS,
+    ENTERPRISE_STAFF,
+    ROLE_LABELS,
+    Principal,
+)
 from backend.domain.machines import service as machines
 from backend.domain.organisations import members
 from backend.domain.organisations import service as organisations
@@ -40,8 +47,7 @@ DEVICE_KINDS = ("camera", "weighbridge", "barrier", "io_module", "led", "speaker
 
 
 def staff_roles(kind: str) -> list[tuple[str, tuple[str, str]]]:
-    roles = ("carrier_admin", "dispatcher", "finance") if kind == "carrier" else (
-        "enterprise_admin", "sales", "dispatcher", "finance")
+    roles = CARRIER_STAFF if kind == "carrier" else ENTERPRISE_STAFF
     return [(r, ROLE_LABELS[r]) for r in roles]
 
 
@@ -50,7 +56,7 @@ def is_admin(me: Principal, org_id: FromPath[uuid.UUID]) -> bool:
 
 
 def is_site_admin(me: Principal, org_id: FromPath[uuid.UUID]) -> bool:
-    return me.is_platform_admin or me.is_member(org_id, frozenset({"enterprise_admin"}))
+    return me.is_platform_admin or me.is_member(org_id, ENTERPRISE_ADMINS)
 
 
 async def region_choices(db: Db) -> list[tuple[tuple[str, str], list[Any]]]:

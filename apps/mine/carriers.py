@@ -11,6 +11,7 @@ from __future__ import annotations
 from litestar import Router, get
 from litestar.params import FromQuery
 
+from backend.domain.identity.schemas import SITE_STAFF
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgPick
 from backend.http.auth import any_role
@@ -23,4 +24,4 @@ async def list_carriers(db: Db, q: Search = None, limit: FromQuery[Limit] = 20) 
 
 
 router = Router(path="/api/mine", route_handlers=[list_carriers],
-                guards=[any_role("enterprise_admin", "sales", "dispatcher")], tags=["organisations"])
+                guards=[any_role(*SITE_STAFF)], tags=["organisations"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from litestar import Router, post
 from litestar.params import JSONBody
 
+from backend.domain.identity.schemas import GUARDS
 from backend.domain.orders import gate
 from backend.domain.orders.gate_schemas import PassVerdictOut, PassVerify
 from backend.http.auth import any_role
@@ -22,4 +23,4 @@ async def verify_pass(data: JSONBody[PassVerify], me: Me, db: Db, ctx: Ctx) -> P
 
 
 router = Router(path="/api/mine", route_handlers=[verify_pass],
-                guards=[any_role("enterprise_admin", "dispatcher", "sales")], tags=["mine", "passes"])
+                guards=[any_role(*GUARDS)], tags=["mine", "passes"])

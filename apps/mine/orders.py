@@ -16,6 +16,7 @@ import uuid
 from litestar import Router, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from backend.domain.identity.schemas import ENTERPRISE_ROLES
 from backend.domain.orders import dispatch, issuing, lifecycle
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import (
@@ -66,6 +67,6 @@ async def cancel_order(order_id: FromPath[uuid.UUID], data: JSONBody[OrderCancel
 router = Router(
     path="/api/mine",
     route_handlers=[issue_orders, list_orders, get_order, dispatch_order, cancel_order],
-    guards=[any_role("enterprise_admin", "sales", "dispatcher", "finance")],
+    guards=[any_role(*ENTERPRISE_ROLES)],
     tags=["orders"],
 )

@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 
 from backend.domain.contracts import service as contracts
 from backend.domain.contracts.schemas import PRODUCT_LABELS
-from backend.domain.identity.schemas import ENTERPRISE_ROLES, Principal
+from backend.domain.identity.schemas import ENTERPRISE_ROLES, ISSUERS, Principal
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OPEN_STATUSES, OrderOut
 from backend.domain.organisations import service as organisations
@@ -26,9 +26,6 @@ from backend.domain.sites.schemas import SITE_KIND_LABELS, SiteDetailOut
 from backend.errors import NotFound
 from backend.http.deps import Db, Search
 from backend.http.pages import PAGE_ERRORS, login_page, login_redirect, no_access, principal, render
-
-# Who may issue orders (the API says the same: apps/mine/orders.py, orders.access.ISSUERS).
-ISSUER_ROLES = frozenset({"enterprise_admin", "sales"})
 
 
 def is_mine_staff(me: Principal | None) -> bool:
@@ -80,7 +77,7 @@ async def issue_page(request: Request[Any, Any, Any], db: Db,
     active = await contracts.list_contracts(db, actor=me, role="seller", status="active", limit=100)
     my_sites = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
     # The carrier is searched in the directory (GET /api/mine/carriers) by the form's script.
-    can_issue = me.is_platform_admin or bool(me.roles & ISSUER_ROLES)
+    can_issue = me.is_platform_admin or bool(me.roles & ISSUERS)
     return render(request, "mine/order_new.html", app="mine", contracts=active.items, sites=my_sites,
                   chosen=str(contract_id or ""), can_issue=can_issue)
 

@@ -22,6 +22,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 
+from backend.domain.identity.schemas import SITE_STAFF
 from backend.domain.queue import service as queue
 from backend.domain.queue.schemas import (
     LINE_PATTERN,
@@ -84,6 +85,6 @@ async def put_settings(site_id: FromPath[uuid.UUID], data: JSONBody[QueueSetting
 router = Router(
     path="/api/mine",
     route_handlers=[board, board_events, call, skip, get_settings, put_settings],
-    guards=[any_role("enterprise_admin", "sales", "dispatcher")],
+    guards=[any_role(*SITE_STAFF)],
     tags=["queue"],
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from litestar import Router, get
 
+from backend.domain.identity.schemas import ENTERPRISE_ROLES
 from backend.domain.sites import overview
 from backend.domain.sites.schemas import SiteDetailOut
 from backend.http.auth import any_role
@@ -22,6 +23,6 @@ async def my_sites(me: Me, db: Db) -> list[SiteDetailOut]:
 router = Router(
     path="/api/mine",
     route_handlers=[my_sites],
-    guards=[any_role("enterprise_admin", "sales", "dispatcher", "finance")],
+    guards=[any_role(*ENTERPRISE_ROLES)],
     tags=["mine"],
 )

@@ -13,6 +13,8 @@ from litestar import Router, get
 from litestar.params import FromPath, FromQuery
 
 from backend.db.base import utcnow
+from backend.domain.identity.schemas import ENTERPRISE_ROLES, Role
+from backend.domain.parties.schemas import AS_ORG_STAFF
 from backend.domain.waybills import live
 from backend.domain.waybills import service as waybills
 from backend.domain.waybills.schemas import LiveMap, WaybillDetail, WaybillPage, WaybillStatus
@@ -28,15 +30,15 @@ async def live_map(me: Me, db: Db, ctx: Ctx, site_id: FromQuery[uuid.UUID | None
 @get("/waybills")
 async def list_waybills(me: Me, db: Db, status: FromQuery[WaybillStatus | None] = None, offset: FromQuery[Offset] = 0,
                         limit: FromQuery[Limit] = 50) -> WaybillPage:
-    return await waybills.list_waybills(db, actor=me, as_role="mine", status=status, offset=offset, limit=limit)
+    return await waybills.list_waybills(db, actor=me, reading_as=AS_ORG_STAFF, status=status, offset=offset, limit=limit)
 
 
 @get("/waybills/{waybill_no:str}")
 async def one(waybill_no: FromPath[str], me: Me, db: Db) -> WaybillDetail:
-    return await waybills.get_waybill(db, actor=me, as_role="mine", waybill_no=waybill_no)
+    return await waybills.get_waybill(db, actor=me, reading_as=AS_ORG_STAFF, waybill_no=waybill_no)
 
 
 router = Router(
     path="/api/mine", route_handlers=[live_map, list_waybills, one], tags=["mine", "gps"],
-    guards=[any_role("enterprise_admin", "dispatcher", "sales", "finance", "carrier_admin")],
+    guards=[any_role(*ENTERPRISE_ROLES, Role.CARRIER_ADMIN)],
 )

@@ -19,6 +19,7 @@ from litestar.response import Redirect, Template
 
 from apps.mine.pages import staff_or_page
 from backend.domain.identity.schemas import Principal
+from backend.domain.parties.schemas import AS_ORG_STAFF
 from backend.domain.sites import overview
 from backend.http.deps import Db
 from backend.http.pages import PAGE_ERRORS, render
@@ -54,7 +55,7 @@ async def waybill_page(request: Request[Any, Any, Any], db: Db, waybill_no: From
     me = staff_or_page(request)
     if not isinstance(me, Principal):
         return me
-    first = await waybill_json(db, actor=me, as_role="mine", waybill_no=waybill_no)
+    first = await waybill_json(db, actor=me, reading_as=AS_ORG_STAFF, waybill_no=waybill_no)
     return render(request, "gps_waybill.html", app="mine", role="mine", current=NAV_HERE, waybill_json=first,
                   api=f"/api/mine/waybills/{quote(waybill_no, safe='')}")
 

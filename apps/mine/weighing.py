@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from litestar import Router, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from backend.domain.identity.schemas import SITE_STAFF
 from backend.domain.weighing import service as weighing
 from backend.domain.weighing.schemas import (
     LaneOut,
@@ -62,5 +63,5 @@ async def override(data: JSONBody[OverrideCreate], me: Me, db: Db) -> OverrideOu
 
 router = Router(
     path="/api/mine", route_handlers=[lanes, weighings, site_tickets, ticket, override],
-    guards=[any_role("enterprise_admin", "sales", "dispatcher")], tags=["mine", "weighing"],
+    guards=[any_role(*SITE_STAFF)], tags=["mine", "weighing"],
 )

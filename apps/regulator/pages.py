@@ -10,7 +10,7 @@ from litestar import Request, Router, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import Principal, Role
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import ORG_KIND_LABELS, ORG_STATUS_LABELS
 from backend.domain.regions import service as regions
@@ -25,7 +25,7 @@ FILTER_KINDS = ("mine", "washing_plant", "loading_station", "trader", "carrier",
 
 
 def is_regulator(me: Principal | None) -> bool:
-    return me is not None and (me.is_platform_admin or "regulator" in me.roles)
+    return me is not None and (me.is_platform_admin or Role.REGULATOR in me.roles)
 
 
 def _scope_names(me: Principal) -> list[tuple[str, str]]:

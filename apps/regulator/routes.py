@@ -23,6 +23,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from backend.domain.drivers import service as drivers
 from backend.domain.drivers.schemas import DriverOut, DriverStatusChange
+from backend.domain.identity.schemas import Role
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgKind, OrgOut, OrgStatus, OrgStatusChange
 from backend.domain.sites import overview
@@ -90,6 +91,6 @@ async def change_driver_status(me: Me, db: Db, ctx: Ctx, driver_id: FromPath[uui
 router = Router(
     path="/api/regulator",
     route_handlers=[list_orgs, get_org, change_status, map_sites, summary, get_driver, change_driver_status],
-    guards=[any_role("regulator")],
+    guards=[any_role(Role.REGULATOR)],
     tags=["regulator"],
 )

@@ -16,6 +16,8 @@ from litestar import Router, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.db.base import utcnow
+from backend.domain.identity.schemas import Role
+from backend.domain.parties.schemas import AS_REGULATOR
 from backend.domain.tracking import zones
 from backend.domain.tracking.schemas import ZoneCreate, ZoneOut
 from backend.domain.waybills import live
@@ -33,12 +35,12 @@ async def live_map(me: Me, db: Db, ctx: Ctx, region_code: FromQuery[str | None] 
 @get("/waybills")
 async def list_waybills(me: Me, db: Db, status: FromQuery[WaybillStatus | None] = None, offset: FromQuery[Offset] = 0,
                         limit: FromQuery[Limit] = 50) -> WaybillPage:
-    return await waybills.list_waybills(db, actor=me, as_role="regulator", status=status, offset=offset, limit=limit)
+    return await waybills.list_waybills(db, actor=me, reading_as=AS_REGULATOR, status=status, offset=offset, limit=limit)
 
 
 @get("/waybills/{waybill_no:str}")
 async def one(waybill_no: FromPath[str], me: Me, db: Db) -> WaybillDetail:
-    return await waybills.get_waybill(db, actor=me, as_role="regulator", waybill_no=waybill_no)
+    return await waybills.get_waybill(db, actor=me, reading_as=AS_REGULATOR, waybill_no=waybill_no)
 
 
 @get("/zones")
@@ -58,5 +60,5 @@ async def delete_zone(zone_id: FromPath[uuid.UUID], me: Me, db: Db, ctx: Ctx) ->
 
 router = Router(
     path="/api/regulator", route_handlers=[live_map, list_waybills, one, list_zones, create_zone, delete_zone],
-    guards=[any_role("regulator")], tags=["regulator", "gps"],
+    guards=[any_role(Role.REGULATOR)], tags=["regulator", "gps"],
 )

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 
 from apps.regulator.pages import is_regulator
 from backend.domain.identity.schemas import Principal
+from backend.domain.parties.schemas import AS_REGULATOR
 from backend.domain.regions import service as regions
 from backend.http.deps import Db
 from backend.http.i18n import lang_of
@@ -73,7 +74,7 @@ async def waybill_page(request: Request[Any, Any, Any], db: Db, waybill_no: From
     me = regulator_or_page(request)
     if not isinstance(me, Principal):
         return me
-    first = await waybill_json(db, actor=me, as_role="regulator", waybill_no=waybill_no)
+    first = await waybill_json(db, actor=me, reading_as=AS_REGULATOR, waybill_no=waybill_no)
     return render(request, "gps_waybill.html", app="regulator", role="regulator", current="/regulator/waybills",
                   waybill_json=first, api=f"/api/regulator/waybills/{quote(waybill_no, safe='')}")
 

@@ -18,7 +18,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from backend.context import Context
 from backend.domain.drivers import service as drivers
 from backend.domain.identity import service as identity
-from backend.domain.identity.schemas import MembershipInfo, Principal, Tokens
+from backend.domain.identity.schemas import MembershipInfo, Principal, Role, Tokens
 from backend.domain.identity.tokens import decode_jwt
 from backend.domain.organisations import service as organisations
 from backend.errors import DomainError, Forbidden, Unauthorized
@@ -65,7 +65,7 @@ async def build_principal(ctx: Context, *, user_id: uuid.UUID, session_id: uuid.
         for org_id, role in basics.memberships
         # A suspended or blacklisted organisation's staff lose its powers until it is reinstated,
         # except regulators and the platform, whose own status is never in question here.
-        if org_id in orgs and (orgs[org_id].status == "active" or role == "regulator")
+        if org_id in orgs and (orgs[org_id].status == "active" or role == Role.REGULATOR)
     )
     return Principal(
         user_id=basics.user_id, session_id=basics.session_id, name=basics.name, phone=basics.phone,
@@ -115,8 +115,9 @@ def signed_in(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandle
     current(connection)
 
 
-def any_role(*roles: str) -> Any:
-    """Guard: the caller holds at least one of these roles (platform admins pass every guard)."""
+def any_role(*roles: Role) -> Any:
+    """Guard: the caller holds at least one of these roles (platform admins pass every guard);
+    pass a named set as `any_role(*SITE_STAFF)`."""
     wanted = frozenset(roles)
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

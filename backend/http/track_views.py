@@ -8,6 +8,7 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.identity.schemas import Principal
+from backend.domain.parties.schemas import Standing
 from backend.domain.waybills import service as waybills
 from backend.domain.waybills.schemas import STATUS_LABELS, WaybillDetail
 from backend.errors import NotFound
@@ -20,9 +21,10 @@ def embed(detail: WaybillDetail) -> str:
     return msgspec.json.encode(detail).decode().replace("</", "<\\/")
 
 
-async def waybill_json(session: AsyncSession, *, actor: Principal, as_role: str, waybill_no: str) -> str:
+async def waybill_json(session: AsyncSession, *, actor: Principal, reading_as: frozenset[Standing],
+                       waybill_no: str) -> str:
     """The waybill if the reader may see it; NotFound (a 404 page) for missing and forbidden alike."""
-    return embed(await waybills.get_waybill(session, actor=actor, as_role=as_role, waybill_no=waybill_no))
+    return embed(await waybills.get_waybill(session, actor=actor, reading_as=reading_as, waybill_no=waybill_no))
 
 
 async def current_json(session: AsyncSession, *, actor: Principal) -> tuple[str, str] | None:

@@ -12,10 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.domain.alerts.models import Alert
 from backend.domain.alerts.schemas import AlertOut, AlertPage, AlertRaise
 from backend.domain.identity import service as identity
+from backend.domain.identity.schemas import ALERT_AUDIENCE
 from backend.domain.notices import service as notices
-
-# Who at the site's enterprise hears of an alert at once.
-ALERTED_ROLES = frozenset({"enterprise_admin", "dispatcher"})
 
 
 def _out(alert: Alert) -> AlertOut:
@@ -33,7 +31,7 @@ async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime |
         alert.raised_at = at
     session.add(alert)
     await session.flush()
-    for user_id in await identity.member_ids(session, org_id=data.org_id, roles=ALERTED_ROLES):
+    for user_id in await identity.member_ids(session, org_id=data.org_id, roles=ALERT_AUDIENCE):
         await notices.enqueue(
             session, user_id=user_id, kind=f"alert_{data.kind}", title_zh=f"告警（{data.grade}级）",
             title_en=f"Alert (grade {data.grade})", body_zh=data.message_zh, body_en=data.message_en,

@@ -1,7 +1,7 @@
 """Who may see and act on a contract. Missing and not-visible answer alike: 404.
 
-Read: members of the seller or the buyer (any role), regulators whose region holds the seller,
-platform admins. Act: the seller's enterprise_admin or sales draft, edit, file and complete; the
+Read (the chain's one rule, parties.service): members of the seller or the buyer (any role),
+regulators whose region holds the seller, platform admins. Act: the seller's enterprise_admin or sales draft, edit, file and complete; the
 buyer's enterprise_admin confirms; either side's enterprise_admin terminates. A contract binds two
 parties, so nobody else acts on it, the platform included: others who may read it get 403.
 """
@@ -10,44 +10,37 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.checks.regions import is_within
 from backend.domain.contracts import errors
 from backend.domain.contracts.models import Contract
 from backend.domain.identity.schemas import Principal
-from backend.domain.regions.service import within_scopes
+from backend.domain.parties import service as parties
+from backend.domain.parties.schemas import Standing
 from backend.errors import forbidden
 
-SELLER_WRITERS = frozenset({"enterprise_admin", "sales"})
-PARTY_ADMINS = frozenset({"enterprise_admin"})
+# A contract binds two organisations and is filed where the seller is: no carrier, no driver.
+CONTRACT_PARTIES = parties.PartyColumns(
+    region_code=Contract.seller_region_code, seller_org_id=Contract.seller_org_id, buyer_org_id=Contract.buyer_org_id,
+)
+_SIDES = frozenset({Standing.SELLER, Standing.BUYER})
 
 
 def can_read(actor: Principal, contract: Contract) -> bool:
-    if actor.is_platform_admin or actor.is_member(contract.seller_org_id) or actor.is_member(contract.buyer_org_id):
-        return True
-    return any(is_within(contract.seller_region_code, scope) for scope in actor.regulator_scopes)
+    return parties.may_see(actor, CONTRACT_PARTIES.of(contract))
 
 
 def readable_filter(actor: Principal) -> ColumnElement[bool]:
-    if actor.is_platform_admin:
-        return true()
-    orgs = actor.org_ids()
-    return or_(Contract.seller_org_id.in_(orgs), Contract.buyer_org_id.in_(orgs),
-               within_scopes(Contract.seller_region_code, actor.regulator_scopes))
+    return parties.visible_filter(actor, CONTRACT_PARTIES)
 
 
 def party_filter(actor: Principal, role: str | None = None) -> ColumnElement[bool]:
-    """The caller's own contracts, as seller, as buyer, or either (platform admins: all of them)."""
-    if actor.is_platform_admin and not actor.memberships:
-        return true()
-    orgs = actor.org_ids()
-    if role == "seller":
-        return Contract.seller_org_id.in_(orgs)
-    if role == "buyer":
-        return Contract.buyer_org_id.in_(orgs)
-    return or_(Contract.seller_org_id.in_(orgs), Contract.buyer_org_id.in_(orgs))
+    """The caller's own contracts, as seller, as buyer, or either (platform admins who belong to no
+    organisation, and so own none: all of them)."""
+    sides = frozenset({Standing(role)}) if role in ("seller", "buyer") else _SIDES
+    platform = frozenset({Standing.PLATFORM}) if not actor.memberships else frozenset()
+    return parties.visible_filter(actor, CONTRACT_PARTIES, reading_as=sides | platform)
 
 
 def require_role(actor: Principal, org_id: uuid.UUID, roles: frozenset[str]) -> None:

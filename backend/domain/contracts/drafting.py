@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.audit import service as audit
 from backend.domain.contracts import errors, rules, views
-from backend.domain.contracts.access import SELLER_WRITERS, access_contract, require_role
+from backend.domain.contracts.access import access_contract, require_role
 from backend.domain.contracts.lifecycle import record_event
 from backend.domain.contracts.models import Contract, ContractEvent
 from backend.domain.contracts.schemas import ContractCreate, ContractOut, ContractUpdate
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import ISSUERS, Principal
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import ORG_KIND_LABELS, OrgBrief
 from backend.errors import NotFound
@@ -33,7 +33,7 @@ async def _seller(session: AsyncSession, actor: Principal, org_id: uuid.UUID) ->
         raise errors.seller_kind(*ORG_KIND_LABELS.get(seller.kind, (seller.kind, seller.kind)))
     if seller.status != "active":
         raise errors.party_inactive("sellerOrgId")
-    require_role(actor, seller.id, SELLER_WRITERS)
+    require_role(actor, seller.id, ISSUERS)
     return seller
 
 
@@ -111,7 +111,7 @@ async def create_contract(session: AsyncSession, *, actor: Principal, data: Cont
 
 async def draft_for_seller(session: AsyncSession, actor: Principal, contract_id: uuid.UUID) -> Contract:
     contract = await access_contract(session, actor, contract_id)
-    require_role(actor, contract.seller_org_id, SELLER_WRITERS)
+    require_role(actor, contract.seller_org_id, ISSUERS)
     if contract.status != "draft":
         raise errors.not_draft(contract.status)
     return contract

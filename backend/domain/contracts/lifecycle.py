@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.domain.audit import service as audit
 from backend.domain.audit.schemas import Actor
 from backend.domain.contracts import errors, views
-from backend.domain.contracts.access import PARTY_ADMINS, SELLER_WRITERS, access_contract, require_role
+from backend.domain.contracts.access import access_contract, require_role
 from backend.domain.contracts.models import Contract, ContractEvent
 from backend.domain.contracts.schemas import ContractOut, ContractTerminate
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import ENTERPRISE_ADMINS, ISSUERS, Principal
 from backend.errors import forbidden
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -78,7 +78,7 @@ async def _moved_or_raise(session: AsyncSession, moved: bool, contract: Contract
 async def file_contract(session: AsyncSession, *, actor: Principal, contract_id: uuid.UUID) -> ContractOut:
     """备案: the seller lodges the signed scan; the terms are frozen from here on."""
     contract = await access_contract(session, actor, contract_id)
-    require_role(actor, contract.seller_org_id, SELLER_WRITERS)
+    require_role(actor, contract.seller_org_id, ISSUERS)
     check_transition(contract.status, "filed")
     if contract.pdf_sha256 is None:
         raise errors.pdf_required()
@@ -90,7 +90,7 @@ async def file_contract(session: AsyncSession, *, actor: Principal, contract_id:
 async def confirm_contract(session: AsyncSession, *, actor: Principal, contract_id: uuid.UUID) -> ContractOut:
     """The buyer's admin accepts the filed contract: pickup orders may now draw on it."""
     contract = await access_contract(session, actor, contract_id)
-    require_role(actor, contract.buyer_org_id, PARTY_ADMINS)
+    require_role(actor, contract.buyer_org_id, ENTERPRISE_ADMINS)
     moved = await _move(session, actor=actor.actor, contract=contract, to="active")
     return await _moved_or_raise(session, moved, contract, "active")
 
@@ -99,7 +99,7 @@ async def terminate_contract(
     session: AsyncSession, *, actor: Principal, contract_id: uuid.UUID, data: ContractTerminate
 ) -> ContractOut:
     contract = await access_contract(session, actor, contract_id)
-    if not (actor.is_member(contract.seller_org_id, PARTY_ADMINS) or actor.is_member(contract.buyer_org_id, PARTY_ADMINS)):
+    if not (actor.is_member(contract.seller_org_id, ENTERPRISE_ADMINS) or actor.is_member(contract.buyer_org_id, ENTERPRISE_ADMINS)):
         raise forbidden()
     reason = " ".join(data.reason.split())
     if len(reason) < 2:
@@ -120,7 +120,7 @@ def _check_delivered(contract: Contract) -> None:
 async def complete_contract(session: AsyncSession, *, actor: Principal, contract_id: uuid.UUID) -> ContractOut:
     """The seller closes a contract whose quantity has been delivered and which no open order still holds."""
     contract = await access_contract(session, actor, contract_id)
-    require_role(actor, contract.seller_org_id, SELLER_WRITERS)
+    require_role(actor, contract.seller_org_id, ISSUERS)
     check_transition(contract.status, "completed")
     _check_delivered(contract)
     guards = (Contract.executed_kg >= Contract.quantity_kg, Contract.reserved_kg == 0)

@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.checks.regions import is_within
 from backend.domain.drivers import errors
 from backend.domain.drivers.models import Driver
-from backend.domain.drivers.schemas import FLEET_ADMIN_ROLES, FLEET_READ_ROLES
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import FLEET_ADMIN_ROLES, FLEET_READ_ROLES, Principal
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgBrief
 from backend.domain.regions.service import within_scopes

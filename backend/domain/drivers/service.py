@@ -16,7 +16,6 @@ from backend.domain.drivers.access import access_driver, access_fleet, in_scope,
 from backend.domain.drivers.models import Driver
 from backend.domain.drivers.schemas import (
     DRIVER_STATUS_LABELS,
-    FLEET_READ_ROLES,
     DriverBrief,
     DriverOut,
     DriverPage,
@@ -26,7 +25,7 @@ from backend.domain.drivers.schemas import (
 )
 from backend.domain.drivers.verification import DEFAULT_VERIFIER, RealNameClaim, RealNameVerifier
 from backend.domain.identity import service as identity
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import FLEET_READ_ROLES, Principal
 from backend.domain.organisations.schemas import OrgBrief
 from backend.domain.regions.service import region_name
 

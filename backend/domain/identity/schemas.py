@@ -8,24 +8,35 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.domain.audit.schemas import Actor
+from backend.domain.identity.roles import (
+    ADMIN_ROLES,
+    ALERT_AUDIENCE,
+    CARRIER_DISPATCHERS,
+    CARRIER_STAFF,
+    ENTERPRISE_ADMINS,
+    ENTERPRISE_ROLES,
+    ENTERPRISE_STAFF,
+    FLEET_ADMIN_ROLES,
+    FLEET_READ_ROLES,
+    GUARDS,
+    ISSUERS,
+    QUEUE_SETTINGS_ROLES,
+    ROLE_LABELS,
+    SITE_STAFF,
+    SUPERVISORS,
+    Role,
+)
 from backend.structs import Out, Struct
 
-Role = Literal[
-    "driver", "carrier_admin", "enterprise_admin", "sales", "dispatcher", "finance", "regulator", "platform_admin"
+# Roles and their named sets (identity/roles.py) are part of identity's public face.
+__all__ = [
+    "ADMIN_ROLES", "ALERT_AUDIENCE", "CARRIER_DISPATCHERS", "CARRIER_STAFF", "ENTERPRISE_ADMINS",
+    "ENTERPRISE_ROLES", "ENTERPRISE_STAFF", "FLEET_ADMIN_ROLES", "FLEET_READ_ROLES", "GUARDS", "ISSUERS",
+    "QUEUE_SETTINGS_ROLES", "ROLE_LABELS", "SITE_STAFF", "SUPERVISORS", "Role", "Phone", "Password", "Code",
+    "MembershipInfo", "PrincipalBasics", "Principal", "PasswordLogin", "SmsLogin", "SmsRequest",
+    "RefreshRequest", "TotpVerify", "TotpConfirm", "MfaStart", "Tokens", "LoginResult", "TotpSetup",
+    "MembershipOut", "MeOut", "NewMembership", "UserOut",
 ]
-ROLE_LABELS: dict[str, tuple[str, str]] = {
-    "driver": ("司机", "Driver"),
-    "carrier_admin": ("承运商管理员", "Carrier admin"),
-    "enterprise_admin": ("企业管理员", "Enterprise admin"),
-    "sales": ("销售", "Sales"),
-    "dispatcher": ("调度", "Dispatcher"),
-    "finance": ("财务", "Finance"),
-    "regulator": ("监管", "Regulator"),
-    "platform_admin": ("平台管理员", "Platform admin"),
-}
-ENTERPRISE_ROLES = frozenset({"enterprise_admin", "sales", "dispatcher", "finance"})
-# Roles that may manage an organisation's own registry data.
-ADMIN_ROLES = frozenset({"enterprise_admin", "carrier_admin"})
 
 Phone = Annotated[str, msgspec.Meta(min_length=5, max_length=20)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
@@ -75,9 +86,9 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     def roles(self) -> frozenset[str]:
         roles = {m.role for m in self.memberships}
         if self.driver_id is not None:
-            roles.add("driver")
+            roles.add(Role.DRIVER)
         if self.is_platform_admin:
-            roles.add("platform_admin")
+            roles.add(Role.PLATFORM_ADMIN)
         return frozenset(roles)
 
     def org_ids(self, roles: frozenset[str] | None = None) -> frozenset[uuid.UUID]:
@@ -88,7 +99,7 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def regulator_scopes(self) -> tuple[str, ...]:
-        return tuple(m.region_code for m in self.memberships if m.role == "regulator")
+        return tuple(m.region_code for m in self.memberships if m.role == Role.REGULATOR)
 
     @property
     def is_staff(self) -> bool:
@@ -96,7 +107,7 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def must_use_totp(self) -> bool:
-        return any(m.role == "regulator" for m in self.memberships)
+        return any(m.role == Role.REGULATOR for m in self.memberships)
 
 
 class PasswordLogin(Struct):

@@ -20,7 +20,7 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.identity import errors, passwords, tokens
 from backend.domain.identity.models import AuthSession, Membership, RefreshToken, User
-from backend.domain.identity.schemas import LoginResult, PrincipalBasics, Tokens, UserOut
+from backend.domain.identity.schemas import LoginResult, PrincipalBasics, Role, Tokens, UserOut
 from backend.errors import Invalid
 
 
@@ -127,7 +127,7 @@ async def _finish_login(
 
 
 async def _must_totp(session: AsyncSession, user_id: uuid.UUID) -> bool:
-    return any(role == "regulator" for _, role in await memberships_of(session, user_id=user_id))
+    return any(role == Role.REGULATOR for _, role in await memberships_of(session, user_id=user_id))
 
 
 async def login_password(

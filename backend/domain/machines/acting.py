@@ -13,7 +13,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.domain.identity.schemas import MembershipInfo, Principal
+from backend.domain.identity.schemas import MembershipInfo, Principal, Role
 from backend.domain.machines.schemas import MachineCaller
 from backend.domain.organisations import service as organisations
 from backend.errors import Forbidden
@@ -33,5 +33,5 @@ async def as_principal(session: AsyncSession, *, machine: MachineCaller, client:
         # records the key itself (Principal.actor) and no user row exists for it.
         user_id=uuid.uuid5(_NAMESPACE, machine.key_id), session_id=None, name=f"接口 {machine.key_id}", phone="",
         is_platform_admin=False, driver_id=None, totp_enabled=False, client=client, machine_key=machine.key_id,
-        memberships=(MembershipInfo(org_id=org.id, org_kind=org.kind, region_code=org.region_code, role="sales"),),
+        memberships=(MembershipInfo(org_id=org.id, org_kind=org.kind, region_code=org.region_code, role=Role.SALES),),
     )

@@ -1,7 +1,7 @@
 """Who may see and act on a pickup order. Missing and not-visible answer alike: 404.
 
-Read: members of the seller, the buyer and the assigned carrier; the assigned driver; regulators
-whose region holds the site; platform admins. Act: the seller's enterprise_admin or sales issue and
+Read (the chain's one rule, parties.service): members of the seller, the buyer and the assigned
+carrier; the assigned driver; regulators whose region holds the site; platform admins. Act: the seller's enterprise_admin or sales issue and
 cancel; the seller's enterprise_admin, sales or dispatcher dispatch, and so do the carrier's
 carrier_admin or dispatcher when the order names that carrier. Others who may read get 403.
 """
@@ -10,40 +10,33 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.checks.regions import is_within
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import CARRIER_DISPATCHERS, ISSUERS, SITE_STAFF, Principal
 from backend.domain.orders import errors
 from backend.domain.orders.models import PickupOrder
-from backend.domain.regions.service import within_scopes
+from backend.domain.parties import service as parties
+from backend.domain.parties.schemas import EVERY, OWN_LOADS, Standing
 from backend.errors import forbidden
 
-ISSUERS = frozenset({"enterprise_admin", "sales"})
-SELLER_DISPATCHERS = frozenset({"enterprise_admin", "sales", "dispatcher"})
-CARRIER_DISPATCHERS = frozenset({"carrier_admin", "dispatcher"})
+ORDER_PARTIES = parties.PartyColumns(
+    region_code=PickupOrder.region_code, seller_org_id=PickupOrder.seller_org_id,
+    buyer_org_id=PickupOrder.buyer_org_id, carrier_org_id=PickupOrder.carrier_org_id,
+    driver_user_id=PickupOrder.driver_user_id,
+)
 
 
 def can_read(actor: Principal, order: PickupOrder) -> bool:
-    if actor.is_platform_admin or order.driver_user_id == actor.user_id:
-        return True
-    if any(actor.is_member(org) for org in (order.seller_org_id, order.buyer_org_id, order.carrier_org_id) if org):
-        return True
-    return any(is_within(order.region_code, scope) for scope in actor.regulator_scopes)
+    return parties.may_see(actor, ORDER_PARTIES.of(order))
 
 
-def readable_filter(actor: Principal) -> ColumnElement[bool]:
-    if actor.is_platform_admin:
-        return true()
-    orgs = actor.org_ids()
-    return or_(PickupOrder.seller_org_id.in_(orgs), PickupOrder.buyer_org_id.in_(orgs),
-               PickupOrder.carrier_org_id.in_(orgs), PickupOrder.driver_user_id == actor.user_id,
-               within_scopes(PickupOrder.region_code, actor.regulator_scopes))
+def readable_filter(actor: Principal, *, reading_as: frozenset[Standing] = EVERY) -> ColumnElement[bool]:
+    return parties.visible_filter(actor, ORDER_PARTIES, reading_as=reading_as)
 
 
 def can_dispatch(actor: Principal, order: PickupOrder) -> bool:
-    if actor.is_member(order.seller_org_id, SELLER_DISPATCHERS):
+    if actor.is_member(order.seller_org_id, SITE_STAFF):
         return True
     return order.carrier_org_id is not None and actor.is_member(order.carrier_org_id, CARRIER_DISPATCHERS)
 
@@ -66,6 +59,6 @@ async def own_order(session: AsyncSession, actor: Principal, order_id: uuid.UUID
     """The caller's order as its driver: anyone else's is not found."""
     query = select(PickupOrder).where(PickupOrder.id == order_id).execution_options(populate_existing=True)
     order = (await session.execute(query)).scalar_one_or_none()
-    if order is None or order.driver_user_id != actor.user_id:
+    if order is None or not parties.may_see(actor, ORDER_PARTIES.of(order), reading_as=OWN_LOADS):
         raise errors.order_not_found()
     return order

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.audit.schemas import Actor
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import GUARDS, Principal
 from backend.domain.machines.schemas import MachineCaller
 from backend.domain.orders import errors, lifecycle
 from backend.domain.orders.gate_schemas import (
@@ -77,8 +77,6 @@ _OK = ("验证通过，请通行", "Verified: proceed")
 # The once-only key outlives every moment the code could still verify (±1 step: 3 steps), with a margin.
 USED_TTL_S = 4 * STEP_S
 CLOSED = ("cancelled", "expired", "completed")
-# Who may check passes by hand at a site of their organisation (人工门岗).
-GUARDS = frozenset({"enterprise_admin", "dispatcher", "sales"})
 # An offline gate's clock may drift; beyond this its passage times are not believed.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 

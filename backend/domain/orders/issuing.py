@@ -19,9 +19,8 @@ from backend.domain.audit import service as audit
 from backend.domain.contracts import errors as contracts_errors
 from backend.domain.contracts import service as contracts
 from backend.domain.contracts.schemas import ContractOut
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import ISSUERS, Principal
 from backend.domain.orders import errors, rules, views
-from backend.domain.orders.access import ISSUERS
 from backend.domain.orders.lifecycle import record_transition
 from backend.domain.orders.models import PickupOrder
 from backend.domain.orders.schemas import OrderIssue, OrderOut

@@ -17,6 +17,7 @@ from backend.domain.orders import views
 from backend.domain.orders.access import access_order, readable_filter
 from backend.domain.orders.models import OrderTransition, PickupOrder
 from backend.domain.orders.schemas import OPEN_STATUSES, OrderBrief, OrderDetail, OrderOut, OrderPage
+from backend.domain.parties.schemas import EVERY, OWN_LOADS
 
 
 async def get_order(session: AsyncSession, *, actor: Principal, order_id: uuid.UUID) -> OrderDetail:
@@ -34,7 +35,7 @@ async def list_orders(
 ) -> OrderPage:
     """Orders the caller may see, newest first. `mine_only`: those where the caller drives;
     `closed_only`: completed, cancelled and expired ones."""
-    where = [PickupOrder.driver_user_id == actor.user_id] if mine_only else [readable_filter(actor)]
+    where = [readable_filter(actor, reading_as=OWN_LOADS if mine_only else EVERY)]
     if status:
         where.append(PickupOrder.status == status)
     if open_only:

@@ -10,7 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.checks.phone import mask_mobile
 from backend.domain.audit import service as audit
 from backend.domain.identity import service as identity
-from backend.domain.identity.schemas import ROLE_LABELS, NewMembership, Principal, UserOut
+from backend.domain.identity.schemas import (
+    CARRIER_STAFF,
+    ENTERPRISE_STAFF,
+    ROLE_LABELS,
+    NewMembership,
+    Principal,
+    Role,
+    UserOut,
+)
 from backend.domain.organisations.access import access_org
 from backend.domain.organisations.models import Organisation
 from backend.errors import Conflict, Invalid, NotFound
@@ -18,8 +26,8 @@ from backend.errors import Conflict, Invalid, NotFound
 _RESERVED_KINDS = {"regulator", "platform"}
 
 # Roles an organisation's admin may grant (regulators and the platform appoint their own people).
-_STAFF_ROLES = {"carrier": ("carrier_admin", "dispatcher", "finance")}
-_ENTERPRISE_STAFF_ROLES = ("enterprise_admin", "sales", "dispatcher", "finance")
+_STAFF_ROLES = {"carrier": CARRIER_STAFF}
+_ENTERPRISE_STAFF_ROLES = ENTERPRISE_STAFF
 
 
 def _staff_roles(kind: str) -> tuple[str, ...]:
@@ -72,7 +80,7 @@ async def remove_member_role(
     await session.execute(select(Organisation.id).where(Organisation.id == org.id).with_for_update())
     if (org.id, role) not in await identity.memberships_of(session, user_id=user_id):
         raise NotFound("成员角色", "membership")
-    admin_role = "carrier_admin" if org.kind == "carrier" else "enterprise_admin"
+    admin_role = Role.CARRIER_ADMIN if org.kind == "carrier" else Role.ENTERPRISE_ADMIN
     if role == admin_role and await identity.count_role_holders(session, org_id=org.id, role=role) <= 1:
         raise Conflict("last_admin", "机构至少须保留一名管理员", "An organisation must keep at least one admin",
                        field="role")

@@ -12,7 +12,7 @@ from backend.checks.credit_code import check_credit_code
 from backend.checks.errors import CheckFailed
 from backend.domain.audit import service as audit
 from backend.domain.identity import service as identity
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import Principal, Role
 from backend.domain.organisations import errors
 from backend.domain.organisations.access import access_org, can_read
 from backend.domain.organisations.models import Organisation, OrgGroup
@@ -85,7 +85,7 @@ async def create_org(session: AsyncSession, *, actor: Principal, data: OrgCreate
     session.add(org)
     await session.flush()
     if not actor.is_platform_admin or admin_role:
-        role = admin_role or ("carrier_admin" if data.kind == "carrier" else "enterprise_admin")
+        role = admin_role or (Role.CARRIER_ADMIN if data.kind == "carrier" else Role.ENTERPRISE_ADMIN)
         await identity.add_membership(session, user_id=actor.user_id, org_id=org.id, role=role)
     await audit.record(session, actor=actor.actor, action="org.create", entity="organisation", entity_id=org.id,
                        after=audit.snapshot(org))

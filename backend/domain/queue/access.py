@@ -7,16 +7,11 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import QUEUE_SETTINGS_ROLES, SITE_STAFF, Principal
 from backend.domain.queue import errors
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import SiteBrief
 from backend.errors import forbidden
-
-# Call, skip and watch the board.
-RUN_ROLES = frozenset({"enterprise_admin", "sales", "dispatcher"})
-# Change the site's queue rules.
-SETTINGS_ROLES = frozenset({"enterprise_admin", "dispatcher"})
 
 
 async def access_queue_site(session: AsyncSession, actor: Principal, site_id: uuid.UUID, *,
@@ -24,6 +19,6 @@ async def access_queue_site(session: AsyncSession, actor: Principal, site_id: uu
     site = await sites.site_brief(session, site_id=site_id)
     if site is None or not (actor.is_platform_admin or actor.is_member(site.org_id)):
         raise errors.site_missing()
-    if not (actor.is_platform_admin or actor.is_member(site.org_id, SETTINGS_ROLES if settings else RUN_ROLES)):
+    if not (actor.is_platform_admin or actor.is_member(site.org_id, QUEUE_SETTINGS_ROLES if settings else SITE_STAFF)):
         raise forbidden()
     return site

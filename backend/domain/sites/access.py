@@ -12,13 +12,10 @@ from sqlalchemy import ColumnElement, or_, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.checks.regions import is_within
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import ENTERPRISE_ADMINS, Principal
 from backend.domain.regions.service import within_scopes
 from backend.domain.sites.models import Device, Site
 from backend.errors import NotFound, forbidden
-
-# Carriers (whose admin is carrier_admin) own no sites, so the enterprise admin is the one writer.
-SITE_ADMIN_ROLES = frozenset({"enterprise_admin"})
 
 
 def can_read(actor: Principal, site: Site) -> bool:
@@ -28,7 +25,8 @@ def can_read(actor: Principal, site: Site) -> bool:
 
 
 def can_admin(actor: Principal, org_id: uuid.UUID) -> bool:
-    return actor.is_platform_admin or actor.is_member(org_id, SITE_ADMIN_ROLES)
+    # Carriers (whose admin is carrier_admin) own no sites, so the enterprise admin is the one writer.
+    return actor.is_platform_admin or actor.is_member(org_id, ENTERPRISE_ADMINS)
 
 
 def readable_filter(actor: Principal) -> ColumnElement[bool]:

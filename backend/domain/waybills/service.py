@@ -15,6 +15,7 @@ from backend.db.base import utcnow
 from backend.domain.identity.schemas import Principal
 from backend.domain.machines.schemas import MachineCaller
 from backend.domain.orders import service as orders
+from backend.domain.parties.schemas import Standing
 from backend.domain.tracking.zones import bump_world
 from backend.domain.waybills import errors, opening, views
 from backend.domain.waybills.access import can_read, readable_filter
@@ -28,9 +29,10 @@ from backend.domain.waybills.schemas import (
 )
 
 
-async def list_waybills(session: AsyncSession, *, actor: Principal, as_role: str, status: str | None = None,
-                        offset: int = 0, limit: int = 50) -> WaybillPage:
-    where = [readable_filter(actor, as_role=as_role)]
+async def list_waybills(session: AsyncSession, *, actor: Principal, reading_as: frozenset[Standing],
+                        status: str | None = None, offset: int = 0, limit: int = 50) -> WaybillPage:
+    """The waybills the actor sees in the standings `reading_as` (parties.schemas: AS_ORG_STAFF, …)."""
+    where = [readable_filter(actor, reading_as=reading_as)]
     if status:
         where.append(Waybill.status == status)
     total = (await session.execute(select(func.count()).select_from(Waybill).where(*where))).scalar_one()
@@ -43,9 +45,10 @@ async def _by_no(session: AsyncSession, waybill_no: str) -> Waybill | None:
     return (await session.execute(select(Waybill).where(Waybill.waybill_no == waybill_no.strip().upper()))).scalars().first()
 
 
-async def get_waybill(session: AsyncSession, *, actor: Principal, as_role: str, waybill_no: str) -> WaybillDetail:
+async def get_waybill(session: AsyncSession, *, actor: Principal, reading_as: frozenset[Standing],
+                      waybill_no: str) -> WaybillDetail:
     w = await _by_no(session, waybill_no)
-    if w is None or not can_read(actor, w, as_role=as_role):
+    if w is None or not can_read(actor, w, reading_as=reading_as):
         raise errors.waybill_not_found()
     return await views.detail(session, w)
 

@@ -15,12 +15,13 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.audit import service as audit
 from backend.domain.evidence import service as evidence
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import SUPERVISORS, Principal
 from backend.domain.identity.totp import qr_svg
 from backend.domain.orders import service as orders
+from backend.domain.parties.schemas import EVERY, OWN_LOADS
 from backend.domain.sites import service as sites
 from backend.domain.weighing import errors, lanes, tickets
-from backend.domain.weighing.access import SUPERVISORS, can_read_ticket, can_watch_site, tickets_filter
+from backend.domain.weighing.access import can_read_ticket, can_watch_site, tickets_filter
 from backend.domain.weighing.models import Weighing, WeighOverride, WeighTicket
 from backend.domain.weighing.schemas import (
     LaneOut,
@@ -70,7 +71,7 @@ async def list_tickets(session: AsyncSession, *, actor: Principal, site_id: uuid
                        since: datetime | None = None, mine_only: bool = False, offset: int = 0,
                        limit: int = 50) -> TicketPage:
     """Tickets the actor may read; `mine_only`: those of the actor's own loads as a driver."""
-    where = [WeighTicket.driver_user_id == actor.user_id] if mine_only else [tickets_filter(actor)]
+    where = [tickets_filter(actor, reading_as=OWN_LOADS if mine_only else EVERY)]
     if site_id is not None:
         where.append(WeighTicket.site_id == site_id)
     if since is not None:
