@@ -19,7 +19,7 @@ from backend.domain.identity.schemas import Principal
 from backend.domain.orders import checkin
 from backend.domain.orders import errors as order_errors
 from backend.domain.orders import service as orders
-from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, OrderDetail
+from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, OrderDetail, OrderStatus
 from backend.domain.regions import service as regions
 from backend.domain.vehicles import service as vehicles
 from backend.domain.weighing import service as weighing
@@ -129,7 +129,7 @@ async def order_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
     card = await checkin.queue_card(db, ctx=ctx, actor=me, order_id=order_id)
     # The card as the API gives it, for order.js to start from without a second request.
     card_json = msgspec.json.encode(card).decode().replace("</", "<\\/") if card else None
-    tickets = await weighing.order_tickets(db, actor=me, order_id=order_id) if detail.order.status == "completed" else []
+    tickets = await weighing.order_tickets(db, actor=me, order_id=order_id) if detail.order.status == OrderStatus.COMPLETED else []
     return render(request, "driver/order.html", app="driver", order=detail.order, transitions=detail.transitions,
                   status_labels=STATUS_LABELS, card=card, card_json=card_json, tickets=tickets)
 

@@ -23,6 +23,7 @@ from backend.domain.contracts.rules import NON_BUYER_KINDS, SELLER_KINDS, china_
 from backend.domain.contracts.schemas import KIND_LABELS, PRODUCT_LABELS, STATUS_LABELS, ContractOut
 from backend.domain.identity.schemas import ENTERPRISE_ADMINS, ISSUERS, Principal
 from backend.domain.orders import service as orders
+from backend.domain.orders.schemas import OrderStatus
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import ORG_KIND_LABELS
 from backend.http.deps import Db, Offset
@@ -31,8 +32,8 @@ from backend.http.pages import login_redirect, no_access, principal, render
 
 PAGE_SIZE = 20
 ORDERS_SHOWN = 50
-ORDER_BADGES = {"issued": "info", "dispatched": "info", "entered": "ok", "completed": "", "cancelled": "bad",
-                "expired": "warn"}
+ORDER_BADGES = {OrderStatus.ISSUED: "info", OrderStatus.DISPATCHED: "info", OrderStatus.ENTERED: "ok",
+                OrderStatus.COMPLETED: "", OrderStatus.CANCELLED: "bad", OrderStatus.EXPIRED: "warn"}
 # Kg, fen and basis points as people read them (contract_views), for every contract template.
 FORMAT: dict[str, Any] = {
     "tonnes": v.tonnes, "yuan": v.yuan, "percent": v.percent, "tolerance": v.tolerance, "degrees": v.degrees,

@@ -21,14 +21,12 @@ from backend.db.base import utcnow
 from backend.domain.identity.schemas import CARRIER_DISPATCHERS, SITE_STAFF, Principal
 from backend.domain.orders import choices as dispatch_choices
 from backend.domain.orders import service as orders
-from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, DispatchChoices, OrderOut
+from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, DispatchChoices, OrderOut, OrderStatus
 from backend.http.deps import Ctx, Db, Search
 from backend.http.pages import login_redirect, no_access, principal, render
 
 OPEN_SHOWN = 200
 CLOSED_SHOWN = 20
-REDISPATCHABLE = ("issued", "dispatched")  # dispatched → dispatched changes the truck before it enters
-
 
 def _gate(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
     me = principal(request)
@@ -41,7 +39,7 @@ def _dispatchable(me: Principal, o: OrderOut, now: datetime) -> bool:
     """The viewer dispatches this order here: its named carrier's admin or dispatcher, while it may move
     (the API decides again on every request)."""
     return (o.carrier_org_id is not None and me.is_member(o.carrier_org_id, CARRIER_DISPATCHERS)
-            and o.status in REDISPATCHABLE and o.valid_until > now)
+            and o.can_dispatch and o.valid_until > now)
 
 
 async def _choices(db: Db, ctx: Ctx, me: Principal, items: list[OrderOut]) -> dict[str, DispatchChoices]:
@@ -84,7 +82,7 @@ async def order_list(
     items = [o for _, group in groups for o in group]
     context = _context(me, items)
     # The flash after a dispatch names an order on this page only (never text from the address bar).
-    done = next((o for o in items if dispatched and o.order_no == dispatched and o.status == "dispatched"), None)
+    done = next((o for o in items if dispatched and o.order_no == dispatched and o.status == OrderStatus.DISPATCHED), None)
     return render(
         request, "enterprise/orders.html", app="enterprise", groups=groups, total=total, shown=shown, found=found,
         status=status or "", q=term or "", done=done, filtered=bool(status or term), closed_shown=CLOSED_SHOWN,

@@ -20,6 +20,7 @@ from apps.mine.pages import my_site, staff_or_page
 from backend.domain.identity.schemas import Principal
 from backend.domain.sites import overview
 from backend.domain.weighing import service as weighing
+from backend.domain.weighing.schemas import TicketStatus
 from backend.http.deps import Ctx, Db
 from backend.http.pages import PAGE_ERRORS, principal, render
 from backend.http.weigh_views import ticket_context, today_start
@@ -91,7 +92,7 @@ async def ticket_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
     if not isinstance(me, Principal):
         return me
     ticket = await weighing.get_ticket(db, actor=me, ticket_no=ticket_no)
-    may_override = ticket.status == "valid" and await weighing.can_override(db, actor=me, order_id=ticket.order_id)
+    may_override = ticket.status == TicketStatus.VALID and await weighing.can_override(db, actor=me, order_id=ticket.order_id)
     return render(request, "mine/ticket.html", app="mine", can_override=may_override, current=NAV_HERE,
                   **ticket_context(ctx, ticket))
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.identity.schemas import Principal
-from backend.domain.orders import errors
+from backend.domain.orders import errors, rules
 from backend.domain.orders.access import own_order
 from backend.domain.orders.models import PickupOrder
 from backend.domain.orders.schemas import CheckIn
@@ -25,7 +25,7 @@ from backend.domain.queue.schemas import AppointmentOut, QueueCardOut, QueueTick
 
 async def _queueable(session: AsyncSession, actor: Principal, order_id: uuid.UUID) -> PickupOrder:
     order = await own_order(session, actor, order_id)
-    if order.status != "dispatched":
+    if not rules.can_check_in(order.status):
         raise errors.illegal_transition(order.status, "checked_in")
     now = utcnow()
     if now < order.valid_from:

@@ -23,7 +23,7 @@ from backend.domain.orders import errors, views
 from backend.domain.orders.access import access_order, can_dispatch
 from backend.domain.orders.lifecycle import check_transition, move
 from backend.domain.orders.models import OCCUPYING, PickupOrder
-from backend.domain.orders.schemas import OrderDispatch, OrderOut
+from backend.domain.orders.schemas import OrderDispatch, OrderOut, OrderStatus
 from backend.domain.queue import service as queue
 from backend.domain.vehicles import service as vehicles
 from backend.domain.vehicles.schemas import VehicleBrief
@@ -69,7 +69,7 @@ async def dispatch_order(session: AsyncSession, *, ctx: Context, actor: Principa
     order = await access_order(session, actor, order_id)
     if not can_dispatch(actor, order):
         raise forbidden()
-    check_transition(order.status, "dispatched")
+    check_transition(order.status, OrderStatus.DISPATCHED)
     now = utcnow()
     if order.valid_until <= now:
         raise errors.lapsed()
@@ -78,9 +78,9 @@ async def dispatch_order(session: AsyncSession, *, ctx: Context, actor: Principa
     if await _busy(session, vehicle_id=vehicle.id, order_id=order.id):
         raise errors.vehicle_busy()
     previous_driver = order.driver_user_id
-    redispatch = order.status == "dispatched"
+    redispatch = order.status == OrderStatus.DISPATCHED
     try:
-        await move(session, actor=actor.actor, order=order, to="dispatched",
+        await move(session, actor=actor.actor, order=order, to=OrderStatus.DISPATCHED,
                    note=f"{vehicle.plate} / {driver.name}" + ("（改派）" if redispatch else ""),
                    vehicle_id=vehicle.id, driver_id=driver.id, driver_user_id=driver.user_id, plate=vehicle.plate,
                    new_energy=vehicle.new_energy, dispatched_at=now)

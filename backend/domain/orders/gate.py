@@ -37,9 +37,10 @@ from backend.domain.orders.gate_schemas import (
     PassVerdictOut,
     PassVerify,
 )
-from backend.domain.orders.models import GatePassage, PickupOrder
+from backend.domain.orders.models import OCCUPYING, GatePassage, PickupOrder
 from backend.domain.orders.passes import epoch_s, token_for, totp_secret
 from backend.domain.orders.rules import as_utc
+from backend.domain.orders.schemas import OrderStatus
 from backend.domain.passes import service as passes
 from backend.domain.queue import service as queue
 from backend.domain.sites import service as sites
@@ -76,7 +77,7 @@ ORDER_REFUSALS: MappingProxyType[str, tuple[str, str]] = MappingProxyType({
 _OK = ("验证通过，请通行", "Verified: proceed")
 # The once-only key outlives every moment the code could still verify (±1 step: 3 steps), with a margin.
 USED_TTL_S = 4 * STEP_S
-CLOSED = ("cancelled", "expired", "completed")
+CLOSED = (OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.COMPLETED)
 # An offline gate's clock may drift; beyond this its passage times are not believed.
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 
@@ -130,22 +131,22 @@ def _verify(ctx: Context, data: PassVerify, *, at_s: int, secret_for: Callable[[
 async def state_refusal(session: AsyncSession, *, order: PickupOrder, transition: str, plate: str) -> str | None:
     """Why this order may not make this transition now (None: it may). `plate` is the pass's."""
     # A completed order (weighed, ticketed) still has its truck inside until it passes the out-gate.
-    leaving_weighed = transition == "out" and order.status == "completed"
+    leaving_weighed = transition == "out" and order.status == OrderStatus.COMPLETED
     if order.status in CLOSED and not leaving_weighed:
         return f"order_{order.status}"
-    if order.status not in ("dispatched", "entered") and not leaving_weighed:
+    if order.status not in OCCUPYING and not leaving_weighed:
         return "order_not_dispatched"
     if order.plate is None or normalise_plate(order.plate) != plate:
         return "order_redispatched"  # an earlier truck's pass, still signed and valid, opens nothing
     if transition == "in":
-        if order.status == "entered":
+        if order.status == OrderStatus.ENTERED:
             return "pass_replayed"
         # The dispatcher calls trucks in; a truck never checked in (no entry) is not called either.
         # Served: a concurrent scan let it in since we read the order.
         state = await queue.entry_state(session, order_id=order.id)
         if state != "called":
             return "pass_replayed" if state == "served" else "order_not_called"
-    elif order.status not in ("entered", "completed"):
+    elif order.status not in (OrderStatus.ENTERED, OrderStatus.COMPLETED):
         return "order_not_entered"
     elif order.exit_block is not None:
         return f"exit_{order.exit_block}"
@@ -168,9 +169,9 @@ async def record(session: AsyncSession, *, ctx: Context, machine: MachineCaller,
                  transition: str, site_id: uuid.UUID, note: str, at: datetime, totp_step: int | None,
                  plate_read: str | None, mode: str, actor: Actor | None = None) -> None:
     """The passage row, and for "in" of a dispatched order the move to entered; the caller commits."""
-    if transition == "in" and order.status == "dispatched":
+    if transition == "in" and order.status == OrderStatus.DISPATCHED:
         actor = actor or machine_actor(machine)
-        await lifecycle.move(session, actor=actor, order=order, to="entered", note=note, entered_at=at)
+        await lifecycle.move(session, actor=actor, order=order, to=OrderStatus.ENTERED, note=note, entered_at=at)
         await queue.mark_entered(session, ctx=ctx, order_id=order.id, actor=actor, now=at)
     session.add(GatePassage(order_id=order.id, site_id=site_id, device_id=machine.device_id, transition=transition,
                             totp_step=totp_step, plate_read=normalise_plate(plate_read)[:16] if plate_read else None,
@@ -268,7 +269,7 @@ def _offline_refusal(*, order: PickupOrder | None, site_id: uuid.UUID, item: Off
     the order has moved on since (cancelled while the truck was inside): it is evidence."""
     if order is None or order.site_id != site_id:
         return "order_unknown"
-    if order.status == "issued" or order.plate is None:
+    if order.status == OrderStatus.ISSUED or order.plate is None:
         return "order_not_dispatched"
     at_s = epoch_s(item.at)
     if item.at > now + MAX_CLOCK_SKEW or (

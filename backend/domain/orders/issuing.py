@@ -23,7 +23,7 @@ from backend.domain.identity.schemas import ISSUERS, Principal
 from backend.domain.orders import errors, rules, views
 from backend.domain.orders.lifecycle import record_transition
 from backend.domain.orders.models import PickupOrder
-from backend.domain.orders.schemas import OrderIssue, OrderOut
+from backend.domain.orders.schemas import OrderIssue, OrderOut, OrderStatus
 from backend.domain.organisations import service as organisations
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import SiteBrief
@@ -58,14 +58,14 @@ async def _issue_one(
         id=order_id, order_no=rules.order_no(now), contract_id=contract.id, seller_org_id=contract.seller_org_id,
         buyer_org_id=contract.buyer_org_id, site_id=site.id, region_code=site.region_code, product=contract.product,
         planned_kg=data.planned_kg, carrier_org_id=data.carrier_org_id, batch_id=batch_id, valid_from=validity[0],
-        valid_until=validity[1], status="issued", issued_by_user_id=actor.user_id, note=data.note,
+        valid_until=validity[1], status=OrderStatus.ISSUED, issued_by_user_id=actor.user_id, note=data.note,
         totp_secret_enc=ctx.vault.encrypt(new_totp_secret(), context=totp_context(order_id)),
     )
     # Reserve first: a contract without room refuses before the order is written.
     await contracts.reserve(session, contract_id=contract.id, kg=data.planned_kg, ref=order.order_no)
     session.add(order)
     await session.flush()  # the order row before its transition row (foreign key)
-    record_transition(session, order_id=order_id, actor=actor.actor, from_status=None, to_status="issued",
+    record_transition(session, order_id=order_id, actor=actor.actor, from_status=None, to_status=OrderStatus.ISSUED,
                       note=data.note)
     return order
 

@@ -17,9 +17,9 @@ from backend.domain.audit.schemas import Actor
 from backend.domain.machines.schemas import MachineCaller
 from backend.domain.orders import gate, lifecycle, views
 from backend.domain.orders.gate_schemas import PassVerify
-from backend.domain.orders.models import PickupOrder
+from backend.domain.orders.models import OCCUPYING, PickupOrder
 from backend.domain.orders.passes import epoch_s, totp_secret
-from backend.domain.orders.schemas import OrderBrief
+from backend.domain.orders.schemas import OrderBrief, OrderStatus
 from backend.domain.queue import service as queue
 from devices.passcode import normalise_plate
 
@@ -57,7 +57,7 @@ async def order_by_plate(session: AsyncSession, *, site_id: uuid.UUID, plate: st
     """The truck's open order at this site (one at most: a truck carries one load at a time)."""
     row = (await session.execute(
         select(PickupOrder).where(PickupOrder.site_id == site_id, PickupOrder.plate == plate,
-                                  PickupOrder.status.in_(("dispatched", "entered")))
+                                  PickupOrder.status.in_(OCCUPYING))
         .order_by(PickupOrder.dispatched_at.desc()).limit(1)
     )).scalars().first()
     return None if row is None else views.brief(row)
@@ -71,8 +71,8 @@ async def enter(session: AsyncSession, *, ctx: Context, machine: MachineCaller, 
     order = await _load(session, order_id)
     if order is None:
         return "order_unknown"
-    if order.status != "dispatched":
-        return None if order.status in ("entered", "completed") else f"order_{order.status}"
+    if order.status != OrderStatus.DISPATCHED:
+        return None if order.status in (OrderStatus.ENTERED, OrderStatus.COMPLETED) else f"order_{order.status}"
     if require_call and await queue.entry_state(session, order_id=order.id) != "called":
         return "order_not_called"
     await gate.record(session, ctx=ctx, machine=machine, order=order, transition="in", site_id=order.site_id,
@@ -92,7 +92,7 @@ async def complete(session: AsyncSession, *, actor: Actor, order_id: uuid.UUID, 
     contract's execution in the same transaction)."""
     order = await _load(session, order_id)
     assert order is not None
-    await lifecycle.move(session, actor=actor, order=order, to="completed", note=f"磅单 {ticket_no}",
+    await lifecycle.move(session, actor=actor, order=order, to=OrderStatus.COMPLETED, note=f"磅单 {ticket_no}",
                          closed_at=at, exit_block=None)
 
 

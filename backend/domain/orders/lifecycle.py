@@ -22,26 +22,21 @@ from backend.domain.audit.schemas import Actor
 from backend.domain.contracts import service as contracts
 from backend.domain.identity.schemas import Principal
 from backend.domain.notices import service as notices
-from backend.domain.orders import errors, views
+from backend.domain.orders import errors, rules, views
 from backend.domain.orders.access import access_order, require_issuer
 from backend.domain.orders.models import OrderTransition, PickupOrder
-from backend.domain.orders.schemas import OrderCancel, OrderOut
+from backend.domain.orders.schemas import OrderCancel, OrderOut, OrderStatus
 from backend.domain.queue import service as queue
 from backend.errors import Conflict
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "issued": frozenset({"dispatched", "cancelled", "expired"}),
-    # dispatched → dispatched: the truck is changed before it enters.
-    "dispatched": frozenset({"dispatched", "entered", "cancelled", "expired"}),
-    # Once inside, only the weighbridge closes the order (a truck inside is never "expired").
-    "entered": frozenset({"completed"}),
-}
 # The periodic expiry job acts as nobody in particular.
 SYSTEM = Actor(user_id=None, label="系统 (system)", client="worker")
+# Orders that lapse when their validity ends (a truck inside is never "expired").
+EXPIRING = tuple(status for status in rules.TRANSITIONS if rules.may_move(status, OrderStatus.EXPIRED))
 
 
 def check_transition(from_status: str, to_status: str) -> None:
-    if to_status not in TRANSITIONS.get(from_status, frozenset()):
+    if not rules.may_move(from_status, to_status):
         raise errors.illegal_transition(from_status, to_status)
 
 
@@ -76,7 +71,7 @@ async def _close(session: AsyncSession, *, ctx: Context, actor: Actor, order: Pi
     await contracts.release(session, contract_id=order.contract_id, kg=order.planned_kg, ref=order.order_no)
     await queue.leave(session, ctx=ctx, order_id=order.id, reason=to)
     if order.driver_user_id is not None:
-        zh, en = ("作废", "cancelled") if to == "cancelled" else ("过期", "expired")
+        zh, en = ("作废", "cancelled") if to == OrderStatus.CANCELLED else ("过期", "expired")
         await notices.enqueue(
             session, user_id=order.driver_user_id, kind=f"order_{to}", title_zh=f"提煤单已{zh}",
             title_en=f"Pickup order {en}", body_zh=f"提煤单 {order.order_no}（{order.plate}）已{zh}。{note}".strip(),
@@ -90,7 +85,7 @@ async def cancel_order(session: AsyncSession, *, ctx: Context, actor: Principal,
     """The seller's enterprise_admin or sales void an order that has not entered (releases its tonnage)."""
     order = await access_order(session, actor, order_id)
     require_issuer(actor, order)
-    await _close(session, ctx=ctx, actor=actor.actor, order=order, to="cancelled", note=data.reason)
+    await _close(session, ctx=ctx, actor=actor.actor, order=order, to=OrderStatus.CANCELLED, note=data.reason)
     await session.commit()
     await queue.after_commit(ctx=ctx)
     return await views.one(session, order)
@@ -101,16 +96,16 @@ async def expire_orders(session: AsyncSession, *, ctx: Context, now: datetime | 
     back. Each order in its own transaction, so one failure does not hold the others."""
     now = now or utcnow()
     ids = (await session.execute(
-        select(PickupOrder.id).where(PickupOrder.status.in_(("issued", "dispatched")), PickupOrder.valid_until <= now)
+        select(PickupOrder.id).where(PickupOrder.status.in_(EXPIRING), PickupOrder.valid_until <= now)
         .limit(batch)
     )).scalars().all()
     expired = 0
     for order_id in ids:
         order = await session.get(PickupOrder, order_id, populate_existing=True)
-        if order is None or order.status not in ("issued", "dispatched"):
+        if order is None or order.status not in EXPIRING:
             continue
         try:
-            await _close(session, ctx=ctx, actor=SYSTEM, order=order, to="expired", note="")
+            await _close(session, ctx=ctx, actor=SYSTEM, order=order, to=OrderStatus.EXPIRED, note="")
             await session.commit()
             expired += 1
         except Conflict:

@@ -14,9 +14,10 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, t
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, IdMixin, StatusChangeMixin, TimestampMixin, utcnow
+from backend.domain.orders.schemas import OrderStatus
 
-# Statuses in which an order occupies its vehicle: a truck carries one load at a time.
-OCCUPYING = ("dispatched", "entered")
+# Statuses in which an order occupies its vehicle: a truck carries one load at a time (the index below).
+OCCUPYING = (OrderStatus.DISPATCHED, OrderStatus.ENTERED)
 
 
 class PickupOrder(IdMixin, TimestampMixin, Base):
@@ -44,7 +45,7 @@ class PickupOrder(IdMixin, TimestampMixin, Base):
     batch_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     valid_from: Mapped[datetime]
     valid_until: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16), default="issued", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=OrderStatus.ISSUED.value, index=True)
     # Set by dispatch (派单); plate and NEV flag are copied so that the pass and the queue
     # keep what was true when the truck was assigned.
     vehicle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("vehicles.id"))

@@ -31,13 +31,13 @@ from backend.domain.orders.access import own_order
 from backend.domain.orders.gate_schemas import DriverPassOut
 from backend.domain.orders.issuing import totp_context
 from backend.domain.orders.models import GatePassage, PickupOrder
+from backend.domain.orders.rules import PASS_STATUSES
+from backend.domain.orders.schemas import OrderStatus
 from backend.domain.passes import service as passes
 from backend.domain.sites import service as sites
 from backend.errors import Forbidden
 from devices.passcode import STEP_S, BundleEntry, PassClaims, render_qr_text, seal_bundle
 
-# Statuses in which an order has a pass: dispatched (to enter) and entered (to leave).
-PASS_STATUSES = ("dispatched", "entered")
 # A bundle carries the orders valid now or starting within this horizon: a day offline at most.
 BUNDLE_HORIZON = timedelta(hours=24)
 
@@ -67,7 +67,7 @@ async def _left(session: AsyncSession, order_id: uuid.UUID) -> bool:
 
 async def _passable(session: AsyncSession, actor: Principal, order_id: uuid.UUID) -> PickupOrder:
     order = await own_order(session, actor, order_id)
-    if order.status == "completed" and order.plate is not None and not await _left(session, order.id):
+    if order.status == OrderStatus.COMPLETED and order.plate is not None and not await _left(session, order.id):
         return order  # weighed and ticketed, still inside: the pass opens the out-gate
     if order.status not in PASS_STATUSES or order.plate is None:
         raise errors.pass_unavailable(order.status)

@@ -1,4 +1,4 @@
-"""Pure rules of pickup orders: numbers, weights, validity windows."""
+"""Pure rules of pickup orders: the lifecycle's moves, numbers, weights, validity windows."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from backend.domain.orders import errors
+from backend.domain.orders.schemas import OrderStatus
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 # GB 1589's heaviest legal gross (six axles) is 49 t: no single truck load can be planned above it.
@@ -16,6 +17,44 @@ MAX_BATCH = 100
 DEFAULT_VALIDITY = timedelta(hours=24)
 # A pickup order is a day's errand, not a standing permit: a week is the longest window.
 MAX_VALIDITY = timedelta(days=7)
+
+# issued → dispatched → entered → completed, or cancelled / expired (lifecycle.move enforces it).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.ISSUED: frozenset({OrderStatus.DISPATCHED, OrderStatus.CANCELLED, OrderStatus.EXPIRED}),
+    # dispatched → dispatched: the truck is changed before it enters.
+    OrderStatus.DISPATCHED: frozenset({OrderStatus.DISPATCHED, OrderStatus.ENTERED, OrderStatus.CANCELLED,
+                                       OrderStatus.EXPIRED}),
+    # Once inside, only the weighbridge closes the order (a truck inside is never "expired").
+    OrderStatus.ENTERED: frozenset({OrderStatus.COMPLETED}),
+}
+# Statuses in which an order has a pass: dispatched (to enter) and entered (to leave).
+PASS_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ENTERED)
+
+
+def may_move(from_status: str, to_status: str) -> bool:
+    return to_status in TRANSITIONS.get(from_status, frozenset())
+
+
+# What a page may offer for an order in `status` (the view structs carry the answers).
+def awaits_truck(status: str) -> bool:
+    return status == OrderStatus.ISSUED
+
+
+def can_dispatch(status: str) -> bool:
+    return may_move(status, OrderStatus.DISPATCHED)
+
+
+def can_cancel(status: str) -> bool:
+    return may_move(status, OrderStatus.CANCELLED)
+
+
+def can_check_in(status: str) -> bool:
+    """Check-in (and booking an hour) is for a truck on its way: dispatched, not yet inside."""
+    return status == OrderStatus.DISPATCHED
+
+
+def has_pass(status: str) -> bool:
+    return status in PASS_STATUSES
 
 
 def order_no(now: datetime) -> str:

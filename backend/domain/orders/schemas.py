@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated
 
 import msgspec
 
 from backend.domain.contracts.schemas import LabelOut
 from backend.structs import Out, Struct
 
-OrderStatus = Literal["issued", "dispatched", "entered", "completed", "cancelled", "expired"]
+
+class OrderStatus(StrEnum):
+    """Where a pickup order stands (stored and sent as these strings); its moves are orders.rules.TRANSITIONS."""
+
+    ISSUED = "issued"
+    DISPATCHED = "dispatched"
+    ENTERED = "entered"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
 STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "issued": ("已开单", "Issued"),
-    "dispatched": ("已派车", "Dispatched"),
-    "entered": ("已入场", "Entered"),
-    "completed": ("已完成", "Completed"),
-    "cancelled": ("已作废", "Cancelled"),
-    "expired": ("已过期", "Expired"),
+    OrderStatus.ISSUED: ("已开单", "Issued"),
+    OrderStatus.DISPATCHED: ("已派车", "Dispatched"),
+    OrderStatus.ENTERED: ("已入场", "Entered"),
+    OrderStatus.COMPLETED: ("已完成", "Completed"),
+    OrderStatus.CANCELLED: ("已作废", "Cancelled"),
+    OrderStatus.EXPIRED: ("已过期", "Expired"),
 }
-OPEN_STATUSES = ("issued", "dispatched", "entered")
+OPEN_STATUSES = (OrderStatus.ISSUED, OrderStatus.DISPATCHED, OrderStatus.ENTERED)
+# A weighbridge weighs a dispatched truck (its entry follows), one inside, and a completed one's re-weigh.
+WEIGHABLE_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ENTERED, OrderStatus.COMPLETED)
 
 _PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 # Loose wire bounds keep absurd numbers off the 64-bit columns; the rules answer 422 with the reason.
@@ -102,6 +116,13 @@ class OrderOut(Out):
     entered_at: datetime | None
     closed_at: datetime | None
     created_at: datetime
+    # What its lifecycle allows now (orders.rules), so that pages ask instead of re-encoding it; the
+    # API still decides who may, on every request.
+    awaits_truck: bool  # issued: no truck named yet (派车)
+    can_dispatch: bool  # a truck may be named or changed (派车, 改派) before it enters
+    can_cancel: bool
+    can_check_in: bool  # the driver may check in or book an hour (dispatched, not yet inside)
+    has_pass: bool  # the one-code pass opens the gate
 
 
 class OrderPage(Out):

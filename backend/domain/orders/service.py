@@ -16,7 +16,14 @@ from backend.domain.identity.schemas import Principal
 from backend.domain.orders import views
 from backend.domain.orders.access import access_order, readable_filter
 from backend.domain.orders.models import OrderTransition, PickupOrder
-from backend.domain.orders.schemas import OPEN_STATUSES, OrderBrief, OrderDetail, OrderOut, OrderPage
+from backend.domain.orders.schemas import (
+    OPEN_STATUSES,
+    OrderBrief,
+    OrderDetail,
+    OrderOut,
+    OrderPage,
+    OrderStatus,
+)
 from backend.domain.parties.schemas import EVERY, OWN_LOADS
 
 
@@ -82,7 +89,7 @@ async def completed_order_at(session: AsyncSession, *, vehicle_id: uuid.UUID, si
     """The newest order of this vehicle at this site completed (ticketed) since `since`: the load a
     truck leaving the site's fence carries (no access check: the caller has decided who asks)."""
     return (await session.execute(select(PickupOrder.id).where(
-        PickupOrder.vehicle_id == vehicle_id, PickupOrder.site_id == site_id, PickupOrder.status == "completed",
+        PickupOrder.vehicle_id == vehicle_id, PickupOrder.site_id == site_id, PickupOrder.status == OrderStatus.COMPLETED,
         PickupOrder.closed_at >= since,
     ).order_by(PickupOrder.closed_at.desc()).limit(1))).scalars().first()
 

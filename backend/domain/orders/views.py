@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.domain.contracts import service as contracts
 from backend.domain.contracts.schemas import PRODUCT_LABELS, LabelOut
 from backend.domain.drivers import service as drivers
+from backend.domain.orders import rules
 from backend.domain.orders.models import OrderTransition, PickupOrder
 from backend.domain.orders.schemas import STATUS_LABELS, OrderBrief, OrderOut, TransitionOut
 from backend.domain.organisations import service as organisations
@@ -39,6 +40,9 @@ async def outs(session: AsyncSession, orders: list[PickupOrder]) -> list[OrderOu
             new_energy=o.new_energy, driver_id=o.driver_id,
             driver_name=driver_names.get(o.driver_id) if o.driver_id else None, note=o.note,
             dispatched_at=o.dispatched_at, entered_at=o.entered_at, closed_at=o.closed_at, created_at=o.created_at,
+            awaits_truck=rules.awaits_truck(o.status), can_dispatch=rules.can_dispatch(o.status),
+            can_cancel=rules.can_cancel(o.status), can_check_in=rules.can_check_in(o.status),
+            has_pass=rules.has_pass(o.status),
         )
         for o in orders
     ]

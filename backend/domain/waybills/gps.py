@@ -25,6 +25,7 @@ from backend.domain.tracking.schemas import StoredEvent
 from backend.domain.vehicles import service as vehicles
 from backend.domain.waybills import opening
 from backend.domain.waybills.models import Waybill
+from backend.domain.waybills.schemas import WaybillStatus
 from geo.pipeline import model as m
 from geo.pipeline.geodesy import distance_m
 from geo.position import Position
@@ -37,7 +38,7 @@ TICKET_FRESH = timedelta(hours=12)
 async def open_waybills(session: AsyncSession, *, vehicle_ids: set[uuid.UUID]) -> dict[uuid.UUID, Waybill]:
     if not vehicle_ids:
         return {}
-    rows = (await session.execute(select(Waybill).where(Waybill.vehicle_id.in_(vehicle_ids), Waybill.status == "open")
+    rows = (await session.execute(select(Waybill).where(Waybill.vehicle_id.in_(vehicle_ids), Waybill.status == WaybillStatus.OPEN)
                                   .order_by(Waybill.departed_at))).scalars()
     return {w.vehicle_id: w for w in rows}  # the newest wins
 
@@ -70,7 +71,7 @@ async def _arrivals_by_point(session: AsyncSession, *, redis: Redis, kept: list[
     """Waybills whose destination has no site fence arrive at the first fix within 500 m of it."""
     for p in sorted(kept, key=lambda q: q.fix_at_s):
         w = waybills.get(uuid.UUID(p.vehicle_id))
-        if (w is None or w.status != "open" or w.destination_site_id is not None or not p.valid
+        if (w is None or w.status != WaybillStatus.OPEN or w.destination_site_id is not None or not p.valid
                 or at(p.fix_at_s) < w.departed_at):
             continue
         if distance_m(p.lon, p.lat, w.destination_lon, w.destination_lat) <= opening.ARRIVAL_RADIUS_M:
@@ -96,7 +97,7 @@ async def apply_batch(session: AsyncSession, *, redis: Redis, kept: list[Positio
             if order_id is not None:
                 opened = await opening.open_for_order(session, redis=redis, order_id=order_id, departed_at=e.at,
                                                       opened_by="gps", width_m=width_m)
-                if opened is not None and opened.status == "open":
+                if opened is not None and opened.status == WaybillStatus.OPEN:
                     waybills[e.vehicle_id] = opened
         elif e.kind == m.SITE_ENTER and waybill is not None and waybill.destination_site_id == e.site_id:
             await opening.arrive(session, redis=redis, waybill=waybill, at=e.at)

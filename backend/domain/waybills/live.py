@@ -23,7 +23,7 @@ from backend.domain.tracking import latest, zones
 from backend.domain.vehicles import service as vehicles_service
 from backend.domain.waybills import errors
 from backend.domain.waybills.models import Waybill
-from backend.domain.waybills.schemas import ExitOut, LiveMap, LiveSite, LiveVehicle, LiveZone
+from backend.domain.waybills.schemas import ExitOut, LiveMap, LiveSite, LiveVehicle, LiveZone, WaybillStatus
 from geo.pipeline.geodesy import distance_m
 
 NEAR_M = 30_000.0
@@ -47,14 +47,14 @@ def _fence_points(fence: dict[str, Any]) -> list[tuple[float, float]]:
 async def _build(session: AsyncSession, redis: Redis, sites: list[SiteShape], zone_regions: tuple[str, ...] | None,
                  waybill_region_scopes: tuple[str, ...] | None, now: datetime) -> LiveMap:
     site_ids = {s.id for s in sites}
-    stmt = select(Waybill).where(Waybill.status == "open")
+    stmt = select(Waybill).where(Waybill.status == WaybillStatus.OPEN)
     if waybill_region_scopes is not None:
         stmt = stmt.where(regions.within_scopes(Waybill.region_code, waybill_region_scopes))
     else:
         stmt = stmt.where(Waybill.origin_site_id.in_(site_ids)) if site_ids else stmt.where(Waybill.id.is_(None))
     on_load = {w.vehicle_id: w.waybill_no for w in (await session.execute(stmt)).scalars()}
     all_open = {w.vehicle_id: w.waybill_no for w in (await session.execute(
-        select(Waybill).where(Waybill.status == "open"))).scalars()}
+        select(Waybill).where(Waybill.status == WaybillStatus.OPEN))).scalars()}
     fixes = await latest.get_many(redis)
     chosen = []
     for vid_text, p in fixes.items():

@@ -16,6 +16,7 @@ from sqlalchemy import BigInteger, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, IdMixin, JsonDoc, TimestampMixin
+from backend.domain.waybills.schemas import WaybillStatus
 
 
 class Waybill(IdMixin, TimestampMixin, Base):
@@ -46,7 +47,7 @@ class Waybill(IdMixin, TimestampMixin, Base):
     route: Mapped[dict[str, Any]] = mapped_column(JsonDoc)  # GeoJSON LineString [lon, lat]
     route_planned: Mapped[bool] = mapped_column(default=False)  # False: the straight line
     corridor_width_m: Mapped[float] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(12), default="open", index=True)  # open | arrived | received | cancelled
+    status: Mapped[str] = mapped_column(String(12), default=WaybillStatus.OPEN.value, index=True)
     opened_by: Mapped[str] = mapped_column(String(16))  # gate | gps | open_api
     departed_at: Mapped[datetime]
     arrived_at: Mapped[datetime | None]

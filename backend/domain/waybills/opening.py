@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.contracts import service as contracts
 from backend.domain.orders import service as orders
+from backend.domain.orders.schemas import OrderStatus
 from backend.domain.sites import service as sites
 from backend.domain.tracking import gps_events
 from backend.domain.tracking import positions
@@ -29,6 +30,7 @@ from backend.domain.tracking.zones import bump_world
 from backend.domain.vehicles import service as vehicles
 from backend.domain.waybills import errors
 from backend.domain.waybills.models import Waybill
+from backend.domain.waybills.schemas import WaybillStatus
 from backend.settings import Settings
 from geo.corridor import straight_route
 from geo.fences import FenceError, parse_fence
@@ -94,7 +96,7 @@ async def open_for_order(session: AsyncSession, *, redis: Redis, order_id: uuid.
     if existing is not None:
         return existing
     order = await orders.order_brief(session, order_id=order_id)
-    if order is None or order.status != "completed" or order.vehicle_id is None or order.plate is None:
+    if order is None or order.status != OrderStatus.COMPLETED or order.vehicle_id is None or order.plate is None:
         return None
     destination = await contracts.contract_destination(session, contract_id=order.contract_id)
     origins = await sites.active_sites(session, site_ids={order.site_id})
@@ -113,7 +115,7 @@ async def open_for_order(session: AsyncSession, *, redis: Redis, order_id: uuid.
         destination_lon=destination.lon, destination_lat=destination.lat,
         destination_site_id=await _destination_site(session, lon=destination.lon, lat=destination.lat),
         route=route or straight_route(start, (destination.lon, destination.lat)), route_planned=route is not None,
-        corridor_width_m=float(width_m or Settings.gps_corridor_width_m), status="open", opened_by=opened_by,
+        corridor_width_m=float(width_m or Settings.gps_corridor_width_m), status=WaybillStatus.OPEN, opened_by=opened_by,
         departed_at=departed_at,
     )
     try:
@@ -137,9 +139,9 @@ async def _measure(session: AsyncSession, w: Waybill, end: datetime) -> None:
 
 async def arrive(session: AsyncSession, *, redis: Redis, waybill: Waybill, at: datetime) -> None:
     """open → arrived at `at` (the fix that reached the destination); distance and duration kept."""
-    if waybill.status != "open":
+    if waybill.status != WaybillStatus.OPEN:
         return
-    waybill.status = "arrived"
+    waybill.status = WaybillStatus.ARRIVED
     waybill.arrived_at = max(at, waybill.departed_at)
     await _measure(session, waybill, waybill.arrived_at)
     await session.flush()
@@ -148,14 +150,14 @@ async def arrive(session: AsyncSession, *, redis: Redis, waybill: Waybill, at: d
 
 async def receive(session: AsyncSession, *, redis: Redis, waybill: Waybill, net_kg: int, weighed_at: datetime) -> None:
     """The consignee weighed the load: received (an arrival not seen by GPS is set to the weighing)."""
-    if waybill.status == "received":
+    if waybill.status == WaybillStatus.RECEIVED:
         raise errors.already_received()
-    if waybill.status == "cancelled":
+    if waybill.status == WaybillStatus.CANCELLED:
         raise errors.cancelled()
-    if waybill.status == "open":
+    if waybill.status == WaybillStatus.OPEN:
         waybill.arrived_at = max(weighed_at, waybill.departed_at)
         await _measure(session, waybill, waybill.arrived_at)
-    waybill.status = "received"
+    waybill.status = WaybillStatus.RECEIVED
     waybill.received_net_kg = net_kg
     waybill.received_at = weighed_at
     await session.flush()

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from enum import StrEnum
+from typing import Annotated, Any
 
 import msgspec
 
 from backend.domain.tracking.schemas import EventOut
 from backend.structs import Out, Page, Struct
 
-WaybillStatus = Literal["open", "arrived", "received", "cancelled"]
-STATUS_LABELS = {"open": ("运输中", "on the road"), "arrived": ("已到达", "arrived"),
-                 "received": ("已签收", "received"), "cancelled": ("已作废", "cancelled")}
+
+class WaybillStatus(StrEnum):
+    """open (on the road) → arrived → received, or cancelled; stored and sent as these strings."""
+
+    OPEN = "open"
+    ARRIVED = "arrived"
+    RECEIVED = "received"
+    CANCELLED = "cancelled"
+
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    WaybillStatus.OPEN: ("运输中", "on the road"), WaybillStatus.ARRIVED: ("已到达", "arrived"),
+    WaybillStatus.RECEIVED: ("已签收", "received"), WaybillStatus.CANCELLED: ("已作废", "cancelled"),
+}
 
 
 class WaybillCreate(Struct):

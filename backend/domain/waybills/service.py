@@ -15,6 +15,7 @@ from backend.db.base import utcnow
 from backend.domain.identity.schemas import Principal
 from backend.domain.machines.schemas import MachineCaller
 from backend.domain.orders import service as orders
+from backend.domain.orders.schemas import OrderStatus
 from backend.domain.parties.schemas import Standing
 from backend.domain.tracking.zones import bump_world
 from backend.domain.waybills import errors, opening, views
@@ -26,6 +27,7 @@ from backend.domain.waybills.schemas import (
     WaybillOut,
     WaybillPage,
     WaybillReceipt,
+    WaybillStatus,
 )
 
 
@@ -54,7 +56,7 @@ async def get_waybill(session: AsyncSession, *, actor: Principal, reading_as: fr
 
 
 async def current_for_driver(session: AsyncSession, *, actor: Principal) -> WaybillDetail:
-    w = (await session.execute(select(Waybill).where(Waybill.driver_user_id == actor.user_id, Waybill.status == "open")
+    w = (await session.execute(select(Waybill).where(Waybill.driver_user_id == actor.user_id, Waybill.status == WaybillStatus.OPEN)
                                .order_by(Waybill.departed_at.desc()))).scalars().first()
     if w is None:
         raise errors.no_current_waybill()
@@ -64,7 +66,7 @@ async def current_for_driver(session: AsyncSession, *, actor: Principal) -> Wayb
 async def open_vehicle_of_driver(session: AsyncSession, *, user_id: uuid.UUID) -> uuid.UUID | None:
     """The truck of the driver's open waybill, if any (the phone uploads for it by default)."""
     return (await session.execute(select(Waybill.vehicle_id).where(
-        Waybill.driver_user_id == user_id, Waybill.status == "open").order_by(Waybill.departed_at.desc()))).scalars().first()
+        Waybill.driver_user_id == user_id, Waybill.status == WaybillStatus.OPEN).order_by(Waybill.departed_at.desc()))).scalars().first()
 
 
 async def create_by_machine(session: AsyncSession, *, redis: Redis, machine: MachineCaller, data: WaybillCreate,
@@ -76,12 +78,12 @@ async def create_by_machine(session: AsyncSession, *, redis: Redis, machine: Mac
     order = None if order_id is None else await orders.order_brief(session, order_id=order_id)
     if order is None or machine.org_id not in (order.seller_org_id, order.carrier_org_id):
         raise errors.order_not_found()
-    if order.status != "completed":
+    if order.status != OrderStatus.COMPLETED:
         raise errors.order_not_ticketed()
     route = opening.check_route(data.route) if data.route is not None else None
     existing = await opening.by_order(session, order_id=order.id)
     if existing is not None:
-        if existing.status == "open" and (route is not None or data.width_m is not None):
+        if existing.status == WaybillStatus.OPEN and (route is not None or data.width_m is not None):
             if route is not None:
                 existing.route, existing.route_planned = route, True
             if data.width_m is not None:

@@ -10,6 +10,7 @@ from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import GateSpot, SiteShape
 from backend.domain.tracking import zones
 from backend.domain.waybills.models import Waybill
+from backend.domain.waybills.schemas import WaybillStatus
 from geo.pipeline import model as m
 
 
@@ -23,7 +24,7 @@ async def load_world(session: AsyncSession) -> tuple[m.World, dict[str, SiteShap
     shapes = await sites.active_sites(session)
     world_sites = tuple(m.Site(id=str(s.id), name=s.name, fence=s.fence, exits=tuple(_exit(g) for g in s.gates),
                                org_id=str(s.org_id)) for s in shapes)
-    rows = (await session.execute(select(Waybill).where(Waybill.status == "open").order_by(Waybill.departed_at))).scalars()
+    rows = (await session.execute(select(Waybill).where(Waybill.status == WaybillStatus.OPEN).order_by(Waybill.departed_at))).scalars()
     corridors: dict[str, m.Corridor] = {}
     for w in rows:  # one per vehicle: the newest open waybill
         corridors[str(w.vehicle_id)] = m.Corridor(

@@ -9,7 +9,7 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.machines.schemas import MachineCaller
 from backend.domain.orders import lane as order_lane
-from backend.domain.orders.schemas import OrderBrief
+from backend.domain.orders.schemas import WEIGHABLE_STATUSES, OrderBrief
 from backend.domain.queue import service as queue
 from backend.domain.weighing import errors, lanes
 from backend.domain.weighing.schemas import LaneDecisionOut, LaneIdentify
@@ -45,7 +45,7 @@ async def identify(session: AsyncSession, *, ctx: Context, machine: MachineCalle
         if order is None:
             return refused("plate_unknown")
     assert order is not None
-    if order.status not in ("dispatched", "entered", "completed"):
+    if order.status not in WEIGHABLE_STATUSES:
         return refused("order_not_weighable", order)
     kind = await lanes.next_kind(session, order_id=order.id, now=now)
     if kind is None:

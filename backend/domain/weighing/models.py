@@ -18,6 +18,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, IdMixin, JsonDoc, utcnow
+from backend.domain.weighing.schemas import TicketStatus
 
 
 class Weighing(Base):
@@ -103,7 +104,7 @@ class WeighTicket(IdMixin, Base):
     gross_device: Mapped[str] = mapped_column(String(64), default="")
     photos: Mapped[list[Any]] = mapped_column(JsonDoc, default=list)  # [{kind, name, sha256}]
     anomalies: Mapped[list[Any]] = mapped_column(JsonDoc, default=list)  # [{code, zh, en}]
-    status: Mapped[str] = mapped_column(String(8), default="valid")  # valid | void
+    status: Mapped[str] = mapped_column(String(8), default=TicketStatus.VALID.value)
     void_reason: Mapped[str] = mapped_column(String(200), default="")
     evidence_seq: Mapped[int | None] = mapped_column(BigInteger)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)

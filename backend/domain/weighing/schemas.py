@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 import msgspec
 
 from backend.domain.orders.gate_schemas import PlateRead, ScannedCode
 from backend.structs import Out, Page, Struct
+
+
+class TicketStatus(StrEnum):
+    """A weigh ticket stands (valid) until a re-weigh replaces it (void); stored as these strings."""
+
+    VALID = "valid"
+    VOID = "void"
+
 
 Kind = Literal["tare", "gross"]
 KIND_LABELS = {"tare": ("皮重", "tare"), "gross": ("毛重", "gross")}

@@ -29,6 +29,7 @@ from backend.domain.weighing.schemas import (
     OverrideOut,
     TicketOut,
     TicketPage,
+    TicketStatus,
     TicketVerifyOut,
     WeighingOut,
     WeighingPage,
@@ -90,14 +91,14 @@ async def order_tickets(session: AsyncSession, *, actor: Principal, order_id: uu
     """The tickets of one order the actor may read: the valid one first, then any a re-weigh voided."""
     rows = (await session.execute(select(WeighTicket).where(WeighTicket.order_id == order_id, tickets_filter(actor))
                                   .order_by(WeighTicket.issued_at.desc()))).scalars().all()
-    return sorted((ticket_out(t) for t in rows), key=lambda t: t.status != "valid")
+    return sorted((ticket_out(t) for t in rows), key=lambda t: t.status != TicketStatus.VALID)
 
 
 async def valid_ticket_no(session: AsyncSession, *, order_id: uuid.UUID) -> str | None:
     """The number of the order's standing (valid) ticket, for waybills (no access check: the caller
     has decided who asks)."""
     return (await session.execute(select(WeighTicket.ticket_no).where(
-        WeighTicket.order_id == order_id, WeighTicket.status == "valid"))).scalars().first()
+        WeighTicket.order_id == order_id, WeighTicket.status == TicketStatus.VALID))).scalars().first()
 
 
 async def ticket_photo(session: AsyncSession, *, ctx: Context, actor: Principal, ticket_no: str, sha256: str) -> str:
@@ -197,7 +198,7 @@ async def verify_ticket(session: AsyncSession, *, ctx: Context, ticket_no: str, 
         zh, en = (report.message_zh, report.message_en) if report else ("磅单没有存证记录", "The ticket has no evidence entry")
         return TicketVerifyOut(valid=False, code=(report.reason if report else None) or "evidence_missing",
                                message_zh=zh, message_en=en, ticket=out, evidence_seq=t.evidence_seq)
-    if t.status == "void":
+    if t.status == TicketStatus.VOID:
         return TicketVerifyOut(valid=False, code="ticket_void", message_zh=f"磅单已作废：{t.void_reason}",
                                message_en=f"The ticket is void: {t.void_reason}", ticket=out, evidence_seq=t.evidence_seq)
     entry = await evidence.entry_for(session, kind=tickets.KIND, ref=str(t.id))

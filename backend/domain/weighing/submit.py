@@ -30,7 +30,7 @@ from backend.domain.machines.schemas import MachineCaller
 from backend.domain.orders import lane as order_lane
 from backend.domain.orders import service as orders
 from backend.domain.orders.rules import as_utc
-from backend.domain.orders.schemas import OrderBrief
+from backend.domain.orders.schemas import WEIGHABLE_STATUSES, OrderBrief, OrderStatus
 from backend.domain.queue import service as queue
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import DeviceLane
@@ -89,7 +89,7 @@ def _answer(w: Weighing, *, accepted: bool, zh: str, en: str, open_exit: bool, a
 async def _judge(session: AsyncSession, w: Weighing, order: OrderBrief, lane: DeviceLane,
                  have: dict[str, Weighing]) -> tuple[Finding | None, WeighOverride | None]:
     rules_ = await lanes.site_rules(session, site_id=lane.site_id)
-    if order.status not in ("dispatched", "entered", "completed") or (order.status == "completed" and w.kind == "tare"):
+    if order.status not in WEIGHABLE_STATUSES or (order.status == OrderStatus.COMPLETED and w.kind == "tare"):
         return checks.plain("order_not_weighable"), None
     finding = checks.physical(w, order, rules_)
     if finding is not None:
@@ -175,7 +175,7 @@ async def submit(session: AsyncSession, *, ctx: Context, machine: MachineCaller,
                  weighed_at=weighed_at, received_at=now, offline=data.offline, status="pending", code="",
                  signature=data.signature)
     try:
-        if order.status == "dispatched":  # identified while the link was down: the weighing shows it entered
+        if order.status == OrderStatus.DISPATCHED:  # identified while the link was down: the weighing shows it entered
             await order_lane.enter(session, ctx=ctx, machine=machine, order_id=order.id, at=on_scale_at,
                                    plate_read=w.plate_read, require_call=False)
             order = await orders.order_brief(session, order_id=order.id)

@@ -29,6 +29,7 @@ from backend.domain.organisations import service as organisations
 from backend.domain.sites import service as sites
 from backend.domain.weighing import rules
 from backend.domain.weighing.models import Weighing, WeighTicket
+from backend.domain.weighing.schemas import TicketStatus
 
 KIND = "weigh_ticket"
 VOID_KIND = "weigh_ticket_void"
@@ -80,7 +81,7 @@ async def void_payload(session: AsyncSession, ref: str) -> Mapping[str, Any] | N
         ticket = await session.get(WeighTicket, uuid.UUID(ref), populate_existing=True)
     except ValueError:
         return None
-    return None if ticket is None or ticket.status != "void" else _void_payload(ticket)
+    return None if ticket is None or ticket.status != TicketStatus.VOID else _void_payload(ticket)
 
 
 async def _anomalies(session: AsyncSession, order_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -92,10 +93,10 @@ async def _anomalies(session: AsyncSession, order_id: uuid.UUID) -> list[dict[st
 
 async def _void_previous(session: AsyncSession, *, ctx: Context, order_id: uuid.UUID, by: str) -> WeighTicket | None:
     old = (await session.execute(select(WeighTicket).where(WeighTicket.order_id == order_id,
-                                                           WeighTicket.status == "valid"))).scalars().first()
+                                                           WeighTicket.status == TicketStatus.VALID))).scalars().first()
     if old is None:
         return None
-    old.status, old.void_reason = "void", f"复磅，由 {by} 取代 (re-weighed, replaced by {by})"
+    old.status, old.void_reason = TicketStatus.VOID.value, f"复磅，由 {by} 取代 (re-weighed, replaced by {by})"
     await session.flush()
     await evidence.append(session, settings=ctx.settings, kind=VOID_KIND, ref=str(old.id), payload=_void_payload(old))
     return old
