@@ -33,6 +33,7 @@ from shapely.geometry import shape
 
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.db.unit import unit_of_work
 from backend.demo_lane import LaneTruck
 from backend.demo_road import (
     PLANT,
@@ -99,7 +100,7 @@ class DemoFleet:
         idle = [t for t in self.trucks if t.trip_start is None and t.departing is None]
         if not idle:
             return []
-        async with self.ctx.sessions() as session:
+        async with unit_of_work(self.ctx) as session:
             busy = await waybill_gps.open_waybills(session, vehicle_ids={t.vehicle_id for t in idle})
         return [LaneTruck(t.plate, t.driver_phone) for t in idle if t.vehicle_id not in busy]
 
@@ -134,7 +135,7 @@ class DemoFleet:
     async def restore(self) -> None:
         """Auth codes and trips from var/; a trip resumes after the truck's newest stored fix."""
         saved = self._load()
-        async with self.ctx.sessions() as session:
+        async with unit_of_work(self.ctx) as session:
             newest = {p.vehicle_id: p.fix_at_s for p in await positions.newest_per_vehicle(session)}
             open_now = await waybill_gps.open_waybills(session, vehicle_ids={t.vehicle_id for t in self.trucks})
         for truck in self.trucks:
@@ -182,7 +183,7 @@ class DemoFleet:
     async def _ticketed(self, order_id: uuid.UUID) -> bool:
         deadline = asyncio.get_running_loop().time() + TICKET_WAIT_S
         while asyncio.get_running_loop().time() < deadline:
-            async with self.ctx.sessions() as session:
+            async with unit_of_work(self.ctx) as session:
                 order = await orders.order_brief(session, order_id=order_id)
             if order is not None and order.status == "completed":
                 return True
@@ -286,7 +287,7 @@ def _check(result: int, what: str) -> None:
 
 async def load_trucks(ctx: Context, *, count: int) -> list[Truck]:
     trucks: list[Truck] = []
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         for i, spec in enumerate(DEMO_FLEET[:count]):
             brief = await vehicles.brief_by_plate(session, plate=spec["plate"])
             if brief is None:

@@ -30,6 +30,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.contracts import service as contracts
 from backend.domain.identity.schemas import Principal
 from backend.domain.machines import service as machines
@@ -90,7 +91,7 @@ async def ensure_setup(ctx: Context) -> LaneSetup:
     """The demo lane's rules (plate alone identifies a truck there; 20 s minimum loading) and its
     controller's device key, issued once by the mine's admin and kept in var/."""
     path = Path(ctx.settings.var_dir) / KEY_FILE
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         device_id = await sites.device_id_by_code(session, code=DEVICE_CODE)
         lane = None if device_id is None else await sites.device_lane(session, device_id=device_id)
         if lane is None or lane.lane_id is None:
@@ -113,7 +114,7 @@ async def _called_order(ctx: Context, setup: LaneSetup, fleet: Fleet | None) -> 
     """The next load's truck and its open order, called to the scale (issued, dispatched, checked in
     first if need be): a load under way first, else a free fleet truck's, else 王师傅's. Returns
     (truck, order id, planned kg), or None while another truck waits ahead of it."""
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         sales = await principal(session, ctx, "13800000002")
         dispatcher = await principal(session, ctx, "13800000003")
         order = None

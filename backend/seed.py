@@ -18,6 +18,7 @@ from backend import demo_road
 from backend.checks.credit_code import make_credit_code
 from backend.checks.idcard import make_id_card
 from backend.context import Context, build_context
+from backend.db.unit import unit_of_work
 from backend.domain.drivers import registration
 from backend.domain.drivers import service as drivers
 from backend.domain.drivers.schemas import DriverRegister, FleetDriverBind
@@ -157,7 +158,7 @@ async def _ensure_user(session: AsyncSession, report: SeedReport, user: dict[str
 
 async def seed_with(ctx: Context) -> SeedReport:
     report = SeedReport()
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         added = await regions.seed(session)
         if added:
             report.created.append(f"{added} regions")

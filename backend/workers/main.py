@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 
 from backend.context import Context, build_context
 from backend.db.base import utcnow
+from backend.db.unit import unit_of_work
 from backend.domain.contracts import lifecycle as contracts
 from backend.domain.contracts.rules import china_today
 from backend.domain.identity import service as identity
@@ -34,7 +35,7 @@ HOUSEKEEPING_EVERY_S = 60.0
 
 
 async def housekeeping(ctx: Context) -> None:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         purged = await identity.purge_expired_refresh_tokens(session)
         expired_contracts = await contracts.expire_contracts(session, today=china_today())
         expired_orders = await orders.expire_orders(session, ctx=ctx)
@@ -43,7 +44,7 @@ async def housekeeping(ctx: Context) -> None:
 
 
 async def fast_jobs(ctx: Context) -> None:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         missed = await queue.sweep_deadlines(session, ctx=ctx, now=utcnow())
     if missed:
         log.info("queue", extra={"missed_calls": missed})

@@ -22,6 +22,7 @@ import pytest
 from redis.asyncio import Redis
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.tracking import positions
 from geo.position import Position, encode_positions
 
@@ -51,7 +52,7 @@ def _start(ctx: Context, url: str, consumer: str) -> subprocess.Popen[bytes]:
 
 
 async def _count(ctx: Context) -> int:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return await positions.count(session)
 
 

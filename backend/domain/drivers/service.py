@@ -118,7 +118,6 @@ async def update_me(
     await session.flush()
     await audit.record(session, actor=actor.actor, action="driver.update", entity="driver", entity_id=driver.id,
                        before=before, after=snapshot(driver))
-    await session.commit()
     return to_out(ctx, actor, driver)
 
 
@@ -190,7 +189,6 @@ async def bind_to_fleet(
         await session.flush()
         await audit.record(session, actor=actor.actor, action="driver.fleet_bind", entity="driver",
                            entity_id=driver.id, before=before, after=snapshot(driver))
-        await session.commit()
     return to_out(ctx, actor, driver)
 
 
@@ -204,7 +202,6 @@ async def unbind_from_fleet(session: AsyncSession, *, actor: Principal, org_id: 
     await session.flush()
     await audit.record(session, actor=actor.actor, action="driver.fleet_unbind", entity="driver",
                        entity_id=driver.id, before=before, after=snapshot(driver))
-    await session.commit()
 
 
 async def change_status(
@@ -220,5 +217,4 @@ async def change_status(
     after = {**snapshot(driver), "reason": data.reason.strip()}
     await audit.record(session, actor=actor.actor, action="driver.status", entity="driver", entity_id=driver.id,
                        before=before, after=after)
-    await session.commit()
     return to_out(ctx, actor, driver)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.db.unit import savepoint
 from backend.domain.audit import service as audit
 from backend.domain.audit.schemas import Actor
 from backend.domain.contracts import service as contracts
@@ -91,14 +92,12 @@ async def cancel_order(session: AsyncSession, *, ctx: Context, actor: Principal,
     order = await access_order(session, actor, order_id)
     require_issuer(actor, order)
     await _close(session, ctx=ctx, actor=actor.actor, order=order, to="cancelled", note=data.reason)
-    await session.commit()
-    await queue.after_commit(ctx=ctx)
     return await views.one(session, order)
 
 
 async def expire_orders(session: AsyncSession, *, ctx: Context, now: datetime | None = None, batch: int = 200) -> int:
     """The periodic job: orders past their validity that never entered lapse and give their tonnage
-    back. Each order in its own transaction, so one failure does not hold the others."""
+    back. Each order in its own savepoint, so one lost race does not undo the others."""
     now = now or utcnow()
     ids = (await session.execute(
         select(PickupOrder.id).where(PickupOrder.status.in_(("issued", "dispatched")), PickupOrder.valid_until <= now)
@@ -110,10 +109,9 @@ async def expire_orders(session: AsyncSession, *, ctx: Context, now: datetime | 
         if order is None or order.status not in ("issued", "dispatched"):
             continue
         try:
-            await _close(session, ctx=ctx, actor=SYSTEM, order=order, to="expired", note="")
-            await session.commit()
+            async with savepoint(session):
+                await _close(session, ctx=ctx, actor=SYSTEM, order=order, to="expired", note="")
             expired += 1
         except Conflict:
-            await session.rollback()  # someone moved it first (entered, cancelled): nothing to do
-    await queue.after_commit(ctx=ctx)
+            pass  # someone moved it first (entered, cancelled): nothing to do
     return expired

@@ -89,7 +89,6 @@ async def create_org(session: AsyncSession, *, actor: Principal, data: OrgCreate
         await identity.add_membership(session, user_id=actor.user_id, org_id=org.id, role=role)
     await audit.record(session, actor=actor.actor, action="org.create", entity="organisation", entity_id=org.id,
                        after=audit.snapshot(org))
-    await session.commit()
     return _out(org, data.group_name)
 
 
@@ -109,7 +108,6 @@ async def update_org(session: AsyncSession, *, actor: Principal, org_id: uuid.UU
     await session.flush()
     await audit.record(session, actor=actor.actor, action="org.update", entity="organisation", entity_id=org.id,
                        before=before, after=audit.snapshot(org))
-    await session.commit()
     return _out(org, (await _group_names(session, {org.group_id} if org.group_id else set())).get(org.group_id))  # type: ignore[arg-type]
 
 
@@ -123,7 +121,6 @@ async def change_status(session: AsyncSession, *, actor: Principal, org_id: uuid
     await session.flush()
     await audit.record(session, actor=actor.actor, action="org.status", entity="organisation", entity_id=org.id,
                        before=before, after=audit.snapshot(org))
-    await session.commit()
     return await get_org(session, actor=actor, org_id=org_id)
 
 

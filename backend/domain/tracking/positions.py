@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.unit import savepoint
 from backend.domain.tracking.models import GpsPosition
 from geo.position import Position
 
@@ -71,7 +72,7 @@ async def ensure_partitions(session: AsyncSession, *, fix_times: list[datetime])
         exists = (await session.execute(text("SELECT to_regclass(:n) IS NOT NULL"), {"n": name})).scalar_one()
         if not exists:
             try:
-                async with session.begin_nested():
+                async with savepoint(session):
                     await session.execute(text(
                         f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF gps_positions "
                         f"FOR VALUES FROM ('{lo}') TO ('{hi}')"))

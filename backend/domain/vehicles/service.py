@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.checks.labels import Label
 from backend.checks.plate import PLATE_COLOURS, normalise_plate
 from backend.checks.vehicle import ENERGY_TYPES, VEHICLE_BODIES
+from backend.db.unit import savepoint
 from backend.domain.audit import service as audit
 from backend.domain.audit.schemas import Actor
 from backend.domain.drivers import service as drivers
@@ -71,33 +72,21 @@ async def add_vehicle(
     return _out(vehicle)
 
 
-async def _commit_new(session: AsyncSession, field: str = "plate") -> None:
-    # The partial unique index is the last word when two registrations of one plate race.
+async def _add_new(session: AsyncSession, **kwargs: object) -> VehicleOut:
     try:
-        await session.commit()
+        async with savepoint(session):  # a lost race undoes this vehicle only, not the unit
+            out = await add_vehicle(session, **kwargs)  # type: ignore[arg-type]
     except IntegrityError as exc:
-        await session.rollback()
-        if "plate" in str(exc.orig).lower():
-            raise errors.plate_taken(field) from None
-        raise
-
-
-async def _add_and_commit(session: AsyncSession, **kwargs: object) -> VehicleOut:
-    try:
-        out = await add_vehicle(session, **kwargs)  # type: ignore[arg-type]
-    except IntegrityError as exc:
-        await session.rollback()
         if "plate" in str(exc.orig).lower():
             raise errors.plate_taken() from None
         raise
-    await _commit_new(session)
     return out
 
 
 async def create_for_driver(session: AsyncSession, *, actor: Principal, data: VehicleCreate) -> VehicleOut:
     driver = await drivers.own_brief(session, actor=actor, require_active=True)
     checked = check_vehicle(data)
-    return await _add_and_commit(
+    return await _add_new(
         session, actor=actor.actor, checked=checked, owner_driver_id=driver.id, carrier_org_id=None,
         region_code=driver.region_code,
     )
@@ -121,7 +110,6 @@ async def _retire(session: AsyncSession, *, actor: Principal, vehicle: Vehicle) 
         await session.flush()
         await audit.record(session, actor=actor.actor, action="vehicle.retire", entity="vehicle",
                            entity_id=vehicle.id, before=before, after=audit.snapshot(vehicle))
-        await session.commit()
     return _out(vehicle)
 
 
@@ -148,7 +136,7 @@ async def list_fleet(
 async def create_for_carrier(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, data: VehicleCreate) -> VehicleOut:
     org = await drivers.require_fleet(session, actor=actor, org_id=org_id, admin=True)
     checked = check_vehicle(data)
-    return await _add_and_commit(
+    return await _add_new(
         session, actor=actor.actor, checked=checked, owner_driver_id=None, carrier_org_id=org.id,
         region_code=org.region_code,
     )

@@ -20,12 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.unit import savepoint
 from backend.domain.contracts import service as contracts
 from backend.domain.orders import service as orders
 from backend.domain.sites import service as sites
-from backend.domain.tracking import gps_events
-from backend.domain.tracking import positions
-from backend.domain.tracking.zones import bump_world
+from backend.domain.tracking import gps_events, positions
+from backend.domain.tracking.service import world_changed
 from backend.domain.vehicles import service as vehicles
 from backend.domain.waybills import errors
 from backend.domain.waybills.models import Waybill
@@ -117,7 +117,7 @@ async def open_for_order(session: AsyncSession, *, redis: Redis, order_id: uuid.
         departed_at=departed_at,
     )
     try:
-        async with session.begin_nested():
+        async with savepoint(session):
             session.add(waybill)
             await session.flush()
     except IntegrityError:  # the gate and the GPS worker opened it at the same time: one waybill
@@ -125,7 +125,7 @@ async def open_for_order(session: AsyncSession, *, redis: Redis, order_id: uuid.
     # Events of the vehicle since it left (its site_exit, maybe already stored) belong to the load.
     await gps_events.attach(session, vehicle_id=waybill.vehicle_id, waybill_id=waybill.id,
                             since=departed_at - timedelta(minutes=5))
-    await bump_world(redis)
+    world_changed(session, redis)
     return waybill
 
 
@@ -143,7 +143,7 @@ async def arrive(session: AsyncSession, *, redis: Redis, waybill: Waybill, at: d
     waybill.arrived_at = max(at, waybill.departed_at)
     await _measure(session, waybill, waybill.arrived_at)
     await session.flush()
-    await bump_world(redis)
+    world_changed(session, redis)
 
 
 async def receive(session: AsyncSession, *, redis: Redis, waybill: Waybill, net_kg: int, weighed_at: datetime) -> None:
@@ -159,4 +159,4 @@ async def receive(session: AsyncSession, *, redis: Redis, waybill: Waybill, net_
     waybill.received_net_kg = net_kg
     waybill.received_at = weighed_at
     await session.flush()
-    await bump_world(redis)
+    world_changed(session, redis)
