@@ -21,7 +21,6 @@ from backend.domain.orders import errors as order_errors
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, OrderDetail
 from backend.domain.regions import service as regions
-from backend.domain.vehicles import service as vehicles
 from backend.domain.weighing import service as weighing
 from backend.http.deps import Ctx, Db
 from backend.http.pages import PAGE_ERRORS, login_page, login_redirect, no_access, principal, render
@@ -85,7 +84,7 @@ async def profile(request: Request[Any, Any, Any], db: Db, ctx: Ctx) -> Template
     if me.driver_id is None:
         return no_access(request, "driver")
     driver = await drivers.get_me(db, ctx=ctx, actor=me)
-    cars = await vehicles.list_for_driver(db, actor=me)
+    cars = await drivers.own_vehicles(db, actor=me)
     return render(request, "driver/profile.html", app="driver", driver=driver, vehicles=cars,
                   region_label=regions.region_name(driver.region_code), **vehicle_choices())
 

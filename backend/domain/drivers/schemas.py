@@ -14,9 +14,6 @@ from backend.structs import Out, Struct
 
 DriverStatus = Literal["active", "blacklisted"]
 DRIVER_STATUS_LABELS = {"active": ("正常", "Active"), "blacklisted": ("失信黑名单", "Blacklisted")}
-# Carrier roles that see the carrier's fleet; only the admin changes it.
-FLEET_READ_ROLES = frozenset({"carrier_admin", "dispatcher"})
-FLEET_ADMIN_ROLES = frozenset({"carrier_admin"})
 
 # Loose bounds only: the real rules live in drivers.rules and answer 422 with the field named.
 Text32 = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]

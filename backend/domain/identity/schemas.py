@@ -26,6 +26,9 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
 ENTERPRISE_ROLES = frozenset({"enterprise_admin", "sales", "dispatcher", "finance"})
 # Roles that may manage an organisation's own registry data.
 ADMIN_ROLES = frozenset({"enterprise_admin", "carrier_admin"})
+# Carrier roles that see the carrier's fleet (drivers and vehicles); only the admin changes it.
+FLEET_READ_ROLES = frozenset({"carrier_admin", "dispatcher"})
+FLEET_ADMIN_ROLES = frozenset({"carrier_admin"})
 
 Phone = Annotated[str, msgspec.Meta(min_length=5, max_length=20)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]

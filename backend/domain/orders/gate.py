@@ -29,6 +29,7 @@ from backend.domain.audit.schemas import Actor
 from backend.domain.identity.schemas import Principal
 from backend.domain.machines.schemas import MachineCaller
 from backend.domain.orders import errors, lifecycle
+from backend.domain.orders.events import VehicleLeftSite
 from backend.domain.orders.gate_schemas import (
     OfflinePassage,
     OfflinePassageResult,
@@ -44,8 +45,8 @@ from backend.domain.orders.rules import as_utc
 from backend.domain.passes import service as passes
 from backend.domain.queue import service as queue
 from backend.domain.sites import service as sites
-from backend.domain.waybills import service as waybills
 from backend.errors import Conflict
+from backend.events import announce
 from devices.passcode import REFUSALS, STEP_S, PassClaims, Verdict, normalise_plate, verify, verify_static
 from devices.passcode.claims import decode_payload
 from devices.passcode.codec import b64d
@@ -179,9 +180,9 @@ async def record(session: AsyncSession, *, ctx: Context, machine: MachineCaller,
                             totp_step=totp_step, plate_read=normalise_plate(plate_read)[:16] if plate_read else None,
                             mode=mode, at=at))
     await session.flush()
-    if transition == "out" and order.status == "completed":  # a ticketed truck leaves: its waybill opens
-        await waybills.open_for_order(session, redis=ctx.redis, order_id=order.id, departed_at=at, opened_by="gate",
-                                      width_m=ctx.settings.gps_corridor_width_m)
+    if transition == "out":  # waybills subscribe: a ticketed truck leaving opens its waybill
+        await announce(session, VehicleLeftSite(order_id=order.id, site_id=site_id, left_at=at,
+                                                ticketed=order.status == "completed", mode=mode))
 
 
 async def verify_by_guard(session: AsyncSession, *, ctx: Context, actor: Principal, data: PassVerify) -> PassVerdictOut:

@@ -25,10 +25,12 @@ from backend.domain.identity.schemas import Principal
 from backend.domain.notices import service as notices
 from backend.domain.orders import errors, views
 from backend.domain.orders.access import access_order, require_issuer
+from backend.domain.orders.events import OrderClosed
 from backend.domain.orders.models import OrderTransition, PickupOrder
 from backend.domain.orders.schemas import OrderCancel, OrderOut
 from backend.domain.queue import service as queue
 from backend.errors import Conflict
+from backend.events import announce
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "issued": frozenset({"dispatched", "cancelled", "expired"}),
@@ -73,7 +75,8 @@ async def move(session: AsyncSession, *, actor: Actor, order: PickupOrder, to: s
 async def _close(session: AsyncSession, *, ctx: Context, actor: Actor, order: PickupOrder, to: str,
                  note: str) -> None:
     """Cancel or expire: release the reservation, leave the queue, tell the driver."""
-    await move(session, actor=actor, order=order, to=to, note=note, closed_at=utcnow())
+    closed_at = utcnow()
+    await move(session, actor=actor, order=order, to=to, note=note, closed_at=closed_at)
     await contracts.release(session, contract_id=order.contract_id, kg=order.planned_kg, ref=order.order_no)
     await queue.leave(session, ctx=ctx, order_id=order.id, reason=to)
     if order.driver_user_id is not None:
@@ -84,6 +87,7 @@ async def _close(session: AsyncSession, *, ctx: Context, actor: Actor, order: Pi
             body_en=f"Pickup order {order.order_no} ({order.plate}) was {en}. {note}".strip(),
             data={"orderId": str(order.id), "orderNo": order.order_no}, sms=True,
         )
+    await announce(session, OrderClosed(order_id=order.id, status=to, closed_at=closed_at))
 
 
 async def cancel_order(session: AsyncSession, *, ctx: Context, actor: Principal, order_id: uuid.UUID,

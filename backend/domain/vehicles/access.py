@@ -13,8 +13,7 @@ from sqlalchemy import ColumnElement, or_, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.checks.regions import is_within
-from backend.domain.drivers.schemas import FLEET_ADMIN_ROLES, FLEET_READ_ROLES
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import FLEET_ADMIN_ROLES, FLEET_READ_ROLES, Principal
 from backend.domain.regions.service import within_scopes
 from backend.domain.vehicles import errors
 from backend.domain.vehicles.models import Vehicle

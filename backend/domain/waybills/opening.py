@@ -28,7 +28,10 @@ from backend.domain.tracking import gps_events, positions
 from backend.domain.tracking.service import world_changed
 from backend.domain.vehicles import service as vehicles
 from backend.domain.waybills import errors
+from backend.domain.waybills.events import WaybillClosed, WaybillOpened
 from backend.domain.waybills.models import Waybill
+from backend.domain.weighing import service as weighing
+from backend.events import announce
 from backend.settings import Settings
 from geo.corridor import straight_route
 from geo.fences import FenceError, parse_fence
@@ -86,10 +89,6 @@ async def open_for_order(session: AsyncSession, *, redis: Redis, order_id: uuid.
 
     `width_m`: the corridor's half-width each side of the route; callers with settings pass
     `gps_corridor_width_m` (or a planned width), those without (tests, tools) get its default."""
-    # Imported here: weighing.service → weighing.tickets → orders.lane → orders.gate → waybills is
-    # a cycle at import time (the gate opens waybills; waybills read the weighing's ticket).
-    from backend.domain.weighing import service as weighing
-
     existing = await by_order(session, order_id=order_id)
     if existing is not None:
         return existing
@@ -126,6 +125,8 @@ async def open_for_order(session: AsyncSession, *, redis: Redis, order_id: uuid.
     await gps_events.attach(session, vehicle_id=waybill.vehicle_id, waybill_id=waybill.id,
                             since=departed_at - timedelta(minutes=5))
     world_changed(session, redis)
+    await announce(session, WaybillOpened(waybill_id=waybill.id, order_id=waybill.order_id, opened_by=opened_by,
+                                          departed_at=departed_at))
     return waybill
 
 
@@ -144,6 +145,8 @@ async def arrive(session: AsyncSession, *, redis: Redis, waybill: Waybill, at: d
     await _measure(session, waybill, waybill.arrived_at)
     await session.flush()
     world_changed(session, redis)
+    await announce(session, WaybillClosed(waybill_id=waybill.id, order_id=waybill.order_id, status="arrived",
+                                          at=waybill.arrived_at, received_net_kg=None))
 
 
 async def receive(session: AsyncSession, *, redis: Redis, waybill: Waybill, net_kg: int, weighed_at: datetime) -> None:
@@ -160,3 +163,5 @@ async def receive(session: AsyncSession, *, redis: Redis, waybill: Waybill, net_
     waybill.received_at = weighed_at
     await session.flush()
     world_changed(session, redis)
+    await announce(session, WaybillClosed(waybill_id=waybill.id, order_id=waybill.order_id, status="received",
+                                          at=weighed_at, received_net_kg=net_kg))
