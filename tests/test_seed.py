@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from backend.db.base import Base
-from backend.seed import seed_with
+from backend.demo.seed import seed_with
 
 
 async def _counts(ctx) -> dict[str, int]:
