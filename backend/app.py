@@ -18,10 +18,15 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from apps.driver import messages as driver_messages
 from apps.driver.routers import ROUTERS as DRIVER
+from apps.enterprise import contract_messages as enterprise_contract_messages
+from apps.enterprise import messages as enterprise_messages
 from apps.enterprise.routers import ROUTERS as ENTERPRISE
+from apps.mine import messages as mine_messages
 from apps.mine.routers import ROUTERS as MINE
 from apps.open.routers import ROUTERS as OPEN
+from apps.regulator import messages as regulator_messages
 from apps.regulator.routers import ROUTERS as REGULATOR
 from backend.context import Context, build_context
 from backend.domain.queue import service as queue
@@ -38,6 +43,8 @@ from backend.workers.main import in_app_jobs
 
 _HTTP_DIR = Path(__file__).parent / "http"
 _APPS_DIR = ROOT_DIR / "apps"
+# The apps' UI strings, merged with the shared ones (backend/http) into one catalogue at start-up.
+APP_MESSAGES = (driver_messages, mine_messages, enterprise_messages, enterprise_contract_messages, regulator_messages)
 
 
 # Something the web process runs beside the platform for its lifetime, given the context
@@ -52,6 +59,7 @@ def create_app(
     left before them; production passes none."""
     settings = settings or (ctx.settings if ctx else load_settings())
     configure_logging(level=settings.log_level, as_json=settings.log_json)
+    i18n.load(*APP_MESSAGES)  # DuplicateMessage: two tables define one key
     context = ctx or build_context(settings)
 
     @asynccontextmanager

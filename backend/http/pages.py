@@ -23,8 +23,7 @@ from litestar.response import Redirect, Template
 from backend.domain.identity.schemas import Principal
 from backend.domain.regions.service import region_name
 from backend.errors import DomainError, Unauthorized
-from backend.http.i18n import LANG_COOKIE, LANGS, lang_of, translate
-from backend.http.messages import MESSAGES
+from backend.http.i18n import CATALOGUE, LANG_COOKIE, LANGS, lang_of, translate
 
 APPS = ("driver", "mine", "enterprise", "regulator")
 # The app colours of app.css, for the manifests and the browser chrome.
@@ -127,7 +126,7 @@ def principal(request: Request[Any, Any, Any]) -> Principal | None:
 
 def js_strings(lang: str) -> str:
     """The "js.*" messages the browser scripts need, as JSON for a <script type="application/json">."""
-    strings = {key: translate(key, lang) for key in MESSAGES if key.startswith("js.")}
+    strings = {key: translate(key, lang) for key in CATALOGUE if key.startswith("js.")}
     return json.dumps(strings, ensure_ascii=False).replace("</", "<\\/")
 
 
