@@ -25,27 +25,28 @@ def _db(args: argparse.Namespace) -> None:
 
 
 def _seed(_: argparse.Namespace) -> None:
-    from backend.seed import seed_demo
+    from backend.demo.seed import seed_demo
 
     report = asyncio.run(seed_demo(load_settings()))
     print(report.summary())
 
 
-def _serve(args: argparse.Namespace) -> None:
+def _serve(args: argparse.Namespace, *, app: str = "backend.asgi:app") -> None:
     import uvicorn
 
     settings = load_settings()
     workers = args.workers if not settings.redis_url.startswith("memory://") else 1
     uvicorn.run(
-        "backend.asgi:app", host=args.host, port=args.port, workers=workers, proxy_headers=True,
+        app, host=args.host, port=args.port, workers=workers, proxy_headers=True,
         log_config=None, access_log=False,
     )
 
 
 def _run(args: argparse.Namespace) -> None:
-    """Everything a newcomer needs on embedded defaults: migrate, seed, print the tour, serve."""
+    """Everything a newcomer needs on embedded defaults: migrate, seed, print the tour, serve with the
+    demo switched on (backend.demo.asgi: the simulated lane and trucks beside the platform)."""
     from backend.db import migrate
-    from backend.seed import seed_demo
+    from backend.demo.seed import seed_demo
 
     settings = load_settings()
     if settings.redis_url.startswith("memory://"):
@@ -70,7 +71,7 @@ def _run(args: argparse.Namespace) -> None:
         trucks = os.environ.get("MEITONG_DEMO_TRUCKS", "0")
         print(f"  JT/T 808 gateway (in-process): {settings.jt808_host}:{settings.jt808_port}, "
               f"{trucks} demo trucks connected to it", flush=True)
-    _serve(args)
+    _serve(args, app="backend.demo.asgi:app")
 
 
 def _gps_worker(args: argparse.Namespace) -> None:

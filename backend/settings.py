@@ -107,7 +107,7 @@ class Settings:
     # Redis substitute, which a separate worker process could not reach.
     in_app_jobs: bool = False
     # Set by `meitong run` to its own URL: the web process then also runs one simulated weighbridge
-    # lane at the demo mine (backend/demo_lane.py), whose controller calls this URL like a real one.
+    # lane at the demo mine (backend/demo/lane.py), whose controller calls this URL like a real one.
     demo_lane_url: str = ""
     var_dir: str = ""
     log_json: bool = True

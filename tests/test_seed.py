@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from backend.db.base import Base
 from backend.db.unit import unit_of_work
-from backend.seed import seed_with
+from backend.demo.seed import seed_with
 
 
 async def _counts(ctx) -> dict[str, int]:

@@ -14,11 +14,12 @@ from typing import Any
 import pyotp
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend import demo_road
 from backend.checks.credit_code import make_credit_code
 from backend.checks.idcard import make_id_card
 from backend.context import Context, build_context
 from backend.db.unit import unit_of_work
+from backend.demo import road as demo_road
+from backend.demo.chain import DEMO_CONTRACT_NO, principal, seed_chain
 from backend.domain.drivers import registration
 from backend.domain.drivers import service as drivers
 from backend.domain.drivers.schemas import DriverRegister, FleetDriverBind
@@ -35,7 +36,6 @@ from backend.domain.tracking import zones
 from backend.domain.tracking.schemas import ZoneCreate
 from backend.domain.vehicles import service as vehicles
 from backend.domain.vehicles.schemas import VehicleCreate
-from backend.seed_chain import DEMO_CONTRACT_NO, principal, seed_chain
 from backend.settings import Settings
 from backend.sms import ConsoleSmsSender
 
@@ -119,7 +119,7 @@ DEMO_DRIVER = {"name": "张师傅", "id_prefix": "15062319800315051", "licence":
 # The simulated lane's truck (make run): its own driver, so the demo order of 张师傅 stays for a newcomer.
 SIM_DRIVER = {"name": "王师傅", "id_prefix": "15062319790621081", "licence": "150623197906210812",
               "cert": "NM1506230002", "phone": "13800000010", "plate": "蒙K55177", "terminal": "013800000010"}
-# make run's demo trucks on the road (backend/demo_fleet.py): drivers of the carrier's fleet, each with a
+# make run's demo trucks on the road (backend/demo/fleet.py): drivers of the carrier's fleet, each with a
 # JT/T 808 terminal (the header phone its simulated terminal registers with).
 DEMO_FLEET: list[dict[str, str]] = [
     {"name": name, "id_prefix": prefix, "licence": make_id_card(prefix), "cert": f"NM15062300{i + 11}",

@@ -1,11 +1,11 @@
 """`make run`'s demo trucks on the road: JT/T 808 terminals over real TCP, driving loads from the
 demo mine to the power plant and back.
 
-Each demo truck (backend/seed.py DEMO_FLEET) has a simulated terminal that connects to the in-app
+Each demo truck (backend/demo/seed.py DEMO_FLEET) has a simulated terminal that connects to the in-app
 gateway at 127.0.0.1:settings.jt808_port, registers once (auth code kept in var/demo-fleet.json, a
 demo secret), authenticates on every connection and sends heartbeats; parked, it reports now and
 then. The demo lane weighs a free truck before 王师傅's and calls `depart` after the ticket; the
-truck then follows one round trip (backend/demo_road.py): out through 北门, along the waybill's
+truck then follows one round trip (backend/demo/road.py): out through 北门, along the waybill's
 corridor to the plant, and back. The waybill opens and closes through the real chain (the GPS
 worker sees the ticketed truck leave the mine and enter the plant). In the coverage hole the
 terminal has no network: silent, it uploads its buffered fixes as 0x0704 blind-area batches after.
@@ -34,8 +34,8 @@ from shapely.geometry import shape
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.db.unit import unit_of_work
-from backend.demo_lane import LaneTruck
-from backend.demo_road import (
+from backend.demo.lane import LaneTruck
+from backend.demo.road import (
     PLANT,
     YARD,
     Line,
@@ -48,11 +48,11 @@ from backend.demo_road import (
     yard_duration_s,
     zones,
 )
+from backend.demo.seed import DEMO_FLEET, MINE_SITE, OTHER_SITES
 from backend.domain.orders import service as orders
 from backend.domain.tracking import positions
 from backend.domain.vehicles import service as vehicles
 from backend.domain.waybills import gps as waybill_gps
-from backend.seed import DEMO_FLEET, MINE_SITE, OTHER_SITES
 from devices.sim.jt808_terminal import Fix, SimTerminal
 from devices.sim.route import RouteFix
 

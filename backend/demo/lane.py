@@ -8,7 +8,7 @@ The web process of `meitong run` (settings.demo_lane_url set) runs, beside the p
 - the traffic: 王师傅's truck (蒙K55177) gets a pickup order on the demo contract, checks in and is
   called like any truck, drives onto the scale empty (tare), loads for a while, drives on again
   loaded (gross → ticket) and leaves; then the next load.
-- with `make run`'s demo trucks (backend/demo_fleet.py), a free fleet truck takes the next load
+- with `make run`'s demo trucks (backend/demo/fleet.py), a free fleet truck takes the next load
   before 王师傅's, the same way with its own driver; after its ticket the fleet drives it away.
 The lane's key is issued once and kept in var/demo-lane.json (a demo secret, never a real one).
 """
@@ -31,6 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
 from backend.db.unit import unit_of_work
+from backend.demo.chain import DEMO_CONTRACT_NO, SIM_NOTE, principal
+from backend.demo.seed import SIM_DRIVER
 from backend.domain.contracts import service as contracts
 from backend.domain.identity.schemas import Principal
 from backend.domain.machines import service as machines
@@ -43,8 +45,6 @@ from backend.domain.queue.schemas import QueueCall
 from backend.domain.sites import service as sites
 from backend.domain.weighing import lanes
 from backend.domain.weighing.rules import SiteRules
-from backend.seed import SIM_DRIVER
-from backend.seed_chain import DEMO_CONTRACT_NO, SIM_NOTE, principal
 from devices.sim.lane import SimulatedLane
 from devices.sim.truck import SimTruck
 
@@ -55,7 +55,7 @@ TARE_KG = 15_200
 # The demo's loader is quick; the site's minimum loading time is set 5 s below it.
 LOADING_S = int(os.environ.get("MEITONG_DEMO_LOADING_S", "25"))
 PAUSE_S = 15
-# Inside the demo mine's check-in zone (backend/seed.py MINE_SITE).
+# Inside the demo mine's check-in zone (backend/demo/seed.py MINE_SITE).
 CHECKIN_POINT = (107.5060, 38.2000)
 
 
@@ -66,7 +66,7 @@ class LaneTruck:
 
 
 class Fleet(Protocol):
-    """The demo trucks on the road (backend/demo_fleet.py), as the lane sees them."""
+    """The demo trucks on the road (backend/demo/fleet.py), as the lane sees them."""
 
     @property
     def lane_trucks(self) -> list[LaneTruck]: ...
