@@ -41,13 +41,13 @@ async def test_a_fix_repeated_inside_one_batch_is_stored_once_the_first_time(ctx
 
 async def test_a_batch_larger_than_one_insert_is_stored_whole_and_replayed_harmlessly(ctx: Context) -> None:
     v, w = str(uuid.uuid4()), str(uuid.uuid4())
-    batch = [_fix(v, T0 + i) for i in range(1_500)] + [_fix(w, T0 + i) for i in range(700)]
+    batch = [_fix(v, T0 + i) for i in range(1_050)] + [_fix(w, T0 + i) for i in range(100)]  # two INSERTs
     await _store(ctx, batch)
     await _store(ctx, batch[1_000:])  # a replay of its second INSERT's rows
     async with ctx.sessions() as session:
         assert (await positions.count(session, vehicle_id=uuid.UUID(v)),
                 await positions.count(session, vehicle_id=uuid.UUID(w)),
-                await positions.count(session)) == (1_500, 700, 2_200)
+                await positions.count(session)) == (1_050, 100, 1_150)
 
 
 async def test_the_track_is_inclusive_oldest_first_and_skips_invalid_fixes(ctx: Context) -> None:
