@@ -178,3 +178,21 @@ async def test_online_follows_the_last_seen_time(ctx: Context) -> None:
     assert silent is not None and not silent.online and silent.status == "active"
     assert lenient is not None and lenient.online
     assert await _rows(ctx) == 1  # touching an unknown phone made no row
+
+
+async def test_a_retired_trucks_terminal_is_released_and_binds_to_the_trucks_new_record(ctx: Context) -> None:
+    """vehicles announce VehicleRetired; terminals subscribe and revoke the binding in the same unit
+    (the terminal cannot log out itself: a retired truck no longer authenticates)."""
+    carrier = await sh.new_org(ctx, kind="carrier")
+    _, admin = await sh.backstage_member(ctx, role="carrier_admin", org_id=carrier)
+    vehicle_id, plate = await th.make_vehicle(ctx, carrier_org_id=carrier)
+    phone = th.new_phone()
+    assert (await th.register(ctx, phone, plate)).result == REGISTER_OK
+    async with ctx.sessions() as session:
+        await vehicles.retire_for_carrier(session, actor=admin, org_id=carrier, vehicle_id=vehicle_id)
+        await session.commit()
+    async with ctx.sessions() as session:
+        assert await terminals.binding_of_vehicle(session, vehicle_id=vehicle_id) is None
+    new_id, _ = await th.make_vehicle(ctx, plate=plate)
+    outcome = await th.register(ctx, phone, plate)
+    assert (outcome.result, outcome.vehicle_id) == (REGISTER_OK, new_id)

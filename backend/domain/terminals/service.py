@@ -106,7 +106,7 @@ async def register(session: AsyncSession, *, phone: str, registration: Registrat
 
 
 async def authenticate(session: AsyncSession, *, phone: str, code: str) -> AuthOutcome:
-    """The vehicle an active terminal reports for, if `code` is its current code; commits last_auth_at."""
+    """The vehicle an active terminal reports for, if `code` is its current code; sets last_auth_at (flushed)."""
     binding = await _binding(session, phone)
     # Hash even for an unknown terminal, so timing does not tell which phones are registered.
     given = hash_code(code)
@@ -122,12 +122,21 @@ async def authenticate(session: AsyncSession, *, phone: str, code: str) -> AuthO
 
 
 async def unregister(session: AsyncSession, *, phone: str) -> bool:
-    """0x0003: the terminal leaves its vehicle; it must register again. Commits."""
+    """0x0003: the terminal leaves its vehicle; it must register again. Flushes (the gateway commits)."""
     result = await session.execute(
         update(TerminalBinding).where(TerminalBinding.phone == phone, TerminalBinding.status == "active")
         .values(status="revoked", updated_at=utcnow())
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def release_vehicle(session: AsyncSession, *, vehicle_id: uuid.UUID) -> int:
+    """The vehicle left service: its active binding is revoked (the terminal may register anew)."""
+    result = await session.execute(
+        update(TerminalBinding).where(TerminalBinding.vehicle_id == vehicle_id, TerminalBinding.status == "active")
+        .values(status="revoked", updated_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def touch(session: AsyncSession, *, seen: Mapping[str, datetime]) -> None:

@@ -19,10 +19,12 @@ from backend.domain.identity.schemas import Principal
 from backend.domain.organisations import service as organisations
 from backend.domain.vehicles import errors
 from backend.domain.vehicles.access import access_vehicle, readable_filter
+from backend.domain.vehicles.events import VehicleRetired
 from backend.domain.vehicles.models import Vehicle
 from backend.domain.vehicles.rules import CheckedVehicle, check_vehicle
 from backend.domain.vehicles.schemas import LabelOut, VehicleBrief, VehicleCreate, VehicleOut, VehiclePage
 from backend.errors import Conflict, forbidden
+from backend.events import announce
 
 
 def _label(table: Mapping[str, Label], key: str) -> LabelOut:
@@ -110,6 +112,7 @@ async def _retire(session: AsyncSession, *, actor: Principal, vehicle: Vehicle) 
         await session.flush()
         await audit.record(session, actor=actor.actor, action="vehicle.retire", entity="vehicle",
                            entity_id=vehicle.id, before=before, after=audit.snapshot(vehicle))
+        await announce(session, VehicleRetired(vehicle_id=vehicle.id, plate=vehicle.plate))
     return _out(vehicle)
 
 
