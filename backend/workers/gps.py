@@ -26,9 +26,7 @@ import logging
 import os
 import socket
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 from redis.exceptions import ResponseError
 
@@ -40,12 +38,12 @@ from backend.domain.tracking.zones import WORLD_VERSION_KEY
 from backend.domain.waybills import gps as waybill_gps
 from backend.domain.waybills.world import load_world
 from backend.workers import gps_dead
+from backend.workers.gps_entries import Entry, decode, entries_of, is_uuid
 from geo.pipeline import Pipeline
 from geo.pipeline.model import Event, Settings, VehicleState
-from geo.position import Position, decode_positions
+from geo.position import Position
 
 log = logging.getLogger("meitong.gps")
-Entry = tuple[bytes, dict[bytes, bytes]]
 IDLE_PAUSE_S = 0.2
 
 
@@ -111,33 +109,20 @@ class GpsWorker:
         redis = self.ctx.redis
         self._from_pending = self._own_pending and self.monotonic() >= self._retry_at
         if self._from_pending:
-            entries = _entries(await redis.xreadgroup(self.group, self.consumer, {self.stream: "0"},
-                                                      count=self.batch_entries))
+            entries = entries_of(await redis.xreadgroup(self.group, self.consumer, {self.stream: "0"},
+                                                        count=self.batch_entries))
             if entries:
                 return entries
             self._own_pending = False
             claimed = await redis.xautoclaim(self.stream, self.group, self.consumer, self.claim_idle_ms,
                                              start_id="0-0", count=self.batch_entries)
-            taken = _entries({self.stream: [claimed[1]]}) if claimed and len(claimed) > 1 else []
+            taken = entries_of({self.stream: [claimed[1]]}) if claimed and len(claimed) > 1 else []
             if taken:
                 self._own_pending = True  # they are ours now: the next round reads them as our own
                 return taken
         self._from_pending = False
-        return _entries(await redis.xreadgroup(self.group, self.consumer, {self.stream: ">"},
-                                               count=self.batch_entries, block=block_ms))
-
-    @staticmethod
-    def _decode(entries: list[Entry]) -> list[Position]:
-        out: list[Position] = []
-        for entry_id, fields in entries:
-            raw = (fields or {}).get(b"p")
-            if raw is None:
-                continue  # trimmed from the stream meanwhile, or not ours
-            try:
-                out.extend(decode_positions(raw))
-            except Exception:  # a malformed entry is acknowledged with its batch: it would never decode
-                log.warning("undecodable stream entry", extra={"entry": entry_id.decode()})
-        return out
+        return entries_of(await redis.xreadgroup(self.group, self.consumer, {self.stream: ">"},
+                                                 count=self.batch_entries, block=block_ms))
 
     async def step(self, *, wait: bool = True) -> int:
         """One round; returns how many stream entries it read and dealt with: stored, set aside, or
@@ -147,24 +132,30 @@ class GpsWorker:
         if not entries:
             return 0
         try:
-            await self.process(self._decode(entries), [e[0] for e in entries])
+            # The world first, outside the entries' blame: a world that cannot load is no entry's fault.
+            pipeline = await self._world()
+        except Exception:
+            self._own_pending = True
+            raise
+        try:
+            await self.process(decode(entries), [e[0] for e in entries], pipeline=pipeline)
         except Exception as exc:
             self._own_pending = True  # the entries stay pending: the next round retries them
             if gps_dead.is_transient(exc):
                 raise
             log.warning("gps batch failed; retrying its entries one by one", exc_info=True)
-            await self._isolate(entries)
+            await self._isolate(entries, pipeline)
         else:
             if self._from_pending:  # some of them may have failed before: their tries are void now
                 await gps_dead.forget(self.ctx.redis, stream=self.stream, entry_ids=[e[0] for e in entries])
         return len(entries)
 
-    async def _isolate(self, entries: list[Entry]) -> None:
+    async def _isolate(self, entries: list[Entry], pipeline: Pipeline) -> None:
         """Each entry of a failed batch on its own: the good ones are stored and acknowledged, a bad one
         counts a try and, at the limit, goes to the dead-letter stream."""
         for entry_id, fields in entries:
             try:
-                await self.process(self._decode([(entry_id, fields)]), [entry_id])
+                await self.process(decode([(entry_id, fields)]), [entry_id], pipeline=pipeline)
             except Exception as exc:
                 if gps_dead.is_transient(exc):
                     raise
@@ -180,10 +171,10 @@ class GpsWorker:
             else:
                 await gps_dead.forget(self.ctx.redis, stream=self.stream, entry_ids=[entry_id])
 
-    async def process(self, batch: list[Position], entry_ids: list[bytes]) -> None:
-        pipeline = await self._world()
+    async def process(self, batch: list[Position], entry_ids: list[bytes], *, pipeline: Pipeline | None = None) -> None:
+        pipeline = pipeline or await self._world()
         now_s = self.now()
-        vehicle_ids = {p.vehicle_id for p in batch if _is_uuid(p.vehicle_id)}
+        vehicle_ids = {p.vehicle_id for p in batch if is_uuid(p.vehicle_id)}
         batch = [p for p in batch if p.vehicle_id in vehicle_ids]
         async with self.ctx.sessions() as session:
             vehicle_states = await states.load(session, vehicle_ids=vehicle_ids)
@@ -245,29 +236,6 @@ class GpsWorker:
             except Exception:  # a bad round must not stop the worker; the entries stay pending
                 log.exception("gps round failed")
                 await asyncio.sleep(1.0)
-
-
-def _entries(reply: Any) -> list[Entry]:
-    """Stream entries from an XREADGROUP reply, RESP2 ([[stream, entries]]) or RESP3 ({stream: [entries]})."""
-    if not reply:
-        return []
-    groups = list(reply.values()) if isinstance(reply, dict) else [r[1] for r in reply]
-    out: list[Entry] = []
-    for group in groups:
-        if group and isinstance(group[0], list) and (not group[0] or isinstance(group[0][0], list | tuple)):
-            group = [e for part in group for e in part]  # RESP3 nests one list deeper
-        for item in group:
-            entry_id, fields = item[0], item[1]
-            out.append((entry_id if isinstance(entry_id, bytes) else str(entry_id).encode(), dict(fields or {})))
-    return out
-
-
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 async def run_gps_worker(ctx: Context, *, consumer: str | None = None, claim_idle_s: float = 60.0) -> None:

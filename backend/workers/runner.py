@@ -85,7 +85,7 @@ class Runner:
             run.last_succeeded_at = self.now()
             run.last_counts = {str(k): int(v) for k, v in (counts or {}).items()}
             if any(run.last_counts.values()):
-                log.info("job", extra={"job": job.name, **run.last_counts})
+                log.info("job", extra={"job": job.name, "counts": run.last_counts})
         run.duration_ms = int((time.perf_counter() - started) * 1000)
         run.next_run_at = self.now() + timedelta(seconds=job.delay_after_failures_s(run.consecutive_failures))
         await self._save(run)

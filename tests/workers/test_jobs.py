@@ -14,8 +14,10 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import job_runs, jobs
-from backend.context import Context
+from backend.app import create_app
+from backend.context import Context, build_context
 from backend.domain.regions.models import Region
+from backend.settings import Settings, load_settings
 from backend.workers.runner import Runner
 from tests import factories as f
 
@@ -173,3 +175,15 @@ async def test_jobs_no_worker_runs_are_never_run_then_late(ctx: Context, client:
     await Runner(ctx, now=clock).run_due()
     status, body = await _health(client)
     assert status == 503 and {j["state"] for j in body["jobs"]} == {"late"}, body
+
+
+async def test_without_redis_the_job_records_are_a_bilingual_503(settings: Settings) -> None:
+    broken = load_settings(database_url=settings.database_url, redis_url="redis://127.0.0.1:1/0", log_json=False)
+    context = build_context(broken)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(ctx=context)), base_url="http://t") as c:
+            r = await c.get("/health/jobs")
+    finally:
+        await context.engine.dispose()
+    assert r.status_code == 503 and r.json()["code"] == "jobs_unknown", r.text
+    assert r.json()["message_zh"] and r.json()["message_en"]
