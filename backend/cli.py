@@ -1,4 +1,5 @@
-"""`meitong` command: db upgrade, seed, serve, run (all of it), worker, jt808 (the gateway), evidence verify."""
+"""`meitong` command: db upgrade, seed, serve, run (all of it), worker, jt808 (the gateway), evidence verify,
+gps-dead-letters (the GPS stream's poison entries)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,40 @@ def _jt808(args: argparse.Namespace) -> None:
         pass
 
 
+async def _dead_letters(action: str, ids: list[str] | None, count: int) -> None:
+    from backend.redis import create_redis
+    from backend.workers import gps_dead
+    from geo.position import decode_positions
+
+    settings = load_settings()
+    redis = create_redis(settings.redis_url)
+    try:
+        if action == "replay":
+            new_ids = await gps_dead.replay(redis, stream=settings.gps_stream, ids=ids, count=count)
+            print(f"已重新投递 {len(new_ids)} 条 / replayed {len(new_ids)} entries to {settings.gps_stream}")
+            return
+        letters = await gps_dead.listing(redis, stream=settings.gps_stream, ids=ids, count=count)
+        for letter in letters:
+            try:
+                vehicles = sorted({p.vehicle_id for p in decode_positions(letter.fields.get(b"p", b""))})
+            except Exception:  # shown as it is: the reason says why it could not be used
+                vehicles = []
+            print(f"{letter.id}  entry {letter.entry_id}  at {letter.dead_at}  tries {letter.tries}  "
+                  f"vehicles {','.join(vehicles) or '-'}\n    {letter.error}")
+        print(f"共 {len(letters)} 条 / {len(letters)} dead letters in {gps_dead.dead_stream(settings.gps_stream)}")
+    finally:
+        await redis.aclose()
+
+
+def _gps_dead_letters(args: argparse.Namespace) -> None:
+    if load_settings().redis_url.startswith("memory://"):
+        # The embedded Redis lives inside the web process; this process would see an empty one.
+        print("需要设置 REDIS_URL（内置 Redis 只在 Web 进程内）/ set REDIS_URL: the embedded Redis lives "
+              "inside the web process", file=sys.stderr)
+        sys.exit(2)
+    asyncio.run(_dead_letters(args.action, args.id or None, args.count))
+
+
 def _worker(_: argparse.Namespace) -> None:
     from backend.workers.main import run_worker
 
@@ -145,6 +180,11 @@ def main(argv: list[str] | None = None) -> None:
     gps.add_argument("--consumer", default=None, help="consumer name (default: gps-<host>-<pid>)")
     gps.add_argument("--claim-idle-s", type=float, default=60.0, help="take over entries idle this long at dead consumers")
     gps.set_defaults(func=_gps_worker)
+    dead = sub.add_parser("gps-dead-letters", help="list or replay the GPS stream's dead letters (entries that kept failing)")
+    dead.add_argument("action", choices=["list", "replay"])
+    dead.add_argument("--id", action="append", help="only this dead letter (repeatable; default: all)")
+    dead.add_argument("--count", type=int, default=1000, help="at most this many")
+    dead.set_defaults(func=_gps_dead_letters)
     evidence = sub.add_parser("evidence", help="the evidence chain (存证)")
     evidence.add_argument("action", choices=["verify"])
     evidence.add_argument("--from-seq", type=int, default=1, help="start at this entry (the one before is trusted)")

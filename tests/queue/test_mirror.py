@@ -9,8 +9,8 @@ import asyncio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
-from backend.db.base import utcnow
 from backend.db.unit import unit_of_work
+from backend.domain.queue import jobs as queue_jobs
 from backend.domain.queue import mirror
 from backend.domain.queue import service as queue
 from backend.domain.queue.schemas import QueueCall
@@ -75,9 +75,7 @@ async def test_a_crash_between_commit_and_redis_is_repaired(ctx: Context) -> Non
         await AsyncSession.commit(session)
     assert await _zset(ctx, m) == [str(first.order_id)]
     assert (await qh.card(ctx, second.order_id)).position == 2  # SQL answers while Redis lags
-    async with unit_of_work(ctx) as session:  # the worker's next sweep re-applies recent changes
-        await queue.sweep_deadlines(session, ctx=ctx, now=utcnow())
-        await session.commit()
+    await queue_jobs.resync_mirror(ctx)  # the worker's resync job re-applies recent changes
     assert await _zset(ctx, m) == [str(first.order_id), str(second.order_id)]
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -20,10 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
 from backend.db.base import utcnow
-from backend.db.unit import after_commit
 from backend.domain.audit import service as audit
 from backend.domain.identity.schemas import Principal
-from backend.domain.queue import errors, mirror, notify, rules, views
+from backend.domain.queue import errors, notify, rules, views
 from backend.domain.queue.access import access_queue_site
 from backend.domain.queue.entries import SYSTEM, active_entry, move
 from backend.domain.queue.models import QueueEntry
@@ -104,7 +102,8 @@ async def skip(session: AsyncSession, *, ctx: Context, actor: Principal, site_id
 async def sweep_deadlines(session: AsyncSession, *, ctx: Context, now: datetime) -> int:
     """Called trucks past their deadline: the first miss goes back to the tail (band kept), the
     second is dropped (the driver must check in again). Returns how many were moved. Safe in
-    several workers at once; flushes (the job commits). Also re-applies recent changes Redis may have missed."""
+    several workers at once; flushes (the job commits). Redis changes it or others missed are re-applied
+    by the `queue.resync_mirror` job."""
     query = (select(QueueEntry)
              .where(QueueEntry.state == "called", QueueEntry.call_deadline_at < now)
              .order_by(QueueEntry.call_deadline_at, QueueEntry.id).limit(SWEEP_BATCH)
@@ -121,7 +120,4 @@ async def sweep_deadlines(session: AsyncSession, *, ctx: Context, now: datetime)
         elif await move(session, entry, to="dropped", actor=SYSTEM, note="missed call again", at=now, closed_at=now):
             await notify.dropped(session, entry, site_name=names.get(entry.site_id, ""))
             moved += 1
-    # Once committed, re-apply recent changes Redis may have missed (a crash between a COMMIT and
-    # its mirror update); a failure is logged by the unit and the next round tries again.
-    after_commit(session, partial(mirror.resync, ctx, since=utcnow() - mirror.RESYNC_WINDOW), key="queue.resync")
     return moved
