@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,67 +18,48 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from apps.driver import orders as driver_orders
-from apps.driver import pages as driver_pages
-from apps.driver import passes as driver_passes
-from apps.driver import positions as driver_positions
-from apps.driver import queue as driver_queue
-from apps.driver import routes as driver_routes
-from apps.driver import ticket_pages as driver_ticket_pages
-from apps.driver import tickets as driver_tickets
-from apps.driver import waybill_pages as driver_waybill_pages
-from apps.driver import waybills as driver_waybills
-from apps.enterprise import contracts as enterprise_contracts
-from apps.enterprise import fleet as enterprise_fleet
-from apps.enterprise import keys as enterprise_keys
-from apps.enterprise import orders as enterprise_orders
-from apps.enterprise import pages as enterprise_pages
-from apps.enterprise import routes as enterprise_routes
-from apps.mine import carriers as mine_carriers
-from apps.mine import gate as mine_gate
-from apps.mine import orders as mine_orders
-from apps.mine import pages as mine_pages
-from apps.mine import queue as mine_queue
-from apps.mine import routes as mine_routes
-from apps.mine import tracking as mine_tracking
-from apps.mine import tracking_pages as mine_tracking_pages
-from apps.mine import weighing as mine_weighing
-from apps.mine import weighing_pages as mine_weighing_pages
-from apps.open import business as open_business
-from apps.open import passes as open_passes
-from apps.open import routes as open_routes
-from apps.open import waybills as open_waybills
-from apps.open import weighing as open_weighing
-from apps.regulator import pages as regulator_pages
-from apps.regulator import routes as regulator_routes
-from apps.regulator import tracking as regulator_tracking
-from apps.regulator import tracking_pages as regulator_tracking_pages
+from apps.driver import messages as driver_messages
+from apps.driver.routers import ROUTERS as DRIVER
+from apps.enterprise import contract_messages as enterprise_contract_messages
+from apps.enterprise import messages as enterprise_messages
+from apps.enterprise.routers import ROUTERS as ENTERPRISE
+from apps.mine import messages as mine_messages
+from apps.mine.routers import ROUTERS as MINE
+from apps.open.routers import ROUTERS as OPEN
+from apps.regulator import messages as regulator_messages
+from apps.regulator.routers import ROUTERS as REGULATOR
 from backend.context import Context, build_context
-from backend.demo_fleet import demo_fleet
-from backend.demo_lane import demo_lane
 from backend.domain.queue import service as queue
-from backend.http import i18n, verify_pages
-from backend.http import pages as shared_pages
+from backend.http import i18n
 from backend.http.auth import AuthMiddleware
 from backend.http.deps import DEPENDENCIES
 from backend.http.errors import EXCEPTION_HANDLERS
 from backend.http.inputs import ControlCharsMiddleware
 from backend.http.logs import RequestIdMiddleware, configure_logging
-from backend.http.routes import auth as auth_routes
-from backend.http.routes import common as common_routes
-from backend.http.routes import health
-from backend.http.routes import notices as notices_routes
+from backend.http.routers import ROUTERS as SHARED
 from backend.settings import ROOT_DIR, Settings, load_settings
 from backend.workers.jt808 import in_app_gateway
 from backend.workers.main import in_app_jobs
 
 _HTTP_DIR = Path(__file__).parent / "http"
 _APPS_DIR = ROOT_DIR / "apps"
+# The apps' UI strings, merged with the shared ones (backend/http) into one catalogue at start-up.
+APP_MESSAGES = (driver_messages, mine_messages, enterprise_messages, enterprise_contract_messages, regulator_messages)
 
 
-def create_app(settings: Settings | None = None, *, ctx: Context | None = None) -> Litestar:
+# Something the web process runs beside the platform for its lifetime, given the context
+# (the demo of `meitong run`: backend/demo/lifespan.py).
+ExtraLifespan = Callable[[Context], AbstractAsyncContextManager[Any]]
+
+
+def create_app(
+    settings: Settings | None = None, *, ctx: Context | None = None, extra_lifespans: Sequence[ExtraLifespan] = (),
+) -> Litestar:
+    """`extra_lifespans` are entered after the in-app jobs and gateway (so they find them running) and
+    left before them; production passes none."""
     settings = settings or (ctx.settings if ctx else load_settings())
     configure_logging(level=settings.log_level, as_json=settings.log_json)
+    i18n.load(*APP_MESSAGES)  # DuplicateMessage: two tables define one key
     context = ctx or build_context(settings)
 
     @asynccontextmanager
@@ -91,11 +72,8 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
                     await stack.enter_async_context(in_app_jobs(context))
                 if settings.jt808_in_app:
                     await stack.enter_async_context(in_app_gateway(context, settings))
-                fleet = None
-                if settings.jt808_in_app and settings.demo_trucks > 0 and settings.demo_lane_url:
-                    fleet = await stack.enter_async_context(demo_fleet(context))
-                if settings.demo_lane_url:
-                    await stack.enter_async_context(demo_lane(context, fleet=fleet))
+                for extra in extra_lifespans:
+                    await stack.enter_async_context(extra(context))
                 yield
         finally:
             await context.redis.aclose()
@@ -134,19 +112,7 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
         ),
         security=[{"bearer": []}],
     )
-    route_handlers: list[Any] = [
-        health.router, auth_routes.router, common_routes.router, notices_routes.router,
-        driver_routes.router, mine_routes.router, enterprise_routes.router, regulator_routes.router,
-        enterprise_fleet.router, enterprise_keys.router, enterprise_contracts.router, enterprise_orders.router,
-        mine_orders.router, mine_carriers.router, mine_queue.router, mine_gate.router, mine_weighing.router,
-        driver_orders.router, driver_passes.router, driver_queue.router, driver_tickets.router,
-        open_routes.router, open_business.router, open_passes.router, open_weighing.router,
-        shared_pages.router, driver_pages.router, mine_pages.router, enterprise_pages.router, regulator_pages.router,
-        verify_pages.router, mine_weighing_pages.router, driver_ticket_pages.router,
-        mine_tracking_pages.router, regulator_tracking_pages.router, driver_waybill_pages.router,
-        driver_positions.router, driver_waybills.router, mine_tracking.router, regulator_tracking.router, open_waybills.router,
-        *static,
-    ]
+    route_handlers: list[Any] = [*SHARED, *DRIVER, *MINE, *ENTERPRISE, *REGULATOR, *OPEN, *static]
     return Litestar(
         route_handlers=route_handlers,
         dependencies=DEPENDENCIES,

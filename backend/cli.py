@@ -1,4 +1,5 @@
-"""`meitong` command: db upgrade, seed, serve, run (all of it), worker, jt808 (the gateway), evidence verify."""
+"""`meitong` command: db upgrade, seed, serve, run (all of it), worker, jt808 (the gateway), evidence verify,
+gps-dead-letters (the GPS stream's poison entries)."""
 
 from __future__ import annotations
 
@@ -25,27 +26,28 @@ def _db(args: argparse.Namespace) -> None:
 
 
 def _seed(_: argparse.Namespace) -> None:
-    from backend.seed import seed_demo
+    from backend.demo.seed import seed_demo
 
     report = asyncio.run(seed_demo(load_settings()))
     print(report.summary())
 
 
-def _serve(args: argparse.Namespace) -> None:
+def _serve(args: argparse.Namespace, *, app: str = "backend.asgi:app") -> None:
     import uvicorn
 
     settings = load_settings()
     workers = args.workers if not settings.redis_url.startswith("memory://") else 1
     uvicorn.run(
-        "backend.asgi:app", host=args.host, port=args.port, workers=workers, proxy_headers=True,
+        app, host=args.host, port=args.port, workers=workers, proxy_headers=True,
         log_config=None, access_log=False,
     )
 
 
 def _run(args: argparse.Namespace) -> None:
-    """Everything a newcomer needs on embedded defaults: migrate, seed, print the tour, serve."""
+    """Everything a newcomer needs on embedded defaults: migrate, seed, print the tour, serve with the
+    demo switched on (backend.demo.asgi: the simulated lane and trucks beside the platform)."""
     from backend.db import migrate
-    from backend.seed import seed_demo
+    from backend.demo.seed import seed_demo
 
     settings = load_settings()
     if settings.redis_url.startswith("memory://"):
@@ -70,7 +72,7 @@ def _run(args: argparse.Namespace) -> None:
         trucks = os.environ.get("MEITONG_DEMO_TRUCKS", "0")
         print(f"  JT/T 808 gateway (in-process): {settings.jt808_host}:{settings.jt808_port}, "
               f"{trucks} demo trucks connected to it", flush=True)
-    _serve(args)
+    _serve(args, app="backend.demo.asgi:app")
 
 
 def _gps_worker(args: argparse.Namespace) -> None:
@@ -90,6 +92,40 @@ def _jt808(args: argparse.Namespace) -> None:
         asyncio.run(run_gateway(load_settings(), host=args.host, port=args.port))
     except KeyboardInterrupt:
         pass
+
+
+async def _dead_letters(action: str, ids: list[str] | None, count: int) -> None:
+    from backend.redis import create_redis
+    from backend.workers import gps_dead
+    from geo.position import decode_positions
+
+    settings = load_settings()
+    redis = create_redis(settings.redis_url)
+    try:
+        if action == "replay":
+            new_ids = await gps_dead.replay(redis, stream=settings.gps_stream, ids=ids, count=count)
+            print(f"已重新投递 {len(new_ids)} 条 / replayed {len(new_ids)} entries to {settings.gps_stream}")
+            return
+        letters = await gps_dead.listing(redis, stream=settings.gps_stream, ids=ids, count=count)
+        for letter in letters:
+            try:
+                vehicles = sorted({p.vehicle_id for p in decode_positions(letter.fields.get(b"p", b""))})
+            except Exception:  # shown as it is: the reason says why it could not be used
+                vehicles = []
+            print(f"{letter.id}  entry {letter.entry_id}  at {letter.dead_at}  tries {letter.tries}  "
+                  f"vehicles {','.join(vehicles) or '-'}\n    {letter.error}")
+        print(f"共 {len(letters)} 条 / {len(letters)} dead letters in {gps_dead.dead_stream(settings.gps_stream)}")
+    finally:
+        await redis.aclose()
+
+
+def _gps_dead_letters(args: argparse.Namespace) -> None:
+    if load_settings().redis_url.startswith("memory://"):
+        # The embedded Redis lives inside the web process; this process would see an empty one.
+        print("需要设置 REDIS_URL（内置 Redis 只在 Web 进程内）/ set REDIS_URL: the embedded Redis lives "
+              "inside the web process", file=sys.stderr)
+        sys.exit(2)
+    asyncio.run(_dead_letters(args.action, args.id or None, args.count))
 
 
 def _worker(_: argparse.Namespace) -> None:
@@ -144,6 +180,11 @@ def main(argv: list[str] | None = None) -> None:
     gps.add_argument("--consumer", default=None, help="consumer name (default: gps-<host>-<pid>)")
     gps.add_argument("--claim-idle-s", type=float, default=60.0, help="take over entries idle this long at dead consumers")
     gps.set_defaults(func=_gps_worker)
+    dead = sub.add_parser("gps-dead-letters", help="list or replay the GPS stream's dead letters (entries that kept failing)")
+    dead.add_argument("action", choices=["list", "replay"])
+    dead.add_argument("--id", action="append", help="only this dead letter (repeatable; default: all)")
+    dead.add_argument("--count", type=int, default=1000, help="at most this many")
+    dead.set_defaults(func=_gps_dead_letters)
     evidence = sub.add_parser("evidence", help="the evidence chain (存证)")
     evidence.add_argument("action", choices=["verify"])
     evidence.add_argument("--from-seq", type=int, default=1, help="start at this entry (the one before is trusted)")

@@ -33,8 +33,13 @@ def build_context(settings: Settings, *, sms: SmsSender | None = None, isolated_
     features.load()
     passwords.configure(time_cost=settings.password_hash_time_cost, memory_kib=settings.password_hash_memory_kib)
     engine = create_engine(settings.database_url)
-    return Context(
-        settings=settings, engine=engine, sessions=create_sessionmaker(engine),
+    sessions = create_sessionmaker(engine)
+    context = Context(
+        settings=settings, engine=engine, sessions=sessions,
         redis=create_redis(settings.redis_url, isolated=isolated_redis), vault=Vault(settings.data_key),
         sms=sms or create_sms_sender(settings.sms_sender),
     )
+    # Each session knows its context: follow-ups registered deep in a service (backend/db/unit.py
+    # context_of) reach the context's Redis and sessions without threading it through every call.
+    sessions.configure(info={"ctx": context})
+    return context

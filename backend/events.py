@@ -7,10 +7,10 @@ side stream) subscribes in its own `subscribers.py` instead of being called from
 Two kinds of subscriber:
 - in the transaction (`when="in_transaction"`, the default): the rule must hold atomically with the
   fact (the waybill exists if and only if the gate-out was recorded). It runs inside `announce`, on
-  the producer's session, so a failure rolls the whole unit back.
+  the producer's session, as `handler(session, ctx, event)`; a failure rolls the whole unit back.
 - after the commit (`when="after_commit"`): work that may lag (a notice, a mirror). It runs once the
-  owner's COMMIT succeeded (backend/db/unit.py); it gets the context and opens its own unit if it
-  needs the database. A failure is logged and repaired by that feature's own resync.
+  owner's COMMIT succeeded (backend/db/unit.py), as `handler(ctx, event)`, and opens its own unit
+  if it needs the database. A failure is logged and repaired by that feature's own resync.
 
 Event records are frozen msgspec Structs declared in the producer's `events.py`; their names say
 what happened, in the past tense. Subscribers are wired at start-up by `backend.features.load()`.
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db.unit import after_commit
+from backend.db.unit import after_commit, context_of
 
 if TYPE_CHECKING:
     from backend.context import Context
@@ -62,8 +62,10 @@ def subscriber(event_type: type[E], *, when: When = "in_transaction") -> Callabl
     return register
 
 
-async def announce(session: AsyncSession, *, ctx: Context, event: Event) -> None:
-    """Tell the subscribers of this event: in-transaction ones now, after-commit ones after the COMMIT."""
+async def announce(session: AsyncSession, event: Event) -> None:
+    """Tell the subscribers of this event: in-transaction ones now, after-commit ones after the COMMIT.
+    Handlers get the context that made the session (backend/db/unit.py context_of)."""
+    ctx = context_of(session)
     for handler in _IN_TRANSACTION.get(type(event), ()):
         await handler(session, ctx, event)
     for late in _AFTER_COMMIT.get(type(event), ()):

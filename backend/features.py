@@ -15,8 +15,9 @@ import importlib
 import importlib.util
 
 FEATURES: tuple[str, ...] = (
-    "regions", "audit", "identity", "organisations", "sites", "machines", "drivers", "vehicles", "terminals",
-    "notices", "alerts", "evidence", "contracts", "passes", "queue", "orders", "weighing", "tracking", "waybills",
+    "regions", "audit", "identity", "parties", "organisations", "sites", "machines", "drivers", "vehicles",
+    "terminals", "notices", "alerts", "evidence", "contracts", "passes", "queue", "orders", "weighing", "tracking",
+    "waybills",
 )
 PLUG_INS: tuple[str, ...] = ("subscribers", "jobs")
 

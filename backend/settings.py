@@ -107,7 +107,7 @@ class Settings:
     # Redis substitute, which a separate worker process could not reach.
     in_app_jobs: bool = False
     # Set by `meitong run` to its own URL: the web process then also runs one simulated weighbridge
-    # lane at the demo mine (backend/demo_lane.py), whose controller calls this URL like a real one.
+    # lane at the demo mine (backend/demo/lane.py), whose controller calls this URL like a real one.
     demo_lane_url: str = ""
     var_dir: str = ""
     log_json: bool = True
@@ -147,6 +147,8 @@ class Settings:
     # A waybill's corridor: how far each side of its route a truck may be before it deviates, unless
     # the enterprise system opening it sends its own widthM.
     gps_corridor_width_m: float = 1000.0
+    # A GPS stream entry that failed this many tries goes to the dead-letter stream (<stream>:dead).
+    gps_max_deliveries: int = 5
     # How many simulated JT808 trucks `meitong run` drives between the demo mine and the plant.
     demo_trucks: int = 0
     extra: dict[str, str] = field(default_factory=dict)
@@ -200,6 +202,7 @@ def load_settings(**overrides: object) -> Settings:
         "gps_stream": env.get("MEITONG_GPS_STREAM", "gps:positions"),
         "gps_group": env.get("MEITONG_GPS_GROUP", "gps-pipeline"),
         "gps_corridor_width_m": _float("MEITONG_GPS_CORRIDOR_WIDTH_M", 1000.0),
+        "gps_max_deliveries": _int("MEITONG_GPS_MAX_DELIVERIES", 5),
         "demo_trucks": _int("MEITONG_DEMO_TRUCKS", 0),
     }
     values.update(overrides)

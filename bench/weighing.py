@@ -46,13 +46,13 @@ from sqlalchemy import text  # noqa: E402
 from backend.app import create_app  # noqa: E402
 from backend.context import Context, build_context  # noqa: E402
 from backend.db import migrate  # noqa: E402
-from backend.demo_lane import ensure_setup  # noqa: E402
+from backend.demo.chain import principal  # noqa: E402
+from backend.demo.lane import ensure_setup  # noqa: E402
+from backend.demo.seed import SIM_DRIVER, seed_with  # noqa: E402
 from backend.domain.orders import dispatch, issuing  # noqa: E402
 from backend.domain.orders.schemas import OrderDispatch, OrderIssue  # noqa: E402
 from backend.domain.weighing import lanes  # noqa: E402
 from backend.domain.weighing.rules import SiteRules  # noqa: E402
-from backend.seed import SIM_DRIVER, seed_with  # noqa: E402
-from backend.seed_chain import principal  # noqa: E402
 from backend.settings import load_settings  # noqa: E402
 from backend.sms import ConsoleSmsSender  # noqa: E402
 from devices.lane.weighing import signed  # noqa: E402

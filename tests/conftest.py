@@ -23,6 +23,7 @@ from backend.app import create_app
 from backend.context import Context, build_context
 from backend.db import migrate
 from backend.db.base import Base
+from backend.db.unit import unit_of_work
 from backend.domain.regions import service as regions
 from backend.settings import Settings, load_settings
 from backend.sms import ConsoleSmsSender
@@ -76,7 +77,7 @@ async def _empty_tables(ctx: Context) -> None:
         else:
             for table in tables:
                 await conn.execute(table.delete())
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await regions.seed(session)
         await session.commit()
 

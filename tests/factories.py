@@ -10,6 +10,7 @@ import httpx
 from backend.checks.credit_code import make_credit_code
 from backend.checks.idcard import make_id_card
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import Principal
 from backend.domain.organisations import service as organisations
@@ -42,7 +43,7 @@ def platform_principal(user_id: uuid.UUID) -> Principal:
 
 async def make_user(ctx: Context, *, name: str = "测试用户", password: str = PASSWORD, admin: bool = False) -> tuple[uuid.UUID, str]:
     number = phone()
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         user_id = await identity.create_user(session, phone=number, name=name, password=password, is_platform_admin=admin)
         await session.commit()
     return user_id, number
@@ -53,7 +54,7 @@ async def make_org(
     member_role: str | None = None, member_id: uuid.UUID | None = None,
 ) -> uuid.UUID:
     admin_id, _ = await make_user(ctx, name="平台", admin=True)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         org = await organisations.create_org(
             session, actor=platform_principal(admin_id),
             data=OrgCreate(name=name or f"测试{kind}{next(_seq)}", kind=kind, credit_code=credit_code(region_code),  # type: ignore[arg-type]
@@ -71,7 +72,7 @@ async def staff(ctx: Context, *, role: str, org_id: uuid.UUID | None = None, kin
     user_id, number = await make_user(ctx, name=f"{role}用户")
     if org_id is None:
         org_id = await make_org(ctx, kind=kind, region_code=region_code)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await identity.add_membership(session, user_id=user_id, org_id=org_id, role=role)
         await session.commit()
     return user_id, number, org_id

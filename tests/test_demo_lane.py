@@ -14,8 +14,8 @@ import httpx
 import shapely
 from shapely.geometry import shape
 
-from backend import demo_road
-from backend.seed import DEMO_FLEET, DEMO_PASSWORD, MINE_SITE
+from backend.demo import road as demo_road
+from backend.demo.seed import DEMO_FLEET, DEMO_PASSWORD, MINE_SITE
 from geo.pipeline import Pipeline
 from geo.pipeline import model as m
 from geo.position import Position

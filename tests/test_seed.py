@@ -5,11 +5,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from backend.db.base import Base
-from backend.seed import seed_with
+from backend.db.unit import unit_of_work
+from backend.demo.seed import seed_with
 
 
 async def _counts(ctx) -> dict[str, int]:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return {
             t.name: (await session.execute(select(func.count()).select_from(t))).scalar_one()
             for t in Base.metadata.sorted_tables

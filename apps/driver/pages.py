@@ -21,10 +21,15 @@ from backend.domain.orders import errors as order_errors
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, OrderDetail, OrderStatus
 from backend.domain.regions import service as regions
-from backend.domain.vehicles import service as vehicles
 from backend.domain.weighing import service as weighing
 from backend.http.deps import Ctx, Db
-from backend.http.pages import PAGE_ERRORS, login_page, login_redirect, no_access, principal, render
+from backend.http.pages import (
+    PAGE_ERRORS,
+    login_page,
+    page_user,
+    principal,
+    render,
+)
 
 # Heavy goods vehicles carry yellow plates, or yellow-green when new-energy; blue and green are the
 # small-vehicle colours a driver may still own.
@@ -79,25 +84,16 @@ async def register(request: Request[Any, Any, Any], db: Db) -> Template | Redire
 
 @get("/profile")
 async def profile(request: Request[Any, Any, Any], db: Db, ctx: Ctx) -> Template | Redirect:
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "driver")
-    if me.driver_id is None:
-        return no_access(request, "driver")
+    me = signed_in_driver(request)
     driver = await drivers.get_me(db, ctx=ctx, actor=me)
-    cars = await vehicles.list_for_driver(db, actor=me)
+    cars = await drivers.own_vehicles(db, actor=me)
     return render(request, "driver/profile.html", app="driver", driver=driver, vehicles=cars,
                   region_label=regions.region_name(driver.region_code), **vehicle_choices())
 
 
-def driver_or_page(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
-    """The signed-in driver, or the page that answers anyone else."""
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "driver")
-    if me.driver_id is None:
-        return no_access(request, "driver")
-    return me
+def signed_in_driver(request: Request[Any, Any, Any]) -> Principal:
+    """The signed-in driver; anyone else gets the login or no-access page (page_user)."""
+    return page_user(request, "driver", lambda me: me.driver_id is not None)
 
 
 async def _my_order(db: Db, me: Principal, order_id: uuid.UUID) -> OrderDetail:
@@ -110,9 +106,7 @@ async def _my_order(db: Db, me: Principal, order_id: uuid.UUID) -> OrderDetail:
 
 @get("/orders")
 async def my_orders(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
-    me = driver_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_driver(request)
     current = await orders.list_orders(db, actor=me, mine_only=True, open_only=True, limit=50)
     recent = await orders.list_orders(db, actor=me, mine_only=True, limit=20)
     closed = [o for o in recent.items if o.status not in OPEN_STATUSES][:5]
@@ -122,9 +116,7 @@ async def my_orders(request: Request[Any, Any, Any], db: Db) -> Template | Redir
 @get("/orders/{order_id:uuid}")
 async def order_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
                      order_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = driver_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_driver(request)
     detail = await _my_order(db, me, order_id)
     card = await checkin.queue_card(db, ctx=ctx, actor=me, order_id=order_id)
     # The card as the API gives it, for order.js to start from without a second request.
@@ -143,9 +135,7 @@ async def queue_link(order_id: FromPath[uuid.UUID]) -> Redirect:
 @get("/orders/{order_id:uuid}/pass")
 async def pass_page(request: Request[Any, Any, Any], db: Db, order_id: FromPath[uuid.UUID]) -> Template | Redirect:
     """The page only: pass.js fetches the token and secret (and keeps them on the phone for offline use)."""
-    me = driver_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_driver(request)
     detail = await _my_order(db, me, order_id)
     return render(request, "driver/pass.html", app="driver", order=detail.order, nav=[])
 

@@ -35,12 +35,12 @@ async def update_me(me: Me, data: JSONBody[DriverUpdate], db: Db, ctx: Ctx) -> D
 
 @get("/vehicles", guards=[signed_in])
 async def my_vehicles(me: Me, db: Db) -> list[VehicleOut]:
-    return await vehicles.list_for_driver(db, actor=me)
+    return await drivers.own_vehicles(db, actor=me)
 
 
 @post("/vehicles", status_code=201, guards=[signed_in])
 async def add_vehicle(me: Me, data: JSONBody[VehicleCreate], db: Db) -> VehicleOut:
-    return await vehicles.create_for_driver(db, actor=me, data=data)
+    return await drivers.add_own_vehicle(db, actor=me, data=data)
 
 
 @post("/vehicles/{vehicle_id:uuid}/retire", status_code=200, guards=[signed_in])

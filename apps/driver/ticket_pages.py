@@ -10,9 +10,8 @@ from litestar import Request, Router, get
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from apps.driver.pages import driver_or_page
+from apps.driver.pages import signed_in_driver
 from backend.domain.contracts.schemas import PRODUCT_LABELS
-from backend.domain.identity.schemas import Principal
 from backend.domain.weighing import service as weighing
 from backend.http.deps import Ctx, Db
 from backend.http.pages import PAGE_ERRORS, render
@@ -23,9 +22,7 @@ NAV_HERE = "/driver/tickets"
 
 @get("/tickets")
 async def my_tickets(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
-    me = driver_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_driver(request)
     page = await weighing.list_tickets(db, actor=me, mine_only=True, limit=50)
     return render(request, "driver/tickets.html", app="driver", tickets=page.items, total=page.total,
                   products=PRODUCT_LABELS)
@@ -33,9 +30,7 @@ async def my_tickets(request: Request[Any, Any, Any], db: Db) -> Template | Redi
 
 @get("/tickets/{ticket_no:str}")
 async def my_ticket(request: Request[Any, Any, Any], db: Db, ctx: Ctx, ticket_no: FromPath[str]) -> Template | Redirect:
-    me = driver_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_driver(request)
     ticket = await weighing.get_ticket(db, actor=me, ticket_no=ticket_no)
     return render(request, "driver/ticket.html", app="driver", current=NAV_HERE, **ticket_context(ctx, ticket))
 

@@ -11,8 +11,7 @@ from urllib.parse import quote
 from litestar import Request, Router, get
 from litestar.response import Redirect, Template
 
-from apps.driver.pages import driver_or_page
-from backend.domain.identity.schemas import Principal
+from apps.driver.pages import signed_in_driver
 from backend.http.deps import Db
 from backend.http.pages import PAGE_ERRORS, render
 from backend.http.track_views import current_json
@@ -22,9 +21,7 @@ NAV_HERE = "/driver/waybill"
 
 @get("/waybill")
 async def my_waybill(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
-    me = driver_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_driver(request)
     current = await current_json(db, actor=me)
     # With a waybill on screen the page follows that one (its arrival included); without, the current.
     api = f"/api/driver/waybills/{quote(current[0], safe='')}" if current else "/api/driver/waybills/current"

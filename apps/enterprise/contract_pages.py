@@ -28,7 +28,7 @@ from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import ORG_KIND_LABELS
 from backend.http.deps import Db, Offset
 from backend.http.i18n import lang_of, translate
-from backend.http.pages import login_redirect, no_access, principal, render
+from backend.http.pages import no_access, page_user, render
 
 PAGE_SIZE = 20
 ORDERS_SHOWN = 50
@@ -41,11 +41,9 @@ FORMAT: dict[str, Any] = {
 }
 
 
-def _gate(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "enterprise")
-    return me if me.is_staff else no_access(request, "enterprise")
+def _staff(request: Request[Any, Any, Any]) -> Principal:
+    """The signed-in staff member; anyone else gets the login or no-access page (page_user)."""
+    return page_user(request, "enterprise", lambda me: me.is_staff)
 
 
 @get("/contracts")
@@ -53,9 +51,7 @@ async def contract_list(
     request: Request[Any, Any, Any], db: Db, status: FromQuery[str | None] = None, role: FromQuery[str | None] = None,
     q: FromQuery[str | None] = None, offset: FromQuery[Offset] = 0,
 ) -> Template | Redirect:
-    me = _gate(request)
-    if not isinstance(me, Principal):
-        return me
+    me = _staff(request)
     status = status if status in STATUS_LABELS else None
     role = role if role in ("seller", "buyer") else None
     term = " ".join((q or "").split())[:64]
@@ -89,9 +85,7 @@ def _moves(me: Principal, c: ContractOut) -> dict[str, bool]:
 
 @get("/contracts/{contract_id:uuid}")
 async def contract_page(request: Request[Any, Any, Any], db: Db, contract_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = _gate(request)
-    if not isinstance(me, Principal):
-        return me
+    me = _staff(request)
     contract = await contracts.get_contract(db, actor=me, contract_id=contract_id)
     events = await contracts.list_events(db, actor=me, contract_id=contract_id)
     order_page = await orders.list_orders(db, actor=me, contract_id=contract_id, limit=ORDERS_SHOWN)
@@ -118,9 +112,7 @@ async def _known_buyers(db: Db, me: Principal) -> list[tuple[uuid.UUID, str]]:
 
 @get("/contracts/new")
 async def contract_new(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
-    me = _gate(request)
-    if not isinstance(me, Principal):
-        return me
+    me = _staff(request)
     seller_ids = _seller_ids(me)
     names = await organisations.org_names(db, org_ids=set(seller_ids))
     return render(
@@ -154,9 +146,7 @@ async def _lookup(db: Db, me: Principal, raw: str, lang: str) -> tuple[uuid.UUID
 @get("/contracts/buyers")
 async def buyer_lookup(request: Request[Any, Any, Any], db: Db, credit_code: FromQuery[str | None] = None) -> Template | Redirect:
     """The buyer field again (htmx swaps it), with the organisation found by its credit code selected."""
-    me = _gate(request)
-    if not isinstance(me, Principal):
-        return me
+    me = _staff(request)
     if not _seller_ids(me):
         return no_access(request, "enterprise")
     code = (credit_code or "").strip()[:32]

@@ -23,16 +23,14 @@ from backend.domain.orders import choices as dispatch_choices
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, DispatchChoices, OrderOut, OrderStatus
 from backend.http.deps import Ctx, Db, Search
-from backend.http.pages import login_redirect, no_access, principal, render
+from backend.http.pages import page_user, render
 
 OPEN_SHOWN = 200
 CLOSED_SHOWN = 20
 
-def _gate(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "enterprise")
-    return me if me.is_staff else no_access(request, "enterprise")
+def _staff(request: Request[Any, Any, Any]) -> Principal:
+    """The signed-in staff member; anyone else gets the login or no-access page (page_user)."""
+    return page_user(request, "enterprise", lambda me: me.is_staff)
 
 
 def _dispatchable(me: Principal, o: OrderOut, now: datetime) -> bool:
@@ -64,9 +62,7 @@ async def order_list(
     request: Request[Any, Any, Any], db: Db, ctx: Ctx, status: FromQuery[str | None] = None, q: Search = None,
     dispatched: FromQuery[str | None] = None,
 ) -> Template | Redirect:
-    me = _gate(request)
-    if not isinstance(me, Principal):
-        return me
+    me = _staff(request)
     status = status if status in STATUS_LABELS else None
     term = " ".join((q or "").split()) or None
     if status:
@@ -96,9 +92,7 @@ async def order_list(
 @get("/orders/{order_id:uuid}")
 async def order_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
                      order_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = _gate(request)
-    if not isinstance(me, Principal):
-        return me
+    me = _staff(request)
     detail = await orders.get_order(db, actor=me, order_id=order_id)
     o = detail.order
     context = _context(me, [o])

@@ -28,7 +28,7 @@ from backend.domain.regions import service as regions
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import SITE_KIND_LABELS
 from backend.http.deps import Db
-from backend.http.pages import PAGE_ERRORS, login_page, login_redirect, principal, render
+from backend.http.pages import PAGE_ERRORS, login_page, page_user, principal, render
 
 # Kinds a person may register (regulators and the platform are created by the platform).
 OPEN_KINDS = ("mine", "washing_plant", "loading_station", "trader", "carrier", "consumer_power", "consumer_coke",
@@ -80,9 +80,7 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
 
 @get("/orgs")
 async def my_orgs(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "enterprise")
+    me = page_user(request, "enterprise")
     orgs = await organisations.orgs_of_member(db, actor=me)
     kinds = [(k, ORG_KIND_LABELS[k]) for k in OPEN_KINDS]
     return render(request, "enterprise/orgs.html", app="enterprise", orgs=orgs, kinds=kinds,
@@ -91,9 +89,7 @@ async def my_orgs(request: Request[Any, Any, Any], db: Db) -> Template | Redirec
 
 @get("/orgs/{org_id:uuid}")
 async def org_page(request: Request[Any, Any, Any], db: Db, org_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "enterprise")
+    me = page_user(request, "enterprise")
     org: OrgOut = await organisations.get_org(db, actor=me, org_id=org_id)
     admin = is_admin(me, org.id)
     return render(
@@ -109,9 +105,7 @@ async def org_page(request: Request[Any, Any, Any], db: Db, org_id: FromPath[uui
 
 @get("/orgs/{org_id:uuid}/sites/new")
 async def new_site(request: Request[Any, Any, Any], db: Db, org_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "enterprise")
+    me = page_user(request, "enterprise")
     org = await organisations.get_org(db, actor=me, org_id=org_id)
     return render(request, "enterprise/site_new.html", app="enterprise", org=org, centre=centre_of(org.region_code),
                   site_kinds=list(SITE_KIND_LABELS.items()), cities=await region_choices(db))
@@ -119,9 +113,7 @@ async def new_site(request: Request[Any, Any, Any], db: Db, org_id: FromPath[uui
 
 @get("/sites/{site_id:uuid}")
 async def site_page(request: Request[Any, Any, Any], db: Db, site_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "enterprise")
+    me = page_user(request, "enterprise")
     site = await sites.get_site(db, actor=me, site_id=site_id)
     org = await organisations.get_org(db, actor=me, org_id=site.org_id)
     return render(

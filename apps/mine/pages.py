@@ -25,21 +25,22 @@ from backend.domain.sites import overview
 from backend.domain.sites.schemas import SITE_KIND_LABELS, SiteDetailOut
 from backend.errors import NotFound
 from backend.http.deps import Db, Search
-from backend.http.pages import PAGE_ERRORS, login_page, login_redirect, no_access, principal, render
+from backend.http.pages import (
+    PAGE_ERRORS,
+    login_page,
+    page_user,
+    principal,
+    render,
+)
 
 
 def is_mine_staff(me: Principal | None) -> bool:
     return me is not None and (me.is_platform_admin or bool(me.roles & ENTERPRISE_ROLES))
 
 
-def staff_or_page(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
-    """The signed-in mine staff member, or the page that answers anyone else."""
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "mine")
-    if not is_mine_staff(me):
-        return no_access(request, "mine")
-    return me
+def signed_in_staff(request: Request[Any, Any, Any]) -> Principal:
+    """The signed-in mine staff member; anyone else gets the login or no-access page (page_user)."""
+    return page_user(request, "mine", is_mine_staff)
 
 
 @get("/")
@@ -54,9 +55,7 @@ async def login(request: Request[Any, Any, Any]) -> Template | Redirect:
 
 @get("/sites")
 async def sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_staff(request)
     items = await overview.my_sites(db, actor=me)
     names = await organisations.org_names(db, org_ids={s.org_id for s in items})
     devices = [d for s in items for d in s.devices]
@@ -71,9 +70,7 @@ async def sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
 @get("/orders/new")
 async def issue_page(request: Request[Any, Any, Any], db: Db,
                      contract_id: FromQuery[uuid.UUID | None] = None) -> Template | Redirect:
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_staff(request)
     active = await contracts.list_contracts(db, actor=me, role="seller", status="active", limit=100)
     my_sites = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
     # The carrier is searched in the directory (GET /api/mine/carriers) by the form's script.
@@ -91,9 +88,7 @@ async def board(
     request: Request[Any, Any, Any], db: Db, q: Search = None, site_id: FromQuery[uuid.UUID | None] = None,
     issued: FromQuery[int | None] = None,
 ) -> Template | Redirect:
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_staff(request)
     page = await orders.list_orders(db, actor=me, open_only=True, q=q, site_id=site_id, limit=200)
     my_sites = await overview.my_sites(db, actor=me)
     return render(request, "mine/orders.html", app="mine", groups=_groups(page.items), total=page.total,
@@ -110,9 +105,7 @@ async def my_site(db: Db, me: Principal, site_id: uuid.UUID) -> SiteDetailOut:
 @get("/queue")
 async def queue_sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
     """叫号 in the navigation: straight to the board when there is one site, else a choice."""
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_staff(request)
     items = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
     if len(items) == 1:
         return Redirect(f"/mine/sites/{items[0].id}/queue", status_code=302)
@@ -122,9 +115,7 @@ async def queue_sites(request: Request[Any, Any, Any], db: Db) -> Template | Red
 @get("/sites/{site_id:uuid}/queue")
 async def queue_board(request: Request[Any, Any, Any], db: Db,
                       site_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_staff(request)
     site = await my_site(db, me, site_id)
     return render(request, "mine/queue.html", app="mine", site=site, products=PRODUCT_LABELS)
 
@@ -132,9 +123,7 @@ async def queue_board(request: Request[Any, Any, Any], db: Db,
 @get("/gate")
 async def gate_check(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
     """人工门岗: a guard checks passes by hand (phone camera or scanner); the API decides."""
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_staff(request)
     active = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
     return render(request, "mine/gate.html", app="mine", sites=active)
 

@@ -17,8 +17,7 @@ from litestar import Request, Router, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from apps.mine.pages import staff_or_page
-from backend.domain.identity.schemas import Principal
+from apps.mine.pages import signed_in_staff
 from backend.domain.parties.schemas import AS_ORG_STAFF
 from backend.domain.sites import overview
 from backend.http.deps import Db
@@ -31,9 +30,7 @@ NAV_HERE = "/mine/tracking"
 @get("/tracking")
 async def live_map(request: Request[Any, Any, Any], db: Db,
                    site_id: FromQuery[uuid.UUID | None] = None) -> Template | Redirect:
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_staff(request)
     sites = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
     chosen = next((s for s in sites if s.id == site_id), sites[0] if sites else None)
     return render(request, "gps_tracking.html", app="mine", role="mine", current=NAV_HERE, param="siteId",
@@ -43,18 +40,14 @@ async def live_map(request: Request[Any, Any, Any], db: Db,
 
 @get("/waybills")
 async def waybill_list(request: Request[Any, Any, Any], status: FromQuery[str | None] = None) -> Template | Redirect:
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    signed_in_staff(request)  # the list itself comes from the API, which checks again
     return render(request, "gps_waybills.html", app="mine", role="mine", current=NAV_HERE,
                   status=status if status in STATUSES else "")
 
 
 @get("/waybills/{waybill_no:str}")
 async def waybill_page(request: Request[Any, Any, Any], db: Db, waybill_no: FromPath[str]) -> Template | Redirect:
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_staff(request)
     first = await waybill_json(db, actor=me, reading_as=AS_ORG_STAFF, waybill_no=waybill_no)
     return render(request, "gps_waybill.html", app="mine", role="mine", current=NAV_HERE, waybill_json=first,
                   api=f"/api/mine/waybills/{quote(waybill_no, safe='')}")

@@ -16,7 +16,7 @@ from litestar import Request, Response, Router, get
 from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
-from apps.mine.pages import my_site, staff_or_page
+from apps.mine.pages import my_site, signed_in_staff
 from backend.domain.identity.schemas import Principal
 from backend.domain.sites import overview
 from backend.domain.weighing import service as weighing
@@ -32,9 +32,7 @@ TODAY_LIMIT = 50
 @get("/weighbridge")
 async def weighbridge_sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
     """地磅 in the navigation: straight to the site when there is one, else a choice."""
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_staff(request)
     items = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
     if len(items) == 1:
         return Redirect(f"/mine/sites/{items[0].id}/weighbridge", status_code=302)
@@ -52,9 +50,7 @@ async def _today(db: Db, me: Principal, site_id: uuid.UUID) -> dict[str, Any]:
 
 @get("/sites/{site_id:uuid}/weighbridge")
 async def weighbridge(request: Request[Any, Any, Any], db: Db, site_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_staff(request)
     site = await my_site(db, me, site_id)
     lanes = await weighing.site_lanes(db, actor=me, site_id=site_id)
     return render(request, "mine/weighbridge.html", app="mine", site=site, lanes=lanes, current=NAV_HERE,
@@ -88,9 +84,7 @@ async def weighbridge_today(request: Request[Any, Any, Any], db: Db,
 @get("/tickets/{ticket_no:str}")
 async def ticket_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
                       ticket_no: FromPath[str]) -> Template | Redirect:
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_staff(request)
     ticket = await weighing.get_ticket(db, actor=me, ticket_no=ticket_no)
     may_override = ticket.status == TicketStatus.VALID and await weighing.can_override(db, actor=me, order_id=ticket.order_id)
     return render(request, "mine/ticket.html", app="mine", can_override=may_override, current=NAV_HERE,
@@ -101,9 +95,7 @@ async def ticket_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
 async def ticket_photo(request: Request[Any, Any, Any], db: Db, ctx: Ctx, ticket_no: FromPath[str],
                        sha256: FromPath[str]) -> File | Template | Redirect:
     """A photo of a ticket the reader may read (stored by content: never changes, cached privately)."""
-    me = staff_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_staff(request)
     path = await weighing.ticket_photo(db, ctx=ctx, actor=me, ticket_no=ticket_no, sha256=sha256)
     return File(path=path, media_type="image/jpeg", content_disposition_type="inline", etag=None,
                 headers={"ETag": f'"{sha256}"', "Cache-Control": "private, max-age=86400, immutable"})

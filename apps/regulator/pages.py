@@ -17,7 +17,13 @@ from backend.domain.regions import service as regions
 from backend.domain.sites import overview
 from backend.domain.sites.schemas import SITE_KIND_LABELS
 from backend.http.deps import Db, Offset
-from backend.http.pages import PAGE_ERRORS, login_page, login_redirect, no_access, principal, render
+from backend.http.pages import (
+    PAGE_ERRORS,
+    login_page,
+    page_user,
+    principal,
+    render,
+)
 
 PAGE_SIZE = 20
 FILTER_KINDS = ("mine", "washing_plant", "loading_station", "trader", "carrier", "consumer_power", "consumer_coke",
@@ -26,6 +32,11 @@ FILTER_KINDS = ("mine", "washing_plant", "loading_station", "trader", "carrier",
 
 def is_regulator(me: Principal | None) -> bool:
     return me is not None and (me.is_platform_admin or Role.REGULATOR in me.roles)
+
+
+def signed_in_regulator(request: Request[Any, Any, Any]) -> Principal:
+    """The signed-in regulator; anyone else gets the login or no-access page (page_user)."""
+    return page_user(request, "regulator", is_regulator)
 
 
 def _scope_names(me: Principal) -> list[tuple[str, str]]:
@@ -47,11 +58,7 @@ async def orgs(
     request: Request[Any, Any, Any], db: Db, kind: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
     q: FromQuery[str | None] = None, offset: FromQuery[Offset] = 0,
 ) -> Template | Redirect:
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "regulator")
-    if not is_regulator(me):
-        return no_access(request, "regulator")
+    me = signed_in_regulator(request)
     kind = kind if kind in ORG_KIND_LABELS else None
     status = status if status in ORG_STATUS_LABELS else None
     offset = max(offset, 0)
@@ -74,11 +81,7 @@ async def orgs(
 
 @get("/orgs/{org_id:uuid}")
 async def org_page(request: Request[Any, Any, Any], db: Db, org_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "regulator")
-    if not is_regulator(me):
-        return no_access(request, "regulator")
+    me = signed_in_regulator(request)
     detail = await overview.org_with_sites(db, actor=me, org_id=org_id)
     return render(
         request, "regulator/org.html", app="regulator", org=detail.org, sites=detail.sites,

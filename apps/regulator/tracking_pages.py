@@ -14,25 +14,16 @@ from litestar import Request, Router, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from apps.regulator.pages import is_regulator
+from apps.regulator.pages import signed_in_regulator
 from backend.domain.identity.schemas import Principal
 from backend.domain.parties.schemas import AS_REGULATOR
 from backend.domain.regions import service as regions
 from backend.http.deps import Db
 from backend.http.i18n import lang_of
-from backend.http.pages import PAGE_ERRORS, login_redirect, no_access, principal, render
+from backend.http.pages import PAGE_ERRORS, render
 from backend.http.track_views import STATUSES, waybill_json
 
 NAV_HERE = "/regulator/tracking"
-
-
-def regulator_or_page(request: Request[Any, Any, Any]) -> Principal | Template | Redirect:
-    me = principal(request)
-    if me is None:
-        return login_redirect(request, "regulator")
-    if not is_regulator(me):
-        return no_access(request, "regulator")
-    return me
 
 
 async def _region_options(db: Db, me: Principal, lang: str) -> list[tuple[str, str]]:
@@ -49,9 +40,7 @@ async def _region_options(db: Db, me: Principal, lang: str) -> list[tuple[str, s
 
 @get("/tracking")
 async def live_map(request: Request[Any, Any, Any], db: Db, region_code: FromQuery[str | None] = None) -> Template | Redirect:
-    me = regulator_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_regulator(request)
     options = await _region_options(db, me, lang_of(request))
     codes = [code for code, _ in options]
     chosen = region_code if region_code in codes else (codes[0] if codes else "")
@@ -62,18 +51,14 @@ async def live_map(request: Request[Any, Any, Any], db: Db, region_code: FromQue
 
 @get("/waybills")
 async def waybill_list(request: Request[Any, Any, Any], status: FromQuery[str | None] = None) -> Template | Redirect:
-    me = regulator_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    signed_in_regulator(request)  # the list itself comes from the API, which checks again
     return render(request, "gps_waybills.html", app="regulator", role="regulator",
                   status=status if status in STATUSES else "")
 
 
 @get("/waybills/{waybill_no:str}")
 async def waybill_page(request: Request[Any, Any, Any], db: Db, waybill_no: FromPath[str]) -> Template | Redirect:
-    me = regulator_or_page(request)
-    if not isinstance(me, Principal):
-        return me
+    me = signed_in_regulator(request)
     first = await waybill_json(db, actor=me, reading_as=AS_REGULATOR, waybill_no=waybill_no)
     return render(request, "gps_waybill.html", app="regulator", role="regulator", current="/regulator/waybills",
                   waybill_json=first, api=f"/api/regulator/waybills/{quote(waybill_no, safe='')}")

@@ -70,6 +70,31 @@ async def run_follow_ups(session: AsyncSession) -> None:
                         extra={"follow_up": str(key)}, exc_info=True)
 
 
+@asynccontextmanager
+async def savepoint(session: AsyncSession) -> AsyncIterator[None]:
+    """A savepoint inside the owner's unit: what a service tries under a race (a unique index, a
+    conditional UPDATE) is undone alone when it fails, and the unit goes on.
+
+    On SQLite a SAVEPOINT outside a transaction starts a deferred one whose reads pin a snapshot;
+    its first write then fails at once ("database is locked") if another writer committed meanwhile,
+    instead of waiting for the lock. So the unit first takes the write lock (BEGIN IMMEDIATE, which
+    waits up to busy_timeout), as the implicit BEGIN before a plain write would have."""
+    conn = await session.connection()
+    if conn.dialect.name == "sqlite":
+        raw = await conn.get_raw_connection()
+        if not raw.driver_connection.in_transaction:  # type: ignore[union-attr]
+            await conn.exec_driver_sql("BEGIN IMMEDIATE")
+    async with session.begin_nested():
+        yield
+
+
+def context_of(session: AsyncSession) -> Context:
+    """The context whose sessionmaker made this session (build_context puts it in every session's
+    info): a follow-up registered deep inside a service needs the context's Redis and sessions."""
+    ctx: Context = session.info["ctx"]
+    return ctx
+
+
 def keep_on_error(session: AsyncSession) -> None:
     """What this transaction did so far is kept even though the owner ends in a DomainError: a failed
     login's counter, a refused pass's record. The owner commits, then lets the error answer."""

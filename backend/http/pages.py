@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,8 @@ from litestar.response import Redirect, Template
 
 from backend.domain.identity.schemas import Principal
 from backend.domain.regions.service import region_name
-from backend.errors import DomainError, Unauthorized
-from backend.http.i18n import LANG_COOKIE, LANGS, lang_of, translate
-from backend.http.messages import MESSAGES
+from backend.errors import DomainError, Forbidden, Unauthorized
+from backend.http.i18n import CATALOGUE, LANG_COOKIE, LANGS, lang_of, translate
 
 APPS = ("driver", "mine", "enterprise", "regulator")
 # The app colours of app.css, for the manifests and the browser chrome.
@@ -127,7 +127,7 @@ def principal(request: Request[Any, Any, Any]) -> Principal | None:
 
 def js_strings(lang: str) -> str:
     """The "js.*" messages the browser scripts need, as JSON for a <script type="application/json">."""
-    strings = {key: translate(key, lang) for key in MESSAGES if key.startswith("js.")}
+    strings = {key: translate(key, lang) for key in CATALOGUE if key.startswith("js.")}
     return json.dumps(strings, ensure_ascii=False).replace("</", "<\\/")
 
 
@@ -176,6 +176,34 @@ def no_access(request: Request[Any, Any, Any], app: str) -> Template:
     return render(request, "no_access.html", app=app, status_code=403, nav=[])
 
 
+class SignInNeeded(Unauthorized):
+    """A page of `app` asked for by someone not signed in: page_error answers with its login page."""
+
+    def __init__(self, app: str) -> None:
+        super().__init__("sign_in_needed", "请先登录", "Please log in first")
+        self.app = app
+
+
+class NotForThisApp(Forbidden):
+    """A page of `app` asked for by someone it does not serve: page_error answers with no_access."""
+
+    def __init__(self, app: str) -> None:
+        super().__init__("not_for_this_app", "当前账号不能使用此应用", "This account cannot use this app")
+        self.app = app
+
+
+def page_user(request: Request[Any, Any, Any], app: str,
+              serves: Callable[[Principal], bool] = lambda _: True) -> Principal:
+    """The signed-in user a page of `app` serves (`serves` says whom). Anyone else is answered by the
+    page routers' page_error: the login page when not signed in, the no-access page otherwise."""
+    me = principal(request)
+    if me is None:
+        raise SignInNeeded(app)
+    if not serves(me):
+        raise NotForThisApp(app)
+    return me
+
+
 def login_page(request: Request[Any, Any, Any], app: str, *, allowed: bool, sms: bool = False) -> Template | Redirect:
     """The shared login page of `app`; someone already signed in with the right roles goes straight on."""
     target = safe_next(request.query_params.get("next"), HOME[app])
@@ -186,6 +214,10 @@ def login_page(request: Request[Any, Any, Any], app: str, *, allowed: bool, sms:
 
 def page_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
     """Errors on pages answer as pages (in the reader's language), not as the API's JSON body."""
+    if isinstance(exc, SignInNeeded):
+        return login_redirect(request, exc.app)
+    if isinstance(exc, NotForThisApp):
+        return no_access(request, exc.app)
     first = request.url.path.split("/")[1]
     app = first if first in APPS else None
     if isinstance(exc, Unauthorized) and app:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.db.unit import unit_of_work
 from backend.domain.identity.schemas import Principal
 from backend.domain.machines import acting
 from backend.domain.machines import service as machines
@@ -110,7 +111,7 @@ async def verify_request(request: Request[Any, Any, Any]) -> MachineCaller:
     if not fresh:
         raise refusal("signature_replayed")
     if machines.needs_touch(key.last_used_at, now):
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             await machines.mark_used(session, key_id=key_id, now=now)
     return MachineCaller(key_id=key.key_id, org_id=key.org_id, device_id=key.device_id)
 

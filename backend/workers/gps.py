@@ -11,6 +11,11 @@ already moved past those fixes, and event ids are derived from their content).
 
 The world (sites, zones, corridors) reloads when the version key changes or every 30 s; `sweep`
 runs every few seconds for the silences no new position will ever report.
+
+A batch that fails for a reason of its own (not the database or Redis being away) is retried entry by
+entry at once, so the good entries around a poison one are stored and acknowledged; the entries that
+still fail are retried a second later, and after `gps_max_deliveries` tries go to the dead-letter
+stream with the reason (backend/workers/gps_dead.py) while the rest of the stream flows.
 """
 
 from __future__ import annotations
@@ -21,24 +26,24 @@ import logging
 import os
 import socket
 import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 from redis.exceptions import ResponseError
 
 from backend.context import Context
+from backend.db.base import utcnow
 from backend.domain.sites.schemas import SiteShape
 from backend.domain.tracking import latest, positions, states
 from backend.domain.tracking.zones import WORLD_VERSION_KEY
 from backend.domain.waybills import gps as waybill_gps
 from backend.domain.waybills.world import load_world
+from backend.workers import gps_dead
+from backend.workers.gps_entries import Entry, decode, entries_of, is_uuid
 from geo.pipeline import Pipeline
 from geo.pipeline.model import Event, Settings, VehicleState
-from geo.position import Position, decode_positions
+from geo.position import Position
 
 log = logging.getLogger("meitong.gps")
-Entry = tuple[bytes, dict[bytes, bytes]]
 IDLE_PAUSE_S = 0.2
 
 
@@ -48,8 +53,9 @@ def default_consumer() -> str:
 
 class GpsWorker:
     def __init__(self, ctx: Context, *, consumer: str | None = None, settings: Settings | None = None,
-                 now: Callable[[], float] = time.time, batch_entries: int = 200, block_ms: int = 1000,
-                 claim_idle_s: float = 60.0, reload_s: float = 30.0, sweep_s: float = 5.0,
+                 now: Callable[[], float] = time.time, monotonic: Callable[[], float] = time.monotonic,
+                 batch_entries: int = 200, block_ms: int = 1000,
+                 claim_idle_s: float = 60.0, reload_s: float = 30.0, sweep_s: float = 5.0, retry_pause_s: float = 1.0,
                  after_commit: Callable[[list[bytes]], Awaitable[None]] | None = None) -> None:
         self.ctx = ctx
         self.stream = ctx.settings.gps_stream
@@ -57,17 +63,22 @@ class GpsWorker:
         self.consumer = consumer or default_consumer()
         self.settings = settings or Settings()
         self.now = now
+        self.monotonic = monotonic  # pauses and reloads: a test steps it by hand
         self.batch_entries = batch_entries
         self.block_ms = block_ms
         self.claim_idle_ms = int(claim_idle_s * 1000)
         self.reload_s = reload_s
         self.sweep_s = sweep_s
+        self.retry_pause_s = retry_pause_s  # before a failed entry's next try; new entries flow meanwhile
+        self.max_deliveries = max(1, ctx.settings.gps_max_deliveries)
         self.after_commit = after_commit  # test hook: between the commit and the acknowledgement
         self.pipeline: Pipeline | None = None
         self.sites: dict[str, SiteShape] = {}
         self._version: bytes | None = None
         self._loaded_at = float("-inf")
         self._own_pending = True  # re-read our own unacknowledged entries first
+        self._retry_at = float("-inf")  # not before this (monotonic s)
+        self._from_pending = False  # the last read came from the pending list: some may carry tries
 
     async def setup(self) -> None:
         """The consumer group, made once (MKSTREAM, from id 0). Asked before made: an error reply is
@@ -87,60 +98,83 @@ class GpsWorker:
     async def _world(self) -> Pipeline:
         raw = await self.ctx.redis.get(WORLD_VERSION_KEY)
         version = raw.encode() if isinstance(raw, str) else raw
-        if self.pipeline is None or version != self._version or time.monotonic() - self._loaded_at >= self.reload_s:
+        if self.pipeline is None or version != self._version or self.monotonic() - self._loaded_at >= self.reload_s:
             async with self.ctx.sessions() as session:
                 world, self.sites = await load_world(session)
             self.pipeline = Pipeline(world, self.settings)
-            self._version, self._loaded_at = version, time.monotonic()
+            self._version, self._loaded_at = version, self.monotonic()
         return self.pipeline
 
     async def _read(self, block_ms: int | None) -> list[Entry]:
         redis = self.ctx.redis
-        if self._own_pending:
-            entries = _entries(await redis.xreadgroup(self.group, self.consumer, {self.stream: "0"},
-                                                      count=self.batch_entries))
+        self._from_pending = self._own_pending and self.monotonic() >= self._retry_at
+        if self._from_pending:
+            entries = entries_of(await redis.xreadgroup(self.group, self.consumer, {self.stream: "0"},
+                                                        count=self.batch_entries))
             if entries:
                 return entries
             self._own_pending = False
             claimed = await redis.xautoclaim(self.stream, self.group, self.consumer, self.claim_idle_ms,
                                              start_id="0-0", count=self.batch_entries)
-            taken = _entries({self.stream: [claimed[1]]}) if claimed and len(claimed) > 1 else []
+            taken = entries_of({self.stream: [claimed[1]]}) if claimed and len(claimed) > 1 else []
             if taken:
                 self._own_pending = True  # they are ours now: the next round reads them as our own
                 return taken
-        return _entries(await redis.xreadgroup(self.group, self.consumer, {self.stream: ">"},
-                                               count=self.batch_entries, block=block_ms))
-
-    @staticmethod
-    def _decode(entries: list[Entry]) -> list[Position]:
-        out: list[Position] = []
-        for entry_id, fields in entries:
-            raw = (fields or {}).get(b"p")
-            if raw is None:
-                continue  # trimmed from the stream meanwhile, or not ours
-            try:
-                out.extend(decode_positions(raw))
-            except Exception:  # a malformed entry is acknowledged with its batch: it would never decode
-                log.warning("undecodable stream entry", extra={"entry": entry_id.decode()})
-        return out
+        self._from_pending = False
+        return entries_of(await redis.xreadgroup(self.group, self.consumer, {self.stream: ">"},
+                                                 count=self.batch_entries, block=block_ms))
 
     async def step(self, *, wait: bool = True) -> int:
-        """One round; returns how many stream entries it settled (0: nothing to do). `wait`: block
-        up to block_ms for new entries (never 0: BLOCK 0 would wait for ever)."""
+        """One round; returns how many stream entries it read and dealt with: stored, set aside, or
+        left pending for a later try (0: nothing to do). `wait`: block up to block_ms for new entries
+        (never 0: BLOCK 0 would wait for ever)."""
         entries = await self._read(max(1, self.block_ms) if wait else None)
         if not entries:
             return 0
         try:
-            await self.process(self._decode(entries), [e[0] for e in entries])
+            # The world first, outside the entries' blame: a world that cannot load is no entry's fault.
+            pipeline = await self._world()
         except Exception:
-            self._own_pending = True  # the entries stay pending: the next round retries them
+            self._own_pending = True
             raise
+        try:
+            await self.process(decode(entries), [e[0] for e in entries], pipeline=pipeline)
+        except Exception as exc:
+            self._own_pending = True  # the entries stay pending: the next round retries them
+            if gps_dead.is_transient(exc):
+                raise
+            log.warning("gps batch failed; retrying its entries one by one", exc_info=True)
+            await self._isolate(entries, pipeline)
+        else:
+            if self._from_pending:  # some of them may have failed before: their tries are void now
+                await gps_dead.forget(self.ctx.redis, stream=self.stream, entry_ids=[e[0] for e in entries])
         return len(entries)
 
-    async def process(self, batch: list[Position], entry_ids: list[bytes]) -> None:
-        pipeline = await self._world()
+    async def _isolate(self, entries: list[Entry], pipeline: Pipeline) -> None:
+        """Each entry of a failed batch on its own: the good ones are stored and acknowledged, a bad one
+        counts a try and, at the limit, goes to the dead-letter stream."""
+        for entry_id, fields in entries:
+            try:
+                await self.process(decode([(entry_id, fields)]), [entry_id], pipeline=pipeline)
+            except Exception as exc:
+                if gps_dead.is_transient(exc):
+                    raise
+                tries = await gps_dead.count_failure(self.ctx.redis, stream=self.stream, entry_id=entry_id)
+                if tries < self.max_deliveries:
+                    log.warning("gps entry failed", extra={"entry": entry_id.decode(), "tries": tries}, exc_info=True)
+                    self._retry_at = self.monotonic() + self.retry_pause_s
+                    continue
+                await gps_dead.bury(self.ctx.redis, stream=self.stream, group=self.group, entry_id=entry_id,
+                                    fields=fields, exc=exc, tries=tries, now=utcnow())
+                log.error("gps entry moved to the dead-letter stream",
+                          extra={"entry": entry_id.decode(), "tries": tries, "error": type(exc).__name__})
+            else:
+                await gps_dead.forget(self.ctx.redis, stream=self.stream, entry_ids=[entry_id])
+
+    async def process(self, batch: list[Position], entry_ids: list[bytes], *, pipeline: Pipeline | None = None) -> None:
+        pipeline = pipeline or await self._world()
         now_s = self.now()
-        vehicle_ids = {p.vehicle_id for p in batch if _is_uuid(p.vehicle_id)}
+        vehicle_ids = {p.vehicle_id for p in batch if is_uuid(p.vehicle_id)}
         batch = [p for p in batch if p.vehicle_id in vehicle_ids]
         async with self.ctx.sessions() as session:
             vehicle_states = await states.load(session, vehicle_ids=vehicle_ids)
@@ -202,29 +236,6 @@ class GpsWorker:
             except Exception:  # a bad round must not stop the worker; the entries stay pending
                 log.exception("gps round failed")
                 await asyncio.sleep(1.0)
-
-
-def _entries(reply: Any) -> list[Entry]:
-    """Stream entries from an XREADGROUP reply, RESP2 ([[stream, entries]]) or RESP3 ({stream: [entries]})."""
-    if not reply:
-        return []
-    groups = list(reply.values()) if isinstance(reply, dict) else [r[1] for r in reply]
-    out: list[Entry] = []
-    for group in groups:
-        if group and isinstance(group[0], list) and (not group[0] or isinstance(group[0][0], list | tuple)):
-            group = [e for part in group for e in part]  # RESP3 nests one list deeper
-        for item in group:
-            entry_id, fields = item[0], item[1]
-            out.append((entry_id if isinstance(entry_id, bytes) else str(entry_id).encode(), dict(fields or {})))
-    return out
-
-
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 async def run_gps_worker(ctx: Context, *, consumer: str | None = None, claim_idle_s: float = 60.0) -> None:

@@ -1,8 +1,10 @@
-"""The background worker: the outbox, the queue's call deadlines and periodic housekeeping.
+"""The background worker: every periodic job the features register (backend/jobs.py).
 
-Each job is idempotent and safe to run in several worker processes at once (conditional UPDATEs
-and claimed rows). Fast jobs (notices to send, called trucks past their deadline) run every few
-seconds, because a called driver must hear of it at once; housekeeping runs every minute.
+Each feature declares its jobs in `backend/domain/<feature>/jobs.py`: the notices outbox and the
+queue's call deadlines every few seconds (a called driver must hear of it at once), housekeeping
+(expired tokens, contracts, orders) every minute. Each job is idempotent and safe to run in several
+worker processes at once (conditional UPDATEs and claimed rows); the runner (backend/workers/runner.py)
+isolates them, backs off a failing one and records every run for GET /health/jobs.
 
 On the embedded defaults the Redis substitute lives inside the web process, so `make run` runs
 these same jobs as a task of the app (`in_app_jobs`) instead of a separate process.
@@ -12,71 +14,39 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
-import time
 from collections.abc import AsyncIterator
 
 from backend.context import Context, build_context
-from backend.db.base import utcnow
-from backend.domain.contracts import lifecycle as contracts
-from backend.domain.contracts.rules import china_today
-from backend.domain.identity import service as identity
-from backend.domain.orders import lifecycle as orders
 from backend.domain.queue import service as queue
 from backend.http.logs import configure_logging
 from backend.settings import Settings
-from backend.workers import outbox
 from backend.workers.gps import in_app_gps
+from backend.workers.runner import Runner
 
-log = logging.getLogger("meitong.worker")
-FAST_INTERVAL_S = 5.0
-HOUSEKEEPING_EVERY_S = 60.0
-
-
-async def housekeeping(ctx: Context) -> None:
-    async with ctx.sessions() as session:
-        purged = await identity.purge_expired_refresh_tokens(session)
-        expired_contracts = await contracts.expire_contracts(session, today=china_today())
-        expired_orders = await orders.expire_orders(session, ctx=ctx)
-    log.info("housekeeping", extra={"purged_refresh_tokens": purged, "expired_contracts": expired_contracts,
-                                    "expired_orders": expired_orders})
+__all__ = ["in_app_jobs", "run_jobs", "run_worker"]
 
 
-async def fast_jobs(ctx: Context) -> None:
-    async with ctx.sessions() as session:
-        missed = await queue.sweep_deadlines(session, ctx=ctx, now=utcnow())
-    if missed:
-        log.info("queue", extra={"missed_calls": missed})
-    sent = await outbox.drain(ctx)
-    if sent:
-        log.info("outbox", extra={"notices_sent": sent})
-
-
-async def run_jobs(ctx: Context, *, interval_s: float = FAST_INTERVAL_S, rounds: int | None = None) -> None:
-    done = 0
-    last_housekeeping = float("-inf")
-    while rounds is None or done < rounds:
-        try:
-            if time.monotonic() - last_housekeeping >= HOUSEKEEPING_EVERY_S or rounds is not None:
-                await housekeeping(ctx)
-                last_housekeeping = time.monotonic()
-            await fast_jobs(ctx)
-        except Exception:  # one bad round must not stop the worker; the next round retries
-            if rounds is not None:
-                raise
-            log.exception("worker round failed")
-        done += 1
-        if rounds is None or done < rounds:
+async def run_jobs(ctx: Context, *, interval_s: float = 1.0, rounds: int | None = None) -> None:
+    """Run the registered jobs: for ever (each job in its own task), or, with `rounds`, that many
+    rounds of the jobs that are due (all of them in the first), `interval_s` apart (tests, tools)."""
+    runner = Runner(ctx)
+    if rounds is None:
+        await runner.run_forever()
+        return
+    for done in range(rounds):
+        await runner.run_due()
+        if done + 1 < rounds:
             await asyncio.sleep(interval_s)
 
 
-async def run_worker(settings: Settings, *, interval_s: float = FAST_INTERVAL_S, rounds: int | None = None) -> None:
+async def run_worker(settings: Settings, *, interval_s: float = 1.0, rounds: int | None = None) -> None:
     configure_logging(level=settings.log_level, as_json=settings.log_json)
     ctx = build_context(settings)
     try:
         await queue.rebuild(ctx)
         await run_jobs(ctx, interval_s=interval_s, rounds=rounds)
     finally:
+        await ctx.redis.aclose()
         await ctx.engine.dispose()
 
 

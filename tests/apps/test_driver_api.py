@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from backend.db.unit import unit_of_work
 from tests import factories as f
 from tests.drivers import helpers as h
 
@@ -85,7 +86,7 @@ async def test_blacklisted_driver_cannot_add_vehicles(client, ctx):
 
     body, headers = await h.driver(client, ctx)
     admin_id, _ = await f.make_user(ctx, admin=True)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         out = await drivers.change_status(session, ctx=ctx, actor=f.platform_principal(admin_id),
                                           driver_id=uuid.UUID(body["driver"]["id"]),
                                           data=DriverStatusChange(status="blacklisted", reason="多次超载"))

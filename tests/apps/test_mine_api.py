@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backend.db.unit import unit_of_work
 from backend.domain.sites import service as sites
 from tests import factories as f
 from tests.sites import helpers as h
@@ -17,7 +18,7 @@ async def test_site_overview_for_staff(client, ctx):
                                                       "hasWeighbridge": True}, admin_headers)
     for code, kind in (("CAM-A1", "camera"), ("WB-A1", "weighbridge")):
         await h.post_ok(client, f"{base}/devices", {"kind": kind, "code": code, "laneId": lane["id"]}, admin_headers)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await sites.touch_device(session, device_code="WB-A1", org_id=org_id, status={"weight_kg": 0})
         await session.commit()
     # Someone else's site must not show up in my overview.

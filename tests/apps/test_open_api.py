@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from backend.db.base import utcnow
+from backend.db.unit import unit_of_work
 from backend.domain.machines import service as machines
 from devices.signing import signed_headers
 from tests import factories as f
@@ -128,7 +129,7 @@ async def test_rotated_key_old_secret_works_in_grace_then_not(app, client, ctx, 
         assert (await new_machine.get("/open/v1/ping")).status_code == 200
         # Rotate again as if a day had passed since: the grace of the secret it replaces is over.
         admin_id, _ = await f.make_user(ctx, admin=True)
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             admin_principal = f.platform_principal(admin_id)
             newest = await machines.rotate_key(session, ctx=ctx, actor=admin_principal, key_id=key_id,
                                                now=utcnow() - timedelta(seconds=ctx.settings.key_rotation_grace_s + 1))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+from backend.db.unit import unit_of_work
 from backend.domain.sites import overview
 from tests.sites import helpers as h
 from tests.sites.matrix import ROLES, Endpoint, build_world, parse_table, run
@@ -114,7 +115,7 @@ _ACTION = {"reg.org.status": "org.status"}
 
 
 async def _trail(ctx, org_id) -> list[str]:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return [e.action for e in await overview.org_audit(session, actor=h.PLATFORM, org_id=org_id, limit=500)]
 
 

@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 
 from backend.checks.credit_code import make_credit_code
 from backend.db.session import create_engine, create_sessionmaker
+from backend.demo.seed import DEMO_PASSWORD, USERS
 from backend.domain.identity import service as identity
-from backend.seed import DEMO_PASSWORD, USERS
 from devices.platform_client import SignedClient
 from tests.browser.conftest import Server, password_login, run_async
 

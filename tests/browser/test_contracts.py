@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 
 from backend.checks.credit_code import make_credit_code
 from backend.db.session import create_engine, create_sessionmaker
+from backend.demo.seed import DEMO_PASSWORD, ORGS, USERS
 from backend.domain.contracts import service as contracts
-from backend.seed import DEMO_PASSWORD, ORGS, USERS
 from tests.browser.conftest import Server, password_login, run_async
 from tests.contracts.helpers import PDF
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyotp
 
-from backend.seed import DEMO_PASSWORD, DEMO_TOTP
+from backend.demo.seed import DEMO_PASSWORD, DEMO_TOTP
 from tests.browser import weigh_world as ww
 from tests.browser import world as bw
 from tests.browser.conftest import Server, run_async

@@ -10,8 +10,8 @@ import httpx
 
 from backend.checks.credit_code import make_credit_code
 from backend.checks.idcard import make_id_card
+from backend.demo.seed import DEMO_PASSWORD, USERS
 from backend.domain.contracts.rules import china_today
-from backend.seed import DEMO_PASSWORD, USERS
 from tests.browser.conftest import Server
 from tests.contracts.helpers import PDF
 

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.contracts import lifecycle
 from backend.domain.contracts import service as contracts
 from backend.domain.contracts.rules import china_today
@@ -99,7 +100,7 @@ async def in_status(ctx: Context, client: httpx.AsyncClient, p: Parties, status:
     if status == "expired":
         past = china_today() - timedelta(days=30)
         contract = await active(client, p, validFrom=(past - timedelta(days=60)).isoformat(), validUntil=past.isoformat())
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             assert await lifecycle.expire_contracts(session, today=china_today()) == 1
         return await ok(await client.get(url(contract["id"]), headers=p.seller))
     contract = await active(client, p)
@@ -114,7 +115,7 @@ async def in_status(ctx: Context, client: httpx.AsyncClient, p: Parties, status:
 
 async def deliver(ctx: Context, contract_id: uuid.UUID, kg: int, *, ref: str = "ticket") -> None:
     """An order reserved and weighed in full, as the pickup-order and weigh-ticket features will."""
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await contracts.reserve(session, contract_id=contract_id, kg=kg, ref=f"order-{ref}")
         await contracts.execute(session, contract_id=contract_id, reserved_kg=kg, actual_kg=kg, ref=ref)
         await session.commit()

@@ -11,6 +11,7 @@ import asyncio
 import time
 import uuid
 
+from backend.db.unit import unit_of_work
 from backend.domain.contracts import service as contracts
 from backend.errors import Conflict
 from tests.contracts import helpers as c
@@ -44,7 +45,7 @@ async def test_200_concurrent_reservations_never_overdraw_the_contract(ctx, clie
 
     assert sum(results) == QUANTITY_KG // ORDER_KG == 50
     assert refusals == ["contract_capacity_exceeded"] * (ORDERS - 50)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         progress = await contracts.progress(session, contract_id=cid)
         entries = await contracts.ledger_entries(session, contract_id=cid)
     assert (progress.reserved_kg, progress.executed_kg, progress.remaining_kg) == (QUANTITY_KG, 0, 0)

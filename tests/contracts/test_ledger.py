@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from backend.db.unit import unit_of_work
 from backend.domain.contracts import service as contracts
 from backend.errors import Conflict, DomainError, NotFound
 from tests.contracts import helpers as c
@@ -25,14 +26,14 @@ async def _contract(client, p, **overrides) -> uuid.UUID:
 
 async def test_reserve_release_execute_and_progress(ctx, client, p):
     cid = await _contract(client, p, quantityKg=50_000, toleranceBp=500)  # cap 52,500 kg
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         got = await contracts.reserve(session, contract_id=cid, kg=32_000, ref="PO-1")
         assert (got.reserved_kg, got.executed_kg, got.remaining_kg, got.cap_kg) == (32_000, 0, 20_500, 52_500)
         await contracts.release(session, contract_id=cid, kg=2_000, ref="PO-1")
         got = await contracts.execute(session, contract_id=cid, reserved_kg=30_000, actual_kg=30_480, ref="WT-1")
         assert (got.reserved_kg, got.executed_kg, got.remaining_kg, got.percent) == (0, 30_480, 22_020, 60.96)
         await session.commit()
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         entries = await contracts.ledger_entries(session, contract_id=cid)
         progress = await contracts.progress(session, contract_id=cid)
     assert [(e.kind, e.kg, e.reserved_delta_kg, e.executed_delta_kg, e.ref) for e in entries] == [
@@ -46,7 +47,7 @@ async def test_reserve_release_execute_and_progress(ctx, client, p):
 
 async def test_tolerance_is_the_cap_and_refusals_say_what_remains(ctx, client, p):
     cid = await _contract(client, p, quantityKg=50_000, toleranceBp=500)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await contracts.reserve(session, contract_id=cid, kg=50_500, ref="PO-1")
         with pytest.raises(Conflict) as exc:
             await contracts.reserve(session, contract_id=cid, kg=2_001, ref="PO-2")
@@ -60,7 +61,7 @@ async def test_tolerance_is_the_cap_and_refusals_say_what_remains(ctx, client, p
             await contracts.release(session, contract_id=cid, kg=60_000, ref="PO-1")
         assert exc.value.code == "contract_release_exceeds"
         await session.commit()
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert (await contracts.progress(session, contract_id=cid)).reserved_kg == 52_500
         assert len(await contracts.ledger_entries(session, contract_id=cid)) == 2  # refusals leave no row
 
@@ -68,7 +69,7 @@ async def test_tolerance_is_the_cap_and_refusals_say_what_remains(ctx, client, p
 @pytest.mark.parametrize("status", ["draft", "filed", "terminated", "completed"])
 async def test_only_an_active_contract_can_be_drawn_on(ctx, client, p, status):
     cid = uuid.UUID((await c.in_status(ctx, client, p, status))["id"])
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         with pytest.raises(Conflict) as exc:
             await contracts.reserve(session, contract_id=cid, kg=1_000, ref="PO-1")
     assert exc.value.code == "contract_not_active"
@@ -76,15 +77,15 @@ async def test_only_an_active_contract_can_be_drawn_on(ctx, client, p, status):
 
 async def test_an_order_reserved_before_expiry_may_still_be_weighed(ctx, client, p):
     cid = await _contract(client, p, validFrom=c.days(-5).isoformat(), validUntil=c.days(-1).isoformat())
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await contracts.reserve(session, contract_id=cid, kg=30_000, ref="PO-1")
         await session.commit()
     from backend.domain.contracts import lifecycle
     from backend.domain.contracts.rules import china_today
 
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await lifecycle.expire_contracts(session, today=china_today()) == 1
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         with pytest.raises(Conflict):
             await contracts.reserve(session, contract_id=cid, kg=1_000, ref="PO-2")
         got = await contracts.execute(session, contract_id=cid, reserved_kg=30_000, actual_kg=29_960, ref="WT-1")
@@ -93,7 +94,7 @@ async def test_an_order_reserved_before_expiry_may_still_be_weighed(ctx, client,
 
 async def test_bad_movements_are_refused(ctx, client, p):
     cid = await _contract(client, p)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         for kg in (0, -5):
             with pytest.raises(DomainError) as exc:
                 await contracts.reserve(session, contract_id=cid, kg=kg, ref="PO-1")
@@ -112,7 +113,7 @@ async def test_the_database_refuses_to_overdraw_by_itself(ctx, client, p):
         "UPDATE contracts SET reserved_kg = cap_kg, executed_kg = 1 WHERE id = :id",
         "UPDATE contracts SET executed_kg = -1 WHERE id = :id",
     ):
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             with pytest.raises(IntegrityError):
                 await session.execute(text(statement), {"id": cid.hex if ctx.settings.is_sqlite else cid})
                 await session.flush()

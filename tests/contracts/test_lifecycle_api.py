@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from backend import files
+from backend.db.unit import unit_of_work
 from backend.domain.audit import service as audit
 from backend.domain.contracts import lifecycle
 from backend.domain.contracts.rules import china_today
@@ -64,7 +65,7 @@ async def test_draft_edit_file_confirm_terminate(ctx, client, p):
     assert events[-1]["note"] == "电厂停机检修，双方协商终止" and events[-1]["toLabel"]["zh"] == "已终止"
     assert all(e["actorLabel"] for e in events)
 
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         trail = await audit.history(session, entity="contract", entity_id=draft["id"])
     assert [e.action for e in reversed(trail)] == [
         "contract.create", "contract.update", "contract.pdf", "contract.filed", "contract.active", "contract.terminated"]
@@ -110,7 +111,7 @@ async def test_draft_can_be_deleted_by_the_seller_only(ctx, client, p):
     response = await client.delete(c.url(draft["id"]), headers=p.sales)
     assert response.status_code == 204, response.text
     c.refusal(await client.get(c.url(draft["id"]), headers=p.seller), 404, "not_found", None)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         trail = await audit.history(session, entity="contract", entity_id=draft["id"])
     assert trail[0].action == "contract.delete" and trail[0].before and trail[0].before["quantity_kg"] == 50_000
 
@@ -123,13 +124,13 @@ async def test_complete_once_delivered_and_no_order_open(ctx, client, p):
     await c.deliver(ctx, cid, 20_000, ref="t2")
     from backend.domain.contracts import service as contracts
 
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await contracts.reserve(session, contract_id=cid, kg=1_000, ref="order-open")
         await session.commit()
     refused = c.refusal(await client.post(c.url(cid, "complete"), headers=p.seller), 409, "contract_open_reservations", None)
     assert "1.000" in refused["message_en"]
     c.refusal(await client.post(c.url(cid, "complete"), headers=p.buyer), 403, "forbidden", None)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await contracts.release(session, contract_id=cid, kg=1_000, ref="order-open")
         await session.commit()
     done = await c.ok(await client.post(c.url(cid, "complete"), headers=p.sales))
@@ -143,9 +144,9 @@ async def test_expiry_job_moves_only_active_contracts_past_their_last_day(ctx, c
     ends_today = await c.active(client, p, validUntil=today.isoformat())
     ended = await c.active(client, p, validFrom=c.days(-10).isoformat(), validUntil=c.days(-1).isoformat())
     filed_late = await c.filed(client, p, validFrom=c.days(-10).isoformat(), validUntil=c.days(-1).isoformat())
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await lifecycle.expire_contracts(session, today=today) == 1
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await lifecycle.expire_contracts(session, today=today) == 0  # idempotent
     statuses = {x["id"]: (await c.ok(await client.get(c.url(x["id"]), headers=p.seller)))["status"]
                 for x in (ends_today, ended, filed_late)}

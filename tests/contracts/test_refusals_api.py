@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from backend.db.unit import unit_of_work
 from backend.domain.contracts.scans import MAX_PDF_BYTES
 from tests.contracts import helpers as c
 from tests.sites import helpers as h
@@ -74,7 +75,7 @@ async def test_a_regulator_cannot_buy_and_a_suspended_buyer_cannot_contract(ctx,
     from backend.domain.organisations import service as organisations
     from backend.domain.organisations.schemas import OrgStatusChange
 
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await organisations.change_status(session, actor=h.PLATFORM, org_id=suspended,
                                           data=OrgStatusChange(status="suspended", reason="超载运输"))
     c.refusal(await client.post(URL, json=c.body(p, buyerOrgId=str(suspended)), headers=p.seller),

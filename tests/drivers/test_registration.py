@@ -8,12 +8,13 @@ import logging
 from sqlalchemy import text
 
 from backend.checks.idcard import make_id_card
+from backend.db.unit import unit_of_work
 from tests import factories as f
 from tests.drivers import helpers as h
 
 
 async def _count(ctx, sql: str, **params) -> int:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return int((await session.execute(text(sql), params)).scalar_one())
 
 
@@ -179,7 +180,7 @@ async def test_id_number_never_reaches_the_logs_nor_other_viewers(client, ctx, c
         assert item["idNumber"] is None and item["drivingLicenceNo"] is None and item["birthDate"] is None
     assert id_number not in caplog.text and bad not in caplog.text
     # Nor in the audit trail, which more people read than the record.
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         rows = (await session.execute(text("SELECT before, after FROM audit_entries"))).all()
     assert rows and id_number not in str(rows)
 

@@ -12,13 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import backend.db.models  # noqa: F401  (every table into the metadata)
 from backend.context import Context
 from backend.db.base import Base
+from backend.db.unit import unit_of_work
 from backend.domain.evidence import service as evidence
 from backend.domain.evidence.schemas import ChainReport, EvidenceRef, Resolver
 
 
 async def append(ctx: Context, *, kind: str = "note", ref: str, payload: Mapping[str, object],
                  at: datetime | None = None) -> EvidenceRef:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         made = await evidence.append(session, settings=ctx.settings, kind=kind, ref=ref, payload=payload, at=at)
         await session.commit()
     return made
@@ -54,7 +55,7 @@ async def set_columns(ctx: Context, seq: int, **values: Any) -> None:
 
 async def verify(ctx: Context, *, resolvers: Mapping[str, Resolver] | None = None, from_seq: int = 1,
                  settings: Any = None) -> ChainReport:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return await evidence.verify_chain(session, settings=settings or ctx.settings, resolvers=resolvers or {},
                                            from_seq=from_seq)
 

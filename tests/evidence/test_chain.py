@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from backend.db.unit import unit_of_work
 from backend.domain.evidence import service as evidence
 from backend.errors import Invalid
 from tests.evidence import helpers as h
@@ -41,7 +42,7 @@ async def test_an_entry_is_what_the_spec_says_and_checks_with_the_published_key_
     assert isinstance(public, Ed25519PublicKey)
     public.verify(bytes.fromhex(stored["signature"]), bytes.fromhex(stored["hash"]))  # raises if not
     assert made.at.tzinfo is not None
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         out = await evidence.entry_for(session, kind="weigh_ticket", ref="BD20260101001")
         missing = await evidence.entry_for(session, kind="weigh_ticket", ref="nope")
     assert out is not None and (out.seq, out.hash, out.payload, out.at) == (1, made.hash, text, made.at)
@@ -56,7 +57,7 @@ async def test_a_given_time_is_kept_to_the_microsecond_in_utc(ctx):
     assert made.at == whole_second and made.at.utcoffset() == timedelta(0)
     assert (await h.row(ctx, 1))["at"] == whole_second and (await h.row(ctx, 2))["at"] == odd.at
     assert (await h.verify(ctx)).ok
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         with pytest.raises(ValueError):
             await evidence.append(session, settings=ctx.settings, kind="note", ref="C", payload={},
                                   at=datetime(2026, 3, 1, 8, 30))
@@ -64,7 +65,7 @@ async def test_a_given_time_is_kept_to_the_microsecond_in_utc(ctx):
 
 async def test_a_rolled_back_append_leaves_no_gap(ctx):
     await h.append_notes(ctx, 2)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         lost = await evidence.append(session, settings=ctx.settings, kind="note", ref="R", payload={"x": 1})
         await session.rollback()
     assert lost.seq == 3
@@ -78,7 +79,7 @@ async def test_a_rolled_back_append_leaves_no_gap(ctx):
     {"id": uuid.uuid4()}, {"set": {1, 2}},
 ])
 async def test_payloads_that_are_not_json_native_are_refused_before_anything_is_written(ctx, payload):
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         with pytest.raises(Invalid) as raised:
             await evidence.append(session, settings=ctx.settings, kind="note", ref="X", payload=payload)
     assert raised.value.code == "evidence_payload_invalid" and raised.value.field == "payload"
@@ -90,7 +91,7 @@ async def test_payloads_that_are_not_json_native_are_refused_before_anything_is_
     ("note", "", "evidence_ref_invalid"), ("note", "x" * 65, "evidence_ref_invalid"), ("note", "a\nb", "evidence_ref_invalid"),
 ])
 async def test_kind_and_ref_are_checked(ctx, kind, ref, code):
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         with pytest.raises(Invalid) as raised:
             await evidence.append(session, settings=ctx.settings, kind=kind, ref=ref, payload={})
     assert raised.value.code == code

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
+from backend.db.unit import unit_of_work
 from backend.domain.evidence import service as evidence
 from tests.evidence import helpers as h
 
@@ -20,7 +21,7 @@ async def _round(ctx, label: str) -> list[int]:
     start = asyncio.Event()
 
     async def one(n: int) -> int:
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             await start.wait()
             made = await evidence.append(session, settings=ctx.settings, kind="note", ref=f"{label}-{n}",
                                          payload={"n": n, "round": label})

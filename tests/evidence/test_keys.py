@@ -7,6 +7,7 @@ import dataclasses
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from backend.db.unit import unit_of_work
 from backend.domain.evidence import service as evidence
 from tests.evidence import helpers as h
 
@@ -30,7 +31,7 @@ async def test_after_a_key_rotation_old_entries_verify_with_the_retired_public_k
                                   evidence_previous_public_keys={old_kid: old_pem})
     new_kid, _ = evidence.public_key(rotated)
     assert new_kid != old_kid and new_kid.startswith("ev")
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await evidence.append(session, settings=rotated, kind="note", ref="after", payload={"rotated": True})
         await session.commit()
     assert (await h.row(ctx, 3))["kid"] == new_kid

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import Base
+from backend.db.unit import unit_of_work
 from backend.domain.evidence import service as evidence
 from tests.evidence import helpers as h
 from tests.factories import make_org
@@ -32,7 +33,7 @@ async def _record_orgs(ctx, n: int) -> list[uuid.UUID]:
     ids = []
     for _ in range(n):
         org_id = await make_org(ctx)
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             payload = await org_record(session, str(org_id))
             assert payload is not None
             await evidence.append(session, settings=ctx.settings, kind="organisation", ref=str(org_id), payload=payload)
@@ -73,7 +74,7 @@ async def test_a_changed_record_with_a_new_entry_verifies_and_the_old_entry_stay
     records["T-1"] = {"net_kg": 29950}  # corrected, and the correction recorded, as a feature must
     await h.append(ctx, ref="T-1", payload=records["T-1"])
     assert (await h.verify(ctx, resolvers=resolvers)).ok
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         old = await evidence.verify_entry(session, settings=ctx.settings, seq=1, resolvers=resolvers)
         latest = await evidence.verify_entry(session, settings=ctx.settings, kind="note", ref="T-1", resolvers=resolvers)
     assert old is not None and (old.ok, old.current, old.entry.payload) == (True, False, '{"net_kg":30000}')
@@ -90,7 +91,7 @@ async def test_verify_entry_checks_one_entry_its_link_and_its_record(ctx):
         await h.append(ctx, ref=ref, payload=payload)
 
     async def one(**kw):
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             return await evidence.verify_entry(session, settings=ctx.settings, resolvers=resolvers, **kw)
 
     good = await one(kind="note", ref="T-3")

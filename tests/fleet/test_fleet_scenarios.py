@@ -23,8 +23,8 @@ import httpx
 from litestar import Litestar
 
 from backend.context import Context
-from backend.domain.tracking import gps_events
-from backend.domain.tracking import positions
+from backend.db.unit import unit_of_work
+from backend.domain.tracking import gps_events, positions
 from backend.workers.gps import GpsWorker
 from backend.workers.jt808 import Limits, serve_gateway
 from devices.sim.jt808_terminal import Fix, SimTerminal
@@ -179,7 +179,7 @@ async def test_a_fleet_over_jt808_raises_exactly_the_expected_events(
         assert len(mine) == 1, (truck.name, page)
         detail = (await client.get(f"/api/mine/waybills/{mine[0]['waybillNo']}", headers=staff)).json()
         vehicle = uuid.UUID(await _vehicle_of(ctx, truck.order_id))
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             stored = await gps_events.of_vehicle(session, vehicle_id=vehicle)
             kept = await positions.count(session, vehicle_id=vehicle)
         kinds = [e.kind for e in stored if e.status == "open"]
@@ -195,7 +195,7 @@ async def test_a_fleet_over_jt808_raises_exactly_the_expected_events(
 async def _vehicle_of(ctx: Context, order_id: str) -> str:
     from backend.domain.orders import service as orders
 
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         brief = await orders.order_brief(session, order_id=uuid.UUID(order_id))
     assert brief is not None and brief.vehicle_id is not None
     return str(brief.vehicle_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from backend.db.unit import unit_of_work
 from backend.domain.audit import service as audit
 from tests.drivers import helpers as h
 
@@ -17,7 +18,7 @@ async def test_issue_shows_the_secret_once(client, ctx):
     listed = await client.get(f"/api/enterprise/orgs/{org_id}/keys", headers=admin)
     assert listed.status_code == 200 and [k["keyId"] for k in listed.json()] == [key_id]
     assert secret not in listed.text and "secret" not in listed.text.lower()
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         trail = await audit.history(session, entity="machine_key", entity_id=key_id)
     assert [e.action for e in trail] == ["machine_key.issue"] and secret not in str(trail)
 
@@ -46,7 +47,7 @@ async def test_rotate_gives_a_new_secret_and_revoke_ends_the_key(client, ctx):
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
     again = await client.post(f"/api/enterprise/keys/{key_id}/rotate", headers=admin)
     assert again.status_code == 409 and again.json()["code"] == "key_revoked"
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         trail = await audit.history(session, entity="machine_key", entity_id=key_id)
     assert sorted(e.action for e in trail) == ["machine_key.issue", "machine_key.revoke", "machine_key.rotate"]
     assert issued["secret"] not in str(trail) and rotated.json()["secret"] not in str(trail)

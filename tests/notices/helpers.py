@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.notices import rules
 from backend.domain.notices import service as notices
 from backend.domain.notices.schemas import DeviceRegister
@@ -22,7 +23,7 @@ def with_fcm(ctx: Context, *, credentials_file: str, endpoint: str) -> Context:
 
 
 async def notify(ctx: Context, user_id: uuid.UUID, *, sms: bool = False, kind: str = "test") -> uuid.UUID:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         notice_id = await notices.enqueue(
             session, user_id=user_id, kind=kind, title_zh="排队叫号", title_en="Your turn",
             body_zh="请到 3 号磅", body_en="Go to weighbridge 3", data={"orderNo": "T1"}, sms=sms,
@@ -32,7 +33,7 @@ async def notify(ctx: Context, user_id: uuid.UUID, *, sms: bool = False, kind: s
 
 
 async def add_device(ctx: Context, user_id: uuid.UUID, token: str = "fcm-token-abcdefgh") -> None:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await notices.register_device(session, user_id=user_id, data=DeviceRegister(token=token, platform="android"))
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.db.unit import unit_of_work
 from backend.domain.notices.delivery import MAX_ATTEMPTS
 from backend.domain.notices.models import NoticeDelivery, PushDevice
 from backend.workers import outbox
@@ -20,7 +21,7 @@ TOKEN = "fcm-token-abcdefgh"
 
 
 async def _fcm_delivery(ctx: Context) -> NoticeDelivery:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return (await session.execute(select(NoticeDelivery).where(NoticeDelivery.channel == "fcm"))).scalar_one()
 
 
@@ -94,11 +95,11 @@ async def test_unregistered_token_disables_the_device(ctx: Context, tmp_path: Pa
     delivery = await _fcm_delivery(ctx)
     assert (delivery.status, delivery.attempts) == ("failed", 1)
     assert delivery.last_error and delivery.last_error.startswith("unregistered")
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         device = (await session.execute(select(PushDevice))).scalar_one()
         assert device.disabled_at is not None
     # A disabled device gets no more pushes.
     await notify(ctx, user_id)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         channels = (await session.execute(select(NoticeDelivery.channel))).scalars().all()
     assert sorted(channels) == ["fcm", "inbox", "inbox"]

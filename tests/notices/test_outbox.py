@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.db.unit import unit_of_work
 from backend.domain.notices import service as notices
 from backend.domain.notices.delivery import MAX_ATTEMPTS, backoff_s
 from backend.domain.notices.models import Notice, NoticeDelivery
@@ -17,19 +18,19 @@ from tests.notices.helpers import add_device, notify
 
 
 async def _deliveries(ctx: Context) -> dict[str, NoticeDelivery]:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return {d.channel: d for d in (await session.execute(select(NoticeDelivery))).scalars()}
 
 
 async def test_enqueue_in_a_rolled_back_transaction_leaves_nothing(ctx: Context) -> None:
     user_id, _ = await make_user(ctx)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await notices.enqueue(session, user_id=user_id, kind="k", title_zh="标题", title_en="Title",
                               body_zh="正文", body_en="Body", sms=True)
         # Inside the transaction the outbox rows exist...
         assert (await session.execute(select(func.count()).select_from(NoticeDelivery))).scalar_one() == 2
         await session.rollback()
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert (await session.execute(select(func.count()).select_from(Notice))).scalar_one() == 0
         assert (await session.execute(select(func.count()).select_from(NoticeDelivery))).scalar_one() == 0
 
@@ -52,7 +53,7 @@ async def test_deliver_due_sends_inbox_and_sms(ctx: Context) -> None:
     await pubsub.aclose()
     # Nothing is sent twice.
     assert await outbox.deliver_due(ctx, now=utcnow() + timedelta(hours=2)) == 0
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert (await notices.unread_count(session, user_id=user_id)).count == 1
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.db.unit import unit_of_work
 from backend.domain.notices import rules, webpush
 from backend.domain.notices import service as notices
 from backend.domain.notices.models import NoticeDelivery, WebPushSubscription
@@ -44,12 +45,12 @@ async def _subscribe(client: httpx.AsyncClient, headers: dict[str, str], browser
 
 
 async def _webpush_delivery(ctx: Context) -> NoticeDelivery:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return (await session.execute(select(NoticeDelivery).where(NoticeDelivery.channel == "webpush"))).scalar_one()
 
 
 async def _subscription(ctx: Context) -> WebPushSubscription:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return (await session.execute(select(WebPushSubscription))).scalar_one()
 
 
@@ -105,7 +106,7 @@ async def test_an_ordinary_notice_is_normal_urgency_and_a_long_one_is_cut_to_fit
     browser = Browser()
     with PushServiceServer() as service:
         await _subscribe(client, headers, browser, service.endpoint())
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             await notices.enqueue(session, user_id=user_id, kind="order.dispatched", title_zh="派单", title_en="Dispatched",
                                   body_zh="煤" * 3000, body_en="coal " * 1000, data={"url": "/driver/orders/1"})
             await session.commit()
@@ -133,7 +134,7 @@ async def test_gone_410_disables_the_subscription(ctx: Context, client: httpx.As
     assert (await _subscription(ctx)).disabled_at is not None
     # No more pushes to it...
     await notify(ctx, user_id)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         channels = (await session.execute(select(NoticeDelivery.channel))).scalars().all()
     assert sorted(channels) == ["inbox", "inbox", "webpush"]
     # ...until the browser subscribes again.
@@ -193,7 +194,7 @@ async def test_unsubscribe_stops_pushes_and_only_touches_ones_own(ctx: Context, 
     delivery = await _webpush_delivery(ctx)
     assert (delivery.status, delivery.last_error) == ("failed", "gone: subscription removed")
     await notify(ctx, user_id)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert len((await session.execute(select(NoticeDelivery).where(NoticeDelivery.channel == "webpush"))).all()) == 1
 
 
@@ -206,7 +207,7 @@ async def test_a_browser_moves_to_whoever_subscribes_it_last(ctx: Context, clien
     await _subscribe(client, await login(client, second_phone), browser, endpoint)
     assert (await _subscription(ctx)).user_id == second_id
     await notify(ctx, first_id)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert (await session.execute(select(NoticeDelivery.channel))).scalars().all() == ["inbox"]
 
 
@@ -242,7 +243,7 @@ async def test_bad_subscriptions_are_refused_naming_the_field(
     error = response.json()
     assert error["field"] == field
     assert error["message_zh"] and error["message_en"]
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert (await session.execute(select(WebPushSubscription))).first() is None
 
 
@@ -277,7 +278,7 @@ def test_the_vapid_key_is_made_once_and_published_as_an_uncompressed_point() -> 
 async def test_without_a_vapid_key_pushes_wait_and_no_key_is_published(ctx: Context) -> None:
     user_id, _ = await make_user(ctx)
     browser = Browser()
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await notices.subscribe_webpush(session, settings=ctx.settings, user_id=user_id,
                                         data=msgspec.convert(browser.subscription("https://push.example.com/s/1"),
                                                              WebPushSubscribe))

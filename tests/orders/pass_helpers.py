@@ -12,6 +12,7 @@ import httpx
 from litestar import Litestar
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.queue import service as queue
 from devices.passcode import PassVerifier, render_qr_text
 from devices.platform_client import SignedClient
@@ -132,5 +133,5 @@ async def call_in(ctx: Context, client: httpx.AsyncClient, gw: GateWorld, *, che
     r = await client.post(f"/api/mine/sites/{gw.site_id}/queue/call", json={"line": gw.order["product"], "count": 1},
                           headers=gw.w.dispatcher)
     assert r.status_code in (200, 201), r.text
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await queue.entry_state(session, order_id=uuid.UUID(gw.order_id)) == "called", r.text

@@ -4,6 +4,7 @@ those who do not issue or dispatch orders."""
 
 from __future__ import annotations
 
+from backend.db.unit import unit_of_work
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgStatusChange
 from tests import factories as f
@@ -23,7 +24,7 @@ async def _carriers(ctx) -> dict[str, str]:
     }
     ids = {key: await f.make_org(ctx, kind="carrier", name=name, region_code="150627") for key, name in names.items()}
     admin_id, _ = await f.make_user(ctx, name="平台", admin=True)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await organisations.change_status(session, actor=f.platform_principal(admin_id), org_id=ids["suspended"],
                                           data=OrgStatusChange(status="suspended", reason="未按期年检"))
     # A mine whose name matches too: not a carrier, never offered.

@@ -3,6 +3,7 @@ every step over HTTP as the apps and a gate make it, on whichever backend the su
 
 from __future__ import annotations
 
+from backend.db.unit import unit_of_work
 from tests.contracts import helpers as ch
 from tests.orders import helpers as oh
 from tests.orders import pass_helpers as ph
@@ -78,7 +79,7 @@ async def test_a_called_driver_is_told_on_every_channel_he_has(ctx, client):
     r = await client.post(f"/api/mine/sites/{w.site['id']}/queue/call", json={"line": "mixed_coal", "count": 1},
                           headers=w.dispatcher)
     assert r.status_code == 200, r.text
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         notice_id = (await session.execute(select(Notice.id).where(Notice.kind == "queue_called"))).scalar_one()
         channels = (await session.execute(
             select(NoticeDelivery.channel).where(NoticeDelivery.notice_id == notice_id))).scalars().all()

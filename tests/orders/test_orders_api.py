@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from backend.db.base import utcnow
+from backend.db.unit import unit_of_work
 from backend.domain.orders import lifecycle
 from tests.contracts import helpers as ch
 from tests.drivers import helpers as dh
@@ -151,7 +152,7 @@ async def test_expiry_job_lapses_orders_and_releases(ctx, client):
     lapsing, _ = await oh.dispatched(ctx, client, w, validUntil=soon.isoformat())
     lasting = await oh.issue(client, w)
     assert (await oh.progress(client, w))["reservedKg"] == 60_000
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await lifecycle.expire_orders(session, ctx=ctx, now=soon + timedelta(seconds=1)) == 1
         assert await lifecycle.expire_orders(session, ctx=ctx, now=soon + timedelta(seconds=1)) == 0
     lapsed = (await client.get(f"/api/mine/orders/{lapsing['id']}", headers=w.parties.sales)).json()

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.db.base import utcnow
+from backend.db.unit import unit_of_work
 from backend.domain.orders.models import GatePassage
 from devices.passcode import PassRefused, open_bundle, verify
 from tests.drivers import helpers as dh
@@ -98,7 +99,7 @@ async def test_the_bundle_is_for_the_sites_own_device_keys_only(app, ctx, client
 
 
 async def _passages(ctx, order_id) -> list[tuple[str, str, int | None, str | None]]:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         rows = (await session.execute(select(GatePassage).where(GatePassage.order_id == uuid.UUID(str(order_id)))
                                       .order_by(GatePassage.at))).scalars().all()
     return [(r.transition, r.mode, r.totp_step, r.plate_read) for r in rows]

@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from backend.db.base import utcnow
+from backend.db.unit import unit_of_work
 from backend.domain.orders import lifecycle
 from backend.domain.orders.models import GatePassage, PickupOrder
 from backend.domain.queue import service as queue
@@ -25,7 +26,7 @@ from tests.sites import helpers as sh
 
 
 async def _passages(ctx, order_id) -> list[tuple[str, str, int | None]]:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         rows = (await session.execute(select(GatePassage).where(GatePassage.order_id == uuid.UUID(str(order_id)))
                                       .order_by(GatePassage.at))).scalars().all()
     return [(r.transition, r.mode, r.totp_step) for r in rows]
@@ -170,7 +171,7 @@ async def test_expired_and_cancelled_orders(app, ctx, client):
     await ph.call_in(ctx, client, gw)
     fresh = await ph.driver_pass(client, gw.trucker, gw.order_id)
     # The order's validity passes (moved into the past): its pass says so itself.
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await session.execute(update(PickupOrder).where(PickupOrder.id == uuid.UUID(gw.order_id)).values(
             valid_from=utcnow() - timedelta(days=2), valid_until=utcnow() - timedelta(days=1)))
         await session.commit()
@@ -178,7 +179,7 @@ async def test_expired_and_cancelled_orders(app, ctx, client):
     async with ph.machine(app, gw.device) as gate:
         assert (await ph.scan(gate, gw.site_id, ph.phone_code(lapsed), "in"))["code"] == "pass_expired"
         # Once the expiry job ran, even a pass signed earlier (still valid by its own dates) is refused.
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             assert await lifecycle.expire_orders(session, ctx=ctx) == 1
         assert (await ph.scan(gate, gw.site_id, ph.phone_code(fresh), "in"))["code"] == "order_expired"
     cancelled = await ph.gate_world(ctx, client)
@@ -247,7 +248,7 @@ async def test_concurrent_entries_with_codes_of_two_steps_pass_once(app, ctx, cl
     assert [t for t, _, _ in await _passages(ctx, gw.order_id)] == ["in"]
     detail = await _order(client, gw)
     assert [s["toStatus"] for s in detail["transitions"]].count("entered") == 1
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await queue.entry_state(session, order_id=uuid.UUID(gw.order_id)) == "served"
 
 

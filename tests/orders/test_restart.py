@@ -19,7 +19,7 @@ from tests import factories as f
 from tests.drivers import helpers as dh
 from tests.live import live_server
 
-ZONE_LON, ZONE_LAT = 107.5060, 38.2000  # the centre of the demo site's check-in zone (backend/seed.py)
+ZONE_LON, ZONE_LAT = 107.5060, 38.2000  # the centre of the demo site's check-in zone (backend/demo/seed.py)
 PASSWORD = "Meitong2026"
 
 

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.contracts import service as contracts
 from backend.domain.organisations import service as organisations
 from tests import factories as f
@@ -44,7 +45,7 @@ async def world(ctx: Context) -> World:
     _, sales, _ = await f.staff(ctx, role="sales", org_id=seller_id)
     _, buyer_admin, buyer_id = await f.staff(ctx, role="enterprise_admin", kind="consumer_power", region_code="150621")
     _, buyer_staff, _ = await f.staff(ctx, role="dispatcher", org_id=buyer_id)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         names = await organisations.org_names(session, org_ids={seller_id, buyer_id})
     return World(seller_id, buyer_id, seller_admin, sales, buyer_admin, buyer_staff, names[seller_id], names[buyer_id])
 
@@ -78,7 +79,7 @@ async def _active(ctx: Context, client: httpx.AsyncClient, w: World) -> dict[str
     contract = await _filed(client, w)
     await ph.cookie_login(client, w.buyer_admin)
     await _ok(await client.post(ch.url(contract["id"], "confirm"), headers=FETCH))
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         cid = uuid.UUID(contract["id"])
         await contracts.reserve(session, contract_id=cid, kg=400_000, ref="order-1")
         await contracts.execute(session, contract_id=cid, reserved_kg=400_000, actual_kg=400_000, ref="ticket-1")
@@ -237,11 +238,11 @@ async def test_new_contract_form_and_buyer_lookup(ctx, client, world):
     assert re.search(r'name="quantityKg" type="text"[^>]*data-type="scaled" data-scale="1000"', empty.text)
     assert f'name="sellerOrgId" value="{world.seller_id}"' in empty.text
 
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         admin = f.platform_principal(uuid.uuid4())
         buyer = await organisations.get_org(session, actor=admin, org_id=world.buyer_id)
     carrier_id = await f.make_org(ctx, kind="carrier")
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         carrier = await organisations.get_org(session, actor=admin, org_id=carrier_id)
     hx = {"HX-Request": "true"}
     found = await client.get("/enterprise/contracts/buyers", params={"credit_code": buyer.credit_code.lower()}, headers=hx)
@@ -271,6 +272,6 @@ async def test_new_contract_form_and_buyer_lookup(ctx, client, world):
 
 
 async def _credit_code(ctx: Context, org_id: uuid.UUID) -> str:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         org = await organisations.get_org(session, actor=f.platform_principal(uuid.uuid4()), org_id=org_id)
     return org.credit_code

@@ -1,15 +1,23 @@
-"""Every UI string exists in both languages, and every key the templates use exists."""
+"""Every UI string exists in both languages, every key the templates use exists, each app's templates
+use only its own strings and the shared ones, and a key defined twice stops the start-up."""
 
 from __future__ import annotations
 
 import re
 import string
+import types
 from pathlib import Path
 
-from backend.http.messages import MESSAGES
+import pytest
+
+from backend import app as composition
+from backend.http import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = [*ROOT.glob("backend/http/templates/**/*.html"), *ROOT.glob("apps/*/web/templates/**/*.html")]
+SHARED_TEMPLATES = list(ROOT.glob("backend/http/templates/**/*.html"))
+TEMPLATES = [*SHARED_TEMPLATES, *ROOT.glob("apps/*/web/templates/**/*.html")]
+MESSAGES = i18n.merge(i18n.tables_of(*i18n.SHARED, *composition.APP_MESSAGES))
+SHARED = i18n.merge(i18n.tables_of(*i18n.SHARED))
 # t("key") or t('key', ...) with a literal key; keys built at run time are listed below instead.
 LITERAL = re.compile(r"""\bt\(\s*["']([A-Za-z0-9_.]+)["']\s*[,)]""")
 # Families of keys the templates and page modules build from data (t("status.org." ~ status)).
@@ -47,7 +55,21 @@ def test_every_key_used_in_a_template_exists():
     used = {key for path in TEMPLATES for key in LITERAL.findall(path.read_text())}
     assert len(used) > 100
     missing = sorted(used - MESSAGES.keys())
-    assert missing == [], f"keys used in templates but missing from messages.py: {missing}"
+    assert missing == [], f"keys used in templates but in no messages table: {missing}"
+
+
+def test_each_app_shows_its_own_strings_and_the_shared_ones():
+    # A shared template reading an app's string, or one app reading another's, would work only
+    # because the tables are merged: the string would then live with the wrong owner.
+    apps = {module.__name__.split(".")[1] for module in composition.APP_MESSAGES}
+    assert apps == {"driver", "mine", "enterprise", "regulator"}
+    misplaced: list[str] = []
+    for path in TEMPLATES:
+        rel = path.relative_to(ROOT)
+        own = {key for m in composition.APP_MESSAGES if rel.parts[0] == "apps" and m.__name__.split(".")[1] == rel.parts[1]
+               for key in m.MESSAGES}
+        misplaced += [f"{rel}: {key}" for key in LITERAL.findall(path.read_text()) if key not in SHARED and key not in own]
+    assert misplaced == []
 
 
 def test_every_key_built_from_data_exists():
@@ -60,7 +82,7 @@ def test_page_modules_nav_keys_exist():
     from backend.http import pages
 
     keys = [key for items in pages.NAV.values() for key, _, _ in items]
-    assert keys and all(k in MESSAGES for k in keys)
+    assert keys and all(k in SHARED for k in keys)
 
 
 def test_chinese_texts_are_chinese():
@@ -68,6 +90,22 @@ def test_chinese_texts_are_chinese():
     latin_only = [k for k, (zh, _) in MESSAGES.items()
                   if not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", zh) and k not in ALLOWED_LATIN]
     assert latin_only == []
+
+
+def test_the_started_app_translates_every_table(app):
+    # The fixture's app was built by create_app, which loaded the apps' tables beside the shared ones.
+    assert i18n.CATALOGUE == MESSAGES
+    assert i18n.translate("ctr.new.buyer.self", "en") == MESSAGES["ctr.new.buyer.self"][1]
+
+
+def test_a_key_defined_by_two_tables_stops_the_start_up(monkeypatch, ctx, app):
+    stray = types.ModuleType("apps.stray.messages")
+    stray.MESSAGES = {"wb.updated": ("又一个", "Another")}  # type: ignore[attr-defined]
+    monkeypatch.setattr(composition, "APP_MESSAGES", (*composition.APP_MESSAGES, stray))
+    with pytest.raises(i18n.DuplicateMessage, match=r"'wb.updated'.*apps\.mine\.messages.*apps\.stray\.messages"):
+        composition.create_app(ctx=ctx)
+    # The refused tables changed nothing: the running catalogue is still whole.
+    assert i18n.CATALOGUE == MESSAGES
 
 
 # Keys whose Chinese text is legitimately without Chinese characters.

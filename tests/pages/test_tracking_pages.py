@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.waybills import opening
 from tests import factories as f
 from tests.drivers import helpers as dh
@@ -78,7 +79,7 @@ async def test_each_page_answers_its_role_and_refuses_the_others(client, ctx):
 
 async def test_a_waybill_page_embeds_its_track_for_those_who_may_read_it(ctx, client, app):
     lw, _ = await _ticketed(ctx, client, app)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         waybill = await opening.open_for_order(session, redis=ctx.redis, order_id=uuid.UUID(lw.order_id),
                                                departed_at=datetime.now(UTC) - timedelta(minutes=5), opened_by="gate")
         assert waybill is not None

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.db.unit import unit_of_work
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import Principal
 from backend.domain.notices.models import Notice
@@ -43,7 +44,7 @@ class Mine:
 
 async def mine(ctx: Context, *, zone: bool = True) -> Mine:
     org_id = await sh.new_org(ctx)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         site = await sites.create_site(session, actor=sh.PLATFORM, org_id=org_id, data=SiteCreate(
             name=f"测试储煤场{next(_numbers)}", kind="mine_yard", fence=sh.SITE_FENCE,
             checkin_zone=sh.CHECKIN_ZONE if zone else None))
@@ -53,7 +54,7 @@ async def mine(ctx: Context, *, zone: bool = True) -> Mine:
 
 async def driver_user(ctx: Context) -> uuid.UUID:
     """A user to notify (no password: never logs in)."""
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         user_id = await identity.create_user(session, phone=f.phone(), name="司机", password=None)
         await session.commit()
     return user_id
@@ -70,15 +71,14 @@ def ticket(site_id: uuid.UUID, driver_user_id: uuid.UUID, *, line: str = "lump_c
 async def check_in(ctx: Context, t: QueueTicket, *, at: tuple[float, float] = INSIDE, now: datetime | None = None,
                    accuracy_m: float | None = 12.0) -> QueueCardOut:
     """As the orders feature does it: check in, commit, then mirror."""
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         card = await queue.check_in(session, ctx=ctx, ticket=t, lon=at[0], lat=at[1], accuracy_m=accuracy_m, now=now)
         await session.commit()
-    await queue.after_commit(ctx=ctx)
     return card
 
 
 async def card(ctx: Context, order_id: uuid.UUID, *, now: datetime | None = None) -> QueueCardOut:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         out = await queue.card(session, ctx=ctx, order_id=order_id, now=now)
     assert out is not None
     return out
@@ -86,13 +86,13 @@ async def card(ctx: Context, order_id: uuid.UUID, *, now: datetime | None = None
 
 async def settings(ctx: Context, m: Mine, **values: object) -> None:
     body = {"nev_first": True, "call_deadline_s": 1200, "appointments_required": False, "hourly_quota": None, **values}
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await queue.update_settings(session, ctx=ctx, actor=m.dispatcher, site_id=m.site_id,
                                     data=QueueSettingsIn(**body))  # type: ignore[arg-type]
 
 
 async def notices_of(ctx: Context, user_id: uuid.UUID) -> list[Notice]:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         rows = await session.execute(select(Notice).where(Notice.user_id == user_id).order_by(Notice.created_at))
         return list(rows.scalars())
 

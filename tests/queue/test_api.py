@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.audit import service as audit
 from tests.drivers import helpers as dh
 from tests.queue import helpers as qh
@@ -67,7 +68,7 @@ async def test_dispatcher_board_call_skip_and_settings(ctx: Context, client: htt
     assert (await client.get(f"{url}/queue-settings", headers=boss)).json()["nevFirst"] is False
     refused(await client.put(f"{url}/queue-settings", json={**body, "callDeadlineS": 5}, headers=boss),
             400, "invalid_input")
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         trail = await audit.history(session, entity="site", entity_id=m.site_id)
     actions = [e.action for e in trail]
     assert {"queue.call", "queue.skip", "queue.settings"} <= set(actions)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.queue import service as queue
 from backend.domain.queue.schemas import AppointmentOut, QueueTicket
 from backend.errors import DomainError
@@ -18,14 +19,14 @@ HOUR = qh.T0 + timedelta(hours=2)  # 12:00-13:00 Beijing time
 
 
 async def _book(ctx: Context, t: QueueTicket, hour: datetime, *, now: datetime = qh.T0) -> AppointmentOut:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         out = await queue.book_slot(session, ctx=ctx, ticket=t, hour_start=hour, now=now)
         await session.commit()
     return out
 
 
 async def _slots(ctx: Context, m: qh.Mine) -> dict[datetime, int | None]:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         day = await queue.list_slots(session, site_id=m.site_id, day=HOUR.date(), now=qh.T0)
     return {s.hour_start: s.remaining for s in day.slots}
 
@@ -65,7 +66,7 @@ async def test_rebooking_moves_the_place_and_leaving_gives_it_back(ctx: Context)
     await _book(ctx, a, HOUR + timedelta(hours=1))  # a moves to the next hour: a place frees up
     await _book(ctx, c, HOUR)
     assert (await _slots(ctx, m))[HOUR] == 0
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await queue.leave(session, ctx=ctx, order_id=b.order_id, reason="cancelled")
         await session.commit()
     assert (await _slots(ctx, m))[HOUR] == 1

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.notices.models import Notice, NoticeDelivery
 from backend.domain.queue import service as queue
 from backend.domain.queue.schemas import QueueCall, QueueCallOut, QueueTicket
@@ -28,18 +29,18 @@ async def _queue_of(ctx: Context, m: qh.Mine, n: int, *, user: uuid.UUID | None 
 
 
 async def _call(ctx: Context, m: qh.Mine, count: int, *, now: datetime, line: str = "lump_coal") -> QueueCallOut:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return await queue.call_next(session, ctx=ctx, actor=m.dispatcher, site_id=m.site_id,
                                      data=QueueCall(line=line, count=count), now=now)
 
 
 async def _sweep(ctx: Context, now: datetime) -> int:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return await queue.sweep_deadlines(session, ctx=ctx, now=now)
 
 
 async def _sms_count(ctx: Context, notice_id: uuid.UUID) -> int:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return int((await session.execute(select(func.count()).where(
             NoticeDelivery.notice_id == notice_id, NoticeDelivery.channel == "sms"))).scalar_one())
 
@@ -62,7 +63,7 @@ async def test_call_next_n_tells_each_driver_on_every_channel(ctx: Context) -> N
     assert "10:50" in notice.body_zh and "10:50" in notice.body_en  # 02:30Z + 20 min, Beijing time
     assert "测试储煤场" in notice.body_zh and tickets[0].plate in notice.body_en
     assert await qh.notices_of(ctx, drivers[3]) == []
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         b = await queue.board(session, ctx=ctx, actor=m.dispatcher, site_id=m.site_id, line="lump_coal", now=now)
     (line,) = b.lines
     assert [w.order_id for w in line.waiting] == [t.order_id for t in tickets[2:]]
@@ -94,7 +95,7 @@ async def test_a_missed_call_requeues_once_then_drops(ctx: Context) -> None:
                   if n.kind == "queue_dropped" and n.data["orderId"] == str(late.order_id)]
     assert "重新签到" in dropped.body_zh and "check in again" in dropped.body_en
     assert await _sms_count(ctx, dropped.id) == 1
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         trail = [(e.from_state, e.to_state) for e in await queue.entry_events(session, order_id=late.order_id)]
     assert trail == [(None, "waiting"), ("waiting", "called"), ("called", "waiting"), ("waiting", "called"),
                      ("called", "dropped")]
@@ -111,7 +112,7 @@ async def test_two_sweepers_at_once_move_each_truck_once(ctx: Context) -> None:
     moved = await asyncio.gather(*(_sweep(ctx, later) for _ in range(3)))
     assert sum(moved) == 8
     assert sorted([(await qh.card(ctx, t.order_id)).position for t in tickets]) == list(range(1, 9))
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         requeued = (await session.execute(select(func.count()).select_from(Notice)
                                           .where(Notice.kind == "queue_requeued"))).scalar_one()
     assert requeued == 8
@@ -134,18 +135,18 @@ async def test_skip_moves_a_truck_to_the_tail_once(ctx: Context) -> None:
     m = await qh.mine(ctx)
     first, second, third = await _queue_of(ctx, m, 3)
     now = qh.T0 + qh.minutes(5)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         card = await queue.skip(session, ctx=ctx, actor=m.dispatcher, site_id=m.site_id, order_id=first.order_id,
                                 now=now)
     assert (card.state, card.position, card.requeues) == ("waiting", 3, 1)
     assert (await qh.card(ctx, second.order_id)).position == 1
     with pytest.raises(DomainError) as again:
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             await queue.skip(session, ctx=ctx, actor=m.dispatcher, site_id=m.site_id, order_id=first.order_id)
     assert (again.value.status, again.value.code) == (409, "queue_requeue_used")
     # A called truck can be skipped too: back to waiting, at the tail, no deadline.
     await _call(ctx, m, 1, now=now + qh.minutes(1))
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         card = await queue.skip(session, ctx=ctx, actor=m.dispatcher, site_id=m.site_id, order_id=second.order_id,
                                 now=now + qh.minutes(2))
     assert (card.state, card.position, card.called_at, card.call_deadline_at) == ("waiting", 3, None, None)
@@ -153,7 +154,7 @@ async def test_skip_moves_a_truck_to_the_tail_once(ctx: Context) -> None:
     # Another site's dispatcher sees no such site (404), whatever the order.
     stranger = await qh.mine(ctx)
     with pytest.raises(DomainError) as hidden:
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             await queue.skip(session, ctx=ctx, actor=stranger.dispatcher, site_id=m.site_id, order_id=third.order_id)
     assert hidden.value.status == 404
 
@@ -161,18 +162,16 @@ async def test_skip_moves_a_truck_to_the_tail_once(ctx: Context) -> None:
 async def test_leaving_and_entering_free_the_place(ctx: Context) -> None:
     m = await qh.mine(ctx)
     a, b, c = await _queue_of(ctx, m, 3)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await queue.leave(session, ctx=ctx, order_id=a.order_id, reason="cancelled")
         await queue.leave(session, ctx=ctx, order_id=uuid.uuid4(), reason="cancelled")  # never queued: no-op
         await session.commit()
-    await queue.after_commit(ctx=ctx)
     assert [(await qh.card(ctx, t.order_id)).position for t in (b, c)] == [1, 2]
     await _call(ctx, m, 1, now=qh.T0 + qh.minutes(5))
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await queue.mark_entered(session, ctx=ctx, order_id=b.order_id)
         await session.commit()
-    await queue.after_commit(ctx=ctx)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         states = [await queue.entry_state(session, order_id=t.order_id) for t in (a, b, c)]
     assert states == ["left", "served", "waiting"]
     assert (await qh.card(ctx, c.order_id)).position == 1
@@ -186,12 +185,11 @@ async def test_eta_follows_the_measured_service_pace(ctx: Context) -> None:
     assert (await qh.card(ctx, fourth.order_id, now=qh.T0 + qh.minutes(10))).eta_minutes == 48
     await _call(ctx, m, 5, now=qh.T0 + qh.minutes(10))
     for i, t in enumerate(tickets[:5]):  # one truck through the gate every 2 minutes
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             await queue.mark_entered(session, ctx=ctx, order_id=t.order_id, now=qh.T0 + qh.minutes(12 + 2 * i))
             await session.commit()
-        await queue.after_commit(ctx=ctx)
     card = await qh.card(ctx, fourth.order_id, now=qh.T0 + qh.minutes(21))
     assert (card.ahead, card.service_interval_s, card.eta_minutes) == (3, 120, 6)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         b = await queue.board(session, ctx=ctx, actor=m.dispatcher, site_id=m.site_id, now=qh.T0 + qh.minutes(21))
     assert (b.lines[0].served_today, b.lines[0].service_interval_s, b.lines[0].service_interval_measured) == (5, 120, True)

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.queue import service as queue
 from backend.errors import DomainError
 from tests.queue import helpers as qh
@@ -26,7 +27,7 @@ async def test_inside_the_zone_joins_the_queue_with_its_card(ctx: Context) -> No
     assert (card.state, card.position, card.ahead, card.eta_minutes) == ("waiting", 1, 0, 0)
     assert (card.order_id, card.order_no, card.site_id, card.line) == (t.order_id, t.order_no, m.site_id, "lump_coal")
     assert card.site_name.startswith("测试储煤场") and card.checked_in_at == qh.T0
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await queue.entry_state(session, order_id=t.order_id) == "waiting"
         events = await queue.entry_events(session, order_id=t.order_id)
     assert [(e.from_state, e.to_state) for e in events] == [(None, "waiting")]
@@ -42,7 +43,7 @@ async def test_outside_the_zone_is_refused_with_how_far(ctx: Context) -> None:
     assert re.search(r"\b4[12]\d m\b", near.message_zh) and re.search(r"\b4[12]\d m\b", near.message_en), near.message_en
     # Inside the yard is not inside the check-in zone: the zone alone decides.
     assert (await _refusal(ctx, t, at=qh.IN_YARD)).code == "checkin_outside_zone"
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await queue.entry_state(session, order_id=t.order_id) is None
 
 
@@ -75,7 +76,7 @@ async def test_checking_in_twice_keeps_the_original_place(ctx: Context) -> None:
     again = await qh.check_in(ctx, first, now=qh.T0 + qh.minutes(5), at=qh.FAR_SOUTH)
     assert (again.position, again.checked_in_at) == (1, one.checked_in_at)
     assert (await qh.card(ctx, second.order_id)).position == 2
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert len(await queue.entry_events(session, order_id=first.order_id)) == 1
 
 

@@ -16,6 +16,7 @@ import uvicorn
 from litestar import Litestar
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from tests.queue import helpers as qh
 from tests.queue.test_api import driver
 from tests.sites import helpers as sh
@@ -110,10 +111,9 @@ async def test_a_quiet_stream_sends_keep_alives_and_wakes_on_change(ctx: Context
         first = await asyncio.wait_for(anext(updates), 5)
         assert first is not None and first.position == 1
         assert await asyncio.wait_for(anext(updates), 5) is None  # keep-alive after 0.3 s of quiet
-        async with ctx.sessions() as session:
+        async with unit_of_work(ctx) as session:
             await qh.queue.leave(session, ctx=ctx, order_id=t.order_id, reason="cancelled")
             await session.commit()
-        await qh.queue.after_commit(ctx=ctx)
         changed = await asyncio.wait_for(anext(updates), 5)
         while changed is None:  # a keep-alive may fall just before the change
             changed = await asyncio.wait_for(anext(updates), 5)

@@ -10,6 +10,7 @@ import httpx
 import pyotp
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import Principal
 from backend.domain.organisations import service as organisations
@@ -69,7 +70,7 @@ PLATFORM = f.platform_principal(uuid.uuid4())
 
 
 async def new_org(ctx: Context, *, kind: str = "mine", region_code: str = "150623") -> uuid.UUID:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         org = await organisations.create_org(
             session, actor=PLATFORM,
             data=OrgCreate(name=f"测试{kind}{f.phone()[-4:]}", kind=kind, credit_code=f.credit_code(region_code),  # type: ignore[arg-type]
@@ -79,14 +80,14 @@ async def new_org(ctx: Context, *, kind: str = "mine", region_code: str = "15062
 
 
 async def grant(ctx: Context, *, user_id: uuid.UUID, org_id: uuid.UUID, role: str) -> None:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await identity.add_membership(session, user_id=user_id, org_id=org_id, role=role)
         await session.commit()
 
 
 async def backstage_member(ctx: Context, *, role: str, org_id: uuid.UUID) -> tuple[uuid.UUID, Principal]:
     """A member who never logs in (no password): acts through the services, as in build_principal."""
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         user_id = await identity.create_user(session, phone=f.phone(), name=f"{role}同事", password=None)
         await identity.add_membership(session, user_id=user_id, org_id=org_id, role=role)
         await session.commit()

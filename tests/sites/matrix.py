@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.sites import equipment
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import DeviceCreate, GateCreate, LaneCreate, SiteCreate
@@ -92,7 +93,7 @@ async def furnish_mine(ctx: Context, org_id: uuid.UUID, tag: str) -> Side:
     a device, and a dispatcher whose role can be revoked."""
     _, admin = await h.backstage_member(ctx, role="enterprise_admin", org_id=org_id)
     colleague, _ = await h.backstage_member(ctx, role="dispatcher", org_id=org_id)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         site = await sites.create_site(session, actor=admin, org_id=org_id, data=SiteCreate(
             name=f"{tag}煤场", kind="mine_yard", fence=h.SITE_FENCE))
         gate = await equipment.add_gate(session, actor=admin, site_id=site.id, data=GateCreate(name=f"{tag}门", direction="both"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.sites import service as sites
 from backend.domain.tracking.zones import WORLD_VERSION_KEY
 from tests.sites import helpers as h
@@ -33,12 +34,12 @@ async def test_site_and_gate_changes_bump_the_gps_world(ctx, client):
     assert await _version(ctx) == 4
     same = await client.patch(url, json={"fence": bigger.json()["fence"]}, headers=headers)
     assert same.status_code == 200 and await _version(ctx) == 4  # nothing changed: no reload
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         [shape] = await sites.active_sites(session, site_ids={site_id})
     assert shape.fence == bigger.json()["fence"] and shape.centroid_lon == bigger.json()["centroidLon"]
     assert [(g.name, g.direction) for g in shape.gates] == [("南门", "out")]  # an unplaced gate is no exit
 
     closed = await client.patch(url, json={"status": "closed"}, headers=headers)
     assert closed.status_code == 200 and await _version(ctx) == 5
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await sites.active_sites(session, site_ids={site_id}) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from backend.db.unit import unit_of_work
 from backend.domain.sites import service as sites
 from backend.domain.sites.views import is_online
 from tests.sites import helpers as h
@@ -21,7 +22,7 @@ async def _site_with_device(ctx, client, code: str) -> tuple[uuid.UUID, dict, di
 async def test_touch_device_marks_it_online_for_its_own_organisation_only(ctx, client):
     org_id, site, device, headers = await _site_with_device(ctx, client, "EDGE-001")
     other_org, _, _, _ = await _site_with_device(ctx, client, "EDGE-002")
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await sites.touch_device(session, device_code="EDGE-001", org_id=other_org, status=None) is False
         assert await sites.touch_device(session, device_code="EDGE-404", org_id=org_id, status=None) is False
         assert await sites.touch_device(session, device_code="EDGE-001", org_id=org_id, status={"cpu": 0.3}) is True
@@ -30,12 +31,12 @@ async def test_touch_device_marks_it_online_for_its_own_organisation_only(ctx, c
     seen = detail["devices"][0]
     assert seen["online"] is True and seen["lastStatus"] == {"cpu": 0.3}
     assert datetime.fromisoformat(seen["lastSeenAt"]) > datetime.now(UTC) - timedelta(minutes=1)
-    async with ctx.sessions() as session:  # a heartbeat without status keeps the last one
+    async with unit_of_work(ctx) as session:  # a heartbeat without status keeps the last one
         assert await sites.touch_device(session, device_code="EDGE-001", org_id=org_id, status=None) is True
         await session.commit()
     detail = (await client.get(f"/api/enterprise/sites/{site['id']}", headers=headers)).json()
     assert detail["devices"][0]["lastStatus"] == {"cpu": 0.3}
-    async with ctx.sessions() as session:  # NUL is dropped, never stored (PostgreSQL JSONB refuses it)
+    async with unit_of_work(ctx) as session:  # NUL is dropped, never stored (PostgreSQL JSONB refuses it)
         status = {"msg\x00": ["ok\x00", {"k": "v\x00"}], "n": 1}
         assert await sites.touch_device(session, device_code="EDGE-001", org_id=org_id, status=status) is True
         assert await sites.touch_device(session, device_code="EDGE-\x00", org_id=org_id, status=None) is False
@@ -44,7 +45,7 @@ async def test_touch_device_marks_it_online_for_its_own_organisation_only(ctx, c
     assert detail["devices"][0]["lastStatus"] == {"msg": ["ok", {"k": "v"}], "n": 1}
     # Retired devices are no longer touched.
     assert (await client.delete(f"/api/enterprise/sites/{site['id']}/devices/{device['id']}", headers=headers)).status_code == 204
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await sites.touch_device(session, device_code="EDGE-001", org_id=org_id, status=None) is False
 
 
@@ -58,7 +59,7 @@ def test_online_means_seen_within_five_minutes():
 
 async def test_site_brief_and_device_org(ctx, client):
     org_id, site, device, headers = await _site_with_device(ctx, client, "EDGE-010")
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         brief = await sites.site_brief(session, site_id=uuid.UUID(site["id"]))
         assert brief is not None
         assert (brief.org_id, brief.region_code, brief.status) == (org_id, "150623", "active")
@@ -67,5 +68,5 @@ async def test_site_brief_and_device_org(ctx, client):
         assert await sites.device_org(session, device_id=uuid.UUID(device["id"])) == org_id
         assert await sites.device_org(session, device_id=uuid.uuid4()) is None
     await client.delete(f"/api/enterprise/sites/{site['id']}/devices/{device['id']}", headers=headers)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await sites.device_org(session, device_id=uuid.UUID(device["id"])) is None

@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import text
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.tracking import latest, positions
 from geo.position import Position
 from geo.track import simplify_track
@@ -24,13 +25,13 @@ async def test_round_trip_ignores_duplicates_and_lands_in_partitions(ctx: Contex
     month_later = T0 + 40 * 86_400
     batch = [_fix(v, T0 + i * 10, lon=107.5 + i * 0.001, speed_kmh=42.5, course_deg=90, altitude_m=1300, alarm=4,
                   status=3, mileage_m=12_300) for i in range(5)] + [_fix(v, month_later)]
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await positions.insert_positions(session, positions=batch, now_s=T0)
         await session.commit()
-    async with ctx.sessions() as session:  # the same batch again, and one repeat inside a new one
+    async with unit_of_work(ctx) as session:  # the same batch again, and one repeat inside a new one
         await positions.insert_positions(session, positions=batch + [_fix(v, T0 + 50)], now_s=T0)
         await session.commit()
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await positions.count(session, vehicle_id=uuid.UUID(v)) == 7
         track = await positions.track(session, vehicle_id=uuid.UUID(v), start=positions.at(T0),
                                       end=positions.at(T0 + 100))
@@ -55,12 +56,12 @@ async def test_latest_only_moves_forward_and_rebuilds_from_sql(ctx: Context) -> 
                                                      _fix(v, T0 + 120, lon=1.0, valid=False)]) == 0
     got = await latest.get_many(ctx.redis, vehicle_ids=[v, w])
     assert got[v].fix_at_s == T0 + 60 and got[v].lon == 107.6 and got[w].fix_at_s == T0
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         await positions.insert_positions(session, positions=[_fix(v, T0 + 30), _fix(v, T0 + 90, lon=107.7),
                                                              _fix(w, T0 - 3 * 86_400)], now_s=T0)
         await session.commit()
     await ctx.redis.delete(latest.LATEST_KEY, latest.LATEST_TIME_KEY)
-    async with ctx.sessions() as session:  # w's only stored fix is older than the two days read back
+    async with unit_of_work(ctx) as session:  # w's only stored fix is older than the two days read back
         assert await latest.rebuild(ctx.redis, session, now=positions.at(T0 + 120)) == 1
     rebuilt = await latest.get_many(ctx.redis)
     assert rebuilt[v].lon == 107.7 and w not in rebuilt

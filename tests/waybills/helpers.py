@@ -10,6 +10,7 @@ import httpx
 from litestar import Litestar
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from geo.position import Position, encode_positions
 from tests.orders import pass_helpers as ph
 from tests.sites import helpers as sh
@@ -61,7 +62,7 @@ async def gate_out(client: httpx.AsyncClient, app: Litestar, lw: wh.LaneWorld) -
 async def vehicle_id(ctx: Context, lw: wh.LaneWorld) -> str:
     from backend.domain.orders import service as orders
 
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         brief = await orders.order_brief(session, order_id=uuid.UUID(lw.order_id))
     assert brief is not None and brief.vehicle_id is not None
     return str(brief.vehicle_id)

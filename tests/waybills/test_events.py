@@ -12,6 +12,7 @@ import httpx
 from litestar import Litestar
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.tracking import gps_events
 from backend.workers.gps import GpsWorker
 from geo.position import Position
@@ -58,7 +59,7 @@ async def test_hole_in_the_fence_then_silence_then_reupload(ctx: Context, client
     await h.send(ctx, back)
     await worker.drain()
 
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         stored = await gps_events.of_vehicle(session, vehicle_id=uuid.UUID(vehicle))
     kinds = [(e.kind, e.status) for e in stored]
     assert ("signal_gap", "withdrawn") in kinds and ("signal_gap_withdrawn", "open") in kinds, kinds

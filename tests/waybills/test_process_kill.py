@@ -22,6 +22,7 @@ import pytest
 from redis.asyncio import Redis
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.tracking import positions
 from geo.position import Position, encode_positions
 
@@ -51,7 +52,7 @@ def _start(ctx: Context, url: str, consumer: str) -> subprocess.Popen[bytes]:
 
 
 async def _count(ctx: Context) -> int:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return await positions.count(session)
 
 
@@ -66,6 +67,13 @@ async def test_sigkill_mid_stream_loses_no_position(ctx: Context, stream_url: st
     first = _start(ctx, stream_url, "killed")
     second = None
     try:
+        # Until the worker reads the stream: one that starts late on a busy machine would otherwise
+        # find every entry there at once and store them all in its first batch, before the kill.
+        for _ in range(600):
+            if first.poll() is not None or (await redis.exists(ctx.settings.gps_stream) and any(
+                    g["consumers"] for g in await redis.xinfo_groups(ctx.settings.gps_stream))):
+                break
+            await asyncio.sleep(0.1)
         i = 0
         for _ in range(600):  # feed the stream until the first worker has committed something
             for raw in entries[i:i + 5]:

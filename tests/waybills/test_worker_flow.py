@@ -13,8 +13,8 @@ import httpx
 from litestar import Litestar
 
 from backend.context import Context
-from backend.domain.tracking import gps_events
-from backend.domain.tracking import latest, positions, states
+from backend.db.unit import unit_of_work
+from backend.domain.tracking import gps_events, latest, positions, states
 from backend.workers.gps import GpsWorker
 from tests.sites import helpers as sh
 from tests.waybills import helpers as h
@@ -62,7 +62,7 @@ async def test_gate_out_opens_the_waybill_and_the_worker_closes_it_on_arrival(
         clock.t = fixes[min(i + 3, len(fixes) - 1)].fix_at_s + 1
         await worker.drain()
 
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await positions.count(session, vehicle_id=uuid.UUID(vehicle)) == len(fixes)
         kinds = [e.kind for e in await gps_events.of_vehicle(session, vehicle_id=uuid.UUID(vehicle))]
         saved = await states.load(session, vehicle_ids={vehicle})
@@ -116,7 +116,7 @@ async def test_a_worker_killed_between_commit_and_ack_loses_and_repeats_nothing(
     assert pending["pending"] == 4, pending
     second = GpsWorker(ctx, now=clock, consumer="w1", batch_entries=4)
     assert await second.drain() == -(-len(fixes) // 3)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         assert await positions.count(session, vehicle_id=uuid.UUID(vehicle)) == len(fixes)
         kinds = [e.kind for e in await gps_events.of_vehicle(session, vehicle_id=uuid.UUID(vehicle))]
     assert kinds == ["site_enter", "site_exit", "corridor_leave", "corridor_return"], kinds

@@ -16,6 +16,7 @@ import httpx
 from litestar import Litestar
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from devices.platform_client import SignedClient
 from tests.orders import helpers as oh
 from tests.orders import pass_helpers as ph
@@ -117,7 +118,7 @@ async def pass_code(client: httpx.AsyncClient, lw: LaneWorld) -> str:
 async def set_rules(ctx: Context, site_id: Any, **rules: Any) -> None:
     from backend.domain.weighing.models import WeighSiteRules  # tests may set a site's rules directly
 
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         session.add(WeighSiteRules(site_id=uuid.UUID(str(site_id)), **rules))
         await session.commit()
 
@@ -146,6 +147,6 @@ async def weigh_cycle(lw: LaneWorld, order_id: str, *, tare_kg: int, gross_kg: i
 async def alerts_of(ctx: Context, kind: str) -> list[Any]:
     from backend.domain.alerts import service as alerts
 
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         page = await alerts.list_alerts(session, limit=200)
     return [a for a in page.items if a.kind == kind]

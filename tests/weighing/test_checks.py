@@ -9,6 +9,7 @@ import httpx
 from litestar import Litestar
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.audit import service as audit
 from tests.orders import helpers as oh
 from tests.orders import pass_helpers as ph
@@ -163,7 +164,7 @@ async def test_a_reweigh_needs_a_supervisors_override_and_only_the_last_counts(c
     r = await client.get(f"/api/mine/sites/{lw.gw.site_id}/weighings", headers=lw.gw.w.parties.sales,
                          params={"status": "superseded"})
     assert [w["weightKg"] for w in r.json()["items"]] == [15_000], r.text
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         trail = await audit.history(session, entity="pickup_order", entity_id=oh.uid(lw.order_id))
     assert "weighing.override" in [a.action for a in trail]
     # A gross re-weigh after the ticket voids it and books the difference.

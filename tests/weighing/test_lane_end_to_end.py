@@ -17,6 +17,7 @@ from litestar import Litestar
 from sqlalchemy import func, select
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.evidence import service as evidence
 from backend.domain.evidence.resolvers import default_resolvers
 from backend.domain.weighing.models import Weighing
@@ -82,7 +83,7 @@ async def test_a_whole_cycle_ends_with_a_ticket_whose_evidence_verifies(ctx: Con
     assert abs(ticket["tareKg"] - TARE_KG) <= 40 and abs(ticket["grossKg"] - GROSS_KG) <= 40, ticket
     assert ticket["plate"] == lw.plate and ticket["photos"], ticket
     assert (await oh.progress(client, lw.gw.w))["executedKg"] == ticket["netKg"]
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         report = await evidence.verify_chain(session, settings=ctx.settings, resolvers=default_resolvers())
     assert report.ok and report.entries_checked >= 1, report
     no, code = ticket["verifyUrl"].split("/verify/")[1].split("?c=")
@@ -122,7 +123,7 @@ async def test_two_trucks_weighed_through_an_outage_make_exactly_two_tickets(ctx
         await eventually(lambda: _outbox_empty(lane))
         await asyncio.sleep(1.0)  # anything still in flight would land now
     assert await _ticket_count(client, lw) == 2
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         total = (await session.execute(select(func.count()).select_from(Weighing))).scalar_one()
         offline = (await session.execute(select(func.count()).select_from(Weighing)
                                          .where(Weighing.offline.is_(True)))).scalar_one()
@@ -130,7 +131,7 @@ async def test_two_trucks_weighed_through_an_outage_make_exactly_two_tickets(ctx
 
 
 async def _weighings(ctx: Context, n: int) -> bool:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         return (await session.execute(select(func.count()).select_from(Weighing))).scalar_one() >= n
 
 

@@ -10,6 +10,7 @@ from litestar import Litestar
 from sqlalchemy import text
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.evidence import service as evidence
 from backend.domain.evidence.resolvers import default_resolvers
 from tests.weighing import helpers as wh
@@ -30,7 +31,7 @@ async def _two_tickets(ctx: Context, client: httpx.AsyncClient, app: Litestar) -
 
 
 async def _verify(ctx: Context) -> tuple[bool, int | None, str | None]:
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         report = await evidence.verify_chain(session, settings=ctx.settings, resolvers=default_resolvers())
     return report.ok, report.first_bad_seq, report.reason
 

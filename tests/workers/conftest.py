@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.audit.schemas import Actor
 from backend.domain.vehicles import service as vehicles
 from backend.domain.vehicles.rules import check_vehicle
@@ -39,7 +40,7 @@ async def make_vehicle(
         plate=plate, plate_colour=colour, body="tractor_semitrailer", axle_count=6, energy_type="diesel",
         rated_load_kg=32000, terminal_phone=terminal_phone,
     ))
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         out = await vehicles.add_vehicle(session, actor=Actor(user_id=None, label="test"), checked=checked,
                                          owner_driver_id=None, carrier_org_id=None, region_code="150623")
         await session.commit()

@@ -105,7 +105,9 @@ async def test_hostile_frames_never_touch_a_good_terminal(ctx, gateway):
     assert sum(connections) > HOSTILE_PEERS, dict(gateway.counts)
     assert gateway.counts["malformed"] > 200 and gateway.counts["unauthenticated"] > 50
     assert gateway.counts["closed_error"] == 0
-    assert gateway.counts["frames"] > 2000  # frames the gateway actually read and judged
+    # Frames the gateway actually read and judged: a quarter of those sent at least (frames queued
+    # behind a close are never read, and more of them are on a loaded machine).
+    assert gateway.counts["frames"] > FRAMES_PER_PEER * HOSTILE_PEERS // 4
     # The server still accepts and serves new terminals.
     late, _ = await online_terminal(ctx, gateway, version=2019)
     try:

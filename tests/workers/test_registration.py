@@ -6,6 +6,7 @@ import hashlib
 
 from sqlalchemy import select
 
+from backend.db.unit import unit_of_work
 from backend.domain.terminals import service as terminals
 from backend.domain.terminals.models import TerminalBinding
 from backend.domain.vehicles import service as vehicles
@@ -21,7 +22,7 @@ async def test_registered_vehicle_gets_result_0_and_its_own_code(ctx, gateway):
     assert (result, other_result) == (0, 0)
     assert code and other_code and code != other_code
     assert code.isascii() and len(code) <= 32
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         row = (await session.execute(select(TerminalBinding).where(TerminalBinding.phone == sim.phone))).scalar_one()
         assert row.vehicle_id == vehicle_id and row.status == "active" and row.protocol_version == "2013"
         assert row.auth_code_sha256 == hashlib.sha256(code.encode()).hexdigest() != code
@@ -82,6 +83,6 @@ async def test_unplated_terminal_is_found_by_the_phone_recorded_on_the_vehicle(c
         result, code = await sim.register()
         assert result == 0 and code
         assert await sim.authenticate(code) == 0
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         shown = await terminals.binding_of_vehicle(session, vehicle_id=vehicle_id)
     assert shown is not None and shown.phone == "00000000013912345678" and shown.protocol_version == "2019"

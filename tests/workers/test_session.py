@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+from backend.db.unit import unit_of_work
 from backend.workers.jt808 import Limits, in_app_gateway, publish_text, serve_gateway
 from tests.workers.conftest import fix, make_vehicle, online_terminal, stream_entries, terminal
 
@@ -80,12 +81,12 @@ async def test_last_seen_is_flushed_in_one_batch(ctx, gateway):
     from backend.domain.terminals import service as terminals
 
     sim, vehicle_id = await online_terminal(ctx, gateway)
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         before = await terminals.binding_of_vehicle(session, vehicle_id=vehicle_id)
     await asyncio.sleep(0.05)
     assert await sim.heartbeat() == 0
     await gateway.flush_seen()
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         after = await terminals.binding_of_vehicle(session, vehicle_id=vehicle_id)
     await sim.close()
     assert before is not None and after is not None and before.last_seen_at and after.last_seen_at

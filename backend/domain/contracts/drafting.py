@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.unit import savepoint
 from backend.domain.audit import service as audit
 from backend.domain.contracts import errors, rules, views
 from backend.domain.contracts.access import access_contract, require_role
@@ -93,19 +94,17 @@ async def create_contract(session: AsyncSession, *, actor: Principal, data: Cont
         number = given or await _generated_number(session, seller_id=seller.id)
         contract = Contract(seller_org_id=seller.id, seller_region_code=seller.region_code, contract_no=number,
                             status="draft", reserved_kg=0, executed_kg=0, **terms)
-        session.add(contract)
         try:
-            await session.flush()
+            async with savepoint(session):  # its end flushes: a taken number answers here
+                session.add(contract)
             break
         except IntegrityError:
             # Another draft took the same number between our look and our insert.
-            await session.rollback()
             if given is not None or attempt == 2:
                 raise errors.number_taken() from None
     await record_event(session, contract_id=contract.id, actor=actor.actor, from_status=None, to_status="draft")
     await audit.record(session, actor=actor.actor, action="contract.create", entity="contract", entity_id=contract.id,
                        after=audit.snapshot(contract))
-    await session.commit()
     return await views.one(session, contract)
 
 
@@ -162,7 +161,6 @@ async def update_contract(
     if after != before:
         await audit.record(session, actor=actor.actor, action="contract.update", entity="contract",
                            entity_id=contract.id, before=before, after=after)
-    await session.commit()
     return await views.one(session, contract)
 
 
@@ -173,4 +171,3 @@ async def delete_contract(session: AsyncSession, *, actor: Principal, contract_i
                        before=audit.snapshot(contract))
     await session.execute(delete(ContractEvent).where(ContractEvent.contract_id == contract.id))
     await session.delete(contract)
-    await session.commit()

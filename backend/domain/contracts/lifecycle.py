@@ -71,7 +71,6 @@ async def _moved_or_raise(session: AsyncSession, moved: bool, contract: Contract
         # Someone else moved it between our read and our write: report where it is now.
         await session.refresh(contract)
         raise errors.illegal_transition(contract.status, to)
-    await session.commit()
     return await views.one(session, contract)
 
 
@@ -147,5 +146,4 @@ async def expire_contracts(session: AsyncSession, *, today: date) -> int:
         if await _move(session, actor=SYSTEM, contract=contract, to="expired", note=f"valid until {contract.valid_until}",
                        guards=(Contract.valid_until < today,)):
             expired += 1
-    await session.commit()
     return expired

@@ -39,7 +39,6 @@ async def upload_pdf(session: AsyncSession, *, ctx: Context, actor: Principal, c
     await session.flush()
     await audit.record(session, actor=actor.actor, action="contract.pdf", entity="contract", entity_id=contract.id,
                        before=before, after=audit.snapshot(contract, fields=fields))
-    await session.commit()
     return await views.one(session, contract)
 
 

@@ -14,9 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.checks.regions import is_within
 from backend.domain.drivers import errors
 from backend.domain.drivers.models import Driver
-from backend.domain.identity.schemas import FLEET_ADMIN_ROLES, FLEET_READ_ROLES, Principal
-from backend.domain.organisations import service as organisations
-from backend.domain.organisations.schemas import OrgBrief
+from backend.domain.identity.schemas import FLEET_READ_ROLES, Principal
 from backend.domain.regions.service import within_scopes
 from backend.errors import NotFound, forbidden
 
@@ -58,19 +56,3 @@ async def own_driver(session: AsyncSession, actor: Principal) -> Driver:
     if driver is None:
         raise errors.no_driver_record()
     return driver
-
-
-async def access_fleet(session: AsyncSession, actor: Principal, org_id: uuid.UUID, *, admin: bool = False) -> OrgBrief:
-    """A carrier's fleet: read by its admin and dispatchers, regulators of its region and the
-    platform; changed by its admin and the platform. Other members of the carrier get 403."""
-    org = (await organisations.briefs(session, org_ids={org_id})).get(org_id)
-    if org is None or org.kind != "carrier":
-        raise errors.carrier_not_found()
-    if actor.is_platform_admin or actor.is_member(org_id, FLEET_ADMIN_ROLES):
-        return org
-    readable = actor.is_member(org_id, FLEET_READ_ROLES) or in_scope(actor, org.region_code)
-    if readable and not admin:
-        return org
-    if readable or actor.is_member(org_id):
-        raise forbidden()
-    raise errors.carrier_not_found()

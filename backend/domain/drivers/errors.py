@@ -35,9 +35,5 @@ def driver_has_carrier() -> Conflict:
     )
 
 
-def carrier_not_found() -> NotFound:
-    return NotFound("承运企业", "carrier")
-
-
 def status_not_allowed() -> Forbidden:
     return Forbidden("driver_status_forbidden", "无权变更该司机状态", "Not allowed to change this driver's status")

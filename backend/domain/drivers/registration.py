@@ -87,8 +87,7 @@ async def register(
             )
         # Registration logs the driver in: the same tokens a password login would give.
         tokens = await identity.issue_tokens(session, ctx=ctx, user_id=user_id, client=client)
-        await session.commit()
-    except IntegrityError as exc:
-        await session.rollback()
+        await session.flush()  # a unique index that saw a racing twin answers here, not at the commit
+    except IntegrityError as exc:  # the owner rolls the unit back
         raise _conflict_from(exc) from None
     return Registration(driver=to_out(ctx, None, driver), tokens=tokens)

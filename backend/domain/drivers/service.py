@@ -12,7 +12,7 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.audit import service as audit
 from backend.domain.drivers import errors, rules
-from backend.domain.drivers.access import access_driver, access_fleet, in_scope, own_driver, readable_filter
+from backend.domain.drivers.access import access_driver, in_scope, own_driver, readable_filter
 from backend.domain.drivers.models import Driver
 from backend.domain.drivers.schemas import (
     DRIVER_STATUS_LABELS,
@@ -26,8 +26,11 @@ from backend.domain.drivers.schemas import (
 from backend.domain.drivers.verification import DEFAULT_VERIFIER, RealNameClaim, RealNameVerifier
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import FLEET_READ_ROLES, Principal
+from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgBrief
 from backend.domain.regions.service import region_name
+from backend.domain.vehicles import service as vehicles
+from backend.domain.vehicles.schemas import VehicleCreate, VehicleOut
 
 ID_CONTEXT = "driver.id_number"
 LICENCE_CONTEXT = "driver.licence_no"
@@ -117,7 +120,6 @@ async def update_me(
     await session.flush()
     await audit.record(session, actor=actor.actor, action="driver.update", entity="driver", entity_id=driver.id,
                        before=before, after=snapshot(driver))
-    await session.commit()
     return to_out(ctx, actor, driver)
 
 
@@ -157,13 +159,13 @@ async def names(session: AsyncSession, *, driver_ids: set[uuid.UUID]) -> dict[uu
 
 async def require_fleet(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, admin: bool = False) -> OrgBrief:
     """The carrier whose fleet the actor opens (404 unless visible, 403 for a change not allowed)."""
-    return await access_fleet(session, actor, org_id, admin=admin)
+    return await organisations.require_fleet(session, actor=actor, org_id=org_id, admin=admin)
 
 
 async def list_fleet_drivers(
     session: AsyncSession, *, ctx: Context, actor: Principal, org_id: uuid.UUID, offset: int = 0, limit: int = 50,
 ) -> DriverPage:
-    await access_fleet(session, actor, org_id)
+    await organisations.require_fleet(session, actor=actor, org_id=org_id)
     query = select(Driver).where(Driver.carrier_org_id == org_id, readable_filter(actor))
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = (await session.execute(query.order_by(Driver.name, Driver.id).offset(offset).limit(limit))).scalars()
@@ -174,7 +176,7 @@ async def bind_to_fleet(
     session: AsyncSession, *, ctx: Context, actor: Principal, org_id: uuid.UUID, data: FleetDriverBind,
 ) -> DriverOut:
     """Bind a registered driver (found by phone) to the carrier (挂靠)."""
-    await access_fleet(session, actor, org_id, admin=True)
+    await organisations.require_fleet(session, actor=actor, org_id=org_id, admin=True)
     phone = identity.normalise_phone(data.phone)
     driver = (await session.execute(select(Driver).where(Driver.phone == phone))).scalar_one_or_none()
     if driver is None:
@@ -189,12 +191,11 @@ async def bind_to_fleet(
         await session.flush()
         await audit.record(session, actor=actor.actor, action="driver.fleet_bind", entity="driver",
                            entity_id=driver.id, before=before, after=snapshot(driver))
-        await session.commit()
     return to_out(ctx, actor, driver)
 
 
 async def unbind_from_fleet(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, driver_id: uuid.UUID) -> None:
-    await access_fleet(session, actor, org_id, admin=True)
+    await organisations.require_fleet(session, actor=actor, org_id=org_id, admin=True)
     driver = await session.get(Driver, driver_id)
     if driver is None or driver.carrier_org_id != org_id:
         raise errors.no_driver_record()
@@ -203,7 +204,6 @@ async def unbind_from_fleet(session: AsyncSession, *, actor: Principal, org_id: 
     await session.flush()
     await audit.record(session, actor=actor.actor, action="driver.fleet_unbind", entity="driver",
                        entity_id=driver.id, before=before, after=snapshot(driver))
-    await session.commit()
 
 
 async def change_status(
@@ -219,5 +219,16 @@ async def change_status(
     after = {**snapshot(driver), "reason": data.reason.strip()}
     await audit.record(session, actor=actor.actor, action="driver.status", entity="driver", entity_id=driver.id,
                        before=before, after=after)
-    await session.commit()
     return to_out(ctx, actor, driver)
+
+
+async def add_own_vehicle(session: AsyncSession, *, actor: Principal, data: VehicleCreate) -> VehicleOut:
+    """The driver registers a truck of his own (a blacklisted driver may not)."""
+    driver = await own_brief(session, actor=actor, require_active=True)
+    return await vehicles.create_for_owner(session, actor=actor, owner_driver_id=driver.id,
+                                           region_code=driver.region_code, data=data)
+
+
+async def own_vehicles(session: AsyncSession, *, actor: Principal) -> list[VehicleOut]:
+    driver = await own_brief(session, actor=actor)
+    return await vehicles.list_for_owner(session, owner_driver_id=driver.id)

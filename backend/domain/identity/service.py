@@ -122,7 +122,6 @@ async def _finish_login(
         return LoginResult(status="totp_setup_required", mfa_token=mfa)
     user.last_login_at = utcnow()
     pair = await tokens.issue(session, settings=ctx.settings, user_id=user.id, client=client)
-    await session.commit()
     return LoginResult(status="ok", tokens=pair)
 
 
@@ -195,19 +194,16 @@ async def login_sms(session: AsyncSession, *, ctx: Context, phone: str, code: st
 
 async def refresh(session: AsyncSession, *, ctx: Context, refresh_token: str) -> Tokens:
     pair = await tokens.rotate(session, settings=ctx.settings, refresh_token=refresh_token)
-    await session.commit()
     return pair
 
 
 async def logout(session: AsyncSession, *, session_id: uuid.UUID) -> None:
     await tokens.revoke_session(session, session_id=session_id, reason="logout")
-    await session.commit()
 
 
 async def purge_expired_refresh_tokens(session: AsyncSession) -> int:
     """Refresh tokens a day past expiry prove nothing any more (reuse detection needs only live ones)."""
     result = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at < utcnow() - timedelta(days=1)))
-    await session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
+from backend.db.unit import keep_on_error
 from backend.domain.identity import errors
 from backend.domain.identity.models import AuthSession, RefreshToken
 from backend.domain.identity.schemas import Tokens
@@ -84,7 +85,7 @@ async def rotate(session: AsyncSession, *, settings: Settings, refresh_token: st
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         auth_session.revoked_at = now
         auth_session.revoked_reason = "refresh_reuse"
-        await session.commit()
+        keep_on_error(session)  # the revocation stands although the request answers with the error
         raise errors.refresh_reused()
     if row.expires_at <= now:
         raise errors.token_invalid("refresh token")

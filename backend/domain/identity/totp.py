@@ -57,11 +57,9 @@ async def totp_login(session: AsyncSession, *, ctx: Context, mfa_token: str, cod
     user = await _user_from_mfa(session, ctx=ctx, mfa_token=mfa_token, step="verify")
     await ratelimit.hit(ctx.redis, f"rl:totp:{user.id}", limit=10, window_s=ctx.settings.login_window_s)
     if not _totp_ok(ctx, user, code):
-        await session.commit()
         raise errors.bad_totp()
     user.last_login_at = utcnow()
     pair = await tokens.issue(session, settings=ctx.settings, user_id=user.id, client=client)
-    await session.commit()
     return pair
 
 
@@ -88,7 +86,6 @@ async def totp_setup(
         raise Invalid("totp_already_enabled", "动态口令已启用", "TOTP is already enabled")
     secret = pyotp.random_base32()
     user.totp_secret_enc = ctx.vault.encrypt(secret, context=_TOTP_CONTEXT)
-    await session.commit()
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.phone, issuer_name="煤通 meitong")
     return TotpSetup(secret=secret, otpauth_uri=uri, qr_svg=qr_svg(uri))
 
@@ -103,7 +100,6 @@ async def totp_confirm(
         raise errors.bad_totp()
     user.totp_enabled = True
     pair = await tokens.issue(session, settings=ctx.settings, user_id=user.id, client=client) if mfa_token else None
-    await session.commit()
     return pair
 
 

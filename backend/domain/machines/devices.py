@@ -34,5 +34,4 @@ async def heartbeat(session: AsyncSession, *, machine: MachineCaller, data: Hear
         raise errors.device_not_found("deviceCode")
     if not await sites.touch_device(session, device_code=code, org_id=machine.org_id, status=status):
         raise errors.device_not_found("deviceCode")
-    await session.commit()
     return HeartbeatOut(device_code=code, last_seen_at=utcnow())

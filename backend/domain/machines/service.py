@@ -60,7 +60,6 @@ async def issue_key(session: AsyncSession, *, ctx: Context, actor: Principal, or
     await session.flush()
     await audit.record(session, actor=actor.actor, action="machine_key.issue", entity="machine_key",
                        entity_id=key.key_id, after=audit.snapshot(key))
-    await session.commit()
     return KeyIssued(key=_out(key), secret=secret)
 
 
@@ -91,7 +90,6 @@ async def rotate_key(
     await session.flush()
     await audit.record(session, actor=actor.actor, action="machine_key.rotate", entity="machine_key",
                        entity_id=key.key_id, before=before, after=audit.snapshot(key))
-    await session.commit()
     return KeyIssued(key=_out(key), secret=secret)
 
 
@@ -104,7 +102,6 @@ async def revoke_key(session: AsyncSession, *, actor: Principal, key_id: str) ->
         await session.flush()
         await audit.record(session, actor=actor.actor, action="machine_key.revoke", entity="machine_key",
                            entity_id=key.key_id, before=before, after=audit.snapshot(key))
-        await session.commit()
     return _out(key)
 
 
@@ -139,4 +136,3 @@ async def mark_used(session: AsyncSession, *, key_id: str, now: datetime | None 
                or_(MachineKey.last_used_at.is_(None), MachineKey.last_used_at < now - LAST_USED_PRECISION))
         .values(last_used_at=now)
     )
-    await session.commit()

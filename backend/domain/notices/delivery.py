@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
 from backend.domain.notices import fcm, service, webpush
 from backend.domain.notices.models import Notice, NoticeDelivery, WebPushSubscription
 
@@ -86,7 +87,7 @@ async def deliver_due(ctx: Context, *, now: datetime, batch: int = 100) -> int:
     unconfigured = {channel for channel, ready in (("fcm", ctx.settings.fcm_credentials_file),
                                                    ("webpush", ctx.settings.vapid_private_key_pem)) if not ready}
     sent = 0
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         for delivery, notice in await _claim(session, now=now, batch=batch):
             if delivery.channel in unconfigured:
                 delivery.last_error = f"{delivery.channel} not configured"
@@ -119,5 +120,4 @@ async def deliver_due(ctx: Context, *, now: datetime, batch: int = 100) -> int:
                 delivery.attempts += 1
                 delivery.last_error = None
                 sent += 1
-        await session.commit()
     return sent

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
+from backend.db.unit import savepoint
 from backend.domain.identity import service as identity
 from backend.domain.notices import errors, rules, webpush
 from backend.domain.notices.models import Notice, NoticeDelivery, PushDevice, WebPushSubscription
@@ -85,7 +86,6 @@ async def register_device(session: AsyncSession, *, user_id: uuid.UUID, data: De
     device.platform = data.platform
     device.last_seen_at = now
     device.disabled_at = None
-    await session.commit()
     return DeviceOut(id=device.id, platform=device.platform, created_at=device.created_at,
                      last_seen_at=device.last_seen_at)
 
@@ -120,10 +120,10 @@ async def subscribe_webpush(
     p256dh = rules.check_p256dh(data.keys.p256dh)
     auth = rules.check_auth(data.keys.auth)
     try:
-        sub = await _upsert_subscription(session, user_id=user_id, endpoint=endpoint, p256dh=p256dh, auth=auth)
+        async with savepoint(session):
+            sub = await _upsert_subscription(session, user_id=user_id, endpoint=endpoint, p256dh=p256dh, auth=auth)
     except IntegrityError:
         # The same browser subscribed twice at once: the other request made the row; update it.
-        await session.rollback()
         sub = await _upsert_subscription(session, user_id=user_id, endpoint=endpoint, p256dh=p256dh, auth=auth)
     stale = (await session.execute(
         select(WebPushSubscription.id).where(WebPushSubscription.user_id == user_id)
@@ -133,7 +133,6 @@ async def subscribe_webpush(
         await session.execute(delete(WebPushSubscription).where(WebPushSubscription.id.in_(stale)))
     out = WebPushSubscriptionOut(id=sub.id, endpoint=sub.endpoint, created_at=sub.created_at,
                                  last_seen_at=sub.last_seen_at)
-    await session.commit()
     return out
 
 
@@ -145,7 +144,6 @@ async def unsubscribe_webpush(session: AsyncSession, *, user_id: uuid.UUID, endp
     )
     if not getattr(result, "rowcount", 0):
         raise errors.subscription_not_found()
-    await session.commit()
 
 
 def _out(notice: Notice) -> NoticeOut:
@@ -172,7 +170,6 @@ async def mark_read(session: AsyncSession, *, user_id: uuid.UUID, notice_id: uui
         raise errors.notice_not_found()
     if notice.read_at is None:
         notice.read_at = utcnow()
-        await session.commit()
     return _out(notice)
 
 

@@ -46,8 +46,6 @@ async def check_in(session: AsyncSession, *, ctx: Context, actor: Principal, ord
     order = await _queueable(session, actor, order_id)
     card = await queue.check_in(session, ctx=ctx, ticket=ticket(order), lon=data.lon, lat=data.lat,
                                 accuracy_m=data.accuracy_m)
-    await session.commit()
-    await queue.after_commit(ctx=ctx)
     return card
 
 
@@ -55,8 +53,6 @@ async def book_slot(session: AsyncSession, *, ctx: Context, actor: Principal, or
                     hour_start: datetime) -> AppointmentOut:
     order = await _queueable(session, actor, order_id)
     booked = await queue.book_slot(session, ctx=ctx, ticket=ticket(order), hour_start=hour_start)
-    await session.commit()
-    await queue.after_commit(ctx=ctx)
     return booked
 
 

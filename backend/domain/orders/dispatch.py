@@ -85,7 +85,6 @@ async def dispatch_order(session: AsyncSession, *, ctx: Context, actor: Principa
                    vehicle_id=vehicle.id, driver_id=driver.id, driver_user_id=driver.user_id, plate=vehicle.plate,
                    new_energy=vehicle.new_energy, dispatched_at=now)
     except IntegrityError as exc:  # the same truck was dispatched elsewhere a moment ago
-        await session.rollback()
         raise errors.vehicle_busy() from exc
     if redispatch and previous_driver is not None:
         await queue.leave(session, ctx=ctx, order_id=order.id, reason="redispatched")
@@ -98,6 +97,4 @@ async def dispatch_order(session: AsyncSession, *, ctx: Context, actor: Principa
                 f"order {order.order_no}. Check in to queue within its validity.",
         data={"orderId": str(order.id), "orderNo": order.order_no, "url": f"/driver/orders/{order.id}"}, sms=True,
     )
-    await session.commit()
-    await queue.after_commit(ctx=ctx)
     return out

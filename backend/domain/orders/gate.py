@@ -24,10 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.db.unit import savepoint
 from backend.domain.audit.schemas import Actor
 from backend.domain.identity.schemas import GUARDS, Principal
 from backend.domain.machines.schemas import MachineCaller
 from backend.domain.orders import errors, lifecycle
+from backend.domain.orders.events import VehicleLeftSite
 from backend.domain.orders.gate_schemas import (
     OfflinePassage,
     OfflinePassageResult,
@@ -44,8 +46,8 @@ from backend.domain.orders.schemas import OrderStatus
 from backend.domain.passes import service as passes
 from backend.domain.queue import service as queue
 from backend.domain.sites import service as sites
-from backend.domain.waybills import service as waybills
 from backend.errors import Conflict
+from backend.events import announce
 from devices.passcode import REFUSALS, STEP_S, PassClaims, Verdict, normalise_plate, verify, verify_static
 from devices.passcode.claims import decode_payload
 from devices.passcode.codec import b64d
@@ -177,9 +179,9 @@ async def record(session: AsyncSession, *, ctx: Context, machine: MachineCaller,
                             totp_step=totp_step, plate_read=normalise_plate(plate_read)[:16] if plate_read else None,
                             mode=mode, at=at))
     await session.flush()
-    if transition == "out" and order.status == "completed":  # a ticketed truck leaves: its waybill opens
-        await waybills.open_for_order(session, redis=ctx.redis, order_id=order.id, departed_at=at, opened_by="gate",
-                                      width_m=ctx.settings.gps_corridor_width_m)
+    if transition == "out":  # waybills subscribe: a ticketed truck leaving opens its waybill
+        await announce(session, VehicleLeftSite(order_id=order.id, site_id=site_id, left_at=at,
+                                                ticketed=order.status == OrderStatus.COMPLETED, mode=mode))
 
 
 async def verify_by_guard(session: AsyncSession, *, ctx: Context, actor: Principal, data: PassVerify) -> PassVerdictOut:
@@ -240,13 +242,12 @@ async def verify_pass(session: AsyncSession, *, ctx: Context, machine: MachineCa
     if not await ctx.redis.set(used, b"1", nx=True, ex=USED_TTL_S):
         return answer("pass_replayed", data, claims=claims, order=order)
     try:
-        await record(session, ctx=ctx, machine=machine, order=order, transition=data.transition, site_id=data.site_id,
-                     note=note, at=now, totp_step=verdict.totp_step, plate_read=data.plate_read, mode="online",
-                     actor=actor)
-        await session.commit()
+        async with savepoint(session):  # flushed inside: a lost race surfaces here, not at the commit
+            await record(session, ctx=ctx, machine=machine, order=order, transition=data.transition,
+                         site_id=data.site_id, note=note, at=now, totp_step=verdict.totp_step,
+                         plate_read=data.plate_read, mode="online", actor=actor)
     except (IntegrityError, Conflict):
         # Another gate (or a cancel) got there first: answer with what is true now.
-        await session.rollback()  # expires `order`: read it afresh
         await ctx.redis.delete(used)
         order = await load_order(session, claims.order_id)
         if order is None:
@@ -254,10 +255,8 @@ async def verify_pass(session: AsyncSession, *, ctx: Context, machine: MachineCa
         refusal = await state_refusal(session, order=order, transition=data.transition, plate=claims.plate)
         return answer(refusal or "pass_replayed", data, claims=claims, order=order)
     except BaseException:
-        await session.rollback()
         await ctx.redis.delete(used)
         raise
-    await queue.after_commit(ctx=ctx)
     return answer("ok", data, claims=claims, order=order)
 
 
@@ -307,25 +306,23 @@ async def _offline_one(session: AsyncSession, *, ctx: Context, machine: MachineC
         if await passed(session, order_id=order.id, transition=item.transition):
             return _result(item, "duplicate", "pass_replayed")
         try:
-            await record(session, ctx=ctx, machine=machine, order=order, transition=item.transition,
-                         site_id=site_id, note=f"{note}（离线）", at=item.at, totp_step=item.totp_step,
-                         plate_read=item.plate_read, mode="offline")
-            await session.commit()
+            async with savepoint(session):  # each passage stands or falls alone
+                await record(session, ctx=ctx, machine=machine, order=order, transition=item.transition,
+                             site_id=site_id, note=f"{note}（离线）", at=item.at, totp_step=item.totp_step,
+                             plate_read=item.plate_read, mode="offline")
             return _result(item, "accepted", "ok")
         except IntegrityError:
-            await session.rollback()
             return _result(item, "duplicate", "pass_replayed")
         except Conflict:
-            await session.rollback()
+            pass
     return _result(item, "duplicate", "pass_replayed")  # moved twice under us: someone else recorded it
 
 
 async def offline_passages(session: AsyncSession, *, ctx: Context, machine: MachineCaller,
                            data: OfflinePassages) -> OfflinePassagesOut:
     """Record each uploaded passage once (idempotent: a repeat is "duplicate"), each in its own
-    transaction; an "in" of a still dispatched order moves it to entered at the passage's time."""
+    savepoint; an "in" of a still dispatched order moves it to entered at the passage's time."""
     note = await gate_label(session, machine=machine, site_id=data.site_id, gate_id=data.gate_id)
     results = [await _offline_one(session, ctx=ctx, machine=machine, site_id=data.site_id, note=note, item=item)
                for item in data.passages]
-    await queue.after_commit(ctx=ctx)
     return OfflinePassagesOut(results=results)

@@ -96,13 +96,10 @@ async def issue_orders(session: AsyncSession, *, ctx: Context, actor: Principal,
                                    validity=validity, batch_id=batch_id) for _ in range(count)]
         await session.flush()
     except Conflict as exc:  # a concurrent issuer took the room (or moved the contract) since we read it
-        await session.rollback()
         raise _on_field(exc, "contractId" if exc.code == "contract_not_active" else "plannedKg") from exc
     except IntegrityError as exc:  # two random numbers met (1 in 10^8 a day): ask for a retry
-        await session.rollback()
         raise Conflict("order_no_collision", "单号冲突，请重试", "Order number collision, please retry") from exc
     for order in orders:
         await audit.record(session, actor=actor.actor, action="order.issued", entity="pickup_order",
                            entity_id=order.id, after=audit.snapshot(order))
-    await session.commit()
     return await views.outs(session, orders)

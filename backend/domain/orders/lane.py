@@ -16,11 +16,13 @@ from backend.db.base import utcnow
 from backend.domain.audit.schemas import Actor
 from backend.domain.machines.schemas import MachineCaller
 from backend.domain.orders import gate, lifecycle, views
+from backend.domain.orders.events import OrderCompleted
 from backend.domain.orders.gate_schemas import PassVerify
 from backend.domain.orders.models import OCCUPYING, PickupOrder
 from backend.domain.orders.passes import epoch_s, totp_secret
 from backend.domain.orders.schemas import OrderBrief, OrderStatus
 from backend.domain.queue import service as queue
+from backend.events import announce
 from devices.passcode import normalise_plate
 
 message = gate.message
@@ -94,6 +96,7 @@ async def complete(session: AsyncSession, *, actor: Actor, order_id: uuid.UUID, 
     assert order is not None
     await lifecycle.move(session, actor=actor, order=order, to=OrderStatus.COMPLETED, note=f"磅单 {ticket_no}",
                          closed_at=at, exit_block=None)
+    await announce(session, OrderCompleted(order_id=order.id, completed_at=at))
 
 
 def machine_actor(machine: MachineCaller) -> Actor:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.db.unit import savepoint
 from backend.domain.audit import service as audit
 from backend.domain.audit.schemas import Actor
 from backend.domain.contracts import service as contracts
@@ -24,10 +25,12 @@ from backend.domain.identity.schemas import Principal
 from backend.domain.notices import service as notices
 from backend.domain.orders import errors, rules, views
 from backend.domain.orders.access import access_order, require_issuer
+from backend.domain.orders.events import OrderClosed
 from backend.domain.orders.models import OrderTransition, PickupOrder
 from backend.domain.orders.schemas import OrderCancel, OrderOut, OrderStatus
 from backend.domain.queue import service as queue
 from backend.errors import Conflict
+from backend.events import announce
 
 # The periodic expiry job acts as nobody in particular.
 SYSTEM = Actor(user_id=None, label="系统 (system)", client="worker")
@@ -67,7 +70,8 @@ async def move(session: AsyncSession, *, actor: Actor, order: PickupOrder, to: s
 async def _close(session: AsyncSession, *, ctx: Context, actor: Actor, order: PickupOrder, to: str,
                  note: str) -> None:
     """Cancel or expire: release the reservation, leave the queue, tell the driver."""
-    await move(session, actor=actor, order=order, to=to, note=note, closed_at=utcnow())
+    closed_at = utcnow()
+    await move(session, actor=actor, order=order, to=to, note=note, closed_at=closed_at)
     await contracts.release(session, contract_id=order.contract_id, kg=order.planned_kg, ref=order.order_no)
     await queue.leave(session, ctx=ctx, order_id=order.id, reason=to)
     if order.driver_user_id is not None:
@@ -78,6 +82,7 @@ async def _close(session: AsyncSession, *, ctx: Context, actor: Actor, order: Pi
             body_en=f"Pickup order {order.order_no} ({order.plate}) was {en}. {note}".strip(),
             data={"orderId": str(order.id), "orderNo": order.order_no}, sms=True,
         )
+    await announce(session, OrderClosed(order_id=order.id, status=to, closed_at=closed_at))
 
 
 async def cancel_order(session: AsyncSession, *, ctx: Context, actor: Principal, order_id: uuid.UUID,
@@ -86,14 +91,12 @@ async def cancel_order(session: AsyncSession, *, ctx: Context, actor: Principal,
     order = await access_order(session, actor, order_id)
     require_issuer(actor, order)
     await _close(session, ctx=ctx, actor=actor.actor, order=order, to=OrderStatus.CANCELLED, note=data.reason)
-    await session.commit()
-    await queue.after_commit(ctx=ctx)
     return await views.one(session, order)
 
 
 async def expire_orders(session: AsyncSession, *, ctx: Context, now: datetime | None = None, batch: int = 200) -> int:
     """The periodic job: orders past their validity that never entered lapse and give their tonnage
-    back. Each order in its own transaction, so one failure does not hold the others."""
+    back. Each order in its own savepoint, so one lost race does not undo the others."""
     now = now or utcnow()
     ids = (await session.execute(
         select(PickupOrder.id).where(PickupOrder.status.in_(EXPIRING), PickupOrder.valid_until <= now)
@@ -105,10 +108,9 @@ async def expire_orders(session: AsyncSession, *, ctx: Context, now: datetime | 
         if order is None or order.status not in EXPIRING:
             continue
         try:
-            await _close(session, ctx=ctx, actor=SYSTEM, order=order, to=OrderStatus.EXPIRED, note="")
-            await session.commit()
+            async with savepoint(session):
+                await _close(session, ctx=ctx, actor=SYSTEM, order=order, to=OrderStatus.EXPIRED, note="")
             expired += 1
         except Conflict:
-            await session.rollback()  # someone moved it first (entered, cancelled): nothing to do
-    await queue.after_commit(ctx=ctx)
+            pass  # someone moved it first (entered, cancelled): nothing to do
     return expired

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from backend.errors import Conflict, Forbidden
+from backend.errors import Conflict, Forbidden, NotFound
 
 
 def credit_code_taken() -> Conflict:
@@ -19,3 +19,7 @@ def kind_reserved() -> Forbidden:
 
 def status_not_allowed() -> Forbidden:
     return Forbidden("org_status_forbidden", "无权变更该机构状态", "Not allowed to change this organisation's status")
+
+
+def carrier_not_found() -> NotFound:
+    return NotFound("承运企业", "carrier")

@@ -66,7 +66,6 @@ async def add_member(session: AsyncSession, *, actor: Principal, org_id: uuid.UU
     await identity.add_membership(session, user_id=user_id, org_id=org.id, role=data.role)
     await audit.record(session, actor=actor.actor, action="org.member.add", entity="organisation", entity_id=org.id,
                        after={"user_id": str(user_id), "role": data.role})
-    await session.commit()
     return next(u for u in await identity.users_of_org(session, org_id=org.id) if u.user_id == user_id)
 
 
@@ -87,4 +86,3 @@ async def remove_member_role(
     await identity.remove_membership(session, user_id=user_id, org_id=org.id, role=role)
     await audit.record(session, actor=actor.actor, action="org.member.remove", entity="organisation",
                        entity_id=org.id, before={"user_id": str(user_id), "role": role})
-    await session.commit()

@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.checks.credit_code import check_credit_code
 from backend.checks.errors import CheckFailed
+from backend.checks.regions import is_within
 from backend.domain.audit import service as audit
 from backend.domain.identity import service as identity
-from backend.domain.identity.schemas import Principal, Role
+from backend.domain.identity.schemas import FLEET_ADMIN_ROLES, FLEET_READ_ROLES, Principal, Role
 from backend.domain.organisations import errors
 from backend.domain.organisations.access import access_org, can_read
 from backend.domain.organisations.models import Organisation, OrgGroup
@@ -25,7 +26,7 @@ from backend.domain.organisations.schemas import (
     OrgUpdate,
 )
 from backend.domain.regions.service import region_name, require_region, within_scopes
-from backend.errors import Invalid
+from backend.errors import Invalid, forbidden
 
 _RESERVED_KINDS = {"regulator", "platform"}
 
@@ -89,7 +90,6 @@ async def create_org(session: AsyncSession, *, actor: Principal, data: OrgCreate
         await identity.add_membership(session, user_id=actor.user_id, org_id=org.id, role=role)
     await audit.record(session, actor=actor.actor, action="org.create", entity="organisation", entity_id=org.id,
                        after=audit.snapshot(org))
-    await session.commit()
     return _out(org, data.group_name)
 
 
@@ -109,7 +109,6 @@ async def update_org(session: AsyncSession, *, actor: Principal, org_id: uuid.UU
     await session.flush()
     await audit.record(session, actor=actor.actor, action="org.update", entity="organisation", entity_id=org.id,
                        before=before, after=audit.snapshot(org))
-    await session.commit()
     return _out(org, (await _group_names(session, {org.group_id} if org.group_id else set())).get(org.group_id))  # type: ignore[arg-type]
 
 
@@ -123,7 +122,6 @@ async def change_status(session: AsyncSession, *, actor: Principal, org_id: uuid
     await session.flush()
     await audit.record(session, actor=actor.actor, action="org.status", entity="organisation", entity_id=org.id,
                        before=before, after=audit.snapshot(org))
-    await session.commit()
     return await get_org(session, actor=actor, org_id=org_id)
 
 
@@ -229,3 +227,21 @@ async def active_carriers(session: AsyncSession, *, q: str | None = None, limit:
                 region_name=region_name(o.region_code)[0], region_name_en=region_name(o.region_code)[1])
         for o in rows
     ]
+
+
+async def require_fleet(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, admin: bool = False) -> OrgBrief:
+    """A carrier's fleet (its drivers and vehicles): read by its admin and dispatchers, regulators of
+    its region and the platform; changed by its admin and the platform. Other members of the carrier
+    get 403; everyone else, and any organisation that is not a carrier, 404."""
+    org = (await briefs(session, org_ids={org_id})).get(org_id)
+    if org is None or org.kind != "carrier":
+        raise errors.carrier_not_found()
+    if actor.is_platform_admin or actor.is_member(org_id, FLEET_ADMIN_ROLES):
+        return org
+    readable = actor.is_member(org_id, FLEET_READ_ROLES) or any(
+        is_within(org.region_code, scope) for scope in actor.regulator_scopes)
+    if readable and not admin:
+        return org
+    if readable or actor.is_member(org_id):
+        raise forbidden()
+    raise errors.carrier_not_found()

@@ -21,7 +21,7 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.audit import service as audit
 from backend.domain.identity.schemas import Principal
-from backend.domain.queue import errors, mirror, notify, rules, views
+from backend.domain.queue import errors, notify, rules, views
 from backend.domain.queue.access import access_queue_site
 from backend.domain.queue.entries import SYSTEM, active_entry, move
 from backend.domain.queue.models import QueueEntry
@@ -72,8 +72,6 @@ async def call_next(session: AsyncSession, *, ctx: Context, actor: Principal, si
                            after={"line": data.line, "asked": data.count,
                                   "orders": [e.order_no for e in called], "deadline": deadline.isoformat()})
     out = QueueCallOut(line=data.line, called=[views.called_out(e, now=now) for e in called])
-    await session.commit()
-    await mirror.after_commit(ctx=ctx)
     return out
 
 
@@ -98,15 +96,14 @@ async def skip(session: AsyncSession, *, ctx: Context, actor: Principal, site_id
                        before={"order_no": entry.order_no, "state": from_state},
                        after={"order_no": entry.order_no, "state": "waiting", "requeues": entry.requeues})
     out = await views.card(session, ctx, entry, now=now, live=False, site_name=site.name)
-    await session.commit()
-    await mirror.after_commit(ctx=ctx)
     return out
 
 
 async def sweep_deadlines(session: AsyncSession, *, ctx: Context, now: datetime) -> int:
     """Called trucks past their deadline: the first miss goes back to the tail (band kept), the
     second is dropped (the driver must check in again). Returns how many were moved. Safe in
-    several workers at once; commits. Also re-applies recent changes Redis may have missed."""
+    several workers at once; flushes (the job commits). Redis changes it or others missed are re-applied
+    by the `queue.resync_mirror` job."""
     query = (select(QueueEntry)
              .where(QueueEntry.state == "called", QueueEntry.call_deadline_at < now)
              .order_by(QueueEntry.call_deadline_at, QueueEntry.id).limit(SWEEP_BATCH)
@@ -123,10 +120,4 @@ async def sweep_deadlines(session: AsyncSession, *, ctx: Context, now: datetime)
         elif await move(session, entry, to="dropped", actor=SYSTEM, note="missed call again", at=now, closed_at=now):
             await notify.dropped(session, entry, site_name=names.get(entry.site_id, ""))
             moved += 1
-    await session.commit()
-    await mirror.after_commit(ctx=ctx)
-    try:
-        await mirror.resync(ctx, since=utcnow() - mirror.RESYNC_WINDOW)
-    except Exception:  # Redis away: the next round tries again; SQL is already right
-        log.warning("queue mirror resync failed", exc_info=True)
     return moved

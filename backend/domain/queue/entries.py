@@ -82,7 +82,7 @@ async def move(session: AsyncSession, entry: QueueEntry, *, to: str, actor: Acto
         return False
     add_event(session, entry_id=entry.id, order_id=entry.order_id, actor=actor, from_state=from_state, to_state=to,
               note=note, at=at)
-    mirror.touch(entry.order_id)
+    mirror.touch(session, entry.order_id)
     await session.refresh(entry)
     return True
 

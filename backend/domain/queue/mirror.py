@@ -4,10 +4,10 @@ Key `{prefix}:q:{site_id}:{line}`, member = order id, score = band * 10^13 + ms 
 ZRANK is the number of trucks ahead. SQL is the source of truth; this module only ever copies
 committed rows into Redis:
 
-- A queue change marks its order id as pending (a context variable of the running task). After
-  the caller's COMMIT, `after_commit(ctx=ctx)` reads those orders' committed entries in a fresh
-  session and applies them. Nothing uncommitted can reach Redis; a rolled-back change re-applies
-  the unchanged row, which is a no-op.
+- A queue change marks its order id as pending on its session (`touch`), which registers one
+  follow-up with the unit of work (backend/db/unit.py). After the owner's COMMIT that follow-up
+  reads those orders' committed entries in a fresh session and applies them. Nothing uncommitted
+  can reach Redis; a rolled-back unit forgets the follow-up.
 - Every apply is guarded by the entry's `version` (a Lua script compares it with the last version
   applied, kept in `{prefix}:qv:{order_id}`), so two processes applying in the wrong order still
   leave the newest state.
@@ -20,7 +20,6 @@ After each apply the site/line channel `{prefix}:qch:{site_id}:{line}` and the o
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import uuid
 from collections.abc import Iterable
@@ -31,16 +30,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
+from backend.db import unit
 from backend.db.base import utcnow
+from backend.db.unit import context_of
 from backend.domain.queue.models import QueueEntry
 
 log = logging.getLogger("meitong.queue")
+_PENDING = "queue.mirror.pending"
 # A version key only has to outlive a write in flight; a day is generous.
 VERSION_TTL_S = 86_400
 # Rows changed this recently are re-applied by `resync` (clock skew between processes included).
 RESYNC_WINDOW = timedelta(minutes=2)
 
-_PENDING: contextvars.ContextVar[frozenset[uuid.UUID]] = contextvars.ContextVar("queue_pending", default=frozenset())
 
 # KEYS: zset, version key. ARGV: version, member, score ('' removes), ttl. 1 if applied.
 _APPLY = """
@@ -97,22 +98,19 @@ def order_channel(ctx: Context, order_id: uuid.UUID) -> str:
     return f"{prefix(ctx)}:qch:o:{order_id}"
 
 
-def touch(*order_ids: uuid.UUID) -> None:
-    """Mark orders whose entries this transaction changed; `after_commit` mirrors them."""
-    _PENDING.set(_PENDING.get() | frozenset(order_ids))
+def touch(session: AsyncSession, *order_ids: uuid.UUID) -> None:
+    """Mark orders whose entries this unit changed: once it commits, they are mirrored into Redis."""
+    pending: set[uuid.UUID] = session.info.setdefault(_PENDING, set())
+    pending.update(order_ids)
+    ctx = context_of(session)
+    unit.after_commit(session, lambda: _mirror_pending(ctx, pending), key=_PENDING)
 
 
-async def after_commit(*, ctx: Context) -> None:
-    """Call after COMMIT: mirror the entries this task changed into Redis and tell the listeners.
-    Never raises: SQL is already committed, and `resync`/`rebuild` repair a Redis that failed."""
-    pending = _PENDING.get()
-    if not pending:
-        return
-    _PENDING.set(frozenset())
-    try:
-        await sync_orders(ctx, pending)
-    except Exception:  # Redis down or SQL busy: the periodic resync catches up
-        log.warning("queue mirror update failed; the periodic resync will repair it", exc_info=True)
+async def _mirror_pending(ctx: Context, pending: set[uuid.UUID]) -> None:
+    ids = set(pending)
+    pending.clear()
+    if ids:
+        await sync_orders(ctx, ids)
 
 
 class _Row(msgspec.Struct, frozen=True):

@@ -53,7 +53,7 @@ async def _rescore(session: AsyncSession, *, site_id: uuid.UUID, nev_first: bool
         .returning(QueueEntry.order_id)
         .execution_options(synchronize_session=False)
     )
-    mirror.touch(*result.scalars().all())
+    mirror.touch(session, *result.scalars().all())
 
 
 async def update_settings(session: AsyncSession, *, ctx: Context, actor: Principal, site_id: uuid.UUID,
@@ -79,8 +79,6 @@ async def update_settings(session: AsyncSession, *, ctx: Context, actor: Princip
         await audit.record(session, actor=actor.actor, action="queue.settings", entity="site", entity_id=site.id,
                            before=before, after=after)
     out = _out(site.id, row)
-    await session.commit()
-    await mirror.after_commit(ctx=ctx)
     return out
 
 

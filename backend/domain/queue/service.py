@@ -3,14 +3,14 @@
 Calling contract (orders → queue; the queue never imports orders):
 
 - `check_in`, `leave`, `mark_entered`, `book_slot`, `cancel_booking` only FLUSH: they join the
-  caller's transaction, so an order's status and its queue entry change together or not at all.
-  The caller COMMITs, then calls `await queue.after_commit(ctx=ctx)`, which copies the committed
-  entries into Redis and wakes the live cards and boards. Redis therefore never runs ahead of SQL.
-  Forgetting `after_commit` costs freshness, not correctness: positions fall back to SQL until the
-  worker's sweep (`sweep_deadlines`, every few seconds) re-applies recent changes.
-  A refusal is a DomainError, raised before any change worth keeping: the caller must not commit then.
-- The dispatcher's actions (`call_next`, `skip`, `update_settings`) and `sweep_deadlines` are
-  whole operations: they commit themselves and call `after_commit`.
+  caller's unit of work, so an order's status and its queue entry change together or not at all.
+  Every entry change registers a follow-up with the unit (backend/db/unit.py): once the owner
+  COMMITs, the committed entries are copied into Redis and the live cards and boards woken. Redis
+  therefore never runs ahead of SQL. A failed copy costs freshness, not correctness: positions fall
+  back to SQL until the worker's sweep (`sweep_deadlines`, every few seconds) re-applies them.
+  A refusal is a DomainError, raised before any change worth keeping: the owner rolls back.
+- The dispatcher's actions (`call_next`, `skip`, `update_settings`) and `sweep_deadlines` flush
+  too; the request or the job that called them commits.
 - `rebuild(ctx)` at start-up makes Redis equal to SQL (the app lifespan and the worker call it).
 
 Entry states: waiting → called → served, with waiting ⇄ called by deadlines and skips (one
@@ -49,14 +49,14 @@ from backend.domain.queue.entries import (
     order_entries,
 )
 from backend.domain.queue.live import board_updates, card_updates
-from backend.domain.queue.mirror import after_commit, rebuild
+from backend.domain.queue.mirror import rebuild
 from backend.domain.queue.models import ACTIVE_SQL, QueueEntry, QueueEvent
 from backend.domain.queue.policy import get_settings, settings_of, update_settings
 from backend.domain.queue.schemas import LINE_PATTERN, QueueBoardOut, QueueCardOut, QueueEventOut, QueueTicket
 from backend.domain.sites import service as sites
 from geo.fences import distance_to_fence_m
 
-__all__ = ["after_commit", "board", "board_stream", "board_updates", "book_slot", "call_next", "cancel_booking",
+__all__ = ["board", "board_stream", "board_updates", "book_slot", "call_next", "cancel_booking",
            "card", "card_updates", "check_in", "entry_events", "entry_state", "get_settings", "leave", "list_slots",
            "mark_entered", "own_card", "own_card_stream", "rebuild", "skip", "sweep_deadlines", "update_settings"]
 _LINE = re.compile(LINE_PATTERN)
@@ -73,7 +73,7 @@ async def check_in(session: AsyncSession, *, ctx: Context, ticket: QueueTicket, 
                    accuracy_m: float | None = None, now: datetime | None = None) -> QueueCardOut:
     """签到: join the queue of the ticket's site and line from inside its check-in zone (the site's
     fence when it has none). Idempotent: an order already queued keeps its place and gets its card.
-    Flushes; the caller commits and then calls `after_commit(ctx=ctx)`."""
+    Flushes; the caller's unit commits (and then mirrors the entry)."""
     now = now or utcnow()
     if not _LINE.match(ticket.line):
         raise errors.line_invalid(ticket.line)
@@ -113,7 +113,7 @@ async def check_in(session: AsyncSession, *, ctx: Context, ticket: QueueTicket, 
     if inserted:  # else a twin check-in of this order won the race: its place stands
         add_event(session, entry_id=entry.id, order_id=entry.order_id, actor=driver_actor(ticket.driver_user_id),
                   from_state=None, to_state="waiting", note=f"{rules.distance_text(from_site_m)} from the site", at=now)
-        mirror.touch(entry.order_id)
+        mirror.touch(session, entry.order_id)
         await session.flush()
     return await views.card(session, ctx, entry, now=now, live=False, site_name=site.name)
 
@@ -121,7 +121,7 @@ async def check_in(session: AsyncSession, *, ctx: Context, ticket: QueueTicket, 
 async def leave(session: AsyncSession, *, ctx: Context, order_id: uuid.UUID, reason: str,
                 actor: Actor | None = None, now: datetime | None = None) -> None:
     """The order was cancelled, lapsed or re-dispatched: its entry (if any) leaves the queue and its
-    booked hour is given back. Flushes; the caller commits, then `after_commit`."""
+    booked hour is given back. Flushes; the caller's unit commits."""
     now = now or utcnow()
     await cancel_booking(session, ctx=ctx, order_id=order_id, now=now)
     entry = await active_entry(session, order_id=order_id)

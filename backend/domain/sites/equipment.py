@@ -16,7 +16,7 @@ from backend.domain.sites import errors, geometry, views
 from backend.domain.sites.access import access_device, access_site
 from backend.domain.sites.models import Device, Gate, Lane, Site
 from backend.domain.sites.schemas import DeviceCreate, DeviceOut, GateCreate, GateOut, LaneCreate, LaneOut
-from backend.domain.tracking.zones import bump_world
+from backend.domain.tracking.service import world_changed
 from backend.errors import Conflict, Invalid
 from geo.fences import parse_fence
 
@@ -32,8 +32,7 @@ async def _flush_unique(session: AsyncSession, conflict: Conflict) -> None:
     """The unique constraints decide under races that the pre-checks could not see."""
     try:
         await session.flush()
-    except IntegrityError as exc:
-        await session.rollback()
+    except IntegrityError as exc:  # the owner rolls the unit back
         raise conflict from exc
 
 
@@ -56,9 +55,8 @@ async def add_gate(session: AsyncSession, *, actor: Principal, site_id: uuid.UUI
     session.add(gate)
     await _flush_unique(session, errors.gate_name_taken())
     await _record(session, actor, site, "site.gate.create", gate)
-    await session.commit()
-    if redis is not None:  # after the commit: a worker reloading at once must read the gate
-        await bump_world(redis)
+    if redis is not None:
+        world_changed(session, redis)
     return views.gate_out(gate)
 
 
@@ -78,7 +76,6 @@ async def add_lane(session: AsyncSession, *, actor: Principal, site_id: uuid.UUI
     session.add(lane)
     await _flush_unique(session, errors.lane_name_taken())
     await _record(session, actor, site, "site.lane.create", lane)
-    await session.commit()
     return views.lane_out(lane)
 
 
@@ -96,7 +93,6 @@ async def add_device(session: AsyncSession, *, actor: Principal, site_id: uuid.U
     session.add(device)
     await _flush_unique(session, errors.device_code_taken())
     await _record(session, actor, site, "site.device.create", device)
-    await session.commit()
     return views.device_out(device)
 
 
@@ -110,4 +106,3 @@ async def retire_device(session: AsyncSession, *, actor: Principal, site_id: uui
     # After only: the trail keeps only changed keys of a before/after pair, which would drop the
     # device's id and code — and the entry is filed under the site, so they must stay.
     await _record(session, actor, site, "site.device.retire", device)
-    await session.commit()

@@ -34,7 +34,7 @@ from backend.domain.sites.schemas import (
     SiteShape,
     SiteUpdate,
 )
-from backend.domain.tracking.zones import bump_world
+from backend.domain.tracking.service import world_changed
 from backend.errors import Invalid, forbidden
 from geo.fences import Fence, parse_fence
 
@@ -83,9 +83,8 @@ async def create_site(session: AsyncSession, *, actor: Principal, org_id: uuid.U
     await session.flush()
     await audit.record(session, actor=actor.actor, action="site.create", entity="site", entity_id=site.id,
                        after=audit.snapshot(site))
-    await session.commit()
     if redis is not None:
-        await bump_world(redis)
+        world_changed(session, redis)
     return (await views.details(session, [site]))[0]
 
 
@@ -118,9 +117,8 @@ async def update_site(session: AsyncSession, *, redis: Redis, actor: Principal, 
     if after != before:  # a PATCH that changes nothing leaves no empty entry in the trail
         await audit.record(session, actor=actor.actor, action="site.update", entity="site", entity_id=site.id,
                            before=before, after=after)
-    await session.commit()
-    if after != before:  # after the commit: a worker reloading at once must read the new fence
-        await bump_world(redis)
+    if after != before:
+        world_changed(session, redis)
     return (await views.details(session, [site]))[0]
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
+from backend.db.unit import savepoint
 from backend.domain.terminals import errors
 from backend.domain.terminals.models import TerminalBinding
 from backend.domain.terminals.schemas import (
@@ -62,7 +63,7 @@ async def _binding(session: AsyncSession, phone: str) -> TerminalBinding | None:
 
 
 async def register(session: AsyncSession, *, phone: str, registration: Registration, version: str) -> RegisterOutcome:
-    """Bind terminal `phone` to the vehicle named in its 0x0100; commits on success."""
+    """Bind terminal `phone` to the vehicle named in its 0x0100; flushes (the gateway commits)."""
     plate = registration.plate.strip() if registration.plate_color != UNPLATED else None
     if plate and CONTROL_CHARS.search(plate):
         plate = None  # a garbled plate names no vehicle (and PostgreSQL refuses NUL in text)
@@ -82,30 +83,30 @@ async def register(session: AsyncSession, *, phone: str, registration: Registrat
     if other is not None:
         return RegisterOutcome(result=REGISTER_VEHICLE_TAKEN)
     code, now = new_auth_code(), utcnow()
-    if binding is None:
-        binding = TerminalBinding(phone=phone)
-        session.add(binding)
-    binding.vehicle_id, binding.plate, binding.status = vehicle.id, vehicle.plate, "active"
-    binding.auth_code_sha256, binding.protocol_version = hash_code(code), version
-    binding.maker_id, binding.model = _clean(registration.maker_id, 16), _clean(registration.model, 40)
-    binding.terminal_hw_id = _clean(registration.terminal_hw_id, 40)
-    binding.province_id, binding.city_id = registration.province_id, registration.city_id
-    binding.registered_at, binding.last_seen_at, binding.last_auth_at = now, now, None
     try:
-        await session.flush()
-        await vehicles.attach_terminal_phone(session, vehicle_id=vehicle.id, terminal_phone=phone)
-        await session.commit()
+        # Every change inside the savepoint: a lost race undoes this binding, not the gateway's unit.
+        async with savepoint(session):
+            if binding is None:
+                binding = TerminalBinding(phone=phone)
+                session.add(binding)
+            binding.vehicle_id, binding.plate, binding.status = vehicle.id, vehicle.plate, "active"
+            binding.auth_code_sha256, binding.protocol_version = hash_code(code), version
+            binding.maker_id, binding.model = _clean(registration.maker_id, 16), _clean(registration.model, 40)
+            binding.terminal_hw_id = _clean(registration.terminal_hw_id, 40)
+            binding.province_id, binding.city_id = registration.province_id, registration.city_id
+            binding.registered_at, binding.last_seen_at, binding.last_auth_at = now, now, None
+            await session.flush()
+            await vehicles.attach_terminal_phone(session, vehicle_id=vehicle.id, terminal_phone=phone)
     except IntegrityError as exc:
         # Lost a race: the partial unique index saw another terminal bind this vehicle, or this
-        # terminal's row appear, between our reads and the commit.
-        await session.rollback()
+        # terminal's row appear, between our reads and our writes.
         taken = "phone" in str(exc.orig).lower()
         return RegisterOutcome(result=REGISTER_TERMINAL_TAKEN if taken else REGISTER_VEHICLE_TAKEN)
     return RegisterOutcome(result=REGISTER_OK, auth_code=code, vehicle_id=vehicle.id)
 
 
 async def authenticate(session: AsyncSession, *, phone: str, code: str) -> AuthOutcome:
-    """The vehicle an active terminal reports for, if `code` is its current code; commits last_auth_at."""
+    """The vehicle an active terminal reports for, if `code` is its current code; sets last_auth_at (flushed)."""
     binding = await _binding(session, phone)
     # Hash even for an unknown terminal, so timing does not tell which phones are registered.
     given = hash_code(code)
@@ -117,18 +118,25 @@ async def authenticate(session: AsyncSession, *, phone: str, code: str) -> AuthO
         return AuthOutcome(vehicle_id=None)  # a retired or blacklisted truck reports no more
     binding.last_auth_at = binding.last_seen_at = utcnow()
     out = AuthOutcome(vehicle_id=binding.vehicle_id, plate=binding.plate)
-    await session.commit()
     return out
 
 
 async def unregister(session: AsyncSession, *, phone: str) -> bool:
-    """0x0003: the terminal leaves its vehicle; it must register again. Commits."""
+    """0x0003: the terminal leaves its vehicle; it must register again. Flushes (the gateway commits)."""
     result = await session.execute(
         update(TerminalBinding).where(TerminalBinding.phone == phone, TerminalBinding.status == "active")
         .values(status="revoked", updated_at=utcnow())
     )
-    await session.commit()
     return bool(getattr(result, "rowcount", 0))
+
+
+async def release_vehicle(session: AsyncSession, *, vehicle_id: uuid.UUID) -> int:
+    """The vehicle left service: its active binding is revoked (the terminal may register anew)."""
+    result = await session.execute(
+        update(TerminalBinding).where(TerminalBinding.vehicle_id == vehicle_id, TerminalBinding.status == "active")
+        .values(status="revoked", updated_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def touch(session: AsyncSession, *, seen: Mapping[str, datetime]) -> None:
@@ -138,7 +146,6 @@ async def touch(session: AsyncSession, *, seen: Mapping[str, datetime]) -> None:
     table = cast(Table, TerminalBinding.__table__)  # Core executemany: WHERE on phone, not the primary key
     stmt = update(table).where(table.c.phone == bindparam("b_phone")).values(last_seen_at=bindparam("b_seen"))
     await session.execute(stmt, [{"b_phone": phone, "b_seen": at} for phone, at in seen.items()])
-    await session.commit()
 
 
 def _out(b: TerminalBinding, *, now: datetime, online_within_s: int) -> TerminalOut:

@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.unit import after_commit, savepoint
 from backend.domain.tracking.models import GpsPosition
 from geo.position import Position
 
@@ -62,7 +63,7 @@ async def ensure_partitions(session: AsyncSession, *, fix_times: list[datetime])
     db = str(bind.engine.url)
     if db not in _DEFAULT_MADE:
         await session.execute(text("CREATE TABLE IF NOT EXISTS gps_positions_default PARTITION OF gps_positions DEFAULT"))
-        _DEFAULT_MADE.add(db)
+        _remember(session, _DEFAULT_MADE, db)
     for year, month in sorted({(t.astimezone(UTC).year, t.astimezone(UTC).month) for t in fix_times}):
         if (db, year, month) in _PARTITIONS_MADE:
             continue
@@ -71,13 +72,23 @@ async def ensure_partitions(session: AsyncSession, *, fix_times: list[datetime])
         exists = (await session.execute(text("SELECT to_regclass(:n) IS NOT NULL"), {"n": name})).scalar_one()
         if not exists:
             try:
-                async with session.begin_nested():
+                async with savepoint(session):
                     await session.execute(text(
                         f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF gps_positions "
                         f"FOR VALUES FROM ('{lo}') TO ('{hi}')"))
             except Exception:  # rows of that month already in DEFAULT, or a concurrent creator: fine
                 pass
-        _PARTITIONS_MADE.add((db, year, month))
+        _remember(session, _PARTITIONS_MADE, (db, year, month))
+
+
+def _remember(session: AsyncSession, made: set[Any], key: Any) -> None:
+    """Cache a partition as made only once its CREATE TABLE is committed: a batch that rolls back
+    (one bad position) takes its DDL with it, and the batches after it must make the table again."""
+
+    async def remember() -> None:
+        made.add(key)
+
+    after_commit(session, remember, key=("gps_partition", key))
 
 
 async def insert_positions(session: AsyncSession, *, positions: list[Position], now_s: float) -> None:

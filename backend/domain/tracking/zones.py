@@ -8,12 +8,14 @@ reloads its fences at once.
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
 from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.checks.regions import is_within
+from backend.db.unit import after_commit
 from backend.domain.audit import service as audit
 from backend.domain.identity.schemas import Principal
 from backend.domain.regions import service as regions
@@ -29,6 +31,13 @@ WORLD_VERSION_KEY = "gps:world:version"
 async def bump_world(redis: Redis) -> None:
     """Tell every GPS worker that sites, zones or waybills changed (it reloads its world)."""
     await redis.incr(WORLD_VERSION_KEY)
+
+
+def world_changed(session: AsyncSession, redis: Redis) -> None:
+    """Sites, zones or waybills changed in this unit: bump the world version once it has committed,
+    so a worker reloading at once reads the new rows (bumped before the commit, it could reload the
+    old ones and keep them until the next change)."""
+    after_commit(session, partial(bump_world, redis), key=WORLD_VERSION_KEY)
 
 
 def _out(z: Zone) -> ZoneOut:
@@ -55,8 +64,7 @@ async def create_zone(session: AsyncSession, *, redis: Redis, actor: Principal, 
     await session.flush()
     await audit.record(session, actor=actor.actor, action="create", entity="gps_zone", entity_id=zone.id,
                        after=audit.snapshot(zone, fields=("kind", "name", "region_code", "area_m2")))
-    await session.commit()
-    await bump_world(redis)
+    world_changed(session, redis)
     return _out(zone)
 
 
@@ -75,8 +83,7 @@ async def delete_zone(session: AsyncSession, *, redis: Redis, actor: Principal, 
     await audit.record(session, actor=actor.actor, action="delete", entity="gps_zone", entity_id=zone.id,
                        before=audit.snapshot(zone, fields=("kind", "name", "region_code", "area_m2")))
     await session.delete(zone)
-    await session.commit()
-    await bump_world(redis)
+    world_changed(session, redis)
 
 
 async def world_zones(session: AsyncSession, *, region_codes: tuple[str, ...] | None = None) -> list[m.Zone]:

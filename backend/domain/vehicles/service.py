@@ -12,16 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.checks.labels import Label
 from backend.checks.plate import PLATE_COLOURS, normalise_plate
 from backend.checks.vehicle import ENERGY_TYPES, VEHICLE_BODIES
+from backend.db.unit import savepoint
 from backend.domain.audit import service as audit
 from backend.domain.audit.schemas import Actor
-from backend.domain.drivers import service as drivers
 from backend.domain.identity.schemas import Principal
+from backend.domain.organisations import service as organisations
 from backend.domain.vehicles import errors
 from backend.domain.vehicles.access import access_vehicle, readable_filter
+from backend.domain.vehicles.events import VehicleRetired
 from backend.domain.vehicles.models import Vehicle
 from backend.domain.vehicles.rules import CheckedVehicle, check_vehicle
 from backend.domain.vehicles.schemas import LabelOut, VehicleBrief, VehicleCreate, VehicleOut, VehiclePage
 from backend.errors import Conflict, forbidden
+from backend.events import announce
 
 
 def _label(table: Mapping[str, Label], key: str) -> LabelOut:
@@ -71,42 +74,30 @@ async def add_vehicle(
     return _out(vehicle)
 
 
-async def _commit_new(session: AsyncSession, field: str = "plate") -> None:
-    # The partial unique index is the last word when two registrations of one plate race.
+async def _add_new(session: AsyncSession, **kwargs: object) -> VehicleOut:
     try:
-        await session.commit()
+        async with savepoint(session):  # a lost race undoes this vehicle only, not the unit
+            out = await add_vehicle(session, **kwargs)  # type: ignore[arg-type]
     except IntegrityError as exc:
-        await session.rollback()
-        if "plate" in str(exc.orig).lower():
-            raise errors.plate_taken(field) from None
-        raise
-
-
-async def _add_and_commit(session: AsyncSession, **kwargs: object) -> VehicleOut:
-    try:
-        out = await add_vehicle(session, **kwargs)  # type: ignore[arg-type]
-    except IntegrityError as exc:
-        await session.rollback()
         if "plate" in str(exc.orig).lower():
             raise errors.plate_taken() from None
         raise
-    await _commit_new(session)
     return out
 
 
-async def create_for_driver(session: AsyncSession, *, actor: Principal, data: VehicleCreate) -> VehicleOut:
-    driver = await drivers.own_brief(session, actor=actor, require_active=True)
+async def create_for_owner(session: AsyncSession, *, actor: Principal, owner_driver_id: uuid.UUID,
+                           region_code: str, data: VehicleCreate) -> VehicleOut:
+    """A driver's own truck (the drivers feature found his record and checked he may add one)."""
     checked = check_vehicle(data)
-    return await _add_and_commit(
-        session, actor=actor.actor, checked=checked, owner_driver_id=driver.id, carrier_org_id=None,
-        region_code=driver.region_code,
+    return await _add_new(
+        session, actor=actor.actor, checked=checked, owner_driver_id=owner_driver_id, carrier_org_id=None,
+        region_code=region_code,
     )
 
 
-async def list_for_driver(session: AsyncSession, *, actor: Principal) -> list[VehicleOut]:
-    driver = await drivers.own_brief(session, actor=actor)
+async def list_for_owner(session: AsyncSession, *, owner_driver_id: uuid.UUID) -> list[VehicleOut]:
     rows = await session.execute(
-        select(Vehicle).where(Vehicle.owner_driver_id == driver.id).order_by(Vehicle.status, Vehicle.plate)
+        select(Vehicle).where(Vehicle.owner_driver_id == owner_driver_id).order_by(Vehicle.status, Vehicle.plate)
     )
     return [_out(v) for v in rows.scalars()]
 
@@ -121,7 +112,7 @@ async def _retire(session: AsyncSession, *, actor: Principal, vehicle: Vehicle) 
         await session.flush()
         await audit.record(session, actor=actor.actor, action="vehicle.retire", entity="vehicle",
                            entity_id=vehicle.id, before=before, after=audit.snapshot(vehicle))
-        await session.commit()
+        await announce(session, VehicleRetired(vehicle_id=vehicle.id, plate=vehicle.plate))
     return _out(vehicle)
 
 
@@ -136,7 +127,7 @@ async def list_fleet(
     session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, status: str | None = None,
     offset: int = 0, limit: int = 50,
 ) -> VehiclePage:
-    await drivers.require_fleet(session, actor=actor, org_id=org_id)
+    await organisations.require_fleet(session, actor=actor, org_id=org_id)
     query = select(Vehicle).where(Vehicle.carrier_org_id == org_id, readable_filter(actor))
     if status:
         query = query.where(Vehicle.status == status)
@@ -146,9 +137,9 @@ async def list_fleet(
 
 
 async def create_for_carrier(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, data: VehicleCreate) -> VehicleOut:
-    org = await drivers.require_fleet(session, actor=actor, org_id=org_id, admin=True)
+    org = await organisations.require_fleet(session, actor=actor, org_id=org_id, admin=True)
     checked = check_vehicle(data)
-    return await _add_and_commit(
+    return await _add_new(
         session, actor=actor.actor, checked=checked, owner_driver_id=None, carrier_org_id=org.id,
         region_code=org.region_code,
     )
@@ -157,11 +148,11 @@ async def create_for_carrier(session: AsyncSession, *, actor: Principal, org_id:
 async def retire_for_carrier(
     session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, vehicle_id: uuid.UUID
 ) -> VehicleOut:
-    await drivers.require_fleet(session, actor=actor, org_id=org_id)
+    await organisations.require_fleet(session, actor=actor, org_id=org_id)
     vehicle = await access_vehicle(session, actor, vehicle_id)
     if vehicle.carrier_org_id != org_id:
         raise errors.vehicle_not_found()
-    await drivers.require_fleet(session, actor=actor, org_id=org_id, admin=True)
+    await organisations.require_fleet(session, actor=actor, org_id=org_id, admin=True)
     return await _retire(session, actor=actor, vehicle=vehicle)
 
 

@@ -20,17 +20,20 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.unit import savepoint
 from backend.domain.contracts import service as contracts
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OrderStatus
 from backend.domain.sites import service as sites
-from backend.domain.tracking import gps_events
-from backend.domain.tracking import positions
-from backend.domain.tracking.zones import bump_world
+from backend.domain.tracking import gps_events, positions
+from backend.domain.tracking.service import world_changed
 from backend.domain.vehicles import service as vehicles
 from backend.domain.waybills import errors
+from backend.domain.waybills.events import WaybillClosed, WaybillOpened
 from backend.domain.waybills.models import Waybill
 from backend.domain.waybills.schemas import WaybillStatus
+from backend.domain.weighing import service as weighing
+from backend.events import announce
 from backend.settings import Settings
 from geo.corridor import straight_route
 from geo.fences import FenceError, parse_fence
@@ -88,10 +91,6 @@ async def open_for_order(session: AsyncSession, *, redis: Redis, order_id: uuid.
 
     `width_m`: the corridor's half-width each side of the route; callers with settings pass
     `gps_corridor_width_m` (or a planned width), those without (tests, tools) get its default."""
-    # Imported here: weighing.service → weighing.tickets → orders.lane → orders.gate → waybills is
-    # a cycle at import time (the gate opens waybills; waybills read the weighing's ticket).
-    from backend.domain.weighing import service as weighing
-
     existing = await by_order(session, order_id=order_id)
     if existing is not None:
         return existing
@@ -119,7 +118,7 @@ async def open_for_order(session: AsyncSession, *, redis: Redis, order_id: uuid.
         departed_at=departed_at,
     )
     try:
-        async with session.begin_nested():
+        async with savepoint(session):
             session.add(waybill)
             await session.flush()
     except IntegrityError:  # the gate and the GPS worker opened it at the same time: one waybill
@@ -127,7 +126,9 @@ async def open_for_order(session: AsyncSession, *, redis: Redis, order_id: uuid.
     # Events of the vehicle since it left (its site_exit, maybe already stored) belong to the load.
     await gps_events.attach(session, vehicle_id=waybill.vehicle_id, waybill_id=waybill.id,
                             since=departed_at - timedelta(minutes=5))
-    await bump_world(redis)
+    world_changed(session, redis)
+    await announce(session, WaybillOpened(waybill_id=waybill.id, order_id=waybill.order_id, opened_by=opened_by,
+                                          departed_at=departed_at))
     return waybill
 
 
@@ -145,7 +146,9 @@ async def arrive(session: AsyncSession, *, redis: Redis, waybill: Waybill, at: d
     waybill.arrived_at = max(at, waybill.departed_at)
     await _measure(session, waybill, waybill.arrived_at)
     await session.flush()
-    await bump_world(redis)
+    world_changed(session, redis)
+    await announce(session, WaybillClosed(waybill_id=waybill.id, order_id=waybill.order_id, status="arrived",
+                                          at=waybill.arrived_at, received_net_kg=None))
 
 
 async def receive(session: AsyncSession, *, redis: Redis, waybill: Waybill, net_kg: int, weighed_at: datetime) -> None:
@@ -161,4 +164,6 @@ async def receive(session: AsyncSession, *, redis: Redis, waybill: Waybill, net_
     waybill.received_net_kg = net_kg
     waybill.received_at = weighed_at
     await session.flush()
-    await bump_world(redis)
+    world_changed(session, redis)
+    await announce(session, WaybillClosed(waybill_id=waybill.id, order_id=waybill.order_id, status="received",
+                                          at=weighed_at, received_net_kg=net_kg))

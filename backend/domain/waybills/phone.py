@@ -42,7 +42,7 @@ async def _driven(session: AsyncSession, actor: Principal) -> list[uuid.UUID]:
             if brief is not None and brief.id not in found:
                 found.append(brief.id)
     if actor.driver_id is not None:
-        for v in await vehicles.list_for_driver(session, actor=actor):
+        for v in await vehicles.list_for_owner(session, owner_driver_id=actor.driver_id):
             if v.id not in found:
                 found.append(v.id)
     return found

@@ -17,7 +17,7 @@ from backend.domain.machines.schemas import MachineCaller
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OrderStatus
 from backend.domain.parties.schemas import Standing
-from backend.domain.tracking.zones import bump_world
+from backend.domain.tracking.service import world_changed
 from backend.domain.waybills import errors, opening, views
 from backend.domain.waybills.access import can_read, readable_filter
 from backend.domain.waybills.models import Waybill
@@ -88,14 +88,12 @@ async def create_by_machine(session: AsyncSession, *, redis: Redis, machine: Mac
                 existing.route, existing.route_planned = route, True
             if data.width_m is not None:
                 existing.corridor_width_m = float(data.width_m)
-            await session.commit()
-            await bump_world(redis)
+            world_changed(session, redis)
         return views.waybill_out(existing), False
     w = await opening.open_for_order(session, redis=redis, order_id=order.id, departed_at=utcnow(),
                                      opened_by="open_api", route=route, width_m=data.width_m or default_width_m)
     if w is None:
         raise errors.order_not_ticketed()
-    await session.commit()
     return views.waybill_out(w), True
 
 
@@ -109,7 +107,6 @@ async def receipt_by_machine(session: AsyncSession, *, redis: Redis, machine: Ma
     if weighed_at.tzinfo is None:
         raise errors.bad_time()
     await opening.receive(session, redis=redis, waybill=w, net_kg=data.net_kg, weighed_at=weighed_at)
-    await session.commit()
     return views.waybill_out(w)
 
 

@@ -10,7 +10,6 @@ from backend.db.base import utcnow
 from backend.domain.machines.schemas import MachineCaller
 from backend.domain.orders import lane as order_lane
 from backend.domain.orders.schemas import WEIGHABLE_STATUSES, OrderBrief
-from backend.domain.queue import service as queue
 from backend.domain.weighing import errors, lanes
 from backend.domain.weighing.schemas import LaneDecisionOut, LaneIdentify
 from devices.passcode import normalise_plate
@@ -54,8 +53,6 @@ async def identify(session: AsyncSession, *, ctx: Context, machine: MachineCalle
                                      plate_read=plate_read, require_call=True)
     if refusal is not None:
         return refused(refusal, order)
-    await session.commit()
-    await queue.after_commit(ctx=ctx)
     zh, en = ("请上磅称皮重", "Drive on for the tare") if kind == "tare" else ("请上磅称毛重", "Drive on for the gross")
     return LaneDecisionOut(accepted=True, code="ok", message_zh=f"{order.plate} {zh}", message_en=f"{order.plate}: {en}",
                            open_barrier=True, kind=kind, order_id=order.id, order_no=order.order_no, plate=order.plate)  # type: ignore[arg-type]

@@ -179,7 +179,6 @@ async def create_override(session: AsyncSession, *, actor: Principal, data: Over
     await session.flush()
     await audit.record(session, actor=actor.actor, action="weighing.override", entity="pickup_order",
                        entity_id=order.id, before=None, after={"kind": data.kind, "reason": data.reason})
-    await session.commit()
     return OverrideOut(id=o.id, order_id=o.order_id, kind=o.kind, reason=o.reason, by_label=o.by_label,
                        created_at=o.created_at, valid_until=o.valid_until, used=False)
 

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.db.unit import savepoint
 from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertRaise
 from backend.domain.audit import service as audit
@@ -31,7 +32,6 @@ from backend.domain.orders import lane as order_lane
 from backend.domain.orders import service as orders
 from backend.domain.orders.rules import as_utc
 from backend.domain.orders.schemas import WEIGHABLE_STATUSES, OrderBrief, OrderStatus
-from backend.domain.queue import service as queue
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import DeviceLane
 from backend.domain.weighing import checks, errors, lanes, tickets
@@ -175,29 +175,28 @@ async def submit(session: AsyncSession, *, ctx: Context, machine: MachineCaller,
                  weighed_at=weighed_at, received_at=now, offline=data.offline, status="pending", code="",
                  signature=data.signature)
     try:
-        if order.status == OrderStatus.DISPATCHED:  # identified while the link was down: the weighing shows it entered
-            await order_lane.enter(session, ctx=ctx, machine=machine, order_id=order.id, at=on_scale_at,
-                                   plate_read=w.plate_read, require_call=False)
-            order = await orders.order_brief(session, order_id=order.id)
-            assert order is not None
-        have = await lanes.standing(session, order_id=order.id)
-        finding, override = await _judge(session, w, order, lane, have)
-        if finding is None:
-            answer = await _accept(session, ctx=ctx, machine=machine, w=w, order=order, lane=lane, have=have,
-                                   override=override)
-        else:
-            session.add(w)
-            answer = await _refuse(session, w, order, lane, finding)
-        w.answer = msgspec.to_builtins(answer)
-        await session.commit()
+        # One savepoint for the whole judgement: a lost race undoes it alone, then is answered below.
+        async with savepoint(session):
+            if order.status == OrderStatus.DISPATCHED:  # identified while the link was down: the weighing shows it entered
+                await order_lane.enter(session, ctx=ctx, machine=machine, order_id=order.id, at=on_scale_at,
+                                       plate_read=w.plate_read, require_call=False)
+                order = await orders.order_brief(session, order_id=order.id)
+                assert order is not None
+            have = await lanes.standing(session, order_id=order.id)
+            finding, override = await _judge(session, w, order, lane, have)
+            if finding is None:
+                answer = await _accept(session, ctx=ctx, machine=machine, w=w, order=order, lane=lane, have=have,
+                                       override=override)
+            else:
+                session.add(w)
+                answer = await _refuse(session, w, order, lane, finding)
+            w.answer = msgspec.to_builtins(answer)
     except (IntegrityError, Conflict):
         # The same weighingId raced itself, or another weighing of this kind stood first.
-        await session.rollback()
         existing = await session.get(Weighing, data.weighing_id)
         if existing is not None:
             return _replay(existing)
         if _retry:  # judged again, it now meets the standing weighing (reweigh_not_allowed)
             return await submit(session, ctx=ctx, machine=machine, data=data, raw=raw, _retry=False)
         raise
-    await queue.after_commit(ctx=ctx)
     return answer

@@ -28,8 +28,10 @@ from backend.domain.orders.schemas import OrderBrief
 from backend.domain.organisations import service as organisations
 from backend.domain.sites import service as sites
 from backend.domain.weighing import rules
+from backend.domain.weighing.events import TicketIssued
 from backend.domain.weighing.models import Weighing, WeighTicket
 from backend.domain.weighing.schemas import TicketStatus
+from backend.events import announce
 
 KIND = "weigh_ticket"
 VOID_KIND = "weigh_ticket_void"
@@ -145,4 +147,6 @@ async def issue(session: AsyncSession, *, ctx: Context, machine: MachineCaller, 
     entry = await evidence.append(session, settings=ctx.settings, kind=KIND, ref=str(ticket.id), payload=payload(ticket))
     ticket.evidence_seq = entry.seq
     await session.flush()
+    await announce(session, TicketIssued(ticket_no=number, order_id=order.id, site_id=order.site_id,
+                                         net_kg=ticket.net_kg, issued_at=now, replaces=old.ticket_no if old else None))
     return Issued(ticket_no=number, net_kg=ticket.net_kg, verify_url=verify_path(ticket))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from backend.db.unit import unit_of_work
 from backend.domain.terminals import service as terminals
 from backend.domain.terminals.schemas import REGISTER_OK
 from backend.workers.jt808.connection import FAIL, OK, UNSUPPORTED, Close, Connection
@@ -71,7 +72,7 @@ async def _register(gateway: Gateway, conn: Connection, header: Header, reg: Reg
     conn.counts["register"] += 1
     if conn.counts["register"] > gateway.limits.max_registrations:
         raise Close("registrations")
-    async with gateway.ctx.sessions() as session:
+    async with unit_of_work(gateway.ctx) as session:
         outcome = await terminals.register(session, phone=header.terminal_id, registration=reg, version=reg.layout)
     gateway.counts[f"register_{outcome.result}"] += 1
     log.info("jt808 register", extra={"peer": conn.peer, "phone": header.terminal_id, "result": outcome.result,
@@ -81,7 +82,7 @@ async def _register(gateway: Gateway, conn: Connection, header: Header, reg: Reg
 
 
 async def _authenticate(gateway: Gateway, conn: Connection, header: Header, auth: Authentication) -> None:
-    async with gateway.ctx.sessions() as session:
+    async with unit_of_work(gateway.ctx) as session:
         outcome = await terminals.authenticate(session, phone=header.terminal_id, code=auth.auth_code)
     if outcome.vehicle_id is None:
         conn.counts["auth_failed"] += 1
@@ -119,7 +120,7 @@ async def _positions(
 
 
 async def _logout(gateway: Gateway, conn: Connection, header: Header) -> None:
-    async with gateway.ctx.sessions() as session:
+    async with unit_of_work(gateway.ctx) as session:
         await terminals.unregister(session, phone=header.terminal_id)
     log.info("jt808 unregistered", extra={"peer": conn.peer, "phone": header.terminal_id})
     gateway.unbind(conn)

@@ -19,6 +19,7 @@ from typing import Any
 
 from backend.context import Context, build_context
 from backend.db.base import utcnow
+from backend.db.unit import unit_of_work
 from backend.domain.terminals import service as terminals
 from backend.settings import Settings
 from backend.workers.jt808 import messages
@@ -98,7 +99,7 @@ class Gateway:
     async def flush_seen(self) -> None:
         seen, self._seen = self._seen, {}
         if seen:
-            async with self.ctx.sessions() as session:
+            async with unit_of_work(self.ctx) as session:
                 await terminals.touch(session, seen=seen)
 
     async def _flush_loop(self) -> None:

@@ -6,7 +6,7 @@ The waybill's corridor is the straight line from the mine's centroid to the cont
 buffered in UTM metres (geo.corridor). The road is laid out in that same projection, so it keeps
 within ~300 m of the line whatever the distance: it weaves gently (≤ 250 m) like a real road, and
 the corridor (1,000 m each side) never sees it leave. Shared by the seed (the zones) and
-backend/demo_fleet.py (the drive); pure geometry, no database.
+backend/demo/fleet.py (the drive); pure geometry, no database.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from geo.fences import parse_fence
 from geo.pipeline.model import Corridor
 from geo.track import MetricProjection
 
-# The demo contract's destination (backend/seed_chain.py) and the plant's yard around it.
+# The demo contract's destination (backend/demo/chain.py) and the plant's yard around it.
 PLANT = (111.24, 39.86)
-# Inside the demo mine (backend/seed.py MINE_SITE): from the 1号 weighbridge by the east gate across
+# Inside the demo mine (backend/demo/seed.py MINE_SITE): from the 1号 weighbridge by the east gate across
 # the yard to the designated 北门 (107.5000, 38.2021), and ~120 m beyond it onto the access road.
 YARD = [[107.5030, 38.1996], [107.5000, 38.2004], [107.5000, 38.2021], [107.5000, 38.2032]]
 ROAD_STEP_M = 2_000.0

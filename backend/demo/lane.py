@@ -8,7 +8,7 @@ The web process of `meitong run` (settings.demo_lane_url set) runs, beside the p
 - the traffic: 王师傅's truck (蒙K55177) gets a pickup order on the demo contract, checks in and is
   called like any truck, drives onto the scale empty (tare), loads for a while, drives on again
   loaded (gross → ticket) and leaves; then the next load.
-- with `make run`'s demo trucks (backend/demo_fleet.py), a free fleet truck takes the next load
+- with `make run`'s demo trucks (backend/demo/fleet.py), a free fleet truck takes the next load
   before 王师傅's, the same way with its own driver; after its ticket the fleet drives it away.
 The lane's key is issued once and kept in var/demo-lane.json (a demo secret, never a real one).
 """
@@ -30,20 +30,21 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
+from backend.db.unit import unit_of_work
+from backend.demo.chain import DEMO_CONTRACT_NO, SIM_NOTE, principal
+from backend.demo.seed import SIM_DRIVER
 from backend.domain.contracts import service as contracts
 from backend.domain.identity.schemas import Principal
 from backend.domain.machines import service as machines
 from backend.domain.machines.schemas import KeyCreate
 from backend.domain.orders import checkin, dispatch, issuing
 from backend.domain.orders import service as orders
-from backend.domain.orders.schemas import CheckIn, OrderDispatch, OrderIssue
+from backend.domain.orders.schemas import CheckIn, OrderDispatch, OrderIssue, OrderStatus
 from backend.domain.queue import calls
 from backend.domain.queue.schemas import QueueCall
 from backend.domain.sites import service as sites
 from backend.domain.weighing import lanes
 from backend.domain.weighing.rules import SiteRules
-from backend.seed import SIM_DRIVER
-from backend.seed_chain import DEMO_CONTRACT_NO, SIM_NOTE, principal
 from devices.sim.lane import SimulatedLane
 from devices.sim.truck import SimTruck
 
@@ -54,7 +55,7 @@ TARE_KG = 15_200
 # The demo's loader is quick; the site's minimum loading time is set 5 s below it.
 LOADING_S = int(os.environ.get("MEITONG_DEMO_LOADING_S", "25"))
 PAUSE_S = 15
-# Inside the demo mine's check-in zone (backend/seed.py MINE_SITE).
+# Inside the demo mine's check-in zone (backend/demo/seed.py MINE_SITE).
 CHECKIN_POINT = (107.5060, 38.2000)
 
 
@@ -65,7 +66,7 @@ class LaneTruck:
 
 
 class Fleet(Protocol):
-    """The demo trucks on the road (backend/demo_fleet.py), as the lane sees them."""
+    """The demo trucks on the road (backend/demo/fleet.py), as the lane sees them."""
 
     @property
     def lane_trucks(self) -> list[LaneTruck]: ...
@@ -90,7 +91,7 @@ async def ensure_setup(ctx: Context) -> LaneSetup:
     """The demo lane's rules (plate alone identifies a truck there; 20 s minimum loading) and its
     controller's device key, issued once by the mine's admin and kept in var/."""
     path = Path(ctx.settings.var_dir) / KEY_FILE
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         device_id = await sites.device_id_by_code(session, code=DEVICE_CODE)
         lane = None if device_id is None else await sites.device_lane(session, device_id=device_id)
         if lane is None or lane.lane_id is None:
@@ -113,7 +114,7 @@ async def _called_order(ctx: Context, setup: LaneSetup, fleet: Fleet | None) -> 
     """The next load's truck and its open order, called to the scale (issued, dispatched, checked in
     first if need be): a load under way first, else a free fleet truck's, else 王师傅's. Returns
     (truck, order id, planned kg), or None while another truck waits ahead of it."""
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         sales = await principal(session, ctx, "13800000002")
         dispatcher = await principal(session, ctx, "13800000003")
         order = None
@@ -133,7 +134,7 @@ async def _called_order(ctx: Context, setup: LaneSetup, fleet: Fleet | None) -> 
                 contract_id=contract, site_id=setup.site_id, planned_kg=30_000, note=SIM_NOTE))
             order = await dispatch.dispatch_order(session, ctx=ctx, actor=dispatcher, order_id=issued[0].id,
                                                   data=OrderDispatch(plate=plate, driver_phone=phone))
-        if order.status == "dispatched":
+        if order.status == OrderStatus.DISPATCHED:
             lon, lat = CHECKIN_POINT
             card = await checkin.check_in(session, ctx=ctx, actor=driver, order_id=order.id,
                                           data=CheckIn(lon=lon, lat=lat, accuracy_m=10))

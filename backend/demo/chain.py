@@ -26,7 +26,7 @@ from backend.domain.sites import service as sites
 from backend.http.auth import build_principal
 
 DEMO_CONTRACT_NO = "MT-DEMO-2026-001"
-# The note on the simulated lane's orders (backend/demo_lane.py).
+# The note on the simulated lane's orders (backend/demo/lane.py).
 SIM_NOTE = "模拟磅道演示"
 # The smallest well-formed PDF: one blank A4 page. A real scan is uploaded through the app.
 DEMO_PDF = (

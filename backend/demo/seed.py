@@ -14,16 +14,18 @@ from typing import Any
 import pyotp
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend import demo_road
 from backend.checks.credit_code import make_credit_code
 from backend.checks.idcard import make_id_card
 from backend.context import Context, build_context
+from backend.db.unit import unit_of_work
+from backend.demo import road as demo_road
+from backend.demo.chain import DEMO_CONTRACT_NO, principal, seed_chain
 from backend.domain.drivers import registration
 from backend.domain.drivers import service as drivers
 from backend.domain.drivers.schemas import DriverRegister, FleetDriverBind
 from backend.domain.identity import service as identity
 from backend.domain.identity import totp
-from backend.domain.identity.schemas import MembershipInfo, Principal
+from backend.domain.identity.schemas import MembershipInfo, Principal, Role
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgCreate
 from backend.domain.regions import service as regions
@@ -34,7 +36,6 @@ from backend.domain.tracking import zones
 from backend.domain.tracking.schemas import ZoneCreate
 from backend.domain.vehicles import service as vehicles
 from backend.domain.vehicles.schemas import VehicleCreate
-from backend.seed_chain import DEMO_CONTRACT_NO, principal, seed_chain
 from backend.settings import Settings
 from backend.sms import ConsoleSmsSender
 
@@ -54,14 +55,14 @@ ORGS: list[dict[str, Any]] = [
 
 USERS: list[dict[str, Any]] = [
     {"phone": "13800000000", "name": "平台管理员", "org": "platform", "role": None, "admin": True},
-    {"phone": "13800000001", "name": "王矿长", "org": "mine", "role": "enterprise_admin"},
-    {"phone": "13800000002", "name": "李销售", "org": "mine", "role": "sales"},
-    {"phone": "13800000003", "name": "赵调度", "org": "mine", "role": "dispatcher"},
-    {"phone": "13800000004", "name": "刘车队", "org": "carrier", "role": "carrier_admin"},
-    {"phone": "13800000006", "name": "陈监管(市)", "org": "city_reg", "role": "regulator"},
-    {"phone": "13800000007", "name": "周监管(旗)", "org": "otog_reg", "role": "regulator"},
-    {"phone": "13800000008", "name": "孙财务", "org": "washer", "role": "enterprise_admin"},
-    {"phone": "13800000009", "name": "吴采购", "org": "plant", "role": "enterprise_admin"},
+    {"phone": "13800000001", "name": "王矿长", "org": "mine", "role": Role.ENTERPRISE_ADMIN},
+    {"phone": "13800000002", "name": "李销售", "org": "mine", "role": Role.SALES},
+    {"phone": "13800000003", "name": "赵调度", "org": "mine", "role": Role.DISPATCHER},
+    {"phone": "13800000004", "name": "刘车队", "org": "carrier", "role": Role.CARRIER_ADMIN},
+    {"phone": "13800000006", "name": "陈监管(市)", "org": "city_reg", "role": Role.REGULATOR},
+    {"phone": "13800000007", "name": "周监管(旗)", "org": "otog_reg", "role": Role.REGULATOR},
+    {"phone": "13800000008", "name": "孙财务", "org": "washer", "role": Role.ENTERPRISE_ADMIN},
+    {"phone": "13800000009", "name": "吴采购", "org": "plant", "role": Role.ENTERPRISE_ADMIN},
 ]
 
 
@@ -88,7 +89,7 @@ class SeedReport:
             f"  Demo logins (password {DEMO_PASSWORD}):",
         ]
         for user in USERS:
-            role = user["role"] or "platform_admin"
+            role = user["role"] or Role.PLATFORM_ADMIN
             lines.append(f"    {user['phone']}  {user['name']:<10} {role}")
         lines.append(f"    {DEMO_DRIVER_PHONE}  {DEMO_DRIVER['name']:<10} driver (truck {DEMO_PLATE})")
         lines.append("  Regulators use TOTP; demo secrets (add to any authenticator app):")
@@ -118,7 +119,7 @@ DEMO_DRIVER = {"name": "张师傅", "id_prefix": "15062319800315051", "licence":
 # The simulated lane's truck (make run): its own driver, so the demo order of 张师傅 stays for a newcomer.
 SIM_DRIVER = {"name": "王师傅", "id_prefix": "15062319790621081", "licence": "150623197906210812",
               "cert": "NM1506230002", "phone": "13800000010", "plate": "蒙K55177", "terminal": "013800000010"}
-# make run's demo trucks on the road (backend/demo_fleet.py): drivers of the carrier's fleet, each with a
+# make run's demo trucks on the road (backend/demo/fleet.py): drivers of the carrier's fleet, each with a
 # JT/T 808 terminal (the header phone its simulated terminal registers with).
 DEMO_FLEET: list[dict[str, str]] = [
     {"name": name, "id_prefix": prefix, "licence": make_id_card(prefix), "cert": f"NM15062300{i + 11}",
@@ -157,7 +158,7 @@ async def _ensure_user(session: AsyncSession, report: SeedReport, user: dict[str
 
 async def seed_with(ctx: Context) -> SeedReport:
     report = SeedReport()
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         added = await regions.seed(session)
         if added:
             report.created.append(f"{added} regions")
@@ -181,7 +182,7 @@ async def seed_with(ctx: Context) -> SeedReport:
         for user in USERS:
             user_id = await _ensure_user(session, report, user)
             await identity.add_membership(session, user_id=user_id, org_id=org_ids[user["org"]],
-                                          role=user["role"] or "enterprise_admin")
+                                          role=user["role"] or Role.ENTERPRISE_ADMIN)
             if user["phone"] in DEMO_TOTP:
                 await totp.enrol_totp_with_secret(session, ctx=ctx, user_id=user_id, secret=DEMO_TOTP[user["phone"]])
         await session.commit()
@@ -332,7 +333,7 @@ async def seed_registry(
     carrier_admin = Principal(
         user_id=carrier_admin_id, session_id=None, name="刘车队", phone="13800000004", is_platform_admin=False,
         driver_id=None, memberships=(MembershipInfo(org_id=org_ids["carrier"], org_kind="carrier",
-                                                    region_code="150623", role="carrier_admin"),),
+                                                    region_code="150623", role=Role.CARRIER_ADMIN),),
         totp_enabled=False, client="seed",
     )
     await _ensure_driver(session, ctx=ctx, carrier_admin=carrier_admin, carrier_id=org_ids["carrier"], report=report)

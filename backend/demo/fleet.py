@@ -1,11 +1,11 @@
 """`make run`'s demo trucks on the road: JT/T 808 terminals over real TCP, driving loads from the
 demo mine to the power plant and back.
 
-Each demo truck (backend/seed.py DEMO_FLEET) has a simulated terminal that connects to the in-app
+Each demo truck (backend/demo/seed.py DEMO_FLEET) has a simulated terminal that connects to the in-app
 gateway at 127.0.0.1:settings.jt808_port, registers once (auth code kept in var/demo-fleet.json, a
 demo secret), authenticates on every connection and sends heartbeats; parked, it reports now and
 then. The demo lane weighs a free truck before 王师傅's and calls `depart` after the ticket; the
-truck then follows one round trip (backend/demo_road.py): out through 北门, along the waybill's
+truck then follows one round trip (backend/demo/road.py): out through 北门, along the waybill's
 corridor to the plant, and back. The waybill opens and closes through the real chain (the GPS
 worker sees the ticketed truck leave the mine and enter the plant). In the coverage hole the
 terminal has no network: silent, it uploads its buffered fixes as 0x0704 blind-area batches after.
@@ -33,8 +33,9 @@ from shapely.geometry import shape
 
 from backend.context import Context
 from backend.db.base import utcnow
-from backend.demo_lane import LaneTruck
-from backend.demo_road import (
+from backend.db.unit import unit_of_work
+from backend.demo.lane import LaneTruck
+from backend.demo.road import (
     PLANT,
     YARD,
     Line,
@@ -47,11 +48,12 @@ from backend.demo_road import (
     yard_duration_s,
     zones,
 )
+from backend.demo.seed import DEMO_FLEET, MINE_SITE, OTHER_SITES
 from backend.domain.orders import service as orders
+from backend.domain.orders.schemas import OrderStatus
 from backend.domain.tracking import positions
 from backend.domain.vehicles import service as vehicles
 from backend.domain.waybills import gps as waybill_gps
-from backend.seed import DEMO_FLEET, MINE_SITE, OTHER_SITES
 from devices.sim.jt808_terminal import Fix, SimTerminal
 from devices.sim.route import RouteFix
 
@@ -99,7 +101,7 @@ class DemoFleet:
         idle = [t for t in self.trucks if t.trip_start is None and t.departing is None]
         if not idle:
             return []
-        async with self.ctx.sessions() as session:
+        async with unit_of_work(self.ctx) as session:
             busy = await waybill_gps.open_waybills(session, vehicle_ids={t.vehicle_id for t in idle})
         return [LaneTruck(t.plate, t.driver_phone) for t in idle if t.vehicle_id not in busy]
 
@@ -134,7 +136,7 @@ class DemoFleet:
     async def restore(self) -> None:
         """Auth codes and trips from var/; a trip resumes after the truck's newest stored fix."""
         saved = self._load()
-        async with self.ctx.sessions() as session:
+        async with unit_of_work(self.ctx) as session:
             newest = {p.vehicle_id: p.fix_at_s for p in await positions.newest_per_vehicle(session)}
             open_now = await waybill_gps.open_waybills(session, vehicle_ids={t.vehicle_id for t in self.trucks})
         for truck in self.trucks:
@@ -182,9 +184,9 @@ class DemoFleet:
     async def _ticketed(self, order_id: uuid.UUID) -> bool:
         deadline = asyncio.get_running_loop().time() + TICKET_WAIT_S
         while asyncio.get_running_loop().time() < deadline:
-            async with self.ctx.sessions() as session:
+            async with unit_of_work(self.ctx) as session:
                 order = await orders.order_brief(session, order_id=order_id)
-            if order is not None and order.status == "completed":
+            if order is not None and order.status == OrderStatus.COMPLETED:
                 return True
             await asyncio.sleep(1.0)
         return False
@@ -286,7 +288,7 @@ def _check(result: int, what: str) -> None:
 
 async def load_trucks(ctx: Context, *, count: int) -> list[Truck]:
     trucks: list[Truck] = []
-    async with ctx.sessions() as session:
+    async with unit_of_work(ctx) as session:
         for i, spec in enumerate(DEMO_FLEET[:count]):
             brief = await vehicles.brief_by_plate(session, plate=spec["plate"])
             if brief is None:

@@ -1,0 +1,23 @@
+"""The driver app's routers, for the composition root (backend/app.py): its JSON API, then its pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.driver import (
+    orders,
+    pages,
+    passes,
+    positions,
+    queue,
+    routes,
+    ticket_pages,
+    tickets,
+    waybill_pages,
+    waybills,
+)
+
+ROUTERS: list[Any] = [
+    routes.router, orders.router, passes.router, queue.router, tickets.router, positions.router, waybills.router,
+    pages.router, ticket_pages.router, waybill_pages.router,
+]

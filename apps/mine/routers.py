@@ -1,0 +1,23 @@
+"""The mine app's routers, for the composition root (backend/app.py): its JSON API, then its pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.mine import (
+    carriers,
+    gate,
+    orders,
+    pages,
+    queue,
+    routes,
+    tracking,
+    tracking_pages,
+    weighing,
+    weighing_pages,
+)
+
+ROUTERS: list[Any] = [
+    routes.router, orders.router, carriers.router, queue.router, gate.router, weighing.router, tracking.router,
+    pages.router, weighing_pages.router, tracking_pages.router,
+]

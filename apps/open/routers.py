@@ -1,0 +1,9 @@
+"""The open (machine) interface's routers, for the composition root (backend/app.py): all signed JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.open import business, passes, routes, waybills, weighing
+
+ROUTERS: list[Any] = [routes.router, business.router, passes.router, weighing.router, waybills.router]

@@ -1,0 +1,39 @@
+"""The regulator app's UI strings: key -> (zh, en). Merged with the shared ones
+(backend/http/messages.py) at start-up by backend.http.i18n; a key defined in two tables is an error."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # ---- fields shared by several forms
+    "common.listSep": ("、", ", "),
+    # ---- statuses
+    "status.org.suspended": ("暂停", "Suspended"),
+    "status.org.blacklisted": ("失信黑名单", "Blacklisted"),
+    # ---- organisations (enterprise and regulator apps)
+    "org.status": ("状态", "Status"),
+    "org.statusReason": ("处置原因", "Reason"),
+    # ---- regulator app
+    "reg.orgs.title": ("辖区机构", "Organisations in my region"),
+    "reg.orgs.scope": ("监管范围：{regions}", "Jurisdiction: {regions}"),
+    "reg.orgs.scope.all": ("监管范围：全部地区", "Jurisdiction: all regions"),
+    "reg.orgs.none": ("没有符合条件的机构", "No organisation matches"),
+    "reg.summary": ("辖区概况", "Summary"),
+    "reg.summary.orgs": ("机构总数", "Organisations"),
+    "reg.summary.devices": ("设备在线", "Devices online"),
+    "reg.filter.q": ("搜索名称或信用代码", "Search name or credit code"),
+    "reg.filter.allKinds": ("全部类型", "All kinds"),
+    "reg.filter.allStatuses": ("全部状态", "All statuses"),
+    "reg.org.registered": ("登记日期", "Registered"),
+    "reg.org.current": ("当前处置：{status}。原因：{reason}", "Currently {status}. Reason: {reason}"),
+    "reg.status.title": ("监管处置", "Regulatory action"),
+    "reg.status.to.active": ("恢复正常", "Reinstate"),
+    "reg.status.to.suspended": ("暂停业务", "Suspend"),
+    "reg.status.to.blacklisted": ("列入失信黑名单", "Blacklist"),
+    "reg.status.reason": ("处置原因", "Reason"),
+    "reg.status.reason.hint": ("将记入审计日志，并显示给该机构", "Goes into the audit trail and is shown to the organisation"),
+    "reg.status.submit": ("提交处置", "Apply"),
+    "reg.status.confirm": ("确定提交此处置？", "Apply this action?"),
+    # ---- GPS: live maps, waybill tracks, the driver's waybill (issue 6; js/geomap.js, livemap.js, waybill.js)
+    "gps.live.leadRegion": ("辖区场地、卡口与车辆位置，每 5 秒自动刷新。", "Sites, checkpoints and trucks in the region; refreshed every 5 s."),
+    "gps.live.region": ("辖区", "Region"),
+}

@@ -1,0 +1,9 @@
+"""The regulator app's routers, for the composition root (backend/app.py): its JSON API, then its pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.regulator import pages, routes, tracking, tracking_pages
+
+ROUTERS: list[Any] = [routes.router, tracking.router, pages.router, tracking_pages.router]

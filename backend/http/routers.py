@@ -1,0 +1,11 @@
+"""The routers no single app owns, for the composition root (backend/app.py): health, sign-in, reference
+data, notices, and the shared pages (landing, language, manifests, service worker, ticket verification)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.http import pages, verify_pages
+from backend.http.routes import auth, common, health, notices
+
+ROUTERS: list[Any] = [health.router, auth.router, common.router, notices.router, pages.router, verify_pages.router]
