@@ -137,7 +137,7 @@ def _worker(_: argparse.Namespace) -> None:
 async def _verify_evidence(from_seq: int) -> bool:
     from backend.db.session import create_engine, create_sessionmaker
     from backend.domain.evidence import service as evidence
-    from backend.domain.evidence.resolvers import default_resolvers
+    from backend.domain.evidence.service import default_resolvers
 
     settings = load_settings()
     engine = create_engine(settings.database_url)

@@ -8,7 +8,6 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from backend.db.session import create_engine, create_sessionmaker
-from backend.domain.identity import passwords
 from backend.redis import create_redis
 from backend.settings import Settings
 from backend.sms import SmsSender, create_sms_sender
@@ -29,9 +28,10 @@ def build_context(settings: Settings, *, sms: SmsSender | None = None, isolated_
     # Every owner of a context (app, worker, gateway, tests) gets the features' subscribers and jobs
     # wired; imported here, not at the top, because the features themselves import this module.
     from backend import features
+    from backend.domain.identity import service as identity
 
     features.load()
-    passwords.configure(time_cost=settings.password_hash_time_cost, memory_kib=settings.password_hash_memory_kib)
+    identity.configure(time_cost=settings.password_hash_time_cost, memory_kib=settings.password_hash_memory_kib)
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
     context = Context(

@@ -15,7 +15,6 @@ import uuid
 from litestar import Router, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from backend.domain.orders import checkin
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import AppointmentBook, CheckIn, OrderDetail, OrderPage
 from backend.domain.queue.schemas import AppointmentOut, QueueCardOut
@@ -36,13 +35,13 @@ async def my_order(order_id: FromPath[uuid.UUID], me: Me, db: Db) -> OrderDetail
 
 @post("/orders/{order_id:uuid}/check-in", status_code=200, summary="签到: join the site's queue from here")
 async def check_in(order_id: FromPath[uuid.UUID], data: JSONBody[CheckIn], me: Me, db: Db, ctx: Ctx) -> QueueCardOut:
-    return await checkin.check_in(db, ctx=ctx, actor=me, order_id=order_id, data=data)
+    return await orders.check_in(db, ctx=ctx, actor=me, order_id=order_id, data=data)
 
 
 @post("/orders/{order_id:uuid}/appointment", status_code=201, summary="预约: book an hour at the site")
 async def book(order_id: FromPath[uuid.UUID], data: JSONBody[AppointmentBook], me: Me, db: Db,
                ctx: Ctx) -> AppointmentOut:
-    return await checkin.book_slot(db, ctx=ctx, actor=me, order_id=order_id, hour_start=data.hour_start)
+    return await orders.book_slot(db, ctx=ctx, actor=me, order_id=order_id, hour_start=data.hour_start)
 
 
 router = Router(path="/api/driver", route_handlers=[my_orders, my_order, check_in, book], guards=[signed_in],

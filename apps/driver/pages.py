@@ -16,8 +16,6 @@ from backend.checks.plate import PLATE_COLOURS
 from backend.checks.vehicle import ENERGY_TYPES, VEHICLE_BODIES, legal_gross_kg
 from backend.domain.drivers import service as drivers
 from backend.domain.identity.schemas import Principal
-from backend.domain.orders import checkin
-from backend.domain.orders import errors as order_errors
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, OrderDetail, OrderStatus
 from backend.domain.regions import service as regions
@@ -100,7 +98,7 @@ async def _my_order(db: Db, me: Principal, order_id: uuid.UUID) -> OrderDetail:
     """The order if the caller drives it; anyone else's (even one his company may read) is not found."""
     detail = await orders.get_order(db, actor=me, order_id=order_id)
     if detail.order.driver_id is None or detail.order.driver_id != me.driver_id:
-        raise order_errors.order_not_found()
+        raise orders.order_not_found()
     return detail
 
 
@@ -118,7 +116,7 @@ async def order_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx,
                      order_id: FromPath[uuid.UUID]) -> Template | Redirect:
     me = signed_in_driver(request)
     detail = await _my_order(db, me, order_id)
-    card = await checkin.queue_card(db, ctx=ctx, actor=me, order_id=order_id)
+    card = await orders.queue_card(db, ctx=ctx, actor=me, order_id=order_id)
     # The card as the API gives it, for order.js to start from without a second request.
     card_json = msgspec.json.encode(card).decode().replace("</", "<\\/") if card else None
     tickets = await weighing.order_tickets(db, actor=me, order_id=order_id) if detail.order.status == OrderStatus.COMPLETED else []

@@ -15,8 +15,8 @@ import uuid
 from litestar import Response, Router, get
 from litestar.params import FromPath
 
-from backend.domain.orders import passes
-from backend.domain.orders.gate_schemas import DriverPassOut
+from backend.domain.orders import service as orders
+from backend.domain.orders.schemas import DriverPassOut
 from backend.http.auth import signed_in
 from backend.http.deps import Ctx, Db, Me
 
@@ -26,18 +26,18 @@ _SVG = "image/svg+xml"
 
 @get("/orders/{order_id:uuid}/pass", summary="My pass: token and TOTP secret to draw the rolling QR")
 async def my_pass(order_id: FromPath[uuid.UUID], me: Me, db: Db, ctx: Ctx) -> Response[DriverPassOut]:
-    return Response(await passes.driver_pass(db, ctx=ctx, actor=me, order_id=order_id), headers=_NO_STORE)
+    return Response(await orders.driver_pass(db, ctx=ctx, actor=me, order_id=order_id), headers=_NO_STORE)
 
 
 @get("/orders/{order_id:uuid}/pass/qr.svg", summary="My pass's current QR as SVG", media_type=_SVG)
 async def my_pass_qr(order_id: FromPath[uuid.UUID], me: Me, db: Db, ctx: Ctx) -> Response[bytes]:
-    svg = await passes.pass_qr_svg(db, ctx=ctx, actor=me, order_id=order_id)
+    svg = await orders.pass_qr_svg(db, ctx=ctx, actor=me, order_id=order_id)
     return Response(svg, media_type=_SVG, headers=_NO_STORE)
 
 
 @get("/orders/{order_id:uuid}/pass/static.svg", summary="My printed static pass as SVG", media_type=_SVG)
 async def my_static_pass(order_id: FromPath[uuid.UUID], me: Me, db: Db, ctx: Ctx) -> Response[bytes]:
-    svg = await passes.pass_qr_svg(db, ctx=ctx, actor=me, order_id=order_id, static=True)
+    svg = await orders.pass_qr_svg(db, ctx=ctx, actor=me, order_id=order_id, static=True)
     return Response(svg, media_type=_SVG, headers=_NO_STORE)
 
 

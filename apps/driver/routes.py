@@ -8,7 +8,6 @@ from typing import Any
 from litestar import Request, Response, Router, get, patch, post
 from litestar.params import FromPath, JSONBody
 
-from backend.domain.drivers import registration
 from backend.domain.drivers import service as drivers
 from backend.domain.drivers.schemas import DriverOut, DriverRegister, DriverUpdate, Registration
 from backend.domain.vehicles import service as vehicles
@@ -19,7 +18,7 @@ from backend.http.deps import Ctx, Db, Me
 
 @post("/register", status_code=201, summary="Driver self-registration (real name), logs the driver in")
 async def register(request: Request[Any, Any, Any], data: JSONBody[DriverRegister], db: Db, ctx: Ctx) -> Response[Registration]:
-    result = await registration.register(db, ctx=ctx, data=data, client=client_label(request.scope))
+    result = await drivers.register(db, ctx=ctx, data=data, client=client_label(request.scope))
     return with_session_cookies(ctx, result, result.tokens, status_code=201)
 
 

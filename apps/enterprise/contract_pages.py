@@ -19,8 +19,8 @@ from apps.enterprise import contract_views as v
 from backend.checks.credit_code import check_credit_code
 from backend.checks.errors import CheckFailed
 from backend.domain.contracts import service as contracts
-from backend.domain.contracts.rules import NON_BUYER_KINDS, SELLER_KINDS, china_today
 from backend.domain.contracts.schemas import KIND_LABELS, PRODUCT_LABELS, STATUS_LABELS, ContractOut
+from backend.domain.contracts.service import NON_BUYER_KINDS, SELLER_KINDS, china_today
 from backend.domain.identity.schemas import ENTERPRISE_ADMINS, ISSUERS, Principal
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OrderStatus

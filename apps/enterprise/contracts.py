@@ -26,7 +26,6 @@ from litestar import Request, Router, delete, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import File
 
-from backend.domain.contracts import drafting, lifecycle, scans
 from backend.domain.contracts import service as contracts
 from backend.domain.contracts.schemas import (
     ContractCreate,
@@ -44,7 +43,7 @@ from backend.http.deps import Ctx, Db, Limit, Me, Offset, Search
 
 @post("/contracts", status_code=201, summary="Draft a contract (the seller's enterprise_admin or sales)")
 async def create_contract(data: JSONBody[ContractCreate], me: Me, db: Db) -> ContractOut:
-    return await drafting.create_contract(db, actor=me, data=data)
+    return await contracts.create_contract(db, actor=me, data=data)
 
 
 @get("/contracts", summary="My contracts as seller or buyer")
@@ -62,48 +61,48 @@ async def get_contract(contract_id: FromPath[uuid.UUID], me: Me, db: Db) -> Cont
 
 @patch("/contracts/{contract_id:uuid}", summary="Change a draft")
 async def update_contract(contract_id: FromPath[uuid.UUID], data: JSONBody[ContractUpdate], me: Me, db: Db) -> ContractOut:
-    return await drafting.update_contract(db, actor=me, contract_id=contract_id, data=data)
+    return await contracts.update_contract(db, actor=me, contract_id=contract_id, data=data)
 
 
 @delete("/contracts/{contract_id:uuid}", status_code=204, summary="Delete a draft")
 async def delete_contract(contract_id: FromPath[uuid.UUID], me: Me, db: Db) -> None:
-    await drafting.delete_contract(db, actor=me, contract_id=contract_id)
+    await contracts.delete_contract(db, actor=me, contract_id=contract_id)
 
 
 @put("/contracts/{contract_id:uuid}/pdf", status_code=200,
      summary="Upload the signed scan: the raw PDF bytes as the body, Content-Type: application/pdf, at most 20 MB")
 async def upload_pdf(contract_id: FromPath[uuid.UUID], request: Request[Any, Any, Any], me: Me, db: Db,
                      ctx: Ctx) -> ContractOut:
-    return await scans.upload_pdf(db, ctx=ctx, actor=me, contract_id=contract_id, data=await request.body())
+    return await contracts.upload_pdf(db, ctx=ctx, actor=me, contract_id=contract_id, data=await request.body())
 
 
 @get("/contracts/{contract_id:uuid}/pdf", summary="The signed scan (application/pdf)", media_type="application/pdf")
 async def download_pdf(contract_id: FromPath[uuid.UUID], me: Me, db: Db, ctx: Ctx) -> File:
-    pdf = await scans.pdf_file(db, ctx=ctx, actor=me, contract_id=contract_id)
+    pdf = await contracts.pdf_file(db, ctx=ctx, actor=me, contract_id=contract_id)
     return File(path=pdf.path, filename=pdf.filename, media_type="application/pdf", content_disposition_type="inline",
                 etag=None, headers={"ETag": f'"{pdf.sha256}"', "Cache-Control": "private, max-age=0"})
 
 
 @post("/contracts/{contract_id:uuid}/file", status_code=200, summary="备案: draft → filed (the scan is required)")
 async def file_contract(contract_id: FromPath[uuid.UUID], me: Me, db: Db) -> ContractOut:
-    return await lifecycle.file_contract(db, actor=me, contract_id=contract_id)
+    return await contracts.file_contract(db, actor=me, contract_id=contract_id)
 
 
 @post("/contracts/{contract_id:uuid}/confirm", status_code=200, summary="The buyer's admin confirms: filed → active")
 async def confirm_contract(contract_id: FromPath[uuid.UUID], me: Me, db: Db) -> ContractOut:
-    return await lifecycle.confirm_contract(db, actor=me, contract_id=contract_id)
+    return await contracts.confirm_contract(db, actor=me, contract_id=contract_id)
 
 
 @post("/contracts/{contract_id:uuid}/terminate", status_code=200, summary="Either side's admin terminates, with a reason")
 async def terminate_contract(contract_id: FromPath[uuid.UUID], data: JSONBody[ContractTerminate], me: Me,
                              db: Db) -> ContractOut:
-    return await lifecycle.terminate_contract(db, actor=me, contract_id=contract_id, data=data)
+    return await contracts.terminate_contract(db, actor=me, contract_id=contract_id, data=data)
 
 
 @post("/contracts/{contract_id:uuid}/complete", status_code=200,
       summary="The seller closes a delivered contract: active → completed")
 async def complete_contract(contract_id: FromPath[uuid.UUID], me: Me, db: Db) -> ContractOut:
-    return await lifecycle.complete_contract(db, actor=me, contract_id=contract_id)
+    return await contracts.complete_contract(db, actor=me, contract_id=contract_id)
 
 
 @get("/contracts/{contract_id:uuid}/events", summary="The contract's status history")

@@ -19,7 +19,6 @@ from litestar.response import Redirect, Template
 
 from backend.db.base import utcnow
 from backend.domain.identity.schemas import CARRIER_DISPATCHERS, SITE_STAFF, Principal
-from backend.domain.orders import choices as dispatch_choices
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, DispatchChoices, OrderOut, OrderStatus
 from backend.http.deps import Ctx, Db, Search
@@ -43,7 +42,7 @@ def _dispatchable(me: Principal, o: OrderOut, now: datetime) -> bool:
 async def _choices(db: Db, ctx: Ctx, me: Principal, items: list[OrderOut]) -> dict[str, DispatchChoices]:
     """The fleets behind the forms on the page (one per carrier, usually the viewer's only one)."""
     carriers = {o.carrier_org_id for o in items if o.carrier_org_id}
-    return {str(c): await dispatch_choices.dispatch_choices(db, ctx=ctx, actor=me, carrier_org_id=c)
+    return {str(c): await orders.dispatch_choices(db, ctx=ctx, actor=me, carrier_org_id=c)
             for c in sorted(carriers, key=str)}
 
 

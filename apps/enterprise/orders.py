@@ -13,7 +13,6 @@ import uuid
 from litestar import Router, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from backend.domain.orders import dispatch
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OrderDetail, OrderDispatch, OrderOut, OrderPage, OrderStatus
 from backend.http.auth import signed_in
@@ -38,7 +37,7 @@ async def get_order(order_id: FromPath[uuid.UUID], me: Me, db: Db) -> OrderDetai
 @post("/orders/{order_id:uuid}/dispatch", status_code=200, summary="派单 by the order's carrier")
 async def dispatch_order(order_id: FromPath[uuid.UUID], data: JSONBody[OrderDispatch], me: Me, db: Db,
                          ctx: Ctx) -> OrderOut:
-    return await dispatch.dispatch_order(db, ctx=ctx, actor=me, order_id=order_id, data=data)
+    return await orders.dispatch_order(db, ctx=ctx, actor=me, order_id=order_id, data=data)
 
 
 router = Router(path="/api/enterprise", route_handlers=[list_orders, get_order, dispatch_order],

@@ -21,7 +21,6 @@ from backend.domain.identity.schemas import (
     Principal,
 )
 from backend.domain.machines import service as machines
-from backend.domain.organisations import members
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import ORG_KIND_LABELS, OrgOut
 from backend.domain.regions import service as regions
@@ -97,7 +96,7 @@ async def org_page(request: Request[Any, Any, Any], db: Db, org_id: FromPath[uui
         site_admin=is_site_admin(me, org.id), kind_labels=ORG_KIND_LABELS, site_kinds=SITE_KIND_LABELS,
         region_label=regions.region_name(org.region_code),
         sites=await sites.list_org_sites(db, actor=me, org_id=org.id),
-        users=await members.list_members(db, actor=me, org_id=org.id) if admin else [],
+        users=await organisations.list_members(db, actor=me, org_id=org.id) if admin else [],
         keys=await machines.list_keys(db, actor=me, org_id=org.id) if admin else [],
         roles=staff_roles(org.kind), role_labels=ROLE_LABELS,
     )

@@ -31,10 +31,8 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from backend.domain.audit.schemas import AuditOut
 from backend.domain.identity.schemas import NewMembership, UserOut
-from backend.domain.organisations import members
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgCreate, OrgOut, OrgUpdate
-from backend.domain.sites import equipment, overview
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import (
     DeviceCreate,
@@ -98,44 +96,44 @@ async def update_site(
 
 @post("/sites/{site_id:uuid}/gates")
 async def add_gate(me: Me, db: Db, ctx: Ctx, site_id: FromPath[uuid.UUID], data: JSONBody[GateCreate]) -> GateOut:
-    return await equipment.add_gate(db, actor=me, site_id=site_id, data=data, redis=ctx.redis)
+    return await sites.add_gate(db, actor=me, site_id=site_id, data=data, redis=ctx.redis)
 
 
 @post("/sites/{site_id:uuid}/lanes")
 async def add_lane(me: Me, db: Db, site_id: FromPath[uuid.UUID], data: JSONBody[LaneCreate]) -> LaneOut:
-    return await equipment.add_lane(db, actor=me, site_id=site_id, data=data)
+    return await sites.add_lane(db, actor=me, site_id=site_id, data=data)
 
 
 @post("/sites/{site_id:uuid}/devices")
 async def add_device(me: Me, db: Db, site_id: FromPath[uuid.UUID], data: JSONBody[DeviceCreate]) -> DeviceOut:
-    return await equipment.add_device(db, actor=me, site_id=site_id, data=data)
+    return await sites.add_device(db, actor=me, site_id=site_id, data=data)
 
 
 @delete("/sites/{site_id:uuid}/devices/{device_id:uuid}")
 async def retire_device(me: Me, db: Db, site_id: FromPath[uuid.UUID], device_id: FromPath[uuid.UUID]) -> None:
-    await equipment.retire_device(db, actor=me, site_id=site_id, device_id=device_id)
+    await sites.retire_device(db, actor=me, site_id=site_id, device_id=device_id)
 
 
 @get("/orgs/{org_id:uuid}/users")
 async def org_users(me: Me, db: Db, org_id: FromPath[uuid.UUID]) -> list[UserOut]:
-    return await members.list_members(db, actor=me, org_id=org_id)
+    return await organisations.list_members(db, actor=me, org_id=org_id)
 
 
 @post("/orgs/{org_id:uuid}/users")
 async def add_org_user(me: Me, db: Db, org_id: FromPath[uuid.UUID], data: JSONBody[NewMembership]) -> UserOut:
-    return await members.add_member(db, actor=me, org_id=org_id, data=data)
+    return await organisations.add_member(db, actor=me, org_id=org_id, data=data)
 
 
 @delete("/orgs/{org_id:uuid}/users/{user_id:uuid}/roles/{role:str}")
 async def revoke_role(me: Me, db: Db, org_id: FromPath[uuid.UUID], user_id: FromPath[uuid.UUID], role: FromPath[str]) -> None:
-    await members.remove_member_role(db, actor=me, org_id=org_id, user_id=user_id, role=role)
+    await organisations.remove_member_role(db, actor=me, org_id=org_id, user_id=user_id, role=role)
 
 
 @get("/orgs/{org_id:uuid}/audit")
 async def org_audit(
     me: Me, db: Db, org_id: FromPath[uuid.UUID], limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100
 ) -> list[AuditOut]:
-    return await overview.org_audit(db, actor=me, org_id=org_id, limit=limit)
+    return await sites.org_audit(db, actor=me, org_id=org_id, limit=limit)
 
 
 router = Router(

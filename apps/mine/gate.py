@@ -11,15 +11,15 @@ from litestar import Router, post
 from litestar.params import JSONBody
 
 from backend.domain.identity.schemas import GUARDS
-from backend.domain.orders import gate
-from backend.domain.orders.gate_schemas import PassVerdictOut, PassVerify
+from backend.domain.orders import service as orders
+from backend.domain.orders.schemas import PassVerdictOut, PassVerify
 from backend.http.auth import any_role
 from backend.http.deps import Ctx, Db, Me
 
 
 @post("/gate/verify", status_code=200, summary="人工门岗: verify a pass by hand (a refusal is a 200 too)")
 async def verify_pass(data: JSONBody[PassVerify], me: Me, db: Db, ctx: Ctx) -> PassVerdictOut:
-    return await gate.verify_by_guard(db, ctx=ctx, actor=me, data=data)
+    return await orders.verify_by_guard(db, ctx=ctx, actor=me, data=data)
 
 
 router = Router(path="/api/mine", route_handlers=[verify_pass],

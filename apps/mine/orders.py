@@ -17,7 +17,6 @@ from litestar import Router, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.domain.identity.schemas import ENTERPRISE_ROLES
-from backend.domain.orders import dispatch, issuing, lifecycle
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import (
     OrderCancel,
@@ -34,7 +33,7 @@ from backend.http.deps import Ctx, Db, Limit, Me, Offset, Search
 
 @post("/orders", status_code=201, summary="Issue pickup orders (one or a batch) on an active contract")
 async def issue_orders(data: JSONBody[OrderIssue], me: Me, db: Db, ctx: Ctx) -> list[OrderOut]:
-    return await issuing.issue_orders(db, ctx=ctx, actor=me, data=data)
+    return await orders.issue_orders(db, ctx=ctx, actor=me, data=data)
 
 
 @get("/orders", summary="Pickup orders of my organisations, newest first")
@@ -55,13 +54,13 @@ async def get_order(order_id: FromPath[uuid.UUID], me: Me, db: Db) -> OrderDetai
 @post("/orders/{order_id:uuid}/dispatch", status_code=200, summary="派单: assign the truck and its driver")
 async def dispatch_order(order_id: FromPath[uuid.UUID], data: JSONBody[OrderDispatch], me: Me, db: Db,
                          ctx: Ctx) -> OrderOut:
-    return await dispatch.dispatch_order(db, ctx=ctx, actor=me, order_id=order_id, data=data)
+    return await orders.dispatch_order(db, ctx=ctx, actor=me, order_id=order_id, data=data)
 
 
 @post("/orders/{order_id:uuid}/cancel", status_code=200, summary="作废: void the order, release its tonnage")
 async def cancel_order(order_id: FromPath[uuid.UUID], data: JSONBody[OrderCancel], me: Me, db: Db,
                        ctx: Ctx) -> OrderOut:
-    return await lifecycle.cancel_order(db, ctx=ctx, actor=me, order_id=order_id, data=data)
+    return await orders.cancel_order(db, ctx=ctx, actor=me, order_id=order_id, data=data)
 
 
 router = Router(

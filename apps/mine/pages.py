@@ -21,7 +21,7 @@ from backend.domain.identity.schemas import ENTERPRISE_ROLES, ISSUERS, Principal
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OPEN_STATUSES, OrderOut
 from backend.domain.organisations import service as organisations
-from backend.domain.sites import overview
+from backend.domain.sites import service as overview
 from backend.domain.sites.schemas import SITE_KIND_LABELS, SiteDetailOut
 from backend.errors import NotFound
 from backend.http.deps import Db, Search

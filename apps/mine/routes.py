@@ -9,7 +9,7 @@ from __future__ import annotations
 from litestar import Router, get
 
 from backend.domain.identity.schemas import ENTERPRISE_ROLES
-from backend.domain.sites import overview
+from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import SiteDetailOut
 from backend.http.auth import any_role
 from backend.http.deps import Db, Me
@@ -17,7 +17,7 @@ from backend.http.deps import Db, Me
 
 @get("/sites")
 async def my_sites(me: Me, db: Db) -> list[SiteDetailOut]:
-    return await overview.my_sites(db, actor=me)
+    return await sites.my_sites(db, actor=me)
 
 
 router = Router(

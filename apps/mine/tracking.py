@@ -15,7 +15,6 @@ from litestar.params import FromPath, FromQuery
 from backend.db.base import utcnow
 from backend.domain.identity.schemas import ENTERPRISE_ROLES, Role
 from backend.domain.parties.schemas import AS_ORG_STAFF
-from backend.domain.waybills import live
 from backend.domain.waybills import service as waybills
 from backend.domain.waybills.schemas import LiveMap, WaybillDetail, WaybillPage, WaybillStatus
 from backend.http.auth import any_role
@@ -24,7 +23,7 @@ from backend.http.deps import Ctx, Db, Limit, Me, Offset
 
 @get("/tracking/live", summary="Trucks around my sites, live")
 async def live_map(me: Me, db: Db, ctx: Ctx, site_id: FromQuery[uuid.UUID | None] = None) -> LiveMap:
-    return await live.mine_live(db, redis=ctx.redis, actor=me, site_id=site_id, now=utcnow())
+    return await waybills.mine_live(db, redis=ctx.redis, actor=me, site_id=site_id, now=utcnow())
 
 
 @get("/waybills")

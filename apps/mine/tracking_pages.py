@@ -19,7 +19,7 @@ from litestar.response import Redirect, Template
 
 from apps.mine.pages import signed_in_staff
 from backend.domain.parties.schemas import AS_ORG_STAFF
-from backend.domain.sites import overview
+from backend.domain.sites import service as overview
 from backend.http.deps import Db
 from backend.http.pages import PAGE_ERRORS, render
 from backend.http.track_views import STATUSES, waybill_json

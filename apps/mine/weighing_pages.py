@@ -18,7 +18,7 @@ from litestar.response import File, Redirect, Template
 
 from apps.mine.pages import my_site, signed_in_staff
 from backend.domain.identity.schemas import Principal
-from backend.domain.sites import overview
+from backend.domain.sites import service as sites
 from backend.domain.weighing import service as weighing
 from backend.domain.weighing.schemas import TicketStatus
 from backend.http.deps import Ctx, Db
@@ -33,7 +33,7 @@ TODAY_LIMIT = 50
 async def weighbridge_sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
     """地磅 in the navigation: straight to the site when there is one, else a choice."""
     me = signed_in_staff(request)
-    items = [s for s in await overview.my_sites(db, actor=me) if s.status == "active"]
+    items = [s for s in await sites.my_sites(db, actor=me) if s.status == "active"]
     if len(items) == 1:
         return Redirect(f"/mine/sites/{items[0].id}/weighbridge", status_code=302)
     return render(request, "mine/weighbridge_sites.html", app="mine", sites=items, current=NAV_HERE)

@@ -21,11 +21,8 @@ from litestar import Request, Router, get, post, put
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from backend.domain.contracts import drafting, lifecycle, scans
 from backend.domain.contracts import service as contracts
 from backend.domain.contracts.schemas import ContractCreate, ContractOut
-from backend.domain.orders import issuing
-from backend.domain.orders import lifecycle as order_lifecycle
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OrderCancel, OrderDetail, OrderIssue, OrderOut
 from backend.http.deps import Ctx, Db
@@ -34,7 +31,7 @@ from backend.http.signing import MachineActor, provide_machine, provide_machine_
 
 @post("/contracts", status_code=201, summary="Draft a contract as the key's organisation (seller)")
 async def create_contract(data: JSONBody[ContractCreate], caller: MachineActor, db: Db) -> ContractOut:
-    return await drafting.create_contract(db, actor=caller, data=data)
+    return await contracts.create_contract(db, actor=caller, data=data)
 
 
 @get("/contracts/{contract_id:uuid}")
@@ -45,17 +42,17 @@ async def get_contract(contract_id: FromPath[uuid.UUID], caller: MachineActor, d
 @put("/contracts/{contract_id:uuid}/pdf", status_code=200, summary="The signed scan (raw PDF bytes)")
 async def upload_pdf(contract_id: FromPath[uuid.UUID], request: Request[Any, Any, Any], caller: MachineActor, db: Db,
                      ctx: Ctx) -> ContractOut:
-    return await scans.upload_pdf(db, ctx=ctx, actor=caller, contract_id=contract_id, data=await request.body())
+    return await contracts.upload_pdf(db, ctx=ctx, actor=caller, contract_id=contract_id, data=await request.body())
 
 
 @post("/contracts/{contract_id:uuid}/file", status_code=200, summary="备案: draft → filed")
 async def file_contract(contract_id: FromPath[uuid.UUID], caller: MachineActor, db: Db) -> ContractOut:
-    return await lifecycle.file_contract(db, actor=caller, contract_id=contract_id)
+    return await contracts.file_contract(db, actor=caller, contract_id=contract_id)
 
 
 @post("/orders", status_code=201, summary="Issue pickup orders (one or a batch)")
 async def issue_orders(data: JSONBody[OrderIssue], caller: MachineActor, db: Db, ctx: Ctx) -> list[OrderOut]:
-    return await issuing.issue_orders(db, ctx=ctx, actor=caller, data=data)
+    return await orders.issue_orders(db, ctx=ctx, actor=caller, data=data)
 
 
 @get("/orders/{order_id:uuid}")
@@ -66,7 +63,7 @@ async def get_order(order_id: FromPath[uuid.UUID], caller: MachineActor, db: Db)
 @post("/orders/{order_id:uuid}/cancel", status_code=200)
 async def cancel_order(order_id: FromPath[uuid.UUID], data: JSONBody[OrderCancel], caller: MachineActor, db: Db,
                        ctx: Ctx) -> OrderOut:
-    return await order_lifecycle.cancel_order(db, ctx=ctx, actor=caller, order_id=order_id, data=data)
+    return await orders.cancel_order(db, ctx=ctx, actor=caller, order_id=order_id, data=data)
 
 
 router = Router(

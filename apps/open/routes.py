@@ -7,7 +7,7 @@ from litestar import Router, get, post
 from litestar.di import Provide
 from litestar.params import JSONBody
 
-from backend.domain.machines import devices
+from backend.domain.machines import service as machines
 from backend.domain.machines.schemas import Heartbeat, HeartbeatOut, PingOut
 from backend.http.deps import Db
 from backend.http.signing import Machine, provide_machine, signed_machine
@@ -15,12 +15,12 @@ from backend.http.signing import Machine, provide_machine, signed_machine
 
 @get("/ping", summary="Check your signature and clock")
 async def ping(machine: Machine, db: Db) -> PingOut:
-    return await devices.ping(db, machine=machine)
+    return await machines.ping(db, machine=machine)
 
 
 @post("/devices/heartbeat", status_code=200, summary="Device heartbeat")
 async def heartbeat(machine: Machine, data: JSONBody[Heartbeat], db: Db) -> HeartbeatOut:
-    return await devices.heartbeat(db, machine=machine, data=data)
+    return await machines.heartbeat(db, machine=machine, data=data)
 
 
 router = Router(

@@ -13,7 +13,7 @@ from litestar import Request, Router, post
 from litestar.di import Provide
 from litestar.params import JSONBody
 
-from backend.domain.weighing import decide, submit
+from backend.domain.weighing import service as weighing
 from backend.domain.weighing.schemas import LaneDecisionOut, LaneIdentify, WeighingAnswer, WeighingSubmit
 from backend.http.deps import Ctx, Db
 from backend.http.signing import Machine, provide_machine, signed_machine
@@ -21,7 +21,7 @@ from backend.http.signing import Machine, provide_machine, signed_machine
 
 @post("/lane/identify", status_code=200, summary="A truck identified at a weighbridge lane: the platform decides")
 async def identify(machine: Machine, data: JSONBody[LaneIdentify], db: Db, ctx: Ctx) -> LaneDecisionOut:
-    return await decide.identify(db, ctx=ctx, machine=machine, data=data)
+    return await weighing.identify(db, ctx=ctx, machine=machine, data=data)
 
 
 @post("/weighings", status_code=200, summary="Submit a weighing (exactly once per weighingId)",
@@ -29,7 +29,7 @@ async def identify(machine: Machine, data: JSONBody[LaneIdentify], db: Db, ctx: 
 async def weighings(machine: Machine, data: JSONBody[WeighingSubmit], db: Db, ctx: Ctx,
                     request: Request[Any, Any, Any]) -> WeighingAnswer:
     # The raw bytes too: the weighing's own signature is over the body as the lane wrote it.
-    return await submit.submit(db, ctx=ctx, machine=machine, data=data, raw=await request.body())
+    return await weighing.submit(db, ctx=ctx, machine=machine, data=data, raw=await request.body())
 
 
 router = Router(

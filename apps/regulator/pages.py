@@ -14,7 +14,7 @@ from backend.domain.identity.schemas import Principal, Role
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import ORG_KIND_LABELS, ORG_STATUS_LABELS
 from backend.domain.regions import service as regions
-from backend.domain.sites import overview
+from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import SITE_KIND_LABELS
 from backend.http.deps import Db, Offset
 from backend.http.pages import (
@@ -72,7 +72,7 @@ async def orgs(
     # htmx asks for the list only; a history restore or a plain visit wants the whole page.
     if request.headers.get("hx-request") and not request.headers.get("hx-history-restore-request"):
         return render(request, "regulator/_org_list.html", **context)
-    summary = await overview.regulator_summary(db, actor=me)
+    summary = await sites.regulator_summary(db, actor=me)
     return render(
         request, "regulator/orgs.html", summary=summary, scopes=_scope_names(me),
         kind_options=[(k, ORG_KIND_LABELS[k]) for k in FILTER_KINDS], **context,
@@ -82,7 +82,7 @@ async def orgs(
 @get("/orgs/{org_id:uuid}")
 async def org_page(request: Request[Any, Any, Any], db: Db, org_id: FromPath[uuid.UUID]) -> Template | Redirect:
     me = signed_in_regulator(request)
-    detail = await overview.org_with_sites(db, actor=me, org_id=org_id)
+    detail = await sites.org_with_sites(db, actor=me, org_id=org_id)
     return render(
         request, "regulator/org.html", app="regulator", org=detail.org, sites=detail.sites,
         kind_labels=ORG_KIND_LABELS, site_kinds=SITE_KIND_LABELS, region_label=regions.region_name(detail.org.region_code),

@@ -26,7 +26,7 @@ from backend.domain.drivers.schemas import DriverOut, DriverStatusChange
 from backend.domain.identity.schemas import Role
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgKind, OrgOut, OrgStatus, OrgStatusChange
-from backend.domain.sites import overview
+from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import OrgWithSites, RegulatorSummary, SiteKind, SiteMapOut
 from backend.http.auth import any_role
 from backend.http.deps import Ctx, Db, Limit, Me, Offset
@@ -55,7 +55,7 @@ async def list_orgs(
 
 @get("/orgs/{org_id:uuid}")
 async def get_org(me: Me, db: Db, org_id: FromPath[uuid.UUID]) -> OrgWithSites:
-    return await overview.org_with_sites(db, actor=me, org_id=org_id)
+    return await sites.org_with_sites(db, actor=me, org_id=org_id)
 
 
 @post("/orgs/{org_id:uuid}/status", status_code=200)
@@ -70,12 +70,12 @@ async def map_sites(
     region_code: FromQuery[str | None] = None,
     org_id: FromQuery[uuid.UUID | None] = None,
 ) -> list[SiteMapOut]:
-    return await overview.regulator_sites(db, actor=me, kind=kind, region_code=region_code, org_id=org_id)
+    return await sites.regulator_sites(db, actor=me, kind=kind, region_code=region_code, org_id=org_id)
 
 
 @get("/summary")
 async def summary(me: Me, db: Db) -> RegulatorSummary:
-    return await overview.regulator_summary(db, actor=me)
+    return await sites.regulator_summary(db, actor=me)
 
 
 @get("/drivers/{driver_id:uuid}")

@@ -18,9 +18,8 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from backend.db.base import utcnow
 from backend.domain.identity.schemas import Role
 from backend.domain.parties.schemas import AS_REGULATOR
-from backend.domain.tracking import zones
+from backend.domain.tracking import service as tracking
 from backend.domain.tracking.schemas import ZoneCreate, ZoneOut
-from backend.domain.waybills import live
 from backend.domain.waybills import service as waybills
 from backend.domain.waybills.schemas import LiveMap, WaybillDetail, WaybillPage, WaybillStatus
 from backend.http.auth import any_role
@@ -29,7 +28,7 @@ from backend.http.deps import Ctx, Db, Limit, Me, Offset
 
 @get("/tracking/live", summary="Trucks in my region, live")
 async def live_map(me: Me, db: Db, ctx: Ctx, region_code: FromQuery[str | None] = None) -> LiveMap:
-    return await live.regulator_live(db, redis=ctx.redis, actor=me, region_code=region_code, now=utcnow())
+    return await waybills.regulator_live(db, redis=ctx.redis, actor=me, region_code=region_code, now=utcnow())
 
 
 @get("/waybills")
@@ -45,17 +44,17 @@ async def one(waybill_no: FromPath[str], me: Me, db: Db) -> WaybillDetail:
 
 @get("/zones")
 async def list_zones(me: Me, db: Db, region_code: FromQuery[str | None] = None) -> list[ZoneOut]:
-    return await zones.list_zones(db, actor=me, region_code=region_code)
+    return await tracking.list_zones(db, actor=me, region_code=region_code)
 
 
 @post("/zones", status_code=201)
 async def create_zone(data: JSONBody[ZoneCreate], me: Me, db: Db, ctx: Ctx) -> ZoneOut:
-    return await zones.create_zone(db, redis=ctx.redis, actor=me, data=data)
+    return await tracking.create_zone(db, redis=ctx.redis, actor=me, data=data)
 
 
 @delete("/zones/{zone_id:uuid}", status_code=204)
 async def delete_zone(zone_id: FromPath[uuid.UUID], me: Me, db: Db, ctx: Ctx) -> None:
-    await zones.delete_zone(db, redis=ctx.redis, actor=me, zone_id=zone_id)
+    await tracking.delete_zone(db, redis=ctx.redis, actor=me, zone_id=zone_id)
 
 
 router = Router(

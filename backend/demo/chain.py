@@ -13,13 +13,11 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
-from backend.domain.contracts import drafting, lifecycle, scans
 from backend.domain.contracts import service as contracts
-from backend.domain.contracts.rules import china_today
 from backend.domain.contracts.schemas import ContractCreate
+from backend.domain.contracts.service import china_today
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import Principal
-from backend.domain.orders import dispatch, issuing
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OrderDispatch, OrderIssue
 from backend.domain.sites import service as sites
@@ -49,16 +47,16 @@ async def _contract(session: AsyncSession, ctx: Context, *, sales: Principal, bu
     if found.items:
         return found.items[0].id
     today = china_today()
-    draft = await drafting.create_contract(session, actor=sales, data=ContractCreate(
+    draft = await contracts.create_contract(session, actor=sales, data=ContractCreate(
         seller_org_id=org_ids["mine"], buyer_org_id=org_ids["plant"], kind="long_term", product="mixed_coal",
         calorific_kcal_per_kg=5500, sulphur_pct=0.8, ash_pct=12.0, moisture_pct=9.0, price_fen_per_t=68_000,
         quantity_kg=20_000_000, tolerance_bp=500, destination_name="准格尔示范电厂", destination_lon=111.24,
         destination_lat=39.86, valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=335),
         contract_no=DEMO_CONTRACT_NO,
     ))
-    await scans.upload_pdf(session, ctx=ctx, actor=sales, contract_id=draft.id, data=DEMO_PDF)
-    await lifecycle.file_contract(session, actor=sales, contract_id=draft.id)
-    await lifecycle.confirm_contract(session, actor=buyer, contract_id=draft.id)
+    await contracts.upload_pdf(session, ctx=ctx, actor=sales, contract_id=draft.id, data=DEMO_PDF)
+    await contracts.file_contract(session, actor=sales, contract_id=draft.id)
+    await contracts.confirm_contract(session, actor=buyer, contract_id=draft.id)
     return draft.id
 
 
@@ -73,10 +71,10 @@ async def seed_chain(session: AsyncSession, *, ctx: Context, org_ids: dict[str, 
         return
     site_id = next(s.id for s in await sites.list_org_sites(session, actor=sales, org_id=org_ids["mine"])
                    if s.name == site_name)
-    issued = await issuing.issue_orders(session, ctx=ctx, actor=sales, data=OrderIssue(
+    issued = await orders.issue_orders(session, ctx=ctx, actor=sales, data=OrderIssue(
         contract_id=contract_id, site_id=site_id, planned_kg=30_000, count=3, carrier_org_id=org_ids["carrier"],
         note="演示",
     ))
-    await dispatch.dispatch_order(session, ctx=ctx, actor=dispatcher, order_id=issued[0].id,
+    await orders.dispatch_order(session, ctx=ctx, actor=dispatcher, order_id=issued[0].id,
                                   data=OrderDispatch(plate=plate, driver_phone=driver_phone))
     created.append(f"contract {DEMO_CONTRACT_NO} with {len(issued)} pickup orders (one dispatched to {plate})")

@@ -51,9 +51,9 @@ from backend.demo.road import (
 from backend.demo.seed import DEMO_FLEET, MINE_SITE, OTHER_SITES
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OrderStatus
-from backend.domain.tracking import positions
+from backend.domain.tracking import service as tracking
 from backend.domain.vehicles import service as vehicles
-from backend.domain.waybills import gps as waybill_gps
+from backend.domain.waybills import service as waybills
 from devices.sim.jt808_terminal import Fix, SimTerminal
 from devices.sim.route import RouteFix
 
@@ -102,7 +102,7 @@ class DemoFleet:
         if not idle:
             return []
         async with unit_of_work(self.ctx) as session:
-            busy = await waybill_gps.open_waybills(session, vehicle_ids={t.vehicle_id for t in idle})
+            busy = await waybills.open_waybills(session, vehicle_ids={t.vehicle_id for t in idle})
         return [LaneTruck(t.plate, t.driver_phone) for t in idle if t.vehicle_id not in busy]
 
     def depart(self, plate: str, order_id: uuid.UUID) -> None:
@@ -137,8 +137,8 @@ class DemoFleet:
         """Auth codes and trips from var/; a trip resumes after the truck's newest stored fix."""
         saved = self._load()
         async with unit_of_work(self.ctx) as session:
-            newest = {p.vehicle_id: p.fix_at_s for p in await positions.newest_per_vehicle(session)}
-            open_now = await waybill_gps.open_waybills(session, vehicle_ids={t.vehicle_id for t in self.trucks})
+            newest = {p.vehicle_id: p.fix_at_s for p in await tracking.newest_per_vehicle(session)}
+            open_now = await waybills.open_waybills(session, vehicle_ids={t.vehicle_id for t in self.trucks})
         for truck in self.trucks:
             entry = saved.get(truck.plate) or {}
             truck.auth_code = entry.get("authCode")

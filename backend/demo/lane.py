@@ -37,14 +37,13 @@ from backend.domain.contracts import service as contracts
 from backend.domain.identity.schemas import Principal
 from backend.domain.machines import service as machines
 from backend.domain.machines.schemas import KeyCreate
-from backend.domain.orders import checkin, dispatch, issuing
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import CheckIn, OrderDispatch, OrderIssue, OrderStatus
-from backend.domain.queue import calls
+from backend.domain.queue import service as queue
 from backend.domain.queue.schemas import QueueCall
 from backend.domain.sites import service as sites
-from backend.domain.weighing import lanes
-from backend.domain.weighing.rules import SiteRules
+from backend.domain.weighing import service as weighing
+from backend.domain.weighing.service import SiteRules
 from devices.sim.lane import SimulatedLane
 from devices.sim.truck import SimTruck
 
@@ -96,7 +95,7 @@ async def ensure_setup(ctx: Context) -> LaneSetup:
         lane = None if device_id is None else await sites.device_lane(session, device_id=device_id)
         if lane is None or lane.lane_id is None:
             raise RuntimeError(f"the demo seed has no {DEVICE_CODE} on a lane: run `meitong seed`")
-        await lanes.set_site_rules(session, site_id=lane.site_id,
+        await weighing.set_site_rules(session, site_id=lane.site_id,
                                    rules=SiteRules(plate_only=True, min_loading_s=LOADING_S - 5))
         await session.commit()
         saved = json.loads(path.read_text()) if path.exists() else {}
@@ -130,18 +129,18 @@ async def _called_order(ctx: Context, setup: LaneSetup, fleet: Fleet | None) -> 
             plate, phone = truck.plate, truck.driver_phone
             driver = await principal(session, ctx, phone)
             contract = await _demo_contract(session, sales)
-            issued = await issuing.issue_orders(session, ctx=ctx, actor=sales, data=OrderIssue(
+            issued = await orders.issue_orders(session, ctx=ctx, actor=sales, data=OrderIssue(
                 contract_id=contract, site_id=setup.site_id, planned_kg=30_000, note=SIM_NOTE))
-            order = await dispatch.dispatch_order(session, ctx=ctx, actor=dispatcher, order_id=issued[0].id,
+            order = await orders.dispatch_order(session, ctx=ctx, actor=dispatcher, order_id=issued[0].id,
                                                   data=OrderDispatch(plate=plate, driver_phone=phone))
         if order.status == OrderStatus.DISPATCHED:
             lon, lat = CHECKIN_POINT
-            card = await checkin.check_in(session, ctx=ctx, actor=driver, order_id=order.id,
+            card = await orders.check_in(session, ctx=ctx, actor=driver, order_id=order.id,
                                           data=CheckIn(lon=lon, lat=lat, accuracy_m=10))
             if card.state == "waiting" and card.position != 1:
                 return None  # someone else's truck is first in line: the dispatcher calls it, not us
             if card.state == "waiting":
-                await calls.call_next(session, ctx=ctx, actor=dispatcher, site_id=setup.site_id,
+                await queue.call_next(session, ctx=ctx, actor=dispatcher, site_id=setup.site_id,
                                       data=QueueCall(line=order.product, count=1))
         return truck, order.id, order.planned_kg
 

@@ -20,19 +20,16 @@ from backend.context import Context, build_context
 from backend.db.unit import unit_of_work
 from backend.demo import road as demo_road
 from backend.demo.chain import DEMO_CONTRACT_NO, principal, seed_chain
-from backend.domain.drivers import registration
 from backend.domain.drivers import service as drivers
 from backend.domain.drivers.schemas import DriverRegister, FleetDriverBind
 from backend.domain.identity import service as identity
-from backend.domain.identity import totp
 from backend.domain.identity.schemas import MembershipInfo, Principal, Role
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgCreate
 from backend.domain.regions import service as regions
-from backend.domain.sites import equipment
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import DeviceCreate, GateCreate, LaneCreate, SiteCreate
-from backend.domain.tracking import zones
+from backend.domain.tracking import service as tracking
 from backend.domain.tracking.schemas import ZoneCreate
 from backend.domain.vehicles import service as vehicles
 from backend.domain.vehicles.schemas import VehicleCreate
@@ -184,7 +181,7 @@ async def seed_with(ctx: Context) -> SeedReport:
             await identity.add_membership(session, user_id=user_id, org_id=org_ids[user["org"]],
                                           role=user["role"] or Role.ENTERPRISE_ADMIN)
             if user["phone"] in DEMO_TOTP:
-                await totp.enrol_totp_with_secret(session, ctx=ctx, user_id=user_id, secret=DEMO_TOTP[user["phone"]])
+                await identity.enrol_totp_with_secret(session, ctx=ctx, user_id=user_id, secret=DEMO_TOTP[user["phone"]])
         await session.commit()
         await seed_registry(session, ctx=ctx, actor=actor, org_ids=org_ids, report=report)
     return report
@@ -252,20 +249,20 @@ async def _ensure_site(
     gates = {g.name: g.id for g in site.gates}
     for gate in spec.get("gates", []):
         if gate["name"] not in gates:
-            out = await equipment.add_gate(session, actor=actor, site_id=site.id, data=GateCreate(**gate))
+            out = await sites.add_gate(session, actor=actor, site_id=site.id, data=GateCreate(**gate))
             gates[out.name] = out.id
     lanes = {ln.name: ln.id for ln in site.lanes}
     for lane in spec.get("lanes", []):
         if lane["name"] not in lanes:
             lane_data = LaneCreate(name=lane["name"], direction=lane["direction"], gate_id=gates[lane["gate"]],
                                    has_weighbridge=lane["has_weighbridge"])
-            lanes[lane["name"]] = (await equipment.add_lane(session, actor=actor, site_id=site.id, data=lane_data)).id
+            lanes[lane["name"]] = (await sites.add_lane(session, actor=actor, site_id=site.id, data=lane_data)).id
     codes = {d.code for d in site.devices}
     for device in spec.get("devices", []):
         if device["code"] not in codes:
             device_data = DeviceCreate(kind=device["kind"], code=device["code"], name=device["name"],
                                        vendor=device["vendor"], lane_id=lanes[device["lane"]])
-            await equipment.add_device(session, actor=actor, site_id=site.id, data=device_data)
+            await sites.add_device(session, actor=actor, site_id=site.id, data=device_data)
 
 
 async def _ensure_driver(
@@ -278,7 +275,7 @@ async def _ensure_driver(
         await identity.send_sms_code(ctx=ctx, phone=phone, purpose="register", ip="seed")
         text = ctx.sms.last_to(phone) if isinstance(ctx.sms, ConsoleSmsSender) else None
         code = (text or "").split("验证码 ")[-1][:6]
-        await registration.register(
+        await drivers.register(
             session, ctx=ctx, client="seed",
             data=DriverRegister(
                 phone=phone, sms_code=code, password=DEMO_PASSWORD, name=spec["name"],
@@ -312,11 +309,11 @@ def _items(listing: Any) -> list[Any]:
 async def _ensure_zones(session: AsyncSession, *, ctx: Context, report: SeedReport) -> None:
     """The city regulator's zones along the demo road (checkpoint, coverage hole, service area)."""
     regulator = await principal(session, ctx, "13800000006")
-    existing = {z.name for z in await zones.list_zones(session, actor=regulator)}
+    existing = {z.name for z in await tracking.list_zones(session, actor=regulator)}
     line = demo_road.Line(demo_road.origin_of(MINE_SITE["fence"]), demo_road.PLANT)
     for kind, name, geometry in demo_road.zones(line):
         if name not in existing:
-            await zones.create_zone(session, redis=ctx.redis, actor=regulator, data=ZoneCreate(
+            await tracking.create_zone(session, redis=ctx.redis, actor=regulator, data=ZoneCreate(
                 kind=kind, name=name, region_code="150623", geometry=geometry))
             report.created.append(f"zone {name}")
 

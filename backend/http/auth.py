@@ -19,7 +19,7 @@ from backend.context import Context
 from backend.domain.drivers import service as drivers
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import MembershipInfo, Principal, Role, Tokens
-from backend.domain.identity.tokens import decode_jwt
+from backend.domain.identity.service import decode_jwt
 from backend.domain.organisations import service as organisations
 from backend.errors import DomainError, Forbidden, Unauthorized
 

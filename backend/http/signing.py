@@ -22,7 +22,6 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.db.unit import unit_of_work
 from backend.domain.identity.schemas import Principal
-from backend.domain.machines import acting
 from backend.domain.machines import service as machines
 from backend.domain.machines.schemas import MachineCaller
 from backend.errors import Unauthorized
@@ -136,7 +135,7 @@ Machine = NamedDependency[MachineCaller]
 
 async def provide_machine_actor(request: Request[Any, Any, Any], db: NamedDependency[AsyncSession]) -> Principal:
     """The signing organisation's system as its sales desk (see backend.domain.machines.acting)."""
-    return await acting.as_principal(db, machine=await provide_machine(request), client=client_label(request.scope))
+    return await machines.as_principal(db, machine=await provide_machine(request), client=client_label(request.scope))
 
 
 # Handler parameter type: `caller: MachineActor` (routes that act on contracts and orders).

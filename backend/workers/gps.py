@@ -33,10 +33,10 @@ from redis.exceptions import ResponseError
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.sites.schemas import SiteShape
-from backend.domain.tracking import latest, positions, states
-from backend.domain.tracking.zones import WORLD_VERSION_KEY
-from backend.domain.waybills import gps as waybill_gps
-from backend.domain.waybills.world import load_world
+from backend.domain.tracking import service as tracking
+from backend.domain.tracking.service import WORLD_VERSION_KEY
+from backend.domain.waybills import service as waybills
+from backend.domain.waybills.service import load_world
 from backend.workers import gps_dead
 from backend.workers.gps_entries import Entry, decode, entries_of, is_uuid
 from geo.pipeline import Pipeline
@@ -177,17 +177,17 @@ class GpsWorker:
         vehicle_ids = {p.vehicle_id for p in batch if is_uuid(p.vehicle_id)}
         batch = [p for p in batch if p.vehicle_id in vehicle_ids]
         async with self.ctx.sessions() as session:
-            vehicle_states = await states.load(session, vehicle_ids=vehicle_ids)
+            vehicle_states = await tracking.load(session, vehicle_ids=vehicle_ids)
             result = pipeline.process(batch, vehicle_states, now_s=now_s)
-            await positions.insert_positions(session, positions=list(result.kept), now_s=now_s)
-            await states.save(session, states=vehicle_states, vehicle_ids=vehicle_ids)
-            await waybill_gps.apply_batch(session, redis=self.ctx.redis, kept=list(result.kept),
+            await tracking.insert_positions(session, positions=list(result.kept), now_s=now_s)
+            await tracking.save(session, states=vehicle_states, vehicle_ids=vehicle_ids)
+            await waybills.apply_batch(session, redis=self.ctx.redis, kept=list(result.kept),
                                           events=list(result.events), sites=self.sites,
                                           width_m=self.ctx.settings.gps_corridor_width_m)
             await session.commit()
         if self.after_commit is not None:
             await self.after_commit(entry_ids)
-        await latest.update(self.ctx.redis, positions=list(result.kept))
+        await tracking.update(self.ctx.redis, positions=list(result.kept))
         if entry_ids:
             await self.ctx.redis.xack(self.stream, self.group, *entry_ids)
 
@@ -196,13 +196,13 @@ class GpsWorker:
         pipeline = await self._world()
         async with self.ctx.sessions() as session:
             on_waybills = {c.vehicle_id for c in pipeline.world.corridors}
-            vehicle_states: dict[str, VehicleState] = await states.load(session, vehicle_ids=on_waybills)
+            vehicle_states: dict[str, VehicleState] = await tracking.load(session, vehicle_ids=on_waybills)
             events = pipeline.sweep(vehicle_states, now_s=self.now())
             if not events:
                 return []
             touched = {e.vehicle_id for e in events}
-            await states.save(session, states=vehicle_states, vehicle_ids=touched)
-            await waybill_gps.apply_batch(session, redis=self.ctx.redis, kept=[], events=list(events), sites=self.sites,
+            await tracking.save(session, states=vehicle_states, vehicle_ids=touched)
+            await waybills.apply_batch(session, redis=self.ctx.redis, kept=[], events=list(events), sites=self.sites,
                                           width_m=self.ctx.settings.gps_corridor_width_m)
             await session.commit()
         return list(events)
@@ -220,7 +220,7 @@ class GpsWorker:
     async def run(self, stop: asyncio.Event | None = None) -> None:
         await self.setup()
         async with self.ctx.sessions() as session:
-            await latest.rebuild(self.ctx.redis, session)
+            await tracking.rebuild(self.ctx.redis, session)
         last_sweep = time.monotonic()
         while stop is None or not stop.is_set():
             try:

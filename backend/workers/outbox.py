@@ -3,6 +3,6 @@ and runs as the job `notices.drain_outbox` (backend/domain/notices/jobs.py)."""
 
 from __future__ import annotations
 
-from backend.domain.notices.outbox import deliver_due, drain
+from backend.domain.notices.service import deliver_due, drain
 
 __all__ = ["deliver_due", "drain"]

@@ -15,6 +15,8 @@ from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import ALERT_AUDIENCE
 from backend.domain.notices import service as notices
 
+__all__ = ["list_alerts", "mark_handled", "raise_alert"]
+
 
 def _out(alert: Alert) -> AlertOut:
     return AlertOut(id=alert.id, kind=alert.kind, grade=alert.grade, site_id=alert.site_id, plate=alert.plate,

@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.domain.audit.models import AuditEntry
 from backend.domain.audit.schemas import Actor, AuditOut
 
+__all__ = ["history", "record", "snapshot"]
+
+
 # Never copied into the trail: secrets and personal numbers (the trail is read by more people).
 _REDACT = {"password_hash", "totp_secret_enc", "secret_enc", "previous_secret_enc", "id_number_enc", "id_number_hash"}
 

@@ -23,7 +23,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.contracts import errors, views
 from backend.domain.contracts.access import access_contract, party_filter
+from backend.domain.contracts.drafting import create_contract, delete_contract, update_contract
+from backend.domain.contracts.errors import capacity_exceeded, not_active
+from backend.domain.contracts.lifecycle import (
+    complete_contract,
+    confirm_contract,
+    file_contract,
+    terminate_contract,
+)
 from backend.domain.contracts.models import Contract, ContractEvent, ContractLedgerEntry
+from backend.domain.contracts.rules import NON_BUYER_KINDS, SELLER_KINDS, china_today
+from backend.domain.contracts.scans import pdf_file, upload_pdf
 from backend.domain.contracts.schemas import (
     ContractEventOut,
     ContractOut,
@@ -35,6 +45,12 @@ from backend.domain.contracts.schemas import (
 from backend.domain.identity.schemas import Principal
 from backend.domain.organisations import service as organisations
 from backend.errors import Invalid
+
+__all__ = ["NON_BUYER_KINDS", "SELLER_KINDS", "capacity_exceeded", "china_today", "complete_contract",
+    "confirm_contract", "contract_destination", "contract_numbers", "correct_execution", "create_contract",
+    "delete_contract", "execute", "file_contract", "get_contract", "ledger_entries", "list_contracts", "list_events",
+    "not_active", "pdf_file", "progress", "release", "reserve", "terminate_contract", "update_contract", "upload_pdf"]
+
 
 # A weigh ticket may still settle an order reserved before the contract's last day passed.
 _EXECUTABLE = ("active", "expired")

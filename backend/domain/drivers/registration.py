@@ -17,8 +17,7 @@ from backend.domain.audit import service as audit
 from backend.domain.audit.schemas import Actor
 from backend.domain.drivers import errors, rules
 from backend.domain.drivers.models import Driver
-from backend.domain.drivers.schemas import DriverRegister, Registration
-from backend.domain.drivers.service import (
+from backend.domain.drivers.records import (
     ID_CONTEXT,
     apply_verdict,
     set_cert_no,
@@ -26,10 +25,11 @@ from backend.domain.drivers.service import (
     snapshot,
     to_out,
 )
+from backend.domain.drivers.schemas import DriverRegister, Registration
 from backend.domain.drivers.verification import DEFAULT_VERIFIER, RealNameVerifier
 from backend.domain.identity import service as identity
 from backend.domain.vehicles import service as vehicles
-from backend.domain.vehicles.rules import check_vehicle
+from backend.domain.vehicles.service import check_vehicle
 from backend.errors import DomainError
 
 

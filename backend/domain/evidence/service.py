@@ -21,11 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db.base import utcnow
 from backend.domain.evidence import canonical, errors, keys, views
 from backend.domain.evidence.models import HEAD_ID, EvidenceEntry, EvidenceHead
+from backend.domain.evidence.resolvers import default_resolvers
 from backend.domain.evidence.schemas import EvidenceEntryOut, EvidenceRef
 from backend.domain.evidence.verify import verify_chain, verify_entry
 from backend.settings import Settings
 
-__all__ = ["append", "entry_for", "public_key", "verify_chain", "verify_entry"]
+__all__ = ["append", "default_resolvers", "entry_for", "public_key", "verify_chain", "verify_entry"]
 
 _ENTRY = cast(Table, EvidenceEntry.__table__)
 _HEAD = cast(Table, EvidenceHead.__table__)

@@ -20,8 +20,17 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.identity import errors, passwords, tokens
 from backend.domain.identity.models import AuthSession, Membership, RefreshToken, User
+from backend.domain.identity.passwords import configure
 from backend.domain.identity.schemas import LoginResult, PrincipalBasics, Role, Tokens, UserOut
+from backend.domain.identity.tokens import decode_jwt
+from backend.domain.identity.totp import enrol_totp_with_secret, qr_svg, totp_confirm, totp_login, totp_setup
 from backend.errors import Invalid
+
+__all__ = ["add_membership", "configure", "consume_sms_code", "count_role_holders", "create_user", "decode_jwt",
+    "enrol_totp_with_secret", "hash_password", "issue_tokens", "login_password", "login_sms", "logout", "member_ids",
+    "memberships_of", "normalise_phone", "principal_basics", "purge_expired_refresh_tokens", "qr_svg", "refresh",
+    "remove_membership", "send_sms_code", "totp_confirm", "totp_login", "totp_setup", "user_id_by_phone",
+    "users_of_org"]
 
 
 def hash_password(password: str) -> str:

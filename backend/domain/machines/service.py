@@ -19,10 +19,16 @@ from backend.domain.audit import service as audit
 from backend.domain.identity.schemas import Principal
 from backend.domain.machines import errors
 from backend.domain.machines.access import access_key, access_key_org
+from backend.domain.machines.acting import as_principal
+from backend.domain.machines.devices import heartbeat, ping
 from backend.domain.machines.models import MachineKey
 from backend.domain.machines.schemas import KeyCreate, KeyIssued, KeyOut, SigningKey
 from backend.domain.sites import service as sites
 from backend.errors import Invalid
+
+__all__ = ["LAST_USED_PRECISION", "SECRET_CONTEXT", "as_principal", "heartbeat", "issue_key", "list_keys",
+    "mark_used", "needs_touch", "new_key_id", "new_secret", "ping", "revoke_key", "rotate_key", "signing_key"]
+
 
 SECRET_CONTEXT = "machine.secret"
 # last_used_at is for people ("is this key still in use?"): minute precision spares a write per call.

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
 from backend.db.unit import unit_of_work
-from backend.domain.notices import fcm, service, webpush
+from backend.domain.notices import fcm, targets, webpush
 from backend.domain.notices.models import Notice, NoticeDelivery, WebPushSubscription
 
 log = logging.getLogger("meitong.outbox")
@@ -58,7 +58,7 @@ async def _send_webpush(ctx: Context, session: AsyncSession, delivery: NoticeDel
 async def _send(ctx: Context, session: AsyncSession, delivery: NoticeDelivery, notice: Notice) -> None:
     if delivery.channel == "inbox":
         message = {"id": str(notice.id), "kind": notice.kind, "titleZh": notice.title_zh, "titleEn": notice.title_en}
-        await ctx.redis.publish(service.inbox_channel(notice.user_id), json.dumps(message, ensure_ascii=False))
+        await ctx.redis.publish(targets.inbox_channel(notice.user_id), json.dumps(message, ensure_ascii=False))
     elif delivery.channel == "sms":
         await ctx.sms.send(phone=delivery.target or "", text=f"【煤通】{notice.title_zh}：{notice.body_zh}")
     elif delivery.channel == "fcm":
@@ -96,12 +96,12 @@ async def deliver_due(ctx: Context, *, now: datetime, batch: int = 100) -> int:
             try:
                 await _send(ctx, session, delivery, notice)
             except fcm.Unregistered as exc:
-                await service.disable_device(session, token=delivery.target or "")
+                await targets.disable_device(session, token=delivery.target or "")
                 delivery.attempts += 1
                 delivery.status = "failed"
                 delivery.last_error = f"unregistered: {exc}"[:200]
             except webpush.Gone as exc:
-                await service.disable_webpush(session, endpoint=delivery.target or "")
+                await targets.disable_webpush(session, endpoint=delivery.target or "")
                 delivery.attempts += 1
                 delivery.status = "failed"
                 delivery.last_error = f"gone: {exc}"[:200]

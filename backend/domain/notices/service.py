@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from redis.asyncio import Redis
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +18,7 @@ from backend.db.unit import savepoint
 from backend.domain.identity import service as identity
 from backend.domain.notices import errors, rules, webpush
 from backend.domain.notices.models import Notice, NoticeDelivery, PushDevice, WebPushSubscription
+from backend.domain.notices.outbox import deliver_due, drain
 from backend.domain.notices.schemas import (
     DeviceOut,
     DeviceRegister,
@@ -28,16 +29,17 @@ from backend.domain.notices.schemas import (
     WebPushSubscribe,
     WebPushSubscriptionOut,
 )
+from backend.domain.notices.targets import disable_device, disable_webpush, inbox_channel
 from backend.settings import Settings
+
+__all__ = ["MAX_WEBPUSH_PER_USER", "deliver_due", "disable_device", "disable_webpush", "drain", "enqueue",
+    "inbox_channel", "list_inbox", "live_messages", "mark_read", "register_device", "subscribe_webpush",
+    "unread_count", "unsubscribe_webpush", "webpush_key"]
+
 
 # A phone and a computer or two; beyond this the least recently seen subscriptions go, so one
 # account cannot turn every notice into thousands of POSTs.
 MAX_WEBPUSH_PER_USER = 10
-
-
-def inbox_channel(user_id: uuid.UUID) -> str:
-    """The Redis pub/sub channel the inbox sender publishes on and the SSE stream listens to."""
-    return f"inbox:{user_id}"
 
 
 async def enqueue(
@@ -178,16 +180,6 @@ async def unread_count(session: AsyncSession, *, user_id: uuid.UUID) -> UnreadCo
         select(func.count()).where(Notice.user_id == user_id, Notice.read_at.is_(None))
     )).scalar_one()
     return UnreadCount(count=count)
-
-
-async def disable_device(session: AsyncSession, *, token: str) -> None:
-    await session.execute(update(PushDevice).where(PushDevice.token == token).values(disabled_at=utcnow()))
-
-
-async def disable_webpush(session: AsyncSession, *, endpoint: str) -> None:
-    await session.execute(
-        update(WebPushSubscription).where(WebPushSubscription.endpoint == endpoint).values(disabled_at=utcnow())
-    )
 
 
 async def live_messages(redis: Redis, *, user_id: uuid.UUID, idle_s: float = 15.0) -> AsyncIterator[str | None]:

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.audit import service as audit
-from backend.domain.contracts import errors as contracts_errors
 from backend.domain.contracts import service as contracts
 from backend.domain.contracts.schemas import ContractOut
 from backend.domain.identity.schemas import ISSUERS, Principal
@@ -86,10 +85,10 @@ async def issue_orders(session: AsyncSession, *, ctx: Context, actor: Principal,
     validity = rules.validity(now=now, valid_from=data.valid_from, valid_until=data.valid_until,
                               contract_from=contract.valid_from, contract_until=contract.valid_until)
     if contract.status != "active":
-        raise _on_field(contracts_errors.not_active(contract.status), "contractId")
+        raise _on_field(contracts.not_active(contract.status), "contractId")
     wanted_kg = data.planned_kg * count
     if wanted_kg > contract.progress.remaining_kg:  # the whole batch, named as such; the ledger re-checks
-        raise _on_field(contracts_errors.capacity_exceeded(contract.progress.remaining_kg, wanted_kg), "plannedKg")
+        raise _on_field(contracts.capacity_exceeded(contract.progress.remaining_kg, wanted_kg), "plannedKg")
     batch_id = uuid.uuid4() if count > 1 else None
     try:
         orders = [await _issue_one(session, ctx=ctx, actor=actor, data=data, contract=contract, site=site, now=now,

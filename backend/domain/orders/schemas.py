@@ -10,6 +10,15 @@ from typing import Annotated
 import msgspec
 
 from backend.domain.contracts.schemas import LabelOut
+from backend.domain.orders.gate_schemas import (  # noqa: F401 (re-exported: the feature's public schemas)
+    DriverPassOut,
+    OfflinePassages,
+    OfflinePassagesOut,
+    PassVerdictOut,
+    PassVerify,
+    PlateRead,
+    ScannedCode,
+)
 from backend.structs import Out, Struct
 
 

@@ -16,6 +16,7 @@ from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import FLEET_ADMIN_ROLES, FLEET_READ_ROLES, Principal, Role
 from backend.domain.organisations import errors
 from backend.domain.organisations.access import access_org, can_read
+from backend.domain.organisations.members import add_member, list_members, remove_member_role
 from backend.domain.organisations.models import Organisation, OrgGroup
 from backend.domain.organisations.schemas import (
     OrgBrief,
@@ -27,6 +28,11 @@ from backend.domain.organisations.schemas import (
 )
 from backend.domain.regions.service import region_name, require_region, within_scopes
 from backend.errors import Invalid, forbidden
+
+__all__ = ["active_carriers", "add_member", "briefs", "change_status", "counts_in_scope", "create_org", "get_org",
+    "id_by_credit_code", "ids_named_like", "list_members", "list_orgs_in_scope", "org_names", "orgs_of_member",
+    "remove_member_role", "require_fleet", "require_org", "update_org"]
+
 
 _RESERVED_KINDS = {"regulator", "platform"}
 

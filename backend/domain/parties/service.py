@@ -27,7 +27,7 @@ from backend.domain.identity.schemas import Principal
 from backend.domain.parties.schemas import EVERY, Parties, Standing
 from backend.domain.regions.service import within_scopes
 
-__all__ = ["PartyColumns", "may_see", "visible_filter"]
+__all__ = ["Column", "PartyColumns", "may_see", "visible_filter"]
 
 Column = QueryableAttribute[Any]
 # The organisation parties: any member of one sees the document.

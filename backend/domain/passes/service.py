@@ -15,6 +15,8 @@ from backend.domain.passes.schemas import PassKeyOut, PassKeysOut
 from backend.settings import Settings
 from devices.passcode import PassSigner, PassVerifier
 
+__all__ = ["published_keys", "signer", "verifier"]
+
 
 def _public_pem(private_pem: str) -> str:
     key = serialization.load_pem_private_key(private_pem.encode(), password=None)

@@ -56,9 +56,9 @@ from backend.domain.queue.schemas import LINE_PATTERN, QueueBoardOut, QueueCardO
 from backend.domain.sites import service as sites
 from geo.fences import distance_to_fence_m
 
-__all__ = ["board", "board_stream", "board_updates", "book_slot", "call_next", "cancel_booking",
-           "card", "card_updates", "check_in", "entry_events", "entry_state", "get_settings", "leave", "list_slots",
-           "mark_entered", "own_card", "own_card_stream", "rebuild", "skip", "sweep_deadlines", "update_settings"]
+__all__ = ["board", "board_stream", "board_updates", "book_slot", "call_next", "cancel_booking", "card",
+    "card_updates", "check_in", "entry_events", "entry_state", "get_settings", "leave", "list_slots", "mark_entered",
+    "own_card", "own_card_stream", "rebuild", "skip", "sweep_deadlines", "update_settings"]
 _LINE = re.compile(LINE_PATTERN)
 
 

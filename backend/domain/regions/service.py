@@ -13,6 +13,8 @@ from backend.domain.regions.models import Region
 from backend.domain.regions.schemas import RegionOut
 from backend.errors import Invalid
 
+__all__ = ["list_regions", "region_name", "require_region", "seed", "within_scopes"]
+
 
 def _out(row: Region) -> RegionOut:
     return RegionOut(

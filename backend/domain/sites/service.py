@@ -22,7 +22,15 @@ from backend.domain.organisations.schemas import ORG_KIND_LABELS
 from backend.domain.regions.service import require_region
 from backend.domain.sites import errors, geometry, views
 from backend.domain.sites.access import access_site, can_admin, readable_filter
+from backend.domain.sites.equipment import add_device, add_gate, add_lane, retire_device
 from backend.domain.sites.models import Device, Gate, Lane, Site
+from backend.domain.sites.overview import (
+    my_sites,
+    org_audit,
+    org_with_sites,
+    regulator_sites,
+    regulator_summary,
+)
 from backend.domain.sites.schemas import (
     DeviceLane,
     GateSpot,
@@ -37,6 +45,12 @@ from backend.domain.sites.schemas import (
 from backend.domain.tracking.service import world_changed
 from backend.errors import Invalid, forbidden
 from geo.fences import Fence, parse_fence
+
+__all__ = ["active_sites", "add_device", "add_gate", "add_lane", "create_site", "device_id_by_code", "device_lane",
+    "device_org", "device_site", "gate_name", "get_site", "lanes_live", "list_org_sites", "my_sites", "org_audit",
+    "org_with_sites", "regulator_sites", "regulator_summary", "retire_device", "site_brief", "site_names",
+    "touch_device", "update_site"]
+
 
 # Organisations that operate no yard of their own: they reach sites as carriers or watch them.
 _KINDS_WITHOUT_SITES = {"carrier", "regulator", "platform"}

@@ -38,6 +38,10 @@ from backend.domain.vehicles import service as vehicles
 from backend.structs import CONTROL_CHARS
 from geo.protocols.jt808 import Registration
 
+__all__ = ["JT808_PLATE_COLOURS", "ONLINE_WITHIN_S", "UNPLATED", "authenticate", "binding_of_vehicle", "hash_code",
+    "new_auth_code", "register", "release_vehicle", "terminal", "terminals_of_vehicles", "touch", "unregister"]
+
+
 # 0x0100 plate colour codes (JT/T 697.7) → the platform's colours. 0 means unplated (the plate
 # field holds the VIN) and 9 "other": neither can be checked, so those look up by terminal phone.
 JT808_PLATE_COLOURS = {1: "blue", 2: "yellow", 3: "black", 4: "white", 5: "green", 93: "yellow_green"}

@@ -26,6 +26,10 @@ from backend.domain.vehicles.schemas import LabelOut, VehicleBrief, VehicleCreat
 from backend.errors import Conflict, forbidden
 from backend.events import announce
 
+__all__ = ["active_vehicle_ids", "add_vehicle", "attach_terminal_phone", "brief_by_plate", "briefs_by_id",
+    "check_vehicle", "create_for_carrier", "create_for_owner", "dispatchable_briefs", "list_fleet", "list_for_owner",
+    "plate_taken_error", "retire_for_carrier", "retire_for_driver", "vehicle_for_terminal"]
+
 
 def _label(table: Mapping[str, Label], key: str) -> LabelOut:
     label = table.get(key)

@@ -18,9 +18,9 @@ from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertRaise
 from backend.domain.orders import service as orders
 from backend.domain.sites.schemas import SiteShape
-from backend.domain.tracking import gps_events, messages
-from backend.domain.tracking.positions import at
+from backend.domain.tracking import service as tracking
 from backend.domain.tracking.schemas import StoredEvent
+from backend.domain.tracking.service import at
 from backend.domain.vehicles import service as vehicles
 from backend.domain.waybills import opening
 from backend.domain.waybills.models import Waybill
@@ -44,7 +44,7 @@ async def open_waybills(session: AsyncSession, *, vehicle_ids: set[uuid.UUID]) -
 
 async def _alert(session: AsyncSession, e: StoredEvent, *, site: SiteShape | None, waybill: Waybill | None,
                  carrier_org_id: uuid.UUID | None) -> None:
-    grade = messages.ALERT_GRADES.get(e.kind)
+    grade = tracking.ALERT_GRADES.get(e.kind)
     if grade is None:
         return
     if e.kind == m.EXIT_NOT_DESIGNATED and site is not None:
@@ -54,7 +54,7 @@ async def _alert(session: AsyncSession, e: StoredEvent, *, site: SiteShape | Non
         region, site_id = waybill.region_code, None
     else:
         return  # a truck on no load and outside every site: nobody's business yet (stored only)
-    zh, en = messages.text(e.kind, plate=e.plate, site=site.name if site else None, details=e.details)
+    zh, en = tracking.text(e.kind, plate=e.plate, site=site.name if site else None, details=e.details)
     alert = await alerts.raise_alert(session, data=AlertRaise(
         kind=f"gps_{e.kind}", grade=grade, org_id=org_id, site_id=site_id, region_code=region,
         ref=f"gps_event:{e.id}", message_zh=zh, message_en=en, plate=e.plate,
@@ -62,7 +62,7 @@ async def _alert(session: AsyncSession, e: StoredEvent, *, site: SiteShape | Non
         details={"eventId": str(e.id), "lon": e.lon, "lat": e.lat, "waybillNo": waybill.waybill_no if waybill else None,
                  **{k: v for k, v in e.details.items() if isinstance(v, str | int | float | bool) or v is None}},
     ), at=e.at)
-    await gps_events.set_alert(session, event_id=e.id, alert_id=alert.id)
+    await tracking.set_alert(session, event_id=e.id, alert_id=alert.id)
 
 
 async def _arrivals_by_point(session: AsyncSession, *, redis: Redis, kept: list[Position],
@@ -85,7 +85,7 @@ async def apply_batch(session: AsyncSession, *, redis: Redis, kept: list[Positio
     infos = await vehicles.briefs_by_id(session, vehicle_ids=vehicle_ids)
     waybills = await open_waybills(session, vehicle_ids=vehicle_ids)
     plates = {str(v): i.plate for v, i in infos.items()}
-    stored = await gps_events.store(session, events=events, plates=plates,
+    stored = await tracking.store(session, events=events, plates=plates,
                                     waybill_of={str(v): w.id for v, w in waybills.items()})
     for e in stored:
         site = sites.get(str(e.site_id)) if e.site_id else None
@@ -101,7 +101,7 @@ async def apply_batch(session: AsyncSession, *, redis: Redis, kept: list[Positio
         elif e.kind == m.SITE_ENTER and waybill is not None and waybill.destination_site_id == e.site_id:
             await opening.arrive(session, redis=redis, waybill=waybill, at=e.at)
         elif e.kind == m.SIGNAL_GAP_WITHDRAWN:
-            for gap in await gps_events.withdraw_gap(session, vehicle_id=e.vehicle_id, before=e.at):
+            for gap in await tracking.withdraw_gap(session, vehicle_id=e.vehicle_id, before=e.at):
                 if gap.alert_id is not None:
                     await alerts.mark_handled(session, alert_id=gap.alert_id)
         info = infos.get(e.vehicle_id)

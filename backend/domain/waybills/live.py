@@ -19,7 +19,7 @@ from backend.domain.identity.schemas import Principal
 from backend.domain.regions import service as regions
 from backend.domain.sites import service as sites_service
 from backend.domain.sites.schemas import SiteShape
-from backend.domain.tracking import latest, zones
+from backend.domain.tracking import service as tracking
 from backend.domain.vehicles import service as vehicles_service
 from backend.domain.waybills import errors
 from backend.domain.waybills.models import Waybill
@@ -55,7 +55,7 @@ async def _build(session: AsyncSession, redis: Redis, sites: list[SiteShape], zo
     on_load = {w.vehicle_id: w.waybill_no for w in (await session.execute(stmt)).scalars()}
     all_open = {w.vehicle_id: w.waybill_no for w in (await session.execute(
         select(Waybill).where(Waybill.status == WaybillStatus.OPEN))).scalars()}
-    fixes = await latest.get_many(redis)
+    fixes = await tracking.get_many(redis)
     chosen = []
     for vid_text, p in fixes.items():
         vid = uuid.UUID(vid_text)
@@ -68,7 +68,7 @@ async def _build(session: AsyncSession, redis: Redis, sites: list[SiteShape], zo
                             speed_kmh=p.speed_kmh, course_deg=p.course_deg, fix_at=datetime.fromtimestamp(p.fix_at_s, UTC),
                             source=p.source, waybill_no=all_open.get(v), stale=now_s - p.fix_at_s > STALE_S)
                 for v, p in sorted(chosen, key=lambda c: str(c[0]))]
-    zone_list = await zones.world_zones(session, region_codes=zone_regions)
+    zone_list = await tracking.world_zones(session, region_codes=zone_regions)
     live_sites = [LiveSite(id=s.id, name=s.name, fence=s.fence, exits=[
         ExitOut(name=g.name, lon=g.lon, lat=g.lat, designated=g.designated and g.direction != "in", direction=g.direction)
         for g in s.gates]) for s in sites]

@@ -25,7 +25,7 @@ from backend.domain.contracts import service as contracts
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OrderStatus
 from backend.domain.sites import service as sites
-from backend.domain.tracking import gps_events, positions
+from backend.domain.tracking import service as tracking
 from backend.domain.tracking.service import world_changed
 from backend.domain.vehicles import service as vehicles
 from backend.domain.waybills import errors
@@ -124,7 +124,7 @@ async def open_for_order(session: AsyncSession, *, redis: Redis, order_id: uuid.
     except IntegrityError:  # the gate and the GPS worker opened it at the same time: one waybill
         return await by_order(session, order_id=order_id)
     # Events of the vehicle since it left (its site_exit, maybe already stored) belong to the load.
-    await gps_events.attach(session, vehicle_id=waybill.vehicle_id, waybill_id=waybill.id,
+    await tracking.attach(session, vehicle_id=waybill.vehicle_id, waybill_id=waybill.id,
                             since=departed_at - timedelta(minutes=5))
     world_changed(session, redis)
     await announce(session, WaybillOpened(waybill_id=waybill.id, order_id=waybill.order_id, opened_by=opened_by,
@@ -133,7 +133,7 @@ async def open_for_order(session: AsyncSession, *, redis: Redis, order_id: uuid.
 
 
 async def _measure(session: AsyncSession, w: Waybill, end: datetime) -> None:
-    track = await positions.track(session, vehicle_id=w.vehicle_id, start=w.departed_at, end=end)
+    track = await tracking.track(session, vehicle_id=w.vehicle_id, start=w.departed_at, end=end)
     w.distance_m = round(track_length_m([(p.lon, p.lat) for p in track]), 1)
     w.duration_s = max(0, int((end - w.departed_at).total_seconds()))
 

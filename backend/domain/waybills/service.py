@@ -5,8 +5,6 @@ Opening and closing live in `opening`; what the GPS worker does with a batch's e
 
 from __future__ import annotations
 
-import uuid
-
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,7 +18,10 @@ from backend.domain.parties.schemas import Standing
 from backend.domain.tracking.service import world_changed
 from backend.domain.waybills import errors, opening, views
 from backend.domain.waybills.access import can_read, readable_filter
+from backend.domain.waybills.gps import apply_batch, open_waybills
+from backend.domain.waybills.live import mine_live, regulator_live
 from backend.domain.waybills.models import Waybill
+from backend.domain.waybills.phone import open_vehicle_of_driver, upload
 from backend.domain.waybills.schemas import (
     WaybillCreate,
     WaybillDetail,
@@ -29,6 +30,11 @@ from backend.domain.waybills.schemas import (
     WaybillReceipt,
     WaybillStatus,
 )
+from backend.domain.waybills.world import load_world
+
+__all__ = ["apply_batch", "create_by_machine", "current_for_driver", "get_waybill", "list_waybills", "load_world",
+    "mine_live", "open_for_order", "open_vehicle_of_driver", "open_waybills", "receipt_by_machine", "regulator_live",
+    "upload"]
 
 
 async def list_waybills(session: AsyncSession, *, actor: Principal, reading_as: frozenset[Standing],
@@ -61,12 +67,6 @@ async def current_for_driver(session: AsyncSession, *, actor: Principal) -> Wayb
     if w is None:
         raise errors.no_current_waybill()
     return await views.detail(session, w)
-
-
-async def open_vehicle_of_driver(session: AsyncSession, *, user_id: uuid.UUID) -> uuid.UUID | None:
-    """The truck of the driver's open waybill, if any (the phone uploads for it by default)."""
-    return (await session.execute(select(Waybill.vehicle_id).where(
-        Waybill.driver_user_id == user_id, Waybill.status == WaybillStatus.OPEN).order_by(Waybill.departed_at.desc()))).scalars().first()
 
 
 async def create_by_machine(session: AsyncSession, *, redis: Redis, machine: MachineCaller, data: WaybillCreate,

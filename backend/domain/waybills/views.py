@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
 from backend.domain.sites import service as sites_service
-from backend.domain.tracking import gps_events, positions
+from backend.domain.tracking import service as tracking
 from backend.domain.waybills.models import Waybill
 from backend.domain.waybills.schemas import STATUS_LABELS, DestinationOut, PlaceOut, WaybillDetail, WaybillOut
 from geo.corridor import corridor_polygon
@@ -45,7 +45,7 @@ def corridor_geojson(w: Waybill) -> dict[str, Any]:
 
 
 async def detail(session: AsyncSession, w: Waybill) -> WaybillDetail:
-    events = await gps_events.of_waybill(session, waybill_id=w.id)
+    events = await tracking.of_waybill(session, waybill_id=w.id)
     # Every site the events name (a truck may cross a third site on the road), not only both ends.
     wanted = {w.origin_site_id} | ({w.destination_site_id} if w.destination_site_id else set())
     wanted |= {e.site_id for e in events if e.site_id is not None}
@@ -53,7 +53,7 @@ async def detail(session: AsyncSession, w: Waybill) -> WaybillDetail:
     origin = sites.get(w.origin_site_id)
     dest_site = sites.get(w.destination_site_id) if w.destination_site_id else None
     end = w.arrived_at or utcnow()
-    track = await positions.track(session, vehicle_id=w.vehicle_id, start=w.departed_at - timedelta(minutes=5), end=end)
+    track = await tracking.track(session, vehicle_id=w.vehicle_id, start=w.departed_at - timedelta(minutes=5), end=end)
     points = [(p.lon, p.lat) for p in track]
     names = {s.id: s.name for s in sites.values()}
     fields = _fields(w)
@@ -67,5 +67,5 @@ async def detail(session: AsyncSession, w: Waybill) -> WaybillDetail:
                                    site_id=w.destination_site_id, fence=dest_site.fence if dest_site else None),
         route=w.route, corridor=corridor_geojson(w), track=simplify_track(points, tolerance_m=SIMPLIFY_TOLERANCE_M),
         track_points=len(points),
-        events=[gps_events.event_out(e, site_name=names.get(e.site_id) if e.site_id else None) for e in events],
+        events=[tracking.event_out(e, site_name=names.get(e.site_id) if e.site_id else None) for e in events],
     )

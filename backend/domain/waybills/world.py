@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import GateSpot, SiteShape
-from backend.domain.tracking import zones
+from backend.domain.tracking import service as tracking
 from backend.domain.waybills.models import Waybill
 from backend.domain.waybills.schemas import WaybillStatus
 from geo.pipeline import model as m
@@ -31,5 +31,5 @@ async def load_world(session: AsyncSession) -> tuple[m.World, dict[str, SiteShap
             waybill_id=str(w.id), vehicle_id=str(w.vehicle_id), route=w.route, width_m=w.corridor_width_m,
             origin_site_id=str(w.origin_site_id),
             destination_site_id=str(w.destination_site_id) if w.destination_site_id else None)
-    world = m.World(sites=world_sites, zones=tuple(await zones.world_zones(session)), corridors=tuple(corridors.values()))
+    world = m.World(sites=world_sites, zones=tuple(await tracking.world_zones(session)), corridors=tuple(corridors.values()))
     return world, {str(s.id): s for s in shapes}

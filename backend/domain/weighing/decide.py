@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.machines.schemas import MachineCaller
-from backend.domain.orders import lane as order_lane
+from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import WEIGHABLE_STATUSES, OrderBrief
 from backend.domain.weighing import errors, lanes
 from backend.domain.weighing.schemas import LaneDecisionOut, LaneIdentify
@@ -19,7 +19,7 @@ from devices.passcode import normalise_plate
 
 
 def refused(code: str, order: OrderBrief | None = None) -> LaneDecisionOut:
-    zh, en = errors.REFUSALS.get(code) or order_lane.message(code)
+    zh, en = errors.REFUSALS.get(code) or orders.message(code)
     return LaneDecisionOut(accepted=False, code=code, message_zh=zh, message_en=en, open_barrier=False,
                            order_id=order.id if order else None, order_no=order.order_no if order else None,
                            plate=order.plate if order else None)
@@ -31,7 +31,7 @@ async def identify(session: AsyncSession, *, ctx: Context, machine: MachineCalle
     plate_read = normalise_plate(data.plate_read or "")
     now = utcnow()
     if data.code:
-        code, order = await order_lane.order_by_pass(session, ctx=ctx, site_id=lane.site_id, code=data.code,
+        code, order = await orders.order_by_pass(session, ctx=ctx, site_id=lane.site_id, code=data.code,
                                                      plate_read=plate_read)
         if code != "ok":
             return refused(code, order)
@@ -40,7 +40,7 @@ async def identify(session: AsyncSession, *, ctx: Context, machine: MachineCalle
     elif not plate_read:
         return refused("plate_unread")
     else:
-        order = await order_lane.order_by_plate(session, site_id=lane.site_id, plate=plate_read)
+        order = await orders.order_by_plate(session, site_id=lane.site_id, plate=plate_read)
         if order is None:
             return refused("plate_unknown")
     assert order is not None
@@ -49,7 +49,7 @@ async def identify(session: AsyncSession, *, ctx: Context, machine: MachineCalle
     kind = await lanes.next_kind(session, order_id=order.id, now=now)
     if kind is None:
         return refused("weighing_done", order)
-    refusal = await order_lane.enter(session, ctx=ctx, machine=machine, order_id=order.id, at=now,
+    refusal = await orders.enter(session, ctx=ctx, machine=machine, order_id=order.id, at=now,
                                      plate_read=plate_read, require_call=True)
     if refusal is not None:
         return refused(refusal, order)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from backend.domain.orders.rules import CHINA_TZ
+from backend.domain.orders.service import CHINA_TZ
 
 
 @dataclass(frozen=True, slots=True)

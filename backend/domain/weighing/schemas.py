@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from backend.domain.orders.gate_schemas import PlateRead, ScannedCode
+from backend.domain.orders.schemas import PlateRead, ScannedCode
 from backend.structs import Out, Page, Struct
 
 

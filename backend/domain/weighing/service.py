@@ -16,13 +16,16 @@ from backend.db.base import utcnow
 from backend.domain.audit import service as audit
 from backend.domain.evidence import service as evidence
 from backend.domain.identity.schemas import SUPERVISORS, Principal
-from backend.domain.identity.totp import qr_svg
+from backend.domain.identity.service import qr_svg
 from backend.domain.orders import service as orders
 from backend.domain.parties.schemas import EVERY, OWN_LOADS
 from backend.domain.sites import service as sites
 from backend.domain.weighing import errors, lanes, tickets
 from backend.domain.weighing.access import can_read_ticket, can_watch_site, tickets_filter
+from backend.domain.weighing.decide import identify
+from backend.domain.weighing.lanes import set_site_rules
 from backend.domain.weighing.models import Weighing, WeighOverride, WeighTicket
+from backend.domain.weighing.rules import SiteRules
 from backend.domain.weighing.schemas import (
     LaneOut,
     OverrideCreate,
@@ -34,8 +37,14 @@ from backend.domain.weighing.schemas import (
     WeighingOut,
     WeighingPage,
 )
+from backend.domain.weighing.submit import submit
 from backend.errors import forbidden
 from backend.files import store
+
+__all__ = ["LANE_STALE", "OVERRIDE_TTL", "SiteRules", "can_override", "create_override", "get_ticket", "identify",
+    "list_tickets", "list_weighings", "order_tickets", "set_site_rules", "site_lanes", "submit", "ticket_out",
+    "ticket_photo", "ticket_qr_svg", "valid_ticket_no", "verify_ticket"]
+
 
 # An override is for the truck on the scale now, not a standing permission.
 OVERRIDE_TTL = timedelta(hours=2)

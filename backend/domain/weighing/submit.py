@@ -28,10 +28,9 @@ from backend.domain.alerts.schemas import AlertRaise
 from backend.domain.audit import service as audit
 from backend.domain.machines import service as machines
 from backend.domain.machines.schemas import MachineCaller
-from backend.domain.orders import lane as order_lane
 from backend.domain.orders import service as orders
-from backend.domain.orders.rules import as_utc
 from backend.domain.orders.schemas import WEIGHABLE_STATUSES, OrderBrief, OrderStatus
+from backend.domain.orders.service import as_utc
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import DeviceLane
 from backend.domain.weighing import checks, errors, lanes, tickets
@@ -122,7 +121,7 @@ async def _refuse(session: AsyncSession, w: Weighing, order: OrderBrief, lane: D
             details=dict(f.figures)))
         raised.append(f.code)
     if f.code in checks.EXIT_BLOCKS:
-        await order_lane.set_exit_block(session, order_id=order.id, block=checks.EXIT_BLOCKS[f.code])
+        await orders.set_exit_block(session, order_id=order.id, block=checks.EXIT_BLOCKS[f.code])
     return _answer(w, accepted=False, zh=f.zh, en=f.en, open_exit=False, alerts_=raised)
 
 
@@ -134,13 +133,13 @@ async def _accept(session: AsyncSession, *, ctx: Context, machine: MachineCaller
         previous.status = "superseded"
         override.used_by_weighing_id = w.id
         await session.flush()
-        await audit.record(session, actor=order_lane.machine_actor(machine), action=f"weighing.reweigh_{w.kind}",
+        await audit.record(session, actor=orders.machine_actor(machine), action=f"weighing.reweigh_{w.kind}",
                            entity="weighing", entity_id=w.id, before={"weighingId": str(previous.id),
                            "weightKg": previous.weight_kg}, after={"weightKg": w.weight_kg, "override": str(override.id)})
     session.add(w)
     await session.flush()
     if w.kind == "tare":
-        await order_lane.set_exit_block(session, order_id=order.id, block="gross_missing")
+        await orders.set_exit_block(session, order_id=order.id, block="gross_missing")
         t = f"{w.weight_kg / 1000:.2f}"
         zh, en = errors.OK_TARE
         return _answer(w, accepted=True, zh=zh.format(t=t), en=en.format(t=t), open_exit=True, alerts_=[])
@@ -178,7 +177,7 @@ async def submit(session: AsyncSession, *, ctx: Context, machine: MachineCaller,
         # One savepoint for the whole judgement: a lost race undoes it alone, then is answered below.
         async with savepoint(session):
             if order.status == OrderStatus.DISPATCHED:  # identified while the link was down: the weighing shows it entered
-                await order_lane.enter(session, ctx=ctx, machine=machine, order_id=order.id, at=on_scale_at,
+                await orders.enter(session, ctx=ctx, machine=machine, order_id=order.id, at=on_scale_at,
                                        plate_read=w.plate_read, require_call=False)
                 order = await orders.order_brief(session, order_id=order.id)
                 assert order is not None

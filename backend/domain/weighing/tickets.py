@@ -23,7 +23,7 @@ from backend.domain.contracts import service as contracts
 from backend.domain.evidence import service as evidence
 from backend.domain.machines.schemas import MachineCaller
 from backend.domain.notices import service as notices
-from backend.domain.orders import lane as order_lane
+from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OrderBrief
 from backend.domain.organisations import service as organisations
 from backend.domain.sites import service as sites
@@ -131,7 +131,7 @@ async def issue(session: AsyncSession, *, ctx: Context, machine: MachineCaller, 
     if old is None:
         await contracts.execute(session, contract_id=order.contract_id, reserved_kg=order.planned_kg,
                                 actual_kg=ticket.net_kg, ref=number)
-        await order_lane.complete(session, actor=order_lane.machine_actor(machine), order_id=order.id,
+        await orders.complete(session, actor=orders.machine_actor(machine), order_id=order.id,
                                   ticket_no=number, at=gross.weighed_at)
     else:
         await contracts.correct_execution(session, contract_id=order.contract_id, from_kg=old.net_kg,

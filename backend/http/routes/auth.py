@@ -8,7 +8,6 @@ from litestar import Request, Response, Router, get, post
 from litestar.params import JSONBody
 
 from backend.domain.identity import service as identity
-from backend.domain.identity import totp
 from backend.domain.identity.schemas import (
     LoginResult,
     MembershipOut,
@@ -57,30 +56,30 @@ async def login_sms(request: Request[Any, Any, Any], data: JSONBody[SmsLogin], d
 
 @post("/login/totp", status_code=200)
 async def login_totp(request: Request[Any, Any, Any], data: JSONBody[TotpVerify], db: Db, ctx: Ctx) -> Response[Tokens]:
-    tokens = await totp.totp_login(db, ctx=ctx, mfa_token=data.mfa_token, code=data.totp_code, client=client_label(request.scope))
+    tokens = await identity.totp_login(db, ctx=ctx, mfa_token=data.mfa_token, code=data.totp_code, client=client_label(request.scope))
     return with_session_cookies(ctx, tokens, tokens)
 
 
 @post("/totp/enrol", status_code=200)
 async def totp_enrol_with_mfa(data: JSONBody[MfaStart], db: Db, ctx: Ctx) -> TotpSetup:
     """Step 2 for an account that must use TOTP but has none yet (regulators)."""
-    return await totp.totp_setup(db, ctx=ctx, mfa_token=data.mfa_token)
+    return await identity.totp_setup(db, ctx=ctx, mfa_token=data.mfa_token)
 
 
 @post("/totp/enrol/confirm", status_code=200)
 async def totp_enrol_confirm(request: Request[Any, Any, Any], data: JSONBody[TotpVerify], db: Db, ctx: Ctx) -> Response[Tokens | None]:
-    tokens = await totp.totp_confirm(db, ctx=ctx, code=data.totp_code, mfa_token=data.mfa_token, client=client_label(request.scope))
+    tokens = await identity.totp_confirm(db, ctx=ctx, code=data.totp_code, mfa_token=data.mfa_token, client=client_label(request.scope))
     return with_session_cookies(ctx, tokens, tokens)
 
 
 @post("/totp/setup", status_code=200, guards=[signed_in])
 async def totp_setup(me: Me, db: Db, ctx: Ctx) -> TotpSetup:
-    return await totp.totp_setup(db, ctx=ctx, user_id=me.user_id)
+    return await identity.totp_setup(db, ctx=ctx, user_id=me.user_id)
 
 
 @post("/totp/confirm", status_code=200, guards=[signed_in])
 async def totp_confirm(me: Me, data: JSONBody[TotpConfirm], db: Db, ctx: Ctx) -> dict[str, bool]:
-    await totp.totp_confirm(db, ctx=ctx, code=data.totp_code, user_id=me.user_id, client=me.client)
+    await identity.totp_confirm(db, ctx=ctx, code=data.totp_code, user_id=me.user_id, client=me.client)
     return {"totpEnabled": True}
 
 
