@@ -18,8 +18,7 @@ from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertRaise
 from backend.domain.orders import service as orders
 from backend.domain.sites.schemas import SiteShape
-from backend.domain.tracking import gps_events
-from backend.domain.tracking import messages
+from backend.domain.tracking import gps_events, messages
 from backend.domain.tracking.positions import at
 from backend.domain.tracking.schemas import StoredEvent
 from backend.domain.vehicles import service as vehicles

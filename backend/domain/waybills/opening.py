@@ -23,8 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.domain.contracts import service as contracts
 from backend.domain.orders import service as orders
 from backend.domain.sites import service as sites
-from backend.domain.tracking import gps_events
-from backend.domain.tracking import positions
+from backend.domain.tracking import gps_events, positions
 from backend.domain.tracking.zones import bump_world
 from backend.domain.vehicles import service as vehicles
 from backend.domain.waybills import errors

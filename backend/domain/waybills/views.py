@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
 from backend.domain.sites import service as sites_service
-from backend.domain.tracking import gps_events
-from backend.domain.tracking import positions
+from backend.domain.tracking import gps_events, positions
 from backend.domain.waybills.models import Waybill
 from backend.domain.waybills.schemas import STATUS_LABELS, DestinationOut, PlaceOut, WaybillDetail, WaybillOut
 from geo.corridor import corridor_polygon
