@@ -49,7 +49,7 @@ check-migrations: $(DEV_STAMP) ## fail when the models and the Alembic migration
 
 test: $(DEV_STAMP) lint check-migrations ## the whole suite (on DATABASE_URL/REDIS_URL if set, else embedded)
 	@scripts/ensure-browser
-	$(BIN)/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadgroup --durations=25 $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --durations=25 $(PYTEST_ARGS)
 
 bench: $(DEV_STAMP) ## run the benchmarks in bench/ (figures beside their peers)
 	@for b in bench/*.py; do [ -e "$$b" ] && $(BIN)/python $$b; done; true

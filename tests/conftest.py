@@ -33,7 +33,21 @@ from tests import isolation
 from tests.clock import TestClock, wait_out_midnight
 
 _TMP = Path(tempfile.mkdtemp(prefix="meitong-test-"))
+# Tests that share one xdist worker and run there in order: the browser tests (one server and one
+# Chromium; a module's tests build on each other's world) and the OpenAPI fuzzing (one server).
+SERIAL_GROUPS = ("tests/browser/", "tests/fuzz/")
 os.environ.setdefault("MEITONG_VAR_DIR", str(_TMP / "var"))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    # xdist's own `--dist loadgroup` marks groups by editing item._nodeid, which pytest 9 no longer reads.
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((group for group in SERIAL_GROUPS if nodeid.startswith(group)), nodeid)
+
+    return GroupScheduling(config, log)
 
 
 def _database_url() -> str:
@@ -61,8 +75,7 @@ def database_url() -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
+def _settings(database_url: str) -> Settings:
     return load_settings(
         database_url=database_url,
         redis_url=isolation.worker_redis_url(os.environ.get("REDIS_URL") or "memory://"),
@@ -72,6 +85,11 @@ def settings(database_url: str) -> Settings:
         password_hash_time_cost=1,
         password_hash_memory_kib=1024,
     )
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return _settings(database_url)
 
 
 @pytest.fixture(autouse=True)
@@ -107,10 +125,11 @@ async def ctx(settings: Settings) -> AsyncIterator[Context]:
 
 
 @pytest.fixture(scope="session")
-def _one_app(settings: Settings) -> Litestar:
+def _one_app(database_url: str) -> Litestar:
     # Building the app registers ~400 handlers (about a second); each test points it at its own
-    # context instead. The app finds the context in its state on every request.
-    return create_app(settings)
+    # context instead (built from the test's `settings`, which a module may override): the app
+    # finds the context in its state on every request.
+    return create_app(_settings(database_url))
 
 
 @pytest.fixture

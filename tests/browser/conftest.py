@@ -31,14 +31,6 @@ FETCH = {"X-Requested-With": "fetch"}
 T = TypeVar("T")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # One xdist worker runs them all (--dist loadgroup): one server and one Chromium, not one per worker.
-    here = Path(__file__).parent
-    for item in items:
-        if item.path.is_relative_to(here):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @dataclass(frozen=True)
 class Server:
     base_url: str

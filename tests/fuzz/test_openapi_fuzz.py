@@ -18,8 +18,6 @@ from tests.live import live_server
 # Operations that would end the fuzzing session itself, not probe the registry.
 _SKIP = {("POST", "/api/auth/logout"), ("POST", "/api/auth/refresh")}
 EXAMPLES_PER_OPERATION = int(os.environ.get("MEITONG_FUZZ_EXAMPLES", "25"))
-# Both fuzz runs on one xdist worker, so they share one server.
-pytestmark = pytest.mark.xdist_group("fuzz")
 
 
 @pytest.fixture(scope="module")
