@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per core, at most 4 (each has its own database and Redis DB: tests/isolation.py).
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
 
 .PHONY: help install run serve worker test lint check-migrations bench migration clean
 
@@ -47,7 +49,7 @@ check-migrations: $(DEV_STAMP) ## fail when the models and the Alembic migration
 
 test: $(DEV_STAMP) lint check-migrations ## the whole suite (on DATABASE_URL/REDIS_URL if set, else embedded)
 	@scripts/ensure-browser
-	$(BIN)/pytest -q -p no:cacheprovider --durations=25 $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --durations=25 $(PYTEST_ARGS)
 
 bench: $(DEV_STAMP) ## run the benchmarks in bench/ (figures beside their peers)
 	@for b in bench/*.py; do [ -e "$$b" ] && $(BIN)/python $$b; done; true

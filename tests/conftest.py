@@ -1,8 +1,10 @@
 """Test fixtures on real components.
 
 The suite runs on whatever DATABASE_URL / REDIS_URL say (CI runs it twice: embedded defaults, then
-PostgreSQL and Redis). The schema is built once per run by the Alembic migrations themselves; each
-test then starts from empty tables (regions re-seeded) and an empty Redis database.
+PostgreSQL and Redis), in parallel under pytest-xdist: each worker has its own database and Redis
+database (tests/isolation.py). The schema is built once per worker by the Alembic migrations
+themselves; each test then starts from empty tables (regions seeded) and an empty Redis database,
+and reads wall time from its own clock (tests/clock.py).
 """
 
 from __future__ import annotations
@@ -12,34 +14,51 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from litestar import Litestar
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 import backend.db.models  # noqa: F401
+from backend import clock as backend_clock
 from backend.app import create_app
 from backend.context import Context, build_context
 from backend.db import migrate
-from backend.db.base import Base
-from backend.db.unit import unit_of_work
 from backend.domain.regions import service as regions
 from backend.settings import Settings, load_settings
 from backend.sms import ConsoleSmsSender
+from tests import isolation
+from tests.clock import TestClock, wait_out_midnight
 
 _TMP = Path(tempfile.mkdtemp(prefix="meitong-test-"))
+# Tests that share one xdist worker and run there in order: the browser tests (one server and one
+# Chromium; a module's tests build on each other's world) and the OpenAPI fuzzing (one server).
+SERIAL_GROUPS = ("tests/browser/", "tests/fuzz/")
 os.environ.setdefault("MEITONG_VAR_DIR", str(_TMP / "var"))
-_KEEP_TABLES = {"regions", "alembic_version"}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    # xdist's own `--dist loadgroup` marks groups by editing item._nodeid, which pytest 9 no longer reads.
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((group for group in SERIAL_GROUPS if nodeid.startswith(group)), nodeid)
+
+    return GroupScheduling(config, log)
 
 
 def _database_url() -> str:
-    return os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{_TMP / 'test.db'}"
+    url = os.environ.get("DATABASE_URL")
+    return isolation.worker_database_url(url) if url else f"sqlite+aiosqlite:///{_TMP / 'test.db'}"
 
 
 async def _reset_schema(url: str) -> None:
     from backend.db.session import create_engine
 
+    await isolation.create_database(url)
     engine = create_engine(url)
     async with engine.begin() as conn:
         await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -56,11 +75,10 @@ def database_url() -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
+def _settings(database_url: str) -> Settings:
     return load_settings(
         database_url=database_url,
-        redis_url=os.environ.get("REDIS_URL") or "memory://",
+        redis_url=isolation.worker_redis_url(os.environ.get("REDIS_URL") or "memory://"),
         log_json=False,
         log_level="WARNING",
         # Real Argon2id at a test-sized cost (production keeps the RFC 9106 defaults).
@@ -69,32 +87,57 @@ def settings(database_url: str) -> Settings:
     )
 
 
-async def _empty_tables(ctx: Context) -> None:
-    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in _KEEP_TABLES]
-    async with ctx.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            await conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " CASCADE"))
-        else:
-            for table in tables:
-                await conn.execute(table.delete())
-    async with unit_of_work(ctx) as session:
-        await regions.seed(session)
-        await session.commit()
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return _settings(database_url)
+
+
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[TestClock]:
+    """The wall clock every service in this process reads; freeze, set or advance it."""
+    wait_out_midnight()
+    test_clock = TestClock()
+    with backend_clock.use(test_clock.now):
+        yield test_clock
+
+
+def _sqlite_without_fsync(dbapi_conn: Any, _record: Any) -> None:
+    # The test database is thrown away: a commit need not wait for the disk (crash safety of a
+    # process kill is kept; only an OS crash could lose the last commits).
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA synchronous=OFF")
+    cur.close()
 
 
 @pytest.fixture
 async def ctx(settings: Settings) -> AsyncIterator[Context]:
     context = build_context(settings, sms=ConsoleSmsSender(), isolated_redis=True)
+    if context.engine.dialect.name == "sqlite":
+        event.listen(context.engine.sync_engine, "connect", _sqlite_without_fsync)
     await context.redis.flushdb()
-    await _empty_tables(context)
+    if await isolation.empty_tables(context.engine):
+        async with context.sessions() as session:
+            await regions.seed(session)
+            await session.commit()
     yield context
     await context.redis.aclose()
     await context.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def _one_app(database_url: str) -> Litestar:
+    # Building the app registers ~400 handlers (about a second); each test points it at its own
+    # context instead (built from the test's `settings`, which a module may override): the app
+    # finds the context in its state on every request.
+    return create_app(_settings(database_url))
+
+
 @pytest.fixture
-def app(ctx: Context) -> Litestar:
-    return create_app(ctx=ctx)
+def app(ctx: Context, _one_app: Litestar) -> Iterator[Litestar]:
+    previous = _one_app.state.ctx
+    _one_app.state.ctx = ctx
+    yield _one_app
+    _one_app.state.ctx = previous
 
 
 @pytest.fixture

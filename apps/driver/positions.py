@@ -7,11 +7,10 @@
 
 from __future__ import annotations
 
-import time
-
 from litestar import Router, post
 from litestar.params import JSONBody
 
+from backend import clock
 from backend.domain.tracking.schemas import PhoneAccepted, PhoneUpload
 from backend.domain.waybills import service as waybills
 from backend.http.auth import signed_in
@@ -20,7 +19,7 @@ from backend.http.deps import Ctx, Db, Me
 
 @post("/positions", status_code=200, summary="Upload a batch of the phone's GPS fixes for the truck I drive")
 async def upload(data: JSONBody[PhoneUpload], me: Me, db: Db, ctx: Ctx) -> PhoneAccepted:
-    return await waybills.upload(db, redis=ctx.redis, settings=ctx.settings, actor=me, data=data, now_s=time.time())
+    return await waybills.upload(db, redis=ctx.redis, settings=ctx.settings, actor=me, data=data, now_s=clock.now_s())
 
 
 router = Router(path="/api/driver", route_handlers=[upload], guards=[signed_in], tags=["driver", "gps"])

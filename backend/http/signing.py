@@ -8,7 +8,6 @@ nonces of a real client. Every refusal is a 401 with a stable code; never a 500 
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 from litestar import Request
@@ -18,6 +17,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.types import Scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend import clock
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.db.unit import unit_of_work
@@ -88,7 +88,7 @@ async def verify_request(request: Request[Any, Any, Any]) -> MachineCaller:
     ctx: Context = request.app.state.ctx
     key_id, timestamp, nonce, signature = _headers(request)
     timestamp_s = int(timestamp)
-    if not timestamp_is_fresh(timestamp_s, now_s=time.time(), max_skew_s=ctx.settings.signature_max_skew_s):
+    if not timestamp_is_fresh(timestamp_s, now_s=clock.now_s(), max_skew_s=ctx.settings.signature_max_skew_s):
         raise refusal("signature_stale")
     target = request_target(request.scope)
     body = await request.body()

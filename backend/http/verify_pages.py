@@ -5,13 +5,13 @@ the same one GET /api/public/tickets/{no}/verify answers with."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request, Router, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from backend import clock
 from backend.domain.contracts.schemas import PRODUCT_LABELS
 from backend.domain.weighing import service as weighing
 from backend.http.deps import Ctx, Db
@@ -26,7 +26,7 @@ async def verify_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx, ticket_
                       c: FromQuery[str] = "") -> Template:
     report = await weighing.verify_ticket(db, ctx=ctx, ticket_no=ticket_no[:64], code=c[:MAX_CODE])
     response = render(request, "verify.html", report=report, products=PRODUCT_LABELS, iso_time=iso_time,
-                      checked_at=datetime.now(UTC),
+                      checked_at=clock.now(),
                       status_code=404 if report.ticket is None else 200)
     # A verify address carries the ticket's check code: keep it out of search engines and referrers.
     response.headers.update({"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"})

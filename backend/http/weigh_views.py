@@ -8,6 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from backend import clock
 from backend.context import Context
 from backend.domain.contracts.schemas import PRODUCT_LABELS
 from backend.domain.weighing import service as weighing
@@ -26,7 +27,7 @@ def iso_time(value: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def today_start() -> datetime:
     """Local midnight (Asia/Shanghai) in UTC: where "today's" tickets and refusals begin."""
-    midnight = datetime.combine(datetime.now(LOCAL_TZ).date(), time(), tzinfo=LOCAL_TZ)
+    midnight = datetime.combine(clock.today_china(), time(), tzinfo=LOCAL_TZ)
     return midnight.astimezone(UTC)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime, timedelta
 
 import pytest
 
+from backend import clock as backend_clock
 from backend.db.base import utcnow
 from backend.db.unit import unit_of_work
 from backend.domain.machines import service as machines
@@ -39,7 +39,7 @@ async def test_valid_signed_ping_through_the_signed_client(app, key):
         body = r.json()
         assert body["keyId"] == key_id and body["orgId"] == str(org_id) and body["deviceId"] is None
         assert body["orgName"]
-        assert abs(time.time() - _epoch(body["serverTime"])) < 5
+        assert abs(backend_clock.now_s() - _epoch(body["serverTime"])) < 5
         # The query string is signed as sent (percent-encoded, unsorted).
         r = await machine.get("/open/v1/ping?z=1&a=%E7%85%A4+x")
         assert r.status_code == 200, r.text
@@ -66,7 +66,7 @@ async def test_unsigned_and_malformed_calls_are_401(client, key):
 async def test_stale_timestamp(client, key):
     _, _, key_id, secret = key
     for skew in (-301, 301):
-        headers = _signed(key_id, secret, "GET", "/open/v1/ping", timestamp_s=int(time.time()) + skew)
+        headers = _signed(key_id, secret, "GET", "/open/v1/ping", timestamp_s=int(backend_clock.now_s()) + skew)
         r = await client.get("/open/v1/ping", headers=headers)
         assert r.status_code == 401 and r.json()["code"] == "signature_stale"
 

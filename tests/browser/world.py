@@ -4,14 +4,15 @@ truck. Each test module picks its own phones, names and places, so modules do no
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
 from backend.checks.credit_code import make_credit_code
 from backend.checks.idcard import make_id_card
+from backend.clock import today_china
 from backend.demo.seed import DEMO_PASSWORD, USERS
-from backend.domain.contracts.rules import china_today
 from tests.browser.conftest import Server
 from tests.contracts.helpers import PDF
 
@@ -45,13 +46,14 @@ def orgs_with_staff(server: Server, orgs: list[tuple[str, str, str, str]],
 def active_contract(server: Server, *, seller: str, buyer: str, sales_phone: str, buyer_phone: str, password: str,
                     **terms: Any) -> dict[str, Any]:
     """A contract the seller's sales drafts, scans and files and the buyer's admin confirms."""
-    today = china_today()
+    today = today_china()
     body = {
         "sellerOrgId": seller, "buyerOrgId": buyer, "kind": "long_term", "product": "mixed_coal",
         "calorificKcalPerKg": 5500, "sulphurPct": 0.85, "ashPct": 12.5, "moisturePct": 8, "priceFenPerT": 68_000,
         "quantityKg": 500_000, "toleranceBp": 0, "destinationName": "达拉特电厂", "destinationLon": 110.04,
-        "destinationLat": 40.40, "validFrom": today.isoformat(),
-        "validUntil": today.replace(year=today.year + 1).isoformat(), **terms,
+        # From yesterday, for a year: in force whichever side of midnight the server reads it.
+        "destinationLat": 40.40, "validFrom": (today - timedelta(days=1)).isoformat(),
+        "validUntil": (today + timedelta(days=365)).isoformat(), **terms,
     }
     with server.api() as sales:
         login(sales, sales_phone, password)

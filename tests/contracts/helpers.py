@@ -10,11 +10,11 @@ from typing import Any
 
 import httpx
 
+from backend.clock import today_china
 from backend.context import Context
 from backend.db.unit import unit_of_work
 from backend.domain.contracts import lifecycle
 from backend.domain.contracts import service as contracts
-from backend.domain.contracts.rules import china_today
 from tests.sites import helpers as h
 
 # A minimal but real PDF: the header, one empty page, the trailer.
@@ -46,7 +46,7 @@ async def parties(ctx: Context, client: httpx.AsyncClient) -> Parties:
 
 
 def body(p: Parties, **overrides: Any) -> dict[str, Any]:
-    today = china_today()
+    today = today_china()
     result: dict[str, Any] = {
         "sellerOrgId": str(p.seller_id), "buyerOrgId": str(p.buyer_id), "kind": "long_term", "product": "mixed_coal",
         "calorificKcalPerKg": 5500, "sulphurPct": 0.85, "ashPct": 12.5, "moisturePct": 8,
@@ -98,10 +98,10 @@ async def in_status(ctx: Context, client: httpx.AsyncClient, p: Parties, status:
     if status == "filed":
         return await filed(client, p)
     if status == "expired":
-        past = china_today() - timedelta(days=30)
+        past = today_china() - timedelta(days=30)
         contract = await active(client, p, validFrom=(past - timedelta(days=60)).isoformat(), validUntil=past.isoformat())
         async with unit_of_work(ctx) as session:
-            assert await lifecycle.expire_contracts(session, today=china_today()) == 1
+            assert await lifecycle.expire_contracts(session, today=today_china()) == 1
         return await ok(await client.get(url(contract["id"]), headers=p.seller))
     contract = await active(client, p)
     if status == "terminated":
@@ -130,4 +130,4 @@ def refusal(response: httpx.Response, status: int, code: str, field: str | None)
 
 
 def days(n: int) -> date:
-    return china_today() + timedelta(days=n)
+    return today_china() + timedelta(days=n)

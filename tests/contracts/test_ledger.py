@@ -80,11 +80,11 @@ async def test_an_order_reserved_before_expiry_may_still_be_weighed(ctx, client,
     async with unit_of_work(ctx) as session:
         await contracts.reserve(session, contract_id=cid, kg=30_000, ref="PO-1")
         await session.commit()
+    from backend.clock import today_china
     from backend.domain.contracts import lifecycle
-    from backend.domain.contracts.rules import china_today
 
     async with unit_of_work(ctx) as session:
-        assert await lifecycle.expire_contracts(session, today=china_today()) == 1
+        assert await lifecycle.expire_contracts(session, today=today_china()) == 1
     async with unit_of_work(ctx) as session:
         with pytest.raises(Conflict):
             await contracts.reserve(session, contract_id=cid, kg=1_000, ref="PO-2")

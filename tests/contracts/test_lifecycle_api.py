@@ -8,10 +8,10 @@ import uuid
 import pytest
 
 from backend import files
+from backend.clock import today_china
 from backend.db.unit import unit_of_work
 from backend.domain.audit import service as audit
 from backend.domain.contracts import lifecycle
-from backend.domain.contracts.rules import china_today
 from tests.contracts import helpers as c
 
 
@@ -22,7 +22,7 @@ async def p(ctx, client) -> c.Parties:
 
 async def test_draft_edit_file_confirm_terminate(ctx, client, p):
     draft = await c.draft(client, p)
-    day = china_today().strftime("%Y%m%d")
+    day = today_china().strftime("%Y%m%d")
     assert draft["contractNo"] == f"HT{day}0001"
     assert draft["status"] == "draft" and draft["statusLabel"] == {"zh": "草稿", "en": "Draft"}
     assert draft["kindLabel"] == {"zh": "中长协合同", "en": "Long-term contract"}
@@ -140,7 +140,7 @@ async def test_complete_once_delivered_and_no_order_open(ctx, client, p):
 
 
 async def test_expiry_job_moves_only_active_contracts_past_their_last_day(ctx, client, p):
-    today = china_today()
+    today = today_china()
     ends_today = await c.active(client, p, validUntil=today.isoformat())
     ended = await c.active(client, p, validFrom=c.days(-10).isoformat(), validUntil=c.days(-1).isoformat())
     filed_late = await c.filed(client, p, validFrom=c.days(-10).isoformat(), validUntil=c.days(-1).isoformat())

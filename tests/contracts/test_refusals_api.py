@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
@@ -44,8 +43,8 @@ async def p(ctx, client) -> c.Parties:
         ({"product": "anthracite"}, 400, "invalid_input", "product"),
         ({"quantityKg": 10**18}, 400, "invalid_input", "quantityKg"),
         ({"priceFenPerT": 680.5}, 400, "invalid_input", "priceFenPerT"),
-        ({"buyerOrgId": str(uuid.uuid4())}, 422, "contract_party_unknown", "buyerOrgId"),
-        ({"sellerOrgId": str(uuid.uuid4())}, 422, "contract_party_unknown", "sellerOrgId"),
+        ({"buyerOrgId": "5f0c6a43-2d71-4b8e-9a37-1c0d2e3f4a51"}, 422, "contract_party_unknown", "buyerOrgId"),
+        ({"sellerOrgId": "8e2b7d19-6c4a-4f03-b5e8-7a9d0c1b2e64"}, 422, "contract_party_unknown", "sellerOrgId"),
         ({"pricePerTonne": 680}, 400, "invalid_input", "pricePerTonne"),
     ],
     ids=lambda v: str(v) if not isinstance(v, dict) else ",".join(f"{k}={v[k]}" for k in v),

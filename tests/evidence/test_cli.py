@@ -15,6 +15,8 @@ MEITONG = Path(sys.executable).parent / "meitong"
 async def _cli(ctx, *args: str) -> tuple[int, str]:
     # Same database and var dir (hence the same evidence key) as the test's own settings.
     env = {**os.environ, "DATABASE_URL": ctx.settings.database_url}
+    if not ctx.settings.redis_url.startswith("memory://"):
+        env["REDIS_URL"] = ctx.settings.redis_url  # this xdist worker's Redis database
     proc = await asyncio.create_subprocess_exec(str(MEITONG), "evidence", "verify", *args, env=env,
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
     out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from litestar import Litestar
 
+from backend import clock as backend_clock
 from backend.context import Context
 from backend.db.unit import unit_of_work
 from backend.domain.tracking import gps_events, positions
@@ -86,7 +87,7 @@ async def _ticketed_trucks(ctx: Context, client: httpx.AsyncClient,
                            app: Litestar) -> tuple[wh.LaneWorld, list[tuple[str, str]]]:
     """Five trucks weighed at one mine (ticket issued): the mine, and (plate, order id) each."""
     lw = await h._lane_world(ctx, client, app)
-    t0 = datetime.now(UTC) - timedelta(hours=3)
+    t0 = backend_clock.now() - timedelta(hours=3)
     first = await wh.submit(lw, wh.weighing_body(lw, kind="tare", weight_kg=15_000, at=t0))
     assert first["accepted"], first
     gross = await wh.submit(lw, wh.weighing_body(lw, kind="gross", weight_kg=44_000, at=t0 + timedelta(minutes=30)))
@@ -139,7 +140,7 @@ async def test_a_fleet_over_jt808_raises_exactly_the_expected_events(
                           json={"kind": "coverage_hole", "name": "山谷盲区", "regionCode": "150623", "geometry": HOLE})
     assert r.status_code == 201, r.text
 
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    start = backend_clock.now().replace(microsecond=0) - timedelta(hours=2)
     trucks = [Truck(name, plate, order_id, _fixes(name, start))
               for name, (plate, order_id) in zip(ROUTES, ticketed, strict=True)]
     clock = {"t": start.timestamp()}

@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
+from backend.settings import Settings
 from tests.live import live_server
 
 # Operations that would end the fuzzing session itself, not probe the registry.
@@ -20,11 +21,16 @@ EXAMPLES_PER_OPERATION = int(os.environ.get("MEITONG_FUZZ_EXAMPLES", "25"))
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> str:
+def server(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> str:
     var_dir: Path = tmp_path_factory.mktemp("fuzz")
     env = {"MEITONG_LOGIN_ATTEMPTS_PER_IP": "100000", "MEITONG_LOGIN_ATTEMPTS_PER_PHONE": "100000"}
-    if not os.environ.get("DATABASE_URL"):
+    # On PostgreSQL and Redis: this worker's databases (the tests that follow empty them again).
+    if os.environ.get("DATABASE_URL"):
+        env["DATABASE_URL"] = settings.database_url
+    else:
         env["DATABASE_URL"] = f"sqlite+aiosqlite:///{var_dir / 'fuzz.db'}"
+    if not settings.redis_url.startswith("memory://"):
+        env["REDIS_URL"] = settings.redis_url
     with live_server(var_dir=var_dir, env=env) as base:
         yield base
 

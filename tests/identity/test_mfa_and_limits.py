@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pyotp
 
+from backend import clock as backend_clock
 from tests import factories as f
 
 
@@ -27,7 +27,7 @@ async def test_regulator_must_enrol_totp_then_log_in_with_it(client, ctx):
     assert step["status"] == "totp_required"
     replay = await client.post("/api/auth/login/totp", json={"mfaToken": step["mfaToken"], "totpCode": code})
     assert replay.status_code == 401
-    fresh = pyotp.TOTP(setup["secret"]).at(time.time() + 30)
+    fresh = pyotp.TOTP(setup["secret"]).at(backend_clock.now_s() + 30)
     ok = await client.post("/api/auth/login/totp", json={"mfaToken": step["mfaToken"], "totpCode": fresh})
     assert ok.status_code == 200, ok.text
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import time
 import uuid
 from datetime import timedelta
@@ -225,7 +224,7 @@ def _with(body: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     ("keys.p256dh", rules.b64url(b"\x02" + b"\x11" * 32), 422, "keys.p256dh"),  # compressed point, 33 bytes
     ("keys.p256dh", rules.b64url(b"\x04" + b"\x01" * 64), 422, "keys.p256dh"),  # 65 bytes, not on the curve
     ("keys.p256dh", "not base64url!", 422, "keys.p256dh"),
-    ("keys.auth", rules.b64url(os.urandom(15)), 422, "keys.auth"),
+    ("keys.auth", rules.b64url(bytes(range(1, 16))), 422, "keys.auth"),  # 15 bytes, not 16
     ("endpoint", "http://push.example.com/send/abc", 422, "endpoint"),
     ("endpoint", "ftp://127.0.0.1/x", 422, "endpoint"),
     ("endpoint", "https://" + "a" * 520 + ".example.com/", 400, "endpoint"),

@@ -3,7 +3,6 @@ ERP, one bound to a gate device of the site), the driver's pass, and signed gate
 
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
+from backend import clock as backend_clock
 from backend.context import Context
 from backend.db.unit import unit_of_work
 from backend.domain.queue import service as queue
@@ -82,7 +82,7 @@ async def driver_pass(client: httpx.AsyncClient, t: oh.Trucker, order_id: Any) -
 
 
 def now_s() -> int:
-    return int(time.time())
+    return int(backend_clock.now_s())
 
 
 def phone_code(p: dict[str, Any], at_s: int | None = None) -> str:

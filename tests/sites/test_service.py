@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from backend import clock as backend_clock
 from backend.db.unit import unit_of_work
 from backend.domain.sites import service as sites
 from backend.domain.sites.views import is_online
@@ -30,7 +31,7 @@ async def test_touch_device_marks_it_online_for_its_own_organisation_only(ctx, c
     detail = (await client.get(f"/api/enterprise/sites/{site['id']}", headers=headers)).json()
     seen = detail["devices"][0]
     assert seen["online"] is True and seen["lastStatus"] == {"cpu": 0.3}
-    assert datetime.fromisoformat(seen["lastSeenAt"]) > datetime.now(UTC) - timedelta(minutes=1)
+    assert datetime.fromisoformat(seen["lastSeenAt"]) > backend_clock.now() - timedelta(minutes=1)
     async with unit_of_work(ctx) as session:  # a heartbeat without status keeps the last one
         assert await sites.touch_device(session, device_code="EDGE-001", org_id=org_id, status=None) is True
         await session.commit()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 from litestar import Litestar
 
+from backend import clock as backend_clock
 from backend.context import Context
 from backend.db.unit import unit_of_work
 from geo.position import Position, encode_positions
@@ -25,7 +26,7 @@ GATE = sh.offset(sh.LON, sh.LAT, east_m=600.0, north_m=200.0)
 async def ticketed(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> wh.LaneWorld:
     """A truck weighed (ticket issued) at a mine with a designated east gate; still inside."""
     lw = await _lane_world(ctx, client, app)
-    t0 = datetime.now(UTC) - timedelta(minutes=40)
+    t0 = backend_clock.now() - timedelta(minutes=40)
     assert (await wh.submit(lw, wh.weighing_body(lw, kind="tare", weight_kg=15_000, at=t0)))["accepted"]
     gross = await wh.submit(lw, wh.weighing_body(lw, kind="gross", weight_kg=44_000, at=t0 + timedelta(minutes=30)))
     assert gross["accepted"], gross

@@ -5,12 +5,12 @@ silence (withdrawn, alert handled)."""
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import httpx
 from litestar import Litestar
 
+from backend import clock as backend_clock
 from backend.context import Context
 from backend.db.unit import unit_of_work
 from backend.domain.tracking import gps_events
@@ -26,7 +26,7 @@ async def test_hole_in_the_fence_then_silence_then_reupload(ctx: Context, client
                                                              app: Litestar) -> None:
     lw = await h.ticketed(ctx, client, app)
     vehicle = await h.vehicle_id(ctx, lw)
-    t0 = time.time() + 5
+    t0 = backend_clock.now_s() + 5
     inside = sh.offset(sh.LON, sh.LAT, east_m=100.0, north_m=200.0)
     hole = sh.offset(sh.LON, sh.LAT, east_m=-200.0, north_m=200.0)  # out through the west fence: no gate there
     road = sh.offset(sh.LON, sh.LAT, east_m=-200.0, north_m=-300.0)

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 from litestar import Litestar
 
+from backend import clock as backend_clock
 from backend.context import Context
 from geo.position import decode_positions
 from tests.orders import pass_helpers as ph
@@ -33,7 +34,7 @@ async def test_open_api_creates_then_the_buyers_weighing_receives(ctx: Context, 
                                                   "coordinates": [[38.2, 107.5], [38.3, 107.6]]}})
     assert r.status_code == 422 and r.json()["field"] == "route", r.text
 
-    receipt = {"netKg": 28_950, "weighedAt": (datetime.now(UTC) + timedelta(minutes=1)).isoformat()}
+    receipt = {"netKg": 28_950, "weighedAt": (backend_clock.now() + timedelta(minutes=1)).isoformat()}
     r = await erp.post(f"/open/v1/waybills/{no}/receipt", json=receipt)
     assert r.status_code == 404, r.text  # the seller is not the consignee
     buyer = ph.machine(app, await ph.key(client, lw.gw.w.parties.buyer_id, lw.gw.w.parties.buyer))
@@ -47,7 +48,7 @@ async def test_phone_upload_names_the_bad_item_and_streams_the_good_batch(ctx: C
                                                                           app: Litestar) -> None:
     lw = await h.ticketed(ctx, client, app)
     await h.gate_out(client, app, lw)
-    now = datetime.now(UTC)
+    now = backend_clock.now()
     good = [{"fixAt": (now - timedelta(seconds=30 - i)).isoformat(), "lon": 107.51 + i * 1e-4, "lat": 38.2,
              "speedKmh": 40, "accuracyM": 8} for i in range(3)]
     bad = [*good, {"fixAt": now.isoformat(), "lon": 107.5, "lat": 91.0}]

@@ -6,12 +6,12 @@ commit and its acknowledgement loses nothing and repeats nothing."""
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 
 import httpx
 from litestar import Litestar
 
+from backend import clock as backend_clock
 from backend.context import Context
 from backend.db.unit import unit_of_work
 from backend.domain.tracking import gps_events, latest, positions, states
@@ -52,7 +52,7 @@ async def test_gate_out_opens_the_waybill_and_the_worker_closes_it_on_arrival(
     assert r.json()["corridor"]["type"] == "Polygon" and r.json()["trackPoints"] == 0
 
     vehicle = await h.vehicle_id(ctx, lw)
-    t0 = time.time() + 5
+    t0 = backend_clock.now_s() + 5
     fixes = _route(t0, vehicle)
     clock = Clock(t0)
     worker = GpsWorker(ctx, now=clock, consumer="t1")
@@ -98,7 +98,7 @@ async def test_a_worker_killed_between_commit_and_ack_loses_and_repeats_nothing(
     lw = await h.ticketed(ctx, client, app)
     await h.gate_out(client, app, lw)
     vehicle = await h.vehicle_id(ctx, lw)
-    t0 = time.time() + 5
+    t0 = backend_clock.now_s() + 5
     fixes = _route(t0, vehicle)
     clock = Clock(fixes[-1].fix_at_s + 1)
     await h.send(ctx, fixes, per_entry=3)

@@ -8,9 +8,10 @@ once, so that the ledger's atomic UPDATE compares plain columns.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
+from backend import clock
 from backend.domain.contracts import errors
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
@@ -26,7 +27,7 @@ CHINA_LAT = (3.0, 54.0)
 
 def china_today() -> date:
     """The calendar day in China: contracts run by local dates, not UTC ones."""
-    return datetime.now(CHINA_TZ).date()
+    return clock.today_china()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from backend import clock
 from backend.checks.errors import CheckFailed
 from backend.checks.idcard import IdCard, check_id_card
 from backend.checks.regions import check_region_code
@@ -35,7 +36,7 @@ def check_name(value: str, *, field: str = "name") -> str:
 
 def check_id_number(value: str, *, field: str = "idNumber") -> IdCard:
     try:
-        return check_id_card(value, min_age_years=18)
+        return check_id_card(value, min_age_years=18, today=clock.today_china())
     except CheckFailed as exc:
         raise invalid(exc, field) from None
 

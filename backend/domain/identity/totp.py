@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hmac
 import io
-import time
 import uuid
 from datetime import UTC, datetime
 
@@ -17,7 +16,7 @@ import qrcode
 import qrcode.image.svg
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend import ratelimit
+from backend import clock, ratelimit
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.identity import errors, tokens
@@ -34,7 +33,7 @@ def _totp_ok(ctx: Context, user: User, code: str) -> bool:
     if not user.totp_secret_enc or not (len(code) == 6 and code.isascii() and code.isdigit()):
         return False
     totp = pyotp.TOTP(ctx.vault.decrypt(user.totp_secret_enc, context=_TOTP_CONTEXT))
-    now_s = time.time()
+    now_s = clock.now_s()
     for drift in (0, -1, 1):  # one step of clock drift either way
         step = totp.timecode(datetime.fromtimestamp(now_s + drift * totp.interval, UTC))
         if step > user.totp_last_step and hmac.compare_digest(totp.generate_otp(step), code):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 from redis.asyncio import Redis
 
+from backend import clock
 from geo.position import SOURCE_JT808, Position, encode_positions
 from geo.protocols.jt808 import Location
 
@@ -37,7 +36,7 @@ def to_position(location: Location, *, vehicle_id: str, phone: str, archive: boo
 def to_positions(
     locations: tuple[Location, ...] | list[Location], *, vehicle_id: str, phone: str, archive: bool = False,
 ) -> list[Position]:
-    now_s = time.time()
+    now_s = clock.now_s()
     return [to_position(loc, vehicle_id=vehicle_id, phone=phone, archive=archive, received_at_s=now_s)
             for loc in locations]
 
