@@ -18,6 +18,11 @@ from tests.workers.conftest import fix, online_terminal, stream_entries
 SEEDS = [wire_of(v) for v in VECTORS]
 HOSTILE_PEERS = 4
 FRAMES_PER_PEER = 800
+# Frames queued behind a close are never read, and how many that is depends on scheduling (a busy
+# machine coalesces more): peers go on past FRAMES_PER_PEER, up to a bound, until the gateway has
+# judged JUDGED_FRAMES.
+JUDGED_FRAMES = 2000
+MAX_FRAMES_PER_PEER = 3 * FRAMES_PER_PEER
 GOOD_POSITIONS = 40
 
 
@@ -56,14 +61,19 @@ async def _read_until_closed(reader: asyncio.StreamReader) -> None:
 
 
 async def hostile_peer(gateway: Gateway, rng: random.Random) -> int:
-    """Sends FRAMES_PER_PEER frames over as many connections as it takes; returns the connections."""
+    """Sends FRAMES_PER_PEER frames (more while the gateway has judged too few) over as many
+    connections as it takes; returns the connections."""
     sent = connections = 0
-    while sent < FRAMES_PER_PEER:
+
+    def more() -> bool:
+        return sent < FRAMES_PER_PEER or (gateway.counts["frames"] <= JUDGED_FRAMES and sent < MAX_FRAMES_PER_PEER)
+
+    while more():
         reader, writer = await asyncio.open_connection("127.0.0.1", gateway.port)
         connections += 1
         replies = asyncio.create_task(_read_until_closed(reader))
         try:
-            while sent < FRAMES_PER_PEER and not replies.done():
+            while more() and not replies.done():
                 n = rng.randint(1, 6)
                 blob = b"".join(hostile_frame(rng) for _ in range(n))
                 sent += n
@@ -105,9 +115,7 @@ async def test_hostile_frames_never_touch_a_good_terminal(ctx, gateway):
     assert sum(connections) > HOSTILE_PEERS, dict(gateway.counts)
     assert gateway.counts["malformed"] > 200 and gateway.counts["unauthenticated"] > 50
     assert gateway.counts["closed_error"] == 0
-    # Frames the gateway actually read and judged: a quarter of those sent at least (frames queued
-    # behind a close are never read, and more of them are on a loaded machine).
-    assert gateway.counts["frames"] > FRAMES_PER_PEER * HOSTILE_PEERS // 4
+    assert gateway.counts["frames"] > JUDGED_FRAMES  # frames the gateway actually read and judged
     # The server still accepts and serves new terminals.
     late, _ = await online_terminal(ctx, gateway, version=2019)
     try:
