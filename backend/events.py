@@ -71,8 +71,3 @@ async def announce(session: AsyncSession, event: Event) -> None:
     for late in _AFTER_COMMIT.get(type(event), ()):
         after_commit(session, partial(late, ctx, event))
 
-
-def subscribers_of(event_type: type[Event]) -> list[str]:
-    """The registered handlers' qualified names (for the architecture test and operators)."""
-    return [f"{h.__module__}.{h.__qualname__}"
-            for h in (*_IN_TRANSACTION.get(event_type, ()), *_AFTER_COMMIT.get(event_type, ()))]

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.db.unit import unit_of_work
+from backend.domain.notices import service as outbox
 from backend.domain.notices.delivery import MAX_ATTEMPTS
 from backend.domain.notices.models import NoticeDelivery, PushDevice
-from backend.workers import outbox
 from tests.factories import make_user
 from tests.notices.fcm_relay import RelayServer
 from tests.notices.helpers import add_device, notify, with_fcm

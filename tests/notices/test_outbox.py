@@ -9,10 +9,10 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.db.unit import unit_of_work
 from backend.domain.notices import service as notices
+from backend.domain.notices import service as outbox
 from backend.domain.notices.delivery import MAX_ATTEMPTS, backoff_s
 from backend.domain.notices.models import Notice, NoticeDelivery
 from backend.sms import ConsoleSmsSender
-from backend.workers import outbox
 from tests.factories import make_user
 from tests.notices.helpers import add_device, notify
 

@@ -10,7 +10,7 @@ from litestar import Litestar
 
 from backend.context import Context
 from backend.db.base import utcnow
-from backend.workers import outbox
+from backend.domain.notices import service as outbox
 from tests.factories import login, make_user
 from tests.notices.helpers import notify
 

@@ -23,12 +23,12 @@ from backend.db.base import utcnow
 from backend.db.unit import unit_of_work
 from backend.domain.notices import rules, webpush
 from backend.domain.notices import service as notices
+from backend.domain.notices import service as outbox
 from backend.domain.notices.models import NoticeDelivery, WebPushSubscription
 from backend.domain.notices.schemas import WebPushSubscribe
 from backend.domain.notices.webpush import MAX_PAYLOAD_BYTES
 from backend.errors import DomainError, Invalid
 from backend.settings import load_settings
-from backend.workers import outbox
 from tests.factories import login, make_user
 from tests.notices.helpers import Browser, notify
 from tests.notices.push_service import PushServiceServer
