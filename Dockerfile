@@ -55,4 +55,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 # exec: uvicorn becomes PID 1 and receives SIGTERM for a graceful shutdown.
-CMD ["sh", "-c", "exec uvicorn backend.asgi:app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-4} --proxy-headers"]
+CMD ["sh", "-c", "exec uvicorn backend.asgi:app --host 0.0.0.0 --port 8000 --workers ${WEB_CONCURRENCY:-4} --no-proxy-headers"]

@@ -35,6 +35,7 @@ from backend.http.auth import AuthMiddleware
 from backend.http.deps import DEPENDENCIES
 from backend.http.errors import EXCEPTION_HANDLERS
 from backend.http.inputs import ControlCharsMiddleware
+from backend.http.limits import RateLimitMiddleware
 from backend.http.logs import RequestIdMiddleware, configure_logging
 from backend.http.routers import ROUTERS as SHARED
 from backend.settings import ROOT_DIR, Settings, load_settings
@@ -117,7 +118,7 @@ def create_app(
         route_handlers=route_handlers,
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[RequestIdMiddleware(), ControlCharsMiddleware(), AuthMiddleware()],
+        middleware=[RequestIdMiddleware(), ControlCharsMiddleware(), AuthMiddleware(), RateLimitMiddleware()],
         openapi_config=openapi,
         template_config=TemplateConfig(
             directory=[_HTTP_DIR / "templates", *sorted(_APPS_DIR.glob("*/web/templates"))],

@@ -37,8 +37,10 @@ def _serve(args: argparse.Namespace, *, app: str = "backend.asgi:app") -> None:
 
     settings = load_settings()
     workers = args.workers if not settings.redis_url.startswith("memory://") else 1
+    # uvicorn must leave the client address alone: the app alone decides whom to believe about
+    # X-Forwarded-For (MEITONG_TRUSTED_PROXIES, backend.http.auth.client_ip).
     uvicorn.run(
-        app, host=args.host, port=args.port, workers=workers, proxy_headers=True,
+        app, host=args.host, port=args.port, workers=workers, proxy_headers=False,
         log_config=None, access_log=False,
     )
 

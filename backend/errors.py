@@ -54,7 +54,19 @@ class Forbidden(DomainError):
 
 
 class TooManyRequests(DomainError):
+    """429. `limit`, `window_s` and `scope` go into the body beside the usual four keys, and
+    Retry-After into the headers, so a client can tell which budget it spent and when it refills."""
+
     status = 429
+
+    def __init__(self, code: str, message_zh: str, message_en: str, *, field: str | None = None,
+                 headers: dict[str, str] | None = None, limit: int | None = None, window_s: int | None = None,
+                 scope: str | None = None, retry_after_s: int | None = None) -> None:
+        if retry_after_s is not None:
+            headers = {**(headers or {}), "Retry-After": str(retry_after_s)}
+        super().__init__(code, message_zh, message_en, field=field, headers=headers)
+        self.details: dict[str, object] = {"limit": limit, "window_s": window_s, "scope": scope,
+                                           "retry_after_s": retry_after_s}
 
 
 def forbidden() -> Forbidden:

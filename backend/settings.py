@@ -78,6 +78,13 @@ def _float(name: str, default: float) -> float:
     return float(raw) if raw else default
 
 
+def _cidrs(raw: str) -> tuple[str, ...]:
+    """A comma- or space-separated CIDR list; a typo stops start-up rather than trusting the wrong hosts."""
+    import ipaddress
+
+    return tuple(str(ipaddress.ip_network(part, strict=False)) for part in raw.replace(",", " ").split())
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     env: str = "development"
@@ -93,9 +100,27 @@ class Settings:
     mfa_token_ttl_s: int = 5 * 60
     sms_sender: str = "console"
     sms_code_ttl_s: int = 5 * 60
-    login_attempts_per_phone: int = 10
+    login_attempts_per_phone: int = 10  # unused since per-account back-off (kept: env files still set it)
     login_attempts_per_ip: int = 60
     login_window_s: int = 15 * 60
+    # Per-account back-off (backend/domain/identity/backoff.py): after this many wrong passwords each
+    # further attempt waits 2^n s, up to the cap; failures are forgotten after a quiet day. A device
+    # that once logged in (a signed device token) is exempt, so a guesser cannot lock the owner out.
+    login_backoff_free_failures: int = 5
+    login_backoff_cap_s: int = 15 * 60
+    login_failure_memory_s: int = 24 * 3600
+    device_token_ttl_s: int = 180 * 24 * 3600
+    # Proxies whose X-Forwarded-For is believed (CIDR list); empty: trust none, the TCP peer is the client.
+    trusted_proxies: tuple[str, ...] = ()
+    # Request limits (backend/http/limits.py), each over a fixed window of rate_window_s; generous
+    # on purpose: they stop floods and scrapers, never a person or the test suite.
+    rate_window_s: int = 60
+    rate_per_user: int = 1200
+    rate_per_ip: int = 6000
+    rate_per_machine_key: int = 3000
+    rate_verify_per_ip: int = 120
+    live_streams_per_user: int = 5
+    live_stream_lease_s: int = 60
     signature_max_skew_s: int = 300
     signature_nonce_ttl_s: int = 600
     key_rotation_grace_s: int = 24 * 3600
@@ -176,6 +201,18 @@ def load_settings(**overrides: object) -> Settings:
         "sms_sender": env.get("MEITONG_SMS_SENDER", "console"),
         "login_attempts_per_phone": _int("MEITONG_LOGIN_ATTEMPTS_PER_PHONE", 10),
         "login_attempts_per_ip": _int("MEITONG_LOGIN_ATTEMPTS_PER_IP", 60),
+        "login_backoff_free_failures": _int("MEITONG_LOGIN_BACKOFF_FREE_FAILURES", 5),
+        "login_backoff_cap_s": _int("MEITONG_LOGIN_BACKOFF_CAP_S", 15 * 60),
+        "login_failure_memory_s": _int("MEITONG_LOGIN_FAILURE_MEMORY_S", 24 * 3600),
+        "device_token_ttl_s": _int("MEITONG_DEVICE_TOKEN_TTL_S", 180 * 24 * 3600),
+        "trusted_proxies": _cidrs(env.get("MEITONG_TRUSTED_PROXIES", "")),
+        "rate_window_s": _int("MEITONG_RATE_WINDOW_S", 60),
+        "rate_per_user": _int("MEITONG_RATE_PER_USER", 1200),
+        "rate_per_ip": _int("MEITONG_RATE_PER_IP", 6000),
+        "rate_per_machine_key": _int("MEITONG_RATE_PER_MACHINE_KEY", 3000),
+        "rate_verify_per_ip": _int("MEITONG_RATE_VERIFY_PER_IP", 120),
+        "live_streams_per_user": _int("MEITONG_LIVE_STREAMS_PER_USER", 5),
+        "live_stream_lease_s": _int("MEITONG_LIVE_STREAM_LEASE_S", 60),
         "password_hash_time_cost": _int("MEITONG_PASSWORD_HASH_TIME_COST", 3),
         "password_hash_memory_kib": _int("MEITONG_PASSWORD_HASH_MEMORY_KIB", 65536),
         "log_level": env.get("MEITONG_LOG_LEVEL", "INFO"),

@@ -6,6 +6,8 @@ HX-Request): a cross-site form cannot add that header, which closes CSRF without
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import uuid
 from typing import Any
 
@@ -25,6 +27,8 @@ from backend.errors import DomainError, Forbidden, Unauthorized
 
 ACCESS_COOKIE = "mt_access"
 REFRESH_COOKIE = "mt_refresh"
+# A browser's device token (backend/domain/identity/backoff.py): sent only to the auth routes.
+DEVICE_COOKIE = "mt_device"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -36,8 +40,45 @@ def client_label(scope: Scope) -> str:
 
 
 def client_ip(scope: Scope) -> str:
+    """The caller's address: the TCP peer, unless the peer is one of settings.trusted_proxies; then the
+    right-most X-Forwarded-For address that is not a trusted proxy (what the outermost trusted proxy
+    saw). Addresses to its left were written by the client and prove nothing."""
     client = scope.get("client")
-    return client[0] if client else "unknown"
+    peer = client[0] if client else "unknown"
+    app = scope.get("litestar_app")
+    trusted = _networks(app.state.ctx.settings.trusted_proxies) if app is not None else ()
+    if not trusted or not _within(peer, trusted):
+        return peer
+    forwarded = b",".join(value for name, value in scope.get("headers", []) if name == b"x-forwarded-for")
+    nearest = peer
+    for part in reversed(forwarded.decode("latin-1").split(",")):
+        address = _address(part.strip())
+        if address is None:  # junk a trusted proxy passed on: stop at the last hop we can vouch for
+            return nearest
+        if not _within(address, trusted):
+            return address
+        nearest = address
+    return nearest
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(cidrs: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(cidr, strict=False) for cidr in cidrs)
+
+
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
+
+
+def _within(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def _token_from(scope: Scope) -> tuple[str | None, bool]:
@@ -141,4 +182,12 @@ def with_session_cookies(ctx: Context, body: Any, tokens: Tokens | None, status_
                             httponly=True, samesite="strict", secure=secure, path="/")
         response.set_cookie(REFRESH_COOKIE, tokens.refresh_token, max_age=ctx.settings.refresh_token_ttl_s,
                             httponly=True, samesite="strict", secure=secure, path="/api/auth")
+    return response
+
+
+def with_device_cookie(ctx: Context, response: Response[Any], device_token: str | None) -> Response[Any]:
+    """Pages keep their device token in an HttpOnly cookie that only /api/auth ever sees."""
+    if device_token:
+        response.set_cookie(DEVICE_COOKIE, device_token, max_age=ctx.settings.device_token_ttl_s, httponly=True,
+                            samesite="strict", secure=ctx.settings.secure_cookies, path="/api/auth")
     return response

@@ -11,7 +11,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Validatio
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from backend.checks.errors import CheckFailed
-from backend.errors import DomainError
+from backend.errors import DomainError, TooManyRequests
 
 log = logging.getLogger("meitong.http")
 
@@ -37,7 +37,10 @@ def _response(status: int, body: dict[str, Any], headers: dict[str, str] | None 
 
 
 def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
-    return _response(exc.status, error_body(exc.code, exc.message_zh, exc.message_en, exc.field), exc.headers)
+    body = error_body(exc.code, exc.message_zh, exc.message_en, exc.field)
+    if isinstance(exc, TooManyRequests):
+        body.update(exc.details)  # which limit, over what window, on what scope (extra keys only)
+    return _response(exc.status, body, exc.headers)
 
 
 def check_failed_handler(_: Request[Any, Any, Any], exc: CheckFailed) -> Response[Any]:

@@ -17,7 +17,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.types import Scope
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend import clock
+from backend import clock, ratelimit
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.db.unit import unit_of_work
@@ -106,6 +106,10 @@ async def verify_request(request: Request[Any, Any, Any]) -> MachineCaller:
     matches = [signatures_match(e, signature) for e in expected]
     if not any(matches):
         raise refusal("signature_invalid")
+    # The key's budget is spent only once the signature is proven (junk cannot spend a real key's),
+    # and before the nonce is recorded: a refused request may be sent again as it is.
+    await ratelimit.take(ctx.redis, scope="machine_key", subject=key.key_id,
+                         limit=ctx.settings.rate_per_machine_key, window_s=ctx.settings.rate_window_s)
     fresh = await ctx.redis.set(f"sig:nonce:{key_id}:{nonce}", b"1", nx=True, ex=ctx.settings.signature_nonce_ttl_s)
     if not fresh:
         raise refusal("signature_replayed")

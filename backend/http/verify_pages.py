@@ -15,13 +15,14 @@ from backend import clock
 from backend.domain.contracts.schemas import PRODUCT_LABELS
 from backend.domain.weighing import service as weighing
 from backend.http.deps import Ctx, Db
+from backend.http.limits import public_verify
 from backend.http.pages import render
 from backend.http.weigh_views import iso_time
 
 MAX_CODE = 32
 
 
-@get("/{ticket_no:str}", name="ticket-verify")
+@get("/{ticket_no:str}", name="ticket-verify", guards=[public_verify])
 async def verify_page(request: Request[Any, Any, Any], db: Db, ctx: Ctx, ticket_no: FromPath[str],
                       c: FromQuery[str] = "") -> Template:
     report = await weighing.verify_ticket(db, ctx=ctx, ticket_no=ticket_no[:64], code=c[:MAX_CODE])

@@ -113,6 +113,9 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
 class PasswordLogin(Struct):
     phone: Phone
     password: Password
+    # The device token a previous login returned (apps; pages send it as a cookie): exempts this
+    # device from the account's back-off while someone else guesses at the password.
+    device_token: Annotated[str, msgspec.Meta(max_length=200)] | None = None
 
 
 class SmsLogin(Struct):
@@ -155,6 +158,8 @@ class LoginResult(Out):
     status: Literal["ok", "totp_required", "totp_setup_required"]
     tokens: Tokens | None = None
     mfa_token: str | None = None
+    # Set after a right password: keep it and send it with later logins (backend/domain/identity/backoff.py).
+    device_token: str | None = None
 
 
 class TotpSetup(Out):

@@ -18,13 +18,16 @@ from backend.checks.errors import CheckFailed
 from backend.checks.phone import check_mobile, mask_mobile
 from backend.context import Context
 from backend.db.base import utcnow
-from backend.domain.identity import errors, passwords, tokens
+from backend.db.unit import keep_on_error
+from backend.domain.identity import backoff, errors, passwords, tokens
+from backend.domain.identity.events import LoginFailuresRepeated
 from backend.domain.identity.models import AuthSession, Membership, RefreshToken, User
 from backend.domain.identity.passwords import configure
 from backend.domain.identity.schemas import LoginResult, PrincipalBasics, Role, Tokens, UserOut
 from backend.domain.identity.tokens import decode_jwt
 from backend.domain.identity.totp import enrol_totp_with_secret, qr_svg, totp_confirm, totp_login, totp_setup
 from backend.errors import Invalid
+from backend.events import announce
 
 __all__ = ["add_membership", "configure", "consume_sms_code", "count_role_holders", "create_user", "decode_jwt",
     "enrol_totp_with_secret", "hash_password", "issue_tokens", "login_password", "login_sms", "logout", "member_ids",
@@ -139,23 +142,42 @@ async def _must_totp(session: AsyncSession, user_id: uuid.UUID) -> bool:
 
 
 async def login_password(
-    session: AsyncSession, *, ctx: Context, phone: str, password: str, ip: str, client: str
+    session: AsyncSession, *, ctx: Context, phone: str, password: str, ip: str, client: str,
+    device_token: str | None = None,
 ) -> LoginResult:
     phone = normalise_phone(phone)
     window = ctx.settings.login_window_s
-    await ratelimit.hit(ctx.redis, f"rl:login:ip:{ip}", limit=ctx.settings.login_attempts_per_ip, window_s=window)
-    await ratelimit.hit(
-        ctx.redis, f"rl:login:phone:{phone}", limit=ctx.settings.login_attempts_per_phone, window_s=window
-    )
+    await ratelimit.hit(ctx.redis, f"rl:login:ip:{ip}", limit=ctx.settings.login_attempts_per_ip, window_s=window,
+                        scope="login_ip")
     user = (await session.execute(select(User).where(User.phone == phone))).scalar_one_or_none()
+    device = await backoff.trusted_device(ctx.redis, ctx.settings, token=device_token, user_id=user.id if user else None)
+    if device is None:
+        await backoff.check(ctx.redis, ctx.settings, phone=phone)
     if not passwords.verify(user.password_hash if user else None, password) or user is None or user.status != "active":
+        await _login_failed(session, ctx=ctx, phone=phone, user=user, device=device, ip=ip)
         raise errors.bad_credentials()
     if user.password_hash and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_secret(password)
-    await ratelimit.reset(ctx.redis, f"rl:login:phone:{phone}")
-    return await _finish_login(
+    if device is None:
+        await backoff.clear(ctx.redis, phone=phone)
+    result = await _finish_login(
         session, ctx=ctx, user=user, client=client, staff=True, must_totp=await _must_totp(session, user.id)
     )
+    # The password was right: this device is known from now on, whatever second step follows.
+    result.device_token = backoff.issue_device_token(ctx.settings, user_id=user.id)
+    return result
+
+
+async def _login_failed(
+    session: AsyncSession, *, ctx: Context, phone: str, user: User | None, device: str | None, ip: str
+) -> None:
+    """Count the failure; once the account is being slowed down, tell its owner (once an hour)."""
+    failures = await backoff.record_failure(ctx.redis, ctx.settings, phone=phone, device_id=device)
+    if user is None or failures < ctx.settings.login_backoff_free_failures:
+        return
+    if await ratelimit.once_per(ctx.redis, key=f"login:fail:notice:{user.id}", period_s=3600):
+        await announce(session, LoginFailuresRepeated(user_id=user.id, failures=failures, ip=ip, at=utcnow()))
+        keep_on_error(session)  # the notice outlives the 401 that follows
 
 
 def _code_digest(ctx: Context, phone: str, purpose: str, code: str) -> str:

@@ -25,10 +25,12 @@ from backend.domain.identity.schemas import (
 from backend.errors import Unauthorized
 from backend.http.auth import (
     ACCESS_COOKIE,
+    DEVICE_COOKIE,
     REFRESH_COOKIE,
     client_ip,
     client_label,
     signed_in,
+    with_device_cookie,
     with_session_cookies,
 )
 from backend.http.deps import Ctx, Db, Me
@@ -37,9 +39,10 @@ from backend.http.deps import Ctx, Db, Me
 @post("/login", status_code=200)
 async def login(request: Request[Any, Any, Any], data: JSONBody[PasswordLogin], db: Db, ctx: Ctx) -> Response[LoginResult]:
     result = await identity.login_password(
-        db, ctx=ctx, phone=data.phone, password=data.password, ip=client_ip(request.scope), client=client_label(request.scope)
+        db, ctx=ctx, phone=data.phone, password=data.password, ip=client_ip(request.scope), client=client_label(request.scope),
+        device_token=data.device_token or request.cookies.get(DEVICE_COOKIE),
     )
-    return with_session_cookies(ctx, result, result.tokens)
+    return with_device_cookie(ctx, with_session_cookies(ctx, result, result.tokens), result.device_token)
 
 
 @post("/sms", status_code=202)

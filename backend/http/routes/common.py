@@ -15,6 +15,7 @@ from backend.domain.regions.schemas import RegionOut
 from backend.domain.weighing import service as weighing
 from backend.domain.weighing.schemas import TicketVerifyOut
 from backend.http.deps import Ctx, Db
+from backend.http.limits import public_verify
 
 VerifyCode = Annotated[str, QueryParameter(min_length=1, max_length=32)]
 
@@ -30,7 +31,8 @@ async def pass_keys(ctx: Ctx) -> PassKeysOut:
     return passes.published_keys(ctx.settings)
 
 
-@get("/public/tickets/{ticket_no:str}/verify", summary="Check an e-weigh ticket against its evidence entry")
+@get("/public/tickets/{ticket_no:str}/verify", summary="Check an e-weigh ticket against its evidence entry",
+     guards=[public_verify])
 async def verify_ticket(ticket_no: FromPath[str], c: VerifyCode, db: Db, ctx: Ctx) -> TicketVerifyOut:
     return await weighing.verify_ticket(db, ctx=ctx, ticket_no=ticket_no, code=c)
 
