@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import os
 import sys
+from typing import Any
 
 from backend.settings import load_settings
 
@@ -37,12 +38,13 @@ def _serve(args: argparse.Namespace, *, app: str = "backend.asgi:app") -> None:
 
     settings = load_settings()
     workers = args.workers if not settings.redis_url.startswith("memory://") else 1
-    # uvicorn must leave the client address alone: the app alone decides whom to believe about
-    # X-Forwarded-For (MEITONG_TRUSTED_PROXIES, backend.http.auth.client_ip).
-    uvicorn.run(
-        app, host=args.host, port=args.port, workers=workers, proxy_headers=False,
-        log_config=None, access_log=False,
-    )
+    uvicorn.run(app, host=args.host, port=args.port, workers=workers, **UVICORN_OPTIONS)
+
+
+# uvicorn must leave the client address alone (its proxy_headers would believe X-Forwarded-For from
+# any FORWARDED_ALLOW_IPS peer, "*" included): the app alone decides whom to believe
+# (MEITONG_TRUSTED_PROXIES, backend.http.auth.client_ip). Logging is ours (backend.http.logs).
+UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "log_config": None, "access_log": False}
 
 
 def _run(args: argparse.Namespace) -> None:

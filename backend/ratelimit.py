@@ -57,7 +57,7 @@ _SCOPE_ZH = {
 
 
 def refusal(*, scope: str, limit: int, window_s: int, retry_after_s: float) -> TooManyRequests:
-    wait_s = max(math.ceil(retry_after_s), 1)
+    wait_s = max(math.ceil(retry_after_s - 1e-6), 1)  # 2.0000001 s of float noise is 2 s
     return TooManyRequests(
         "rate_limited",
         f"{_SCOPE_ZH.get(scope, '请求')}过于频繁（每 {window_s} 秒最多 {limit} 次），请 {wait_s} 秒后再试",

@@ -19,7 +19,7 @@ import logging
 from typing import Any
 
 from litestar.connection import ASGIConnection
-from litestar.handlers import BaseRouteHandler
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.response import ServerSentEvent
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -37,9 +37,9 @@ _UNMETERED = ("^/static/", "^/healthz$", "^/readyz$", "^/health/")
 
 def is_live_stream(handler: Any) -> bool:
     """A route whose handler answers an event stream (its declared return type says so)."""
-    signature = getattr(handler, "parsed_fn_signature", None)
-    annotation = getattr(signature, "return_annotation", None)
-    return isinstance(annotation, type) and issubclass(annotation, ServerSentEvent)
+    if not isinstance(handler, HTTPRouteHandler):
+        return False
+    return handler.parsed_fn_signature.return_type.is_subclass_of(ServerSentEvent)
 
 
 def stream_key(user_id: object) -> str:

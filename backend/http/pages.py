@@ -223,7 +223,9 @@ def page_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[An
     if isinstance(exc, Unauthorized) and app:
         return login_redirect(request, app)
     message = exc.message_en if lang_of(request) == "en" else exc.message_zh
-    return render(request, "error.html", app=app, status_code=exc.status, message=message)
+    response = render(request, "error.html", app=app, status_code=exc.status, message=message)
+    response.headers.update(exc.headers)  # a 429's Retry-After holds for a page too
+    return response
 
 
 # Router-level handlers for the apps' page routers: closer than the app's JSON handlers, so they win.

@@ -50,18 +50,6 @@ async def test_staff_may_enable_totp_voluntarily(client, ctx):
     assert again["status"] == "totp_required"
 
 
-async def test_login_attempts_are_rate_limited_per_phone(client, ctx):
-    _, number = await f.make_user(ctx)
-    limit = ctx.settings.login_attempts_per_phone
-    for _ in range(limit):
-        r = await client.post("/api/auth/login", json={"phone": number, "password": "Wrong-pass-1"})
-        assert r.status_code == 401
-    blocked = await client.post("/api/auth/login", json={"phone": number, "password": f.PASSWORD})
-    assert blocked.status_code == 429
-    assert int(blocked.headers["Retry-After"]) > 0
-    assert blocked.json()["code"] == "rate_limited"
-
-
 async def test_sms_login_with_console_sender(client, ctx):
     _, number = await f.make_user(ctx)
     assert (await client.post("/api/auth/sms", json={"phone": number, "purpose": "login"})).status_code == 202

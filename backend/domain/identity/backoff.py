@@ -1,8 +1,9 @@
 """Password guessing slowed per account without locking the owner out (OWASP "device cookies").
 
-Wrong passwords for a phone (registered or not: the answer must not tell) are counted; after
-`login_backoff_free_failures` of them every further attempt must wait 2^n s (capped), and an attempt
-inside the wait is refused before the password is even looked at. A device that once logged in to
+Wrong passwords for a phone (registered or not: the answer must not tell) are counted; once there
+are `login_backoff_free_failures` (F) of them, the next attempt must wait 2^(n-F+1) s after the n-th
+(2, 4, 8 … s, capped), and an attempt inside the wait is refused before the password is looked at
+(it is no guess, so it does not count). A device that once logged in to
 the account carries a signed device token (HMAC with the secret key, bound to the user): it skips the
 account's wait, so whoever guesses at a regulator's phone slows only himself. A device token that is
 itself used for guessing stops exempting after the same number of failures. The per-address login
@@ -23,7 +24,7 @@ from backend import clock, ratelimit
 from backend.errors import TooManyRequests
 from backend.settings import Settings
 
-# n: failures so far, last: when the last one was, until: no attempt before this instant.
+# n: failures so far, last: when the last one was (clock s), delay: no attempt before last + delay.
 _RECORD_FAILURE = """
 local now = tonumber(ARGV[1])
 local n = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
@@ -31,8 +32,8 @@ local last = tonumber(redis.call('HGET', KEYS[1], 'last') or '0')
 if now - last > tonumber(ARGV[4]) then n = 0 end
 n = n + 1
 local delay = 0
-if n > tonumber(ARGV[2]) then delay = math.min(2 ^ (n - tonumber(ARGV[2])), tonumber(ARGV[3])) end
-redis.call('HSET', KEYS[1], 'n', n, 'last', ARGV[1], 'until', string.format('%.3f', now + delay))
+if n >= tonumber(ARGV[2]) then delay = math.min(2 ^ (n - tonumber(ARGV[2]) + 1), tonumber(ARGV[3])) end
+redis.call('HSET', KEYS[1], 'n', n, 'last', ARGV[1], 'delay', delay)
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return {n, math.ceil(delay)}
 """
@@ -49,9 +50,9 @@ def _device_key(device_id: str) -> str:
 
 async def check(redis: Redis, settings: Settings, *, phone: str) -> None:
     """429 while the account's wait runs (the password is not looked at)."""
-    until = await redis.hget(_account_key(phone), "until")
-    wait_s = float(until) - clock.now_s() if until else 0.0
-    if wait_s > 0:
+    last, delay = await redis.hmget(_account_key(phone), ["last", "delay"])
+    wait_s = float(last) + float(delay) - clock.now_s() if last and delay else 0.0
+    if wait_s > 1e-6:  # float noise on a clock stopped exactly at the deadline
         raise _waiting(settings, wait_s)
 
 
