@@ -7,7 +7,9 @@ from __future__ import annotations
 import httpx
 from litestar import Litestar
 
-from backend.context import Context
+from backend.app import create_app
+from backend.context import Context, build_context
+from backend.settings import Settings, load_settings
 from tests import factories as f
 from tests.clock import TestClock
 from tests.drivers import helpers as h
@@ -103,3 +105,15 @@ async def test_public_ticket_verify_is_limited_per_address(app: Litestar, ctx: C
         assert (await officer.get("/api/public/tickets/T5/verify", params={"c": "abcd"})).status_code == 200
         clock.advance(WINDOW_S)
         assert (await sweeper.get("/api/public/tickets/T6/verify", params={"c": "abcd"})).status_code == 200
+
+
+async def test_without_redis_requests_go_on_unmetered(settings: Settings) -> None:
+    """A limit protects the platform; an outage of its counters must not take the platform down."""
+    broken = load_settings(database_url=settings.database_url, redis_url="redis://127.0.0.1:1/0", log_json=False)
+    context = build_context(broken)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(ctx=context)), base_url="http://t") as c:
+            r = await c.get("/api/regions")
+    finally:
+        await context.engine.dispose()
+    assert r.status_code == 200, r.text

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 import uuid
@@ -73,8 +74,14 @@ async def clear(redis: Redis, *, phone: str) -> None:
 
 
 def _waiting(settings: Settings, wait_s: float) -> TooManyRequests:
-    return ratelimit.refusal(scope="login_account", limit=settings.login_backoff_free_failures,
-                             window_s=settings.login_backoff_cap_s, retry_after_s=wait_s)
+    # Said alike for every phone, registered or not; the owner's known devices are not slowed.
+    wait = max(math.ceil(wait_s - 1e-6), 1)
+    return TooManyRequests(
+        "rate_limited", f"该手机号的密码错误次数过多，请 {wait} 秒后再试（已登录过的设备不受影响）",
+        f"Too many wrong passwords for this phone number; try again in {wait} s (devices that logged in before are not slowed)",
+        limit=settings.login_backoff_free_failures, window_s=settings.login_backoff_cap_s, scope="login_account",
+        retry_after_s=wait,
+    )
 
 
 def _mac(settings: Settings, payload: str) -> str:

@@ -187,9 +187,9 @@ def _code_digest(ctx: Context, phone: str, purpose: str, code: str) -> str:
 async def send_sms_code(*, ctx: Context, phone: str, purpose: str, ip: str) -> None:
     phone = normalise_phone(phone)
     # One code a minute per phone, 10 a day, 30 an hour per client address: SMS costs money.
-    await ratelimit.hit(ctx.redis, f"rl:sms:cool:{phone}", limit=1, window_s=60)
-    await ratelimit.hit(ctx.redis, f"rl:sms:day:{phone}", limit=10, window_s=24 * 3600)
-    await ratelimit.hit(ctx.redis, f"rl:sms:ip:{ip}", limit=30, window_s=3600)
+    await ratelimit.hit(ctx.redis, f"rl:sms:cool:{phone}", limit=1, window_s=60, scope="sms")
+    await ratelimit.hit(ctx.redis, f"rl:sms:day:{phone}", limit=10, window_s=24 * 3600, scope="sms")
+    await ratelimit.hit(ctx.redis, f"rl:sms:ip:{ip}", limit=30, window_s=3600, scope="sms")
     code = f"{secrets.randbelow(1_000_000):06d}"
     key = f"sms:{purpose}:{phone}"
     await ctx.redis.hset(key, mapping={"digest": _code_digest(ctx, phone, purpose, code), "tries": 0})
