@@ -23,7 +23,10 @@ EXAMPLES_PER_OPERATION = int(os.environ.get("MEITONG_FUZZ_EXAMPLES", "25"))
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> str:
     var_dir: Path = tmp_path_factory.mktemp("fuzz")
-    env = {"MEITONG_LOGIN_ATTEMPTS_PER_IP": "100000", "MEITONG_LOGIN_ATTEMPTS_PER_PHONE": "100000"}
+    # A fuzzer is one machine-speed client: lift the request budgets it would otherwise spend (and
+    # then probe 429s instead of the operations).
+    env = {"MEITONG_LOGIN_ATTEMPTS_PER_IP": "100000", "MEITONG_LOGIN_ATTEMPTS_PER_PHONE": "100000",
+           "MEITONG_RATE_PER_USER": "1000000", "MEITONG_RATE_PER_IP": "1000000", "MEITONG_RATE_VERIFY_PER_IP": "1000000"}
     # On PostgreSQL and Redis: this worker's databases (the tests that follow empty them again).
     if os.environ.get("DATABASE_URL"):
         env["DATABASE_URL"] = settings.database_url
