@@ -32,6 +32,7 @@ from backend.context import Context, build_context
 from backend.domain.queue import service as queue
 from backend.http import i18n
 from backend.http.auth import AuthMiddleware
+from backend.http.bodies import BodyRequest
 from backend.http.deps import DEPENDENCIES
 from backend.http.errors import EXCEPTION_HANDLERS
 from backend.http.inputs import ControlCharsMiddleware
@@ -130,6 +131,8 @@ def create_app(
         state=State({"ctx": context}),
         lifespan=[lifespan],
         request_max_body_size=25 * 1024 * 1024,
+        # Every JSON body is decoded there: depth-limited, UTF-8 only, strictly typed.
+        request_class=BodyRequest,
         # Our JSON logging (configure_logging) stays in charge; Litestar would install its own format.
         logging_config=None,
         debug=False,
