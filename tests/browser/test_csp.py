@@ -22,8 +22,8 @@ from playwright.sync_api import Browser, Page
 from backend.demo.seed import DEMO_DRIVER_PHONE, DEMO_PASSWORD, DEMO_TOTP
 from tests.browser.conftest import FETCH, PHONE, Server
 
-# Who opens each app's pages: the demo mine's admin (mine and enterprise), its buyer, a regulator
-# (TOTP from the demo secrets), the demo driver.
+# Who opens each app's pages: the demo mine's admin (mine and enterprise), a regulator (TOTP from the
+# demo secrets), the demo driver.
 USERS = {"driver": DEMO_DRIVER_PHONE, "mine": "13800000001", "enterprise": "13800000001", "regulator": "13800000006"}
 # htmx reports the evals its config (allowEval false) refuses as evalDisallowedError, before the CSP would.
 _VIOLATION = re.compile(r"Content Security Policy|Refused to|evalDisallowed|unsafe-eval", re.IGNORECASE)
@@ -36,6 +36,11 @@ def _login(server: Server, phone: str) -> httpx.Client:
     if r.json()["status"] == "totp_required":
         code = pyotp.TOTP(DEMO_TOTP[phone]).now()
         r = client.post("/api/auth/login/totp", json={"mfaToken": r.json()["mfaToken"], "totpCode": code})
+        assert r.status_code == 200, r.text
+    elif r.json()["status"] == "totp_setup_required":  # an administrator made to enrol at first login
+        mfa = r.json()["mfaToken"]
+        secret = client.post("/api/auth/totp/enrol", json={"mfaToken": mfa}).json()["secret"]
+        r = client.post("/api/auth/totp/enrol/confirm", json={"mfaToken": mfa, "totpCode": pyotp.TOTP(secret).now()})
         assert r.status_code == 200, r.text
     assert client.cookies.get("mt_access"), r.text
     return client
