@@ -7,8 +7,8 @@ UnicodeDecodeError: a 500. `BodyRequest` (the app's request class) replaces that
 such bodies with a 400 naming the field where it can, and decodes straight into the handler's type
 with strict=True. Litestar's own conversion then finds the value already of its type and keeps it.
 
-Every step runs in C over the whole body (regex, bytes.translate, bytes.replace, msgspec), never a
-Python loop per byte: a 25 MB hostile body costs a fraction of a second.
+Every step runs in C over the whole body (numpy, bytes.replace, msgspec), never a Python loop per
+byte: a 25 MB hostile body costs a fraction of a second.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 import msgspec
+import numpy as np
 from litestar import Request
 from litestar.exceptions import ValidationException
 from litestar.serialization import default_deserializer
@@ -25,11 +26,10 @@ from litestar.types import Empty
 
 from backend.errors import DomainError
 
-# A JSON string, escapes included (the unrolled form: no per-character alternation in the engine).
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-# Keep only brackets, openers as "(" and closers as ")": depth is then how often "()" can be peeled.
-_BRACKETS = bytes.maketrans(b"[{]}", b"(())")
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[{]}")
+# Each byte's step in nesting depth: +1 for an opener, -1 for a closer, 0 otherwise.
+_STEP = np.zeros(256, dtype=np.int8)
+_STEP[[ord("["), ord("{")]] = 1
+_STEP[[ord("]"), ord("}")]] = -1
 # A \uXXXX escape (after an even run of backslashes, so a real escape) of a UTF-16 surrogate that
 # has no partner: a high one not followed by a low one, or a low one not preceded by a high one.
 _LONE_SURROGATE = re.compile(
@@ -55,15 +55,12 @@ def depth_exceeds(body: bytes, max_depth: int) -> bool:
     """True when arrays/objects nest deeper than `max_depth` (brackets inside strings do not count)."""
     if body.count(b"[") + body.count(b"{") <= max_depth:
         return False  # cannot nest deeper than it has openers: most bodies stop here
-    brackets = _STRING.sub(b"", body).translate(_BRACKETS, _NOT_BRACKETS)
-    for _ in range(max_depth):
-        peeled = brackets.replace(b"()", b"")
-        if len(peeled) == len(brackets):
-            return False  # unbalanced: no longer JSON, msgspec says so
-        brackets = peeled
-        if not brackets:
-            return False
-    return b"()" in brackets
+    # Escapes out of the way, length kept: an escaped quote neither opens nor closes a string.
+    plain = np.frombuffer(body.replace(b"\\\\", b"__").replace(b'\\"', b"__"), dtype=np.uint8)
+    steps = _STEP[plain]
+    # Quotes toggle "inside a string"; brackets there are text (a closing quote is no bracket either).
+    steps[np.bitwise_xor.accumulate(plain == ord('"'))] = 0
+    return bool(int(np.cumsum(steps, dtype=np.int32).max()) > max_depth)
 
 
 def screen(body: bytes, *, max_depth: int) -> None:
