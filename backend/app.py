@@ -12,7 +12,6 @@ from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -32,12 +31,15 @@ from backend.context import Context, build_context
 from backend.domain.queue import service as queue
 from backend.http import i18n
 from backend.http.auth import AuthMiddleware
+from backend.http.bodies import BodyRequest
 from backend.http.deps import DEPENDENCIES
 from backend.http.errors import EXCEPTION_HANDLERS
+from backend.http.headers import security_headers
 from backend.http.inputs import ControlCharsMiddleware
 from backend.http.limits import RateLimitMiddleware
 from backend.http.logs import RequestIdMiddleware, configure_logging
 from backend.http.routers import ROUTERS as SHARED
+from backend.http.swagger import LocalSwagger
 from backend.settings import ROOT_DIR, Settings, load_settings
 from backend.workers.jt808 import in_app_gateway
 from backend.workers.main import in_app_jobs
@@ -98,16 +100,7 @@ def create_app(
         description="数字煤炭产销服务平台 — digital coal production-and-sales service platform. "
         "Apps authenticate with a Bearer access token; machines sign requests (see docs/machine-interface.md).",
         path="/schema",
-        render_plugins=[
-            SwaggerRenderPlugin(
-                js_url="/static/vendor/swagger/swagger-ui-bundle.js",
-                css_url="/static/vendor/swagger/swagger-ui.css",
-                standalone_preset_js_url="/static/vendor/swagger/swagger-ui-standalone-preset.js",
-                path="/",
-                # Litestar's default favicon lives on a CDN; nothing may load from outside at run time.
-                favicon="<link rel='icon' type='image/png' href='/static/vendor/swagger/favicon-32x32.png'>",
-            )
-        ],
+        render_plugins=[LocalSwagger()],
         components=Components(
             security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
         ),
@@ -119,6 +112,8 @@ def create_app(
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestIdMiddleware(), ControlCharsMiddleware(), AuthMiddleware(), RateLimitMiddleware()],
+        # CSP, nosniff, frame and referrer policies, HSTS on https: on every response, 404s included.
+        before_send=[security_headers(hsts=settings.public_url.startswith("https://"))],
         openapi_config=openapi,
         template_config=TemplateConfig(
             directory=[_HTTP_DIR / "templates", *sorted(_APPS_DIR.glob("*/web/templates"))],
@@ -131,6 +126,8 @@ def create_app(
         state=State({"ctx": context}),
         lifespan=[lifespan],
         request_max_body_size=25 * 1024 * 1024,
+        # Every JSON body is decoded there: depth-limited, UTF-8 only, strictly typed.
+        request_class=BodyRequest,
         # Our JSON logging (configure_logging) stays in charge; Litestar would install its own format.
         logging_config=None,
         debug=False,

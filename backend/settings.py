@@ -176,6 +176,15 @@ class Settings:
     gps_max_deliveries: int = 5
     # How many simulated JT808 trucks `meitong run` drives between the demo mine and the plant.
     demo_trucks: int = 0
+    # Request bodies nest at most this deep (backend/http/bodies.py); ours need 4, GeoJSON 5.
+    body_max_depth: int = 32
+    # Plausibility bounds (422 on the field beyond them): a contract's quantity, a price per tonne,
+    # an order's planned load (GB 1589's heaviest legal gross, 49 t, caps any one truck's load).
+    contract_max_quantity_kg: int = 50_000_000_000
+    price_min_fen_per_t: int = 100
+    price_max_fen_per_t: int = 1_000_000
+    order_min_planned_kg: int = 100
+    order_max_planned_kg: int = 49_000
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -241,6 +250,12 @@ def load_settings(**overrides: object) -> Settings:
         "gps_corridor_width_m": _float("MEITONG_GPS_CORRIDOR_WIDTH_M", 1000.0),
         "gps_max_deliveries": _int("MEITONG_GPS_MAX_DELIVERIES", 5),
         "demo_trucks": _int("MEITONG_DEMO_TRUCKS", 0),
+        "body_max_depth": _int("MEITONG_BODY_MAX_DEPTH", 32),
+        "contract_max_quantity_kg": _int("MEITONG_CONTRACT_MAX_QUANTITY_KG", 50_000_000_000),
+        "price_min_fen_per_t": _int("MEITONG_PRICE_MIN_FEN_PER_T", 100),
+        "price_max_fen_per_t": _int("MEITONG_PRICE_MAX_FEN_PER_T", 1_000_000),
+        "order_min_planned_kg": _int("MEITONG_ORDER_MIN_PLANNED_KG", 100),
+        "order_max_planned_kg": _int("MEITONG_ORDER_MAX_PLANNED_KG", 49_000),
     }
     values.update(overrides)
     if values["env"] == "production":

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from litestar import Request, Response, Router, get
@@ -161,10 +161,26 @@ def _here(request: Request[Any, Any, Any]) -> str:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only local paths: an open redirect would hand a login to whoever wrote the link."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    """Only same-origin paths: an open redirect would hand a login to whoever wrote the link.
+
+    Browsers drop tab, CR and LF anywhere in a URL and read "\\" as "/", so "/\t/evil.example" is
+    "//evil.example". Such targets are refused, raw or percent-encoded (once or twice), as is any
+    control character, a scheme-relative "//host" and an absolute "scheme:" URL."""
+    if not target or len(target) > 2000:
+        return default
+    decoded = target
+    for _ in range(3):  # the forms a link may carry, up to double encoding
+        if (not decoded.startswith("/") or decoded.startswith("//") or "\\" in decoded
+                or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in decoded)):
+            return default
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
+    parsed = urlsplit(target)
+    if parsed.scheme or parsed.netloc:
+        return default
+    return target
 
 
 def login_redirect(request: Request[Any, Any, Any], app: str) -> Redirect:

@@ -13,11 +13,13 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from backend.settings import Settings
+from tests.fuzz import hostile
 from tests.live import live_server
 
 # Operations that would end the fuzzing session itself, not probe the registry.
 _SKIP = {("POST", "/api/auth/logout"), ("POST", "/api/auth/refresh")}
 EXAMPLES_PER_OPERATION = int(os.environ.get("MEITONG_FUZZ_EXAMPLES", "25"))
+_LOGS: dict[str, Path] = {}
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +37,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> str:
     if not settings.redis_url.startswith("memory://"):
         env["REDIS_URL"] = settings.redis_url
     with live_server(var_dir=var_dir, env=env) as base:
+        _LOGS[base] = var_dir / "server.log"
         yield base
 
 
@@ -77,3 +80,18 @@ def test_no_operation_answers_500_to_the_platform_admin(server: str) -> None:
 
 def test_no_operation_answers_500_anonymously(server: str) -> None:
     assert _fuzz(server, {}) == []
+
+
+def _tracebacks(base: str) -> list[str]:
+    return [line[:300] for line in _LOGS[base].read_text(encoding="utf-8", errors="replace").splitlines()
+            if "unhandled error" in line]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "platform admin"])
+def test_hostile_bodies_are_a_4xx_on_every_operation(server: str, who: str) -> None:
+    # Deep, invalid-UTF-8 and surrogate bodies used to answer 500 with a traceback logged.
+    sent, failures = hostile.probe(server, _admin_headers(server) if who == "platform admin" else {})
+    print(f"{who}: {sent} hostile bodies sent")
+    assert sent > 500
+    assert failures == []
+    assert _tracebacks(server) == []

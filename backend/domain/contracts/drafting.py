@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db.unit import savepoint
+from backend.db.unit import context_of, savepoint
 from backend.domain.audit import service as audit
 from backend.domain.contracts import errors, rules, views
 from backend.domain.contracts.access import access_contract, require_role
@@ -51,17 +51,24 @@ async def _check_buyer(session: AsyncSession, *, seller_id: uuid.UUID, buyer_id:
         raise errors.party_inactive("buyerOrgId")
 
 
-def _terms(data: ContractCreate) -> dict[str, Any]:
+def _bounds(session: AsyncSession) -> rules.Bounds:
+    settings = context_of(session).settings
+    return rules.Bounds(price_min_fen_per_t=settings.price_min_fen_per_t,
+                        price_max_fen_per_t=settings.price_max_fen_per_t,
+                        max_quantity_kg=settings.contract_max_quantity_kg)
+
+
+def _terms(data: ContractCreate, bounds: rules.Bounds) -> dict[str, Any]:
     """The checked terms as column values (the parties and the number aside)."""
     quality = rules.quality(calorific_kcal_per_kg=data.calorific_kcal_per_kg, sulphur_pct=data.sulphur_pct,
                             ash_pct=data.ash_pct, moisture_pct=data.moisture_pct)
-    cap_kg = rules.cap_kg(quantity_kg=data.quantity_kg, tolerance_bp=data.tolerance_bp)
+    cap_kg = rules.cap_kg(quantity_kg=data.quantity_kg, tolerance_bp=data.tolerance_bp, bounds=bounds)
     name, lon, lat = rules.destination(name=data.destination_name, lon=data.destination_lon, lat=data.destination_lat)
     rules.validity(valid_from=data.valid_from, valid_until=data.valid_until)
     return {
         "kind": data.kind, "product": data.product, "buyer_org_id": data.buyer_org_id,
         "calorific_kcal_per_kg": quality.calorific_kcal_per_kg, "sulphur_bp": quality.sulphur_bp,
-        "ash_bp": quality.ash_bp, "moisture_bp": quality.moisture_bp, "price_fen_per_t": rules.price(data.price_fen_per_t),
+        "ash_bp": quality.ash_bp, "moisture_bp": quality.moisture_bp, "price_fen_per_t": rules.price(data.price_fen_per_t, bounds=bounds),
         "quantity_kg": data.quantity_kg, "tolerance_bp": data.tolerance_bp, "cap_kg": cap_kg,
         "destination_name": name, "destination_lon": lon, "destination_lat": lat,
         "valid_from": data.valid_from, "valid_until": data.valid_until,
@@ -86,7 +93,7 @@ async def _generated_number(session: AsyncSession, *, seller_id: uuid.UUID) -> s
 async def create_contract(session: AsyncSession, *, actor: Principal, data: ContractCreate) -> ContractOut:
     seller = await _seller(session, actor, data.seller_org_id)
     await _check_buyer(session, seller_id=seller.id, buyer_id=data.buyer_org_id)
-    terms = _terms(data)
+    terms = _terms(data, _bounds(session))
     given = rules.contract_no(data.contract_no) if data.contract_no is not None else None
     if given is not None:
         await _number_free(session, seller_id=seller.id, number=given, own_id=None)
@@ -144,7 +151,7 @@ async def update_contract(
     merged = _merged(contract, data)
     if merged.buyer_org_id != contract.buyer_org_id:
         await _check_buyer(session, seller_id=contract.seller_org_id, buyer_id=merged.buyer_org_id)
-    terms = _terms(merged)
+    terms = _terms(merged, _bounds(session))
     number = rules.contract_no(merged.contract_no or contract.contract_no)
     if number != contract.contract_no:
         await _number_free(session, seller_id=contract.seller_org_id, number=number, own_id=contract.id)

@@ -65,18 +65,42 @@ def quality(*, calorific_kcal_per_kg: int, sulphur_pct: float, ash_pct: float, m
     )
 
 
-def price(price_fen_per_t: int) -> int:
+@dataclass(frozen=True, kw_only=True)
+class Bounds:
+    """Plausibility bounds from the settings (MEITONG_PRICE_*_FEN_PER_T, MEITONG_CONTRACT_MAX_QUANTITY_KG):
+    a typo of three zeros is refused on its field, not signed and reserved against."""
+
+    price_min_fen_per_t: int
+    price_max_fen_per_t: int
+    max_quantity_kg: int
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen / 100:,.2f}"
+
+
+def price(price_fen_per_t: int, *, bounds: Bounds) -> int:
     if price_fen_per_t <= 0:
         raise errors.out_of_range("contract_price_invalid", "单价须大于 0（分/吨）",
                                   "The unit price must be above 0 (fen per tonne)", field="priceFenPerT")
+    low, high = bounds.price_min_fen_per_t, bounds.price_max_fen_per_t
+    if not low <= price_fen_per_t <= high:
+        raise errors.out_of_range(
+            "contract_price_implausible", f"单价须在 {_yuan(low)}–{_yuan(high)} 元/吨 之间（{low}–{high} 分/吨）",
+            f"The unit price must be {_yuan(low)}–{_yuan(high)} yuan per tonne ({low}–{high} fen per tonne)",
+            field="priceFenPerT")
     return price_fen_per_t
 
 
-def cap_kg(*, quantity_kg: int, tolerance_bp: int) -> int:
+def cap_kg(*, quantity_kg: int, tolerance_bp: int, bounds: Bounds) -> int:
     """Quantity plus tolerance, rounded down: the most the ledger may ever hold (reserved + executed)."""
     if quantity_kg <= 0:
         raise errors.out_of_range("contract_quantity_invalid", "合同数量须大于 0（千克）",
                                   "The contract quantity must be above 0 (kg)", field="quantityKg")
+    if quantity_kg > bounds.max_quantity_kg:
+        tonnes = f"{bounds.max_quantity_kg // 1000:,}"
+        raise errors.out_of_range("contract_quantity_implausible", f"合同数量不能超过 {tonnes} 吨",
+                                  f"The contract quantity cannot exceed {tonnes} t", field="quantityKg")
     if not 0 <= tolerance_bp <= TOLERANCE_BP_MAX:
         raise errors.out_of_range(
             "contract_tolerance_range", f"溢短装幅度须在 0–{TOLERANCE_BP_MAX} 基点（0–10%）之间",

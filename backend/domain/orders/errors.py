@@ -20,9 +20,9 @@ def illegal_transition(from_status: str, to_status: str) -> Conflict:
                                      labels=STATUS_LABELS, from_status=from_status, to_status=to_status)
 
 
-def planned_kg(limit_kg: int) -> Invalid:
-    return Invalid("order_planned_kg", f"计划装载量须在 0.1 至 {_t(limit_kg)} 吨之间",
-                   f"The planned load must be between 0.1 t and {_t(limit_kg)} t", field="plannedKg")
+def planned_kg(min_kg: int, max_kg: int) -> Invalid:
+    return Invalid("order_planned_kg", f"计划装载量须在 {_t(min_kg)} 至 {_t(max_kg)} 吨之间",
+                   f"The planned load must be between {_t(min_kg)} t and {_t(max_kg)} t", field="plannedKg")
 
 
 def count(limit: int) -> Invalid:

@@ -73,7 +73,8 @@ async def issue_orders(session: AsyncSession, *, ctx: Context, actor: Principal,
     contract = await contracts.get_contract(session, actor=actor, contract_id=data.contract_id)
     if not actor.is_member(contract.seller_org_id, ISSUERS):
         raise forbidden()
-    rules.planned_kg(data.planned_kg)
+    rules.planned_kg(data.planned_kg, min_kg=ctx.settings.order_min_planned_kg,
+                     max_kg=ctx.settings.order_max_planned_kg)
     count = rules.batch_count(data.count)
     site = await sites.site_brief(session, site_id=data.site_id)
     if site is None or site.org_id != contract.seller_org_id:

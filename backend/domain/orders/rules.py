@@ -10,9 +10,9 @@ from backend.domain.orders import errors
 from backend.domain.orders.schemas import OrderStatus
 
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
-# GB 1589's heaviest legal gross (six axles) is 49 t: no single truck load can be planned above it.
-MAX_PLANNED_KG = 49_000
-MIN_PLANNED_KG = 100
+# GB 1589's heaviest legal gross (six axles) is 49 t: no single truck load can be planned above it,
+# whatever the configured bound (settings.order_max_planned_kg) says.
+LEGAL_MAX_LOAD_KG = 49_000
 MAX_BATCH = 100
 DEFAULT_VALIDITY = timedelta(hours=24)
 # A pickup order is a day's errand, not a standing permit: a week is the longest window.
@@ -63,9 +63,11 @@ def order_no(now: datetime) -> str:
     return f"TM{now.astimezone(CHINA_TZ):%y%m%d}{secrets.randbelow(10**8):08d}"
 
 
-def planned_kg(value: int) -> int:
-    if not MIN_PLANNED_KG <= value <= MAX_PLANNED_KG:
-        raise errors.planned_kg(MAX_PLANNED_KG)
+def planned_kg(value: int, *, min_kg: int, max_kg: int) -> int:
+    """Within the configured plausibility bounds, and never above what a truck may legally carry."""
+    high = min(max_kg, LEGAL_MAX_LOAD_KG)
+    if not min_kg <= value <= high:
+        raise errors.planned_kg(min_kg, high)
     return value
 
 

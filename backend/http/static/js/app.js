@@ -79,11 +79,19 @@ function bindLogout(root) {
   });
 }
 
+// The offline page's retry button (no inline onclick: the CSP forbids inline script).
+function bindReload(root) {
+  each(root, "[data-reload]", (button) => {
+    button.addEventListener("click", () => location.reload());
+  });
+}
+
 export function bindAll(root = document) {
   bindForms(root);
   bindSms(root);
   bindCopy(root);
   bindLogout(root);
+  bindReload(root);
 }
 
 bindAll();
