@@ -21,16 +21,28 @@ from backend.db.base import utcnow
 from backend.domain.identity import errors, passwords, tokens
 from backend.domain.identity.models import AuthSession, Membership, RefreshToken, User
 from backend.domain.identity.passwords import configure
-from backend.domain.identity.schemas import LoginResult, PrincipalBasics, Role, Tokens, UserOut
+from backend.domain.identity.recovery import recovery_codes_left, recovery_status
+from backend.domain.identity.schemas import SECOND_FACTOR_ROLES, LoginResult, PrincipalBasics, Tokens, UserOut
+from backend.domain.identity.sessions import list_sessions, sign_out_others, sign_out_session
+from backend.domain.identity.stepup import step_up, stepped_up
 from backend.domain.identity.tokens import decode_jwt
-from backend.domain.identity.totp import enrol_totp_with_secret, qr_svg, totp_confirm, totp_login, totp_setup
+from backend.domain.identity.totp import (
+    enrol_totp_with_secret,
+    qr_svg,
+    recovery_login,
+    regenerate_recovery_codes,
+    totp_confirm,
+    totp_login,
+    totp_setup,
+)
 from backend.errors import Invalid
 
 __all__ = ["add_membership", "configure", "consume_sms_code", "count_role_holders", "create_user", "decode_jwt",
-    "enrol_totp_with_secret", "hash_password", "issue_tokens", "login_password", "login_sms", "logout", "member_ids",
-    "memberships_of", "normalise_phone", "principal_basics", "purge_expired_refresh_tokens", "qr_svg", "refresh",
-    "remove_membership", "send_sms_code", "totp_confirm", "totp_login", "totp_setup", "user_id_by_phone",
-    "users_of_org"]
+    "enrol_totp_with_secret", "hash_password", "issue_tokens", "list_sessions", "login_password", "login_sms", "logout",
+    "member_ids", "memberships_of", "normalise_phone", "principal_basics", "purge_expired_refresh_tokens", "qr_svg",
+    "recovery_codes_left", "recovery_login", "recovery_status", "refresh", "regenerate_recovery_codes",
+    "remove_membership", "send_sms_code", "sign_out_others", "sign_out_session", "step_up", "stepped_up",
+    "totp_confirm", "totp_login", "totp_setup", "user_id_by_phone", "users_of_org"]
 
 
 def hash_password(password: str) -> str:
@@ -134,8 +146,11 @@ async def _finish_login(
     return LoginResult(status="ok", tokens=pair)
 
 
-async def _must_totp(session: AsyncSession, user_id: uuid.UUID) -> bool:
-    return any(role == Role.REGULATOR for _, role in await memberships_of(session, user_id=user_id))
+async def _must_totp(session: AsyncSession, user: User) -> bool:
+    """Whoever can suspend, blacklist, issue machine keys or grant roles must pass a second factor."""
+    if user.is_platform_admin:
+        return True
+    return any(role in SECOND_FACTOR_ROLES for _, role in await memberships_of(session, user_id=user.id))
 
 
 async def login_password(
@@ -154,7 +169,7 @@ async def login_password(
         user.password_hash = passwords.hash_secret(password)
     await ratelimit.reset(ctx.redis, f"rl:login:phone:{phone}")
     return await _finish_login(
-        session, ctx=ctx, user=user, client=client, staff=True, must_totp=await _must_totp(session, user.id)
+        session, ctx=ctx, user=user, client=client, staff=True, must_totp=await _must_totp(session, user)
     )
 
 
@@ -197,7 +212,7 @@ async def login_sms(session: AsyncSession, *, ctx: Context, phone: str, code: st
     if user is None or user.status != "active":
         raise errors.bad_sms_code()
     return await _finish_login(
-        session, ctx=ctx, user=user, client=client, staff=True, must_totp=await _must_totp(session, user.id)
+        session, ctx=ctx, user=user, client=client, staff=True, must_totp=await _must_totp(session, user)
     )
 
 
