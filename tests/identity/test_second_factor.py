@@ -142,3 +142,23 @@ async def test_a_recovery_code_needs_the_password_step_first(client, ctx):
     r = await client.post("/api/auth/login/recovery",
                           json={"mfaToken": "x" * 40, "recoveryCode": enrolled["recoveryCodes"][0]})
     assert r.status_code == 401
+
+
+async def test_a_session_without_the_second_factor_ends_at_its_next_refresh(client, ctx):
+    """A login made while the person needed no TOTP (before the rule, or before a role grant) cannot
+    be carried on by refreshing once he must use one: he logs in again and enrols."""
+    from backend.db.unit import unit_of_work
+    from backend.domain.identity import service as identity
+
+    user_id, number, org_id = await f.staff(ctx, role="sales")
+    r = await client.post("/api/auth/login", json={"phone": number, "password": f.PASSWORD})
+    refresh_token = r.json()["tokens"]["refreshToken"]
+    client.cookies.clear()
+    async with unit_of_work(ctx) as session:
+        await identity.add_membership(session, user_id=user_id, org_id=org_id, role="enterprise_admin")
+        await session.commit()
+    refused = await client.post("/api/auth/refresh", json={"refreshToken": refresh_token})
+    assert refused.status_code == 401 and refused.json()["code"] == "totp_required"
+    # The session is over for good, not just this once.
+    again = await client.post("/api/auth/refresh", json={"refreshToken": refresh_token})
+    assert again.status_code == 401

@@ -88,3 +88,21 @@ async def test_an_administrator_is_told_of_a_sign_in_completed_by_totp(client, c
     await f.login(client, number)  # the second, through the TOTP step
     inbox = (await client.get("/api/notices/inbox", headers=headers)).json()["items"]
     assert len([n for n in inbox if n["kind"] == "session_started"]) == 2
+
+
+async def test_the_account_page_lists_the_sessions_and_recovery_codes_left(client, ctx):
+    _, number, _ = await f.staff(ctx, role="enterprise_admin")
+    await f.login(client, number)  # another device, enrolled: ten recovery codes
+    await f.sign_in(client, number)  # this browser, by cookie
+    page = await client.get("/account/sessions?app=enterprise")
+    assert page.status_code == 200, page.text
+    assert page.text.count("data-session=") == 2 and page.text.count("data-current") == 1
+    assert "本设备" in page.text and "退出其他所有设备" in page.text
+    assert '<strong data-remaining>10</strong>' in page.text
+    english = await client.get("/account/sessions?app=enterprise&lang=en")
+    assert "Signed-in devices" in english.text and "This device" in english.text
+    # Every app's pages link to it.
+    assert 'href="/account/sessions?app=enterprise"' in (await client.get("/enterprise/orgs")).text
+    client.cookies.clear()
+    anonymous = await client.get("/account/sessions?app=mine")
+    assert anonymous.status_code == 302 and anonymous.headers["location"].startswith("/mine/login?next=")

@@ -18,6 +18,7 @@ from backend.checks.errors import CheckFailed
 from backend.checks.phone import check_mobile, mask_mobile
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.db.unit import keep_on_error
 from backend.domain.identity import errors, passwords, tokens
 from backend.domain.identity.models import AuthSession, Membership, RefreshToken, User
 from backend.domain.identity.passwords import configure
@@ -217,6 +218,15 @@ async def login_sms(session: AsyncSession, *, ctx: Context, phone: str, code: st
 
 
 async def refresh(session: AsyncSession, *, ctx: Context, refresh_token: str) -> Tokens:
+    auth_session = await tokens.session_user(session, refresh_token=refresh_token)
+    if auth_session is not None and auth_session.revoked_at is None:
+        user = await session.get(User, auth_session.user_id)
+        if user is not None and not user.totp_enabled and await _must_totp(session, user):
+            # A login made without the second factor (before it was required, or before the person became
+            # an administrator) ends here: he logs in again and enrols.
+            await tokens.revoke_session(session, session_id=auth_session.id, reason="totp_required")
+            keep_on_error(session)
+            raise errors.totp_required()
     pair = await tokens.rotate(session, settings=ctx.settings, refresh_token=refresh_token)
     return pair
 
