@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 
 import httpx
 import pyotp
@@ -91,10 +92,12 @@ def page_second_factor(page: Page, phone: str, *, timeout_s: float = 10.0) -> No
         page.wait_for_timeout(100)
 
 
-def page_step_up(page: Page, phone: str) -> None:
+def page_step_up(page: Page, phone: str, *, shot: Callable[[], object] | None = None) -> None:
     """Answer the step-up dialog a dangerous action opens (static/js/stepup.js)."""
     dialog = page.locator("dialog.stepup")
     expect(dialog.get_by_role("heading", name="再次验证身份")).to_be_visible()
+    if shot:
+        shot()
     dialog.get_by_label("6 位动态口令").fill(code(phone))
     dialog.get_by_role("button", name="确认").click()
     expect(dialog).to_have_count(0)

@@ -164,7 +164,8 @@ def test_enterprise_admin_draws_a_site_and_issues_a_key(page: Page, world: dict[
     keys.locator("summary").click()
     keys.get_by_label("用途名称").fill("ERP 系统")
     keys.get_by_role("button", name="签发", exact=True).click()
-    mfa.page_step_up(page, ADMIN_PHONE)  # issuing a key asks for the code again, then goes on
+    # Issuing a key asks for the code again, then goes on.
+    mfa.page_step_up(page, ADMIN_PHONE, shot=lambda: shots(page, "enterprise-step-up"))
     secret = page.locator("[data-key-secret]")
     expect(secret).to_have_text(re.compile(r"^[A-Za-z0-9_-]{43}$"))
     expect(page.get_by_text("密钥只显示这一次")).to_be_visible()
@@ -172,6 +173,25 @@ def test_enterprise_admin_draws_a_site_and_issues_a_key(page: Page, world: dict[
     page.get_by_role("button", name="我已保存").click()
     expect(keys.get_by_text("ERP 系统", exact=True)).to_be_visible()
     expect(page.locator("[data-key-secret]")).to_have_text("")
+
+
+def test_the_account_page_signs_another_device_out(page: Page, world: dict[str, str], server: Server, shots) -> None:
+    with server.api() as other:  # another device of the same administrator
+        mfa.api_login(other, ADMIN_PHONE, PASSWORD)
+        assert other.get("/api/auth/me").status_code == 200
+        page.goto("/enterprise/login")
+        password_login(page, ADMIN_PHONE, PASSWORD)
+        expect(page).to_have_url(re.compile(r"/enterprise/orgs$"))
+        page.get_by_role("link", name="登录设备").first.click()
+        expect(page.get_by_role("heading", name="登录设备与安全")).to_be_visible()
+        current = page.locator("li[data-current]")
+        expect(current.get_by_text("本设备")).to_be_visible()
+        expect(page.locator("[data-remaining]")).to_have_text("10")
+        shots(page, "account-sessions")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="退出其他所有设备").click()
+        expect(page.locator("li[data-session]")).to_have_count(1)
+        assert other.get("/api/auth/me").status_code == 401
 
 
 def test_mine_overview_shows_devices_online_and_offline(page: Page, world: dict[str, str], shots) -> None:

@@ -104,3 +104,15 @@ async def test_step_up_without_totp_is_refused_with_a_reason(client, ctx):
     sales = await f.login(client, number)
     r = await client.post("/api/auth/step-up", headers=sales, json={"totpCode": "123456"})
     assert r.status_code == 422 and r.json()["code"] == "totp_not_enabled"
+
+
+async def test_guessing_the_step_up_code_is_limited_and_a_right_code_clears_the_count(client, ctx):
+    _, number = await f.make_user(ctx, name="平台管理员", admin=True)
+    admin = await f.login(client, number)
+    for _ in range(9):
+        assert (await client.post("/api/auth/step-up", headers=admin, json={"totpCode": "000000"})).status_code == 401
+    await f.step_up(client, admin)  # the tenth try, right: the count starts again
+    for _ in range(10):
+        assert (await client.post("/api/auth/step-up", headers=admin, json={"totpCode": "000000"})).status_code == 401
+    blocked = await client.post("/api/auth/step-up", headers=admin, json={"totpCode": await f.totp_code(ctx, number)})
+    assert blocked.status_code == 429 and blocked.json()["code"] == "rate_limited"

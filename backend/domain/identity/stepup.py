@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend import clock, ratelimit
+from backend import clock
 from backend.context import Context
 from backend.domain.identity import errors
 from backend.domain.identity.models import User
 from backend.domain.identity.schemas import StepUpOut
-from backend.domain.identity.totp import totp_ok
+from backend.domain.identity.totp import clear_attempts, count_attempt, totp_ok
 
 
 def _key(session_id: uuid.UUID) -> str:
@@ -30,9 +30,10 @@ async def step_up(
     user = await session.get(User, user_id)
     if user is None or not user.totp_enabled:
         raise errors.totp_not_enabled()
-    await ratelimit.hit(ctx.redis, f"rl:totp:{user.id}", limit=10, window_s=ctx.settings.login_window_s)
+    await count_attempt(ctx, user.id)
     if not totp_ok(ctx, user, code):
         raise errors.bad_totp()
+    await clear_attempts(ctx, user.id)
     now_s = clock.now_s()
     ttl_s = ctx.settings.step_up_ttl_s
     # Redis forgets the mark a little after it stops counting; the stored time is what decides.

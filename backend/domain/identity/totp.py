@@ -47,6 +47,16 @@ def totp_ok(ctx: Context, user: User, code: str) -> bool:
     return False
 
 
+async def count_attempt(ctx: Context, user_id: uuid.UUID) -> None:
+    """Ten tries at the second factor (TOTP or recovery code, at login, step-up or regeneration) per
+    window; a right answer clears the count (clear_attempts), so only guessing runs into the limit."""
+    await ratelimit.hit(ctx.redis, f"rl:totp:{user_id}", limit=10, window_s=ctx.settings.login_window_s)
+
+
+async def clear_attempts(ctx: Context, user_id: uuid.UUID) -> None:
+    await ratelimit.reset(ctx.redis, f"rl:totp:{user_id}")
+
+
 async def user_from_mfa(session: AsyncSession, *, ctx: Context, mfa_token: str, step: str) -> User:
     claims = tokens.decode_jwt(ctx.settings, mfa_token, typ="mfa")
     if claims.get("step") != step:
@@ -59,9 +69,10 @@ async def user_from_mfa(session: AsyncSession, *, ctx: Context, mfa_token: str, 
 
 async def totp_login(session: AsyncSession, *, ctx: Context, mfa_token: str, code: str, client: str) -> Tokens:
     user = await user_from_mfa(session, ctx=ctx, mfa_token=mfa_token, step="verify")
-    await ratelimit.hit(ctx.redis, f"rl:totp:{user.id}", limit=10, window_s=ctx.settings.login_window_s)
+    await count_attempt(ctx, user.id)
     if not totp_ok(ctx, user, code):
         raise errors.bad_totp()
+    await clear_attempts(ctx, user.id)
     user.last_login_at = utcnow()
     pair = await tokens.issue(session, settings=ctx.settings, user_id=user.id, client=client)
     return pair
@@ -124,10 +135,11 @@ async def recovery_login(
     """The second step of login with a recovery code instead of the TOTP code; each works once."""
     user = await user_from_mfa(session, ctx=ctx, mfa_token=mfa_token, step="verify")
     # Shares the TOTP step's budget: a recovery code is one more way to guess the second factor.
-    await ratelimit.hit(ctx.redis, f"rl:totp:{user.id}", limit=10, window_s=ctx.settings.login_window_s)
+    await count_attempt(ctx, user.id)
     remaining = await spend_recovery_code(session, ctx=ctx, user_id=user.id, code=recovery_code)
     if remaining < 0:
         raise errors.bad_recovery_code()
+    await clear_attempts(ctx, user.id)
     user.last_login_at = utcnow()
     await announce(session, RecoveryCodeUsed(user_id=user.id, remaining=remaining, at=utcnow()))
     return await tokens.issue(session, settings=ctx.settings, user_id=user.id, client=client)
@@ -140,9 +152,10 @@ async def regenerate_recovery_codes(
     user = await session.get(User, user_id)
     if user is None or not user.totp_enabled:
         raise errors.totp_not_enabled()
-    await ratelimit.hit(ctx.redis, f"rl:totp:{user.id}", limit=10, window_s=ctx.settings.login_window_s)
+    await count_attempt(ctx, user.id)
     if not totp_ok(ctx, user, totp_code):
         raise errors.bad_totp()
+    await clear_attempts(ctx, user.id)
     return RecoveryCodesOut(codes=await issue_recovery_codes(session, ctx=ctx, user_id=user.id))
 
 
