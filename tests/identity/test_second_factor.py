@@ -119,6 +119,19 @@ async def test_enrolment_shows_ten_recovery_codes_once_and_each_works_once(clien
                             json={"mfaToken": step["mfaToken"], "recoveryCode": fresh.json()["codes"][0]})
     assert new.status_code == 200
 
+    # Audited, without a secret or a code in the trail.
+    from sqlalchemy import select
+
+    from backend.db.unit import unit_of_work
+    from backend.domain.audit.models import AuditEntry
+
+    async with unit_of_work(ctx) as session:
+        trail = (await session.execute(select(AuditEntry).where(AuditEntry.entity == "user"))).scalars().all()
+    assert sorted(e.action for e in trail) == ["user.recovery_code_use", "user.recovery_code_use",
+                                               "user.recovery_codes_regenerate", "user.totp_enable"]
+    text = str([(e.before, e.after) for e in trail])
+    assert secret not in text and not any(c in text for c in codes + fresh.json()["codes"])
+
 
 async def test_recovery_codes_are_stored_hashed(client, ctx):
     from sqlalchemy import select

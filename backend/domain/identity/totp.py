@@ -12,6 +12,7 @@ import hmac
 import io
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pyotp
 import qrcode
@@ -21,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend import clock, ratelimit
 from backend.context import Context
 from backend.db.base import utcnow
+from backend.domain.audit import service as audit
+from backend.domain.audit.schemas import Actor
 from backend.domain.identity import errors, tokens
 from backend.domain.identity.events import RecoveryCodeUsed
 from backend.domain.identity.models import User
@@ -45,6 +48,15 @@ def totp_ok(ctx: Context, user: User, code: str) -> bool:
             user.totp_last_step = step
             return True
     return False
+
+
+async def _audit_self(
+    session: AsyncSession, *, user: User, client: str, action: str, after: dict[str, Any]
+) -> None:
+    """A change a person makes to his own second factor (never the secret or a code itself)."""
+    label = f"{user.name} ({user.phone[:3]}****{user.phone[-4:]})"
+    await audit.record(session, actor=Actor(user_id=user.id, label=label, client=client), action=action,
+                       entity="user", entity_id=user.id, after=after)
 
 
 async def count_attempt(ctx: Context, user_id: uuid.UUID) -> None:
@@ -118,6 +130,7 @@ async def totp_confirm(
         raise errors.bad_totp()
     user.totp_enabled = True
     codes = await issue_recovery_codes(session, ctx=ctx, user_id=user.id)
+    await _audit_self(session, user=user, client=client, action="user.totp_enable", after={"recovery_codes": len(codes)})
     pair = None
     if mfa_token:
         user.last_login_at = utcnow()
@@ -140,13 +153,14 @@ async def recovery_login(
     if remaining < 0:
         raise errors.bad_recovery_code()
     await clear_attempts(ctx, user.id)
+    await _audit_self(session, user=user, client=client, action="user.recovery_code_use", after={"remaining": remaining})
     user.last_login_at = utcnow()
     await announce(session, RecoveryCodeUsed(user_id=user.id, remaining=remaining, at=utcnow()))
     return await tokens.issue(session, settings=ctx.settings, user_id=user.id, client=client)
 
 
 async def regenerate_recovery_codes(
-    session: AsyncSession, *, ctx: Context, user_id: uuid.UUID, totp_code: str
+    session: AsyncSession, *, ctx: Context, user_id: uuid.UUID, totp_code: str, client: str = ""
 ) -> RecoveryCodesOut:
     """New codes need the authenticator itself: whoever holds only a session cannot mint a way in."""
     user = await session.get(User, user_id)
@@ -156,7 +170,10 @@ async def regenerate_recovery_codes(
     if not totp_ok(ctx, user, totp_code):
         raise errors.bad_totp()
     await clear_attempts(ctx, user.id)
-    return RecoveryCodesOut(codes=await issue_recovery_codes(session, ctx=ctx, user_id=user.id))
+    codes = await issue_recovery_codes(session, ctx=ctx, user_id=user.id)
+    await _audit_self(session, user=user, client=client, action="user.recovery_codes_regenerate",
+                      after={"recovery_codes": len(codes)})
+    return RecoveryCodesOut(codes=codes)
 
 
 def qr_svg(data: str) -> str:

@@ -117,7 +117,8 @@ async def recovery_codes_left(me: Me, db: Db) -> RecoveryStatus:
 @post("/recovery-codes", status_code=200, guards=[signed_in])
 async def regenerate_recovery_codes(me: Me, data: JSONBody[TotpConfirm], db: Db, ctx: Ctx) -> RecoveryCodesOut:
     """Ten new codes (the old ones stop working); needs a TOTP code, not just a session."""
-    return await identity.regenerate_recovery_codes(db, ctx=ctx, user_id=me.user_id, totp_code=data.totp_code)
+    return await identity.regenerate_recovery_codes(db, ctx=ctx, user_id=me.user_id, totp_code=data.totp_code,
+                                                    client=me.client)
 
 
 @post("/step-up", status_code=200, guards=[signed_in])
