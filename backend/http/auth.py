@@ -136,8 +136,7 @@ async def recent_step_up(connection: ASGIConnection[Any, Any, Any, Any], _: Base
     principal = current(connection)
     ctx: Context = connection.app.state.ctx
     if principal.machine_key is not None or not await identity.stepped_up(ctx, session_id=principal.session_id):
-        raise Forbidden("step_up_required", "此操作须再次输入动态口令确认",
-                        "Enter your TOTP code again to confirm this action")
+        raise identity.step_up_required()
 
 
 async def provide_principal(request: Request[Any, Any, Any]) -> Principal:

@@ -20,6 +20,7 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.db.unit import keep_on_error
 from backend.domain.identity import errors, passwords, tokens
+from backend.domain.identity.errors import step_up_required
 from backend.domain.identity.models import AuthSession, Membership, RefreshToken, User
 from backend.domain.identity.passwords import configure
 from backend.domain.identity.recovery import recovery_codes_left, recovery_status
@@ -42,7 +43,7 @@ __all__ = ["add_membership", "configure", "consume_sms_code", "count_role_holder
     "enrol_totp_with_secret", "hash_password", "issue_tokens", "list_sessions", "login_password", "login_sms", "logout",
     "member_ids", "memberships_of", "normalise_phone", "principal_basics", "purge_expired_refresh_tokens", "qr_svg",
     "recovery_codes_left", "recovery_login", "recovery_status", "refresh", "regenerate_recovery_codes",
-    "remove_membership", "send_sms_code", "sign_out_others", "sign_out_session", "step_up", "stepped_up",
+    "remove_membership", "send_sms_code", "sign_out_others", "sign_out_session", "step_up", "step_up_required", "stepped_up",
     "totp_confirm", "totp_login", "totp_setup", "user_id_by_phone", "users_of_org"]
 
 
