@@ -8,6 +8,7 @@ import asyncio
 import os
 import sys
 from typing import Any
+import time
 
 from backend.settings import load_settings
 
@@ -31,6 +32,20 @@ def _seed(_: argparse.Namespace) -> None:
 
     report = asyncio.run(seed_demo(load_settings()))
     print(report.summary())
+
+
+def _totp(args: argparse.Namespace) -> None:
+    """The current TOTP code of a demo account (its secret is published in backend/demo/seed.py)."""
+    import pyotp
+
+    from backend.demo.seed import DEMO_TOTP
+
+    secret = DEMO_TOTP.get(args.phone)
+    if secret is None:
+        raise SystemExit(f"{args.phone} is not a demo account with TOTP; demo accounts: {', '.join(DEMO_TOTP)}")
+    totp = pyotp.TOTP(secret)
+    left_s = totp.interval - int(time.time()) % totp.interval
+    print(f"{totp.now()}   (valid {left_s} s more; secret {secret})")
 
 
 def _serve(args: argparse.Namespace, *, app: str = "backend.asgi:app") -> None:
@@ -169,6 +184,9 @@ def main(argv: list[str] | None = None) -> None:
     db.add_argument("-m", "--message", default="change")
     db.set_defaults(func=_db)
     sub.add_parser("seed", help="seed the demo region (idempotent)").set_defaults(func=_seed)
+    totp = sub.add_parser("totp", help="print the current TOTP code of a demo administrator or regulator")
+    totp.add_argument("phone")
+    totp.set_defaults(func=_totp)
     for name, func, help_text in (("serve", _serve, "serve the API and apps"), ("run", _run, "migrate, seed and serve")):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--host", default=os.environ.get("MEITONG_HOST", "127.0.0.1"))

@@ -98,6 +98,8 @@ class Settings:
     access_token_ttl_s: int = 15 * 60
     refresh_token_ttl_s: int = 30 * 24 * 3600
     mfa_token_ttl_s: int = 5 * 60
+    # How long a re-entered TOTP code (step-up) covers the dangerous actions of one login session.
+    step_up_ttl_s: int = 300
     sms_sender: str = "console"
     sms_code_ttl_s: int = 5 * 60
     login_attempts_per_phone: int = 10  # unused since per-account back-off (kept: env files still set it)
@@ -207,6 +209,7 @@ def load_settings(**overrides: object) -> Settings:
         "public_url": env.get("MEITONG_PUBLIC_URL", "http://127.0.0.1:8000"),
         "access_token_ttl_s": _int("MEITONG_ACCESS_TOKEN_TTL_S", 15 * 60),
         "refresh_token_ttl_s": _int("MEITONG_REFRESH_TOKEN_TTL_S", 30 * 24 * 3600),
+        "step_up_ttl_s": _int("MEITONG_STEP_UP_TTL_S", 300),
         "sms_sender": env.get("MEITONG_SMS_SENDER", "console"),
         "login_attempts_per_phone": _int("MEITONG_LOGIN_ATTEMPTS_PER_PHONE", 10),
         "login_attempts_per_ip": _int("MEITONG_LOGIN_ATTEMPTS_PER_IP", 60),

@@ -6,12 +6,16 @@ import itertools
 import uuid
 
 import httpx
+import pyotp
+from sqlalchemy import select, update
 
+from backend import clock
 from backend.checks.credit_code import make_credit_code
 from backend.checks.idcard import make_id_card
 from backend.context import Context
 from backend.db.unit import unit_of_work
 from backend.domain.identity import service as identity
+from backend.domain.identity.models import User
 from backend.domain.identity.schemas import Principal
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgCreate
@@ -78,11 +82,69 @@ async def staff(ctx: Context, *, role: str, org_id: uuid.UUID | None = None, kin
     return user_id, number, org_id
 
 
-async def login(client: httpx.AsyncClient, number: str, password: str = PASSWORD) -> dict[str, str]:
-    """Bearer headers for a user without TOTP."""
+def _ctx_of(client: httpx.AsyncClient) -> Context:
+    """The test's context, through the `client` fixture's transport (the app keeps it in its state)."""
+    ctx: Context = client._transport.app.state.ctx  # type: ignore[attr-defined]
+    return ctx
+
+
+async def totp_code(ctx: Context, number: str) -> str:
+    """The current TOTP code of an enrolled user, computed as his authenticator would (pyotp, the
+    platform's clock). TEST SETUP ONLY: a code is accepted once per 30 s step (users.totp_last_step),
+    and tests log the same administrator in and step up several times within one step of a frozen
+    clock, so the last used step is reset first. Tests of the once-only rule go through the API."""
+    async with unit_of_work(ctx) as session:
+        user = (await session.execute(select(User).where(User.phone == number))).scalar_one()
+        assert user.totp_enabled and user.totp_secret_enc, f"{number} has no TOTP"
+        secret = ctx.vault.decrypt(user.totp_secret_enc, context="user.totp")
+        await session.execute(update(User).where(User.id == user.id).values(totp_last_step=0))
+        await session.commit()
+    return pyotp.TOTP(secret).at(clock.now_s())
+
+
+async def _second_factor(client: httpx.AsyncClient, number: str, body: dict[str, object]) -> dict[str, object]:
+    """Finish a login that asks for TOTP: enrol first (the real flow) when the account has none yet."""
+    ctx = _ctx_of(client)
+    mfa_token = body["mfaToken"]
+    if body["status"] == "totp_setup_required":
+        setup = await client.post("/api/auth/totp/enrol", json={"mfaToken": mfa_token})
+        assert setup.status_code == 200, setup.text
+        code = pyotp.TOTP(setup.json()["secret"]).at(clock.now_s())
+        done = await client.post("/api/auth/totp/enrol/confirm", json={"mfaToken": mfa_token, "totpCode": code})
+    else:
+        code = await totp_code(ctx, number)
+        done = await client.post("/api/auth/login/totp", json={"mfaToken": mfa_token, "totpCode": code})
+    assert done.status_code == 200, done.text
+    tokens: dict[str, object] = done.json()
+    return tokens
+
+
+async def sign_in(client: httpx.AsyncClient, number: str, password: str = PASSWORD) -> dict[str, object]:
+    """Log in as a page does (the cookies stay on the client); administrators and regulators pass
+    their TOTP step, enrolling first through the real flow. The tokens."""
     response = await client.post("/api/auth/login", json={"phone": number, "password": password})
     assert response.status_code == 200, response.text
     body = response.json()
+    if body["status"] in ("totp_required", "totp_setup_required"):
+        return await _second_factor(client, number, body)
     assert body["status"] == "ok", body
+    tokens: dict[str, object] = body["tokens"]
+    return tokens
+
+
+async def login(client: httpx.AsyncClient, number: str, password: str = PASSWORD) -> dict[str, str]:
+    """Bearer headers for a user (through the TOTP step where the account needs one)."""
+    tokens = await sign_in(client, number, password)
     client.cookies.clear()  # API tests authenticate by header only
-    return {"Authorization": f"Bearer {body['tokens']['accessToken']}"}
+    return {"Authorization": f"Bearer {tokens['accessToken']}"}
+
+
+async def step_up(client: httpx.AsyncClient, headers: dict[str, str] | None = None) -> None:
+    """Re-enter the TOTP code for this login (the dangerous actions ask for it: backend/http/auth.py);
+    without headers, for the login whose cookies the client holds."""
+    headers = {**(headers or {}), "X-Requested-With": "fetch"}
+    me = await client.get("/api/auth/me", headers=headers)
+    assert me.status_code == 200, me.text
+    code = await totp_code(_ctx_of(client), me.json()["phone"])
+    response = await client.post("/api/auth/step-up", headers=headers, json={"totpCode": code})
+    assert response.status_code == 200, response.text

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pyotp
 from sqlalchemy import func, select
 
+from backend import clock
 from backend.db.base import Base
 from backend.db.unit import unit_of_work
-from backend.demo.seed import seed_with
+from backend.demo.seed import DEMO_TOTP, USERS, seed_with
 
 
 async def _counts(ctx) -> dict[str, int]:
@@ -35,3 +37,21 @@ async def test_demo_logins_work(client, ctx):
     client.cookies.clear()
     r = await client.post("/api/auth/login", json={"phone": "13800000007", "password": "Meitong2026"})
     assert r.json()["status"] == "totp_required"
+
+
+async def test_demo_administrators_log_in_with_their_published_totp_secrets(client, ctx):
+    """A newcomer can still log in as every demo administrator: the banner prints each secret, its
+    current code and the `meitong totp` hint; a password alone gets no tokens."""
+    report = await seed_with(ctx)
+    admins = {u["phone"] for u in USERS if u.get("admin") or u["role"] in ("enterprise_admin", "carrier_admin",
+                                                                          "regulator")}
+    assert admins <= set(DEMO_TOTP)
+    banner = report.banner(base_url="http://127.0.0.1:8000")
+    assert "meitong totp <phone>" in banner and all(secret in banner for secret in DEMO_TOTP.values())
+    for phone in sorted(admins):
+        step = (await client.post("/api/auth/login", json={"phone": phone, "password": "Meitong2026"})).json()
+        assert step["status"] == "totp_required" and step["tokens"] is None, phone
+        code = pyotp.TOTP(DEMO_TOTP[phone]).at(clock.now_s())
+        ok = await client.post("/api/auth/login/totp", json={"mfaToken": step["mfaToken"], "totpCode": code})
+        assert ok.status_code == 200, (phone, ok.text)
+        client.cookies.clear()

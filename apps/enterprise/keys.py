@@ -1,4 +1,6 @@
-"""Machine keys of an organisation (for /open/v1). A secret is shown once: on issue and on rotate."""
+"""Machine keys of an organisation (for /open/v1). A secret is shown once: on issue and on rotate.
+Issuing and rotating hand out a secret that acts for the organisation: both ask for the TOTP code again
+(step-up); revoking only takes power away and does not."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from litestar.params import FromPath, JSONBody, Parameter
 
 from backend.domain.machines import service as machines
 from backend.domain.machines.schemas import KeyCreate, KeyIssued, KeyOut
-from backend.http.auth import signed_in
+from backend.http.auth import recent_step_up, signed_in
 from backend.http.deps import Ctx, Db, Me
 
 KeyId = Annotated[str, Parameter(min_length=4, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -21,12 +23,14 @@ async def list_keys(org_id: FromPath[uuid.UUID], me: Me, db: Db) -> list[KeyOut]
     return await machines.list_keys(db, actor=me, org_id=org_id)
 
 
-@post("/orgs/{org_id:uuid}/keys", status_code=201, summary="Issue a key; the secret is shown once")
+@post("/orgs/{org_id:uuid}/keys", status_code=201, summary="Issue a key; the secret is shown once",
+      guards=[recent_step_up])
 async def issue_key(org_id: FromPath[uuid.UUID], data: JSONBody[KeyCreate], me: Me, db: Db, ctx: Ctx) -> KeyIssued:
     return await machines.issue_key(db, ctx=ctx, actor=me, org_id=org_id, data=data)
 
 
-@post("/keys/{key_id:str}/rotate", status_code=200, summary="New secret (shown once); the old one works 24 h more")
+@post("/keys/{key_id:str}/rotate", status_code=200, summary="New secret (shown once); the old one works 24 h more",
+      guards=[recent_step_up])
 async def rotate_key(key_id: KeyId, me: Me, db: Db, ctx: Ctx) -> KeyIssued:
     return await machines.rotate_key(db, ctx=ctx, actor=me, key_id=key_id)
 

@@ -46,7 +46,7 @@ from backend.domain.sites.schemas import (
     SiteOut,
     SiteUpdate,
 )
-from backend.http.auth import signed_in
+from backend.http.auth import recent_step_up, signed_in
 from backend.http.deps import Ctx, Db, Me
 
 
@@ -119,7 +119,7 @@ async def org_users(me: Me, db: Db, org_id: FromPath[uuid.UUID]) -> list[UserOut
     return await organisations.list_members(db, actor=me, org_id=org_id)
 
 
-@post("/orgs/{org_id:uuid}/users")
+@post("/orgs/{org_id:uuid}/users", guards=[recent_step_up])  # a role grant: TOTP again
 async def add_org_user(me: Me, db: Db, org_id: FromPath[uuid.UUID], data: JSONBody[NewMembership]) -> UserOut:
     return await organisations.add_member(db, actor=me, org_id=org_id, data=data)
 

@@ -1,6 +1,7 @@
 """JSON API of the regulator app: the register of organisations and sites inside the caller's regions.
 
-Regulators only (platform admins pass too). Read-only, except an organisation's status.
+Regulators only (platform admins pass too). Read-only, except an organisation's or a driver's status,
+which asks for the TOTP code again (step-up, backend/http/auth.py recent_step_up).
 
     GET  /api/regulator/orgs                     organisations in my regions
                                                  (kind, status, q, region_code, offset, limit → a page)
@@ -28,7 +29,7 @@ from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgKind, OrgOut, OrgStatus, OrgStatusChange
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import OrgWithSites, RegulatorSummary, SiteKind, SiteMapOut
-from backend.http.auth import any_role
+from backend.http.auth import any_role, recent_step_up
 from backend.http.deps import Ctx, Db, Limit, Me, Offset
 from backend.structs import Page
 
@@ -58,7 +59,7 @@ async def get_org(me: Me, db: Db, org_id: FromPath[uuid.UUID]) -> OrgWithSites:
     return await sites.org_with_sites(db, actor=me, org_id=org_id)
 
 
-@post("/orgs/{org_id:uuid}/status", status_code=200)
+@post("/orgs/{org_id:uuid}/status", status_code=200, guards=[recent_step_up])
 async def change_status(me: Me, db: Db, org_id: FromPath[uuid.UUID], data: JSONBody[OrgStatusChange]) -> OrgOut:
     return await organisations.change_status(db, actor=me, org_id=org_id, data=data)
 
@@ -83,7 +84,7 @@ async def get_driver(me: Me, db: Db, ctx: Ctx, driver_id: FromPath[uuid.UUID]) -
     return await drivers.get_driver(db, ctx=ctx, actor=me, driver_id=driver_id)
 
 
-@post("/drivers/{driver_id:uuid}/status", status_code=200)
+@post("/drivers/{driver_id:uuid}/status", status_code=200, guards=[recent_step_up])
 async def change_driver_status(me: Me, db: Db, ctx: Ctx, driver_id: FromPath[uuid.UUID], data: JSONBody[DriverStatusChange]) -> DriverOut:
     return await drivers.change_status(db, ctx=ctx, actor=me, driver_id=driver_id, data=data)
 

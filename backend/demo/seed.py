@@ -37,8 +37,17 @@ from backend.settings import Settings
 from backend.sms import ConsoleSmsSender
 
 DEMO_PASSWORD = "Meitong2026"
-# Regulators must use TOTP; the demo accounts come enrolled with these published secrets.
-DEMO_TOTP = {"13800000006": "MEITONGDEMOCITYREGULATOR", "13800000007": "MEITONGDEMOOTOGFRONTBANNER"}
+# Administrators and regulators must use TOTP; the demo accounts come enrolled with these published
+# secrets (base32), so a newcomer can add them to any authenticator app or run `meitong totp <phone>`.
+DEMO_TOTP = {
+    "13800000000": "MEITONGDEMOPLATFORMADMIN",
+    "13800000001": "MEITONGDEMOMINEADMINWANG",
+    "13800000004": "MEITONGDEMOCARRIERADMINL",
+    "13800000006": "MEITONGDEMOCITYREGULATOR",
+    "13800000007": "MEITONGDEMOOTOGFRONTBANNER",
+    "13800000008": "MEITONGDEMOWASHERADMINSU",
+    "13800000009": "MEITONGDEMOPOWERPLANTADM",
+}
 
 ORGS: list[dict[str, Any]] = [
     {"key": "platform", "name": "煤通平台运营中心", "kind": "platform", "region": "150600", "serial": "MA0MT0001"},
@@ -89,9 +98,11 @@ class SeedReport:
             role = user["role"] or Role.PLATFORM_ADMIN
             lines.append(f"    {user['phone']}  {user['name']:<10} {role}")
         lines.append(f"    {DEMO_DRIVER_PHONE}  {DEMO_DRIVER['name']:<10} driver (truck {DEMO_PLATE})")
-        lines.append("  Regulators use TOTP; demo secrets (add to any authenticator app):")
+        lines.append("  Administrators and regulators log in with a TOTP code too (a second factor), and enter it")
+        lines.append("  again to suspend, blacklist, issue machine keys or grant roles. Demo secrets (add one to any")
+        lines.append("  authenticator app), or print the current code with `meitong totp <phone>`:")
         for phone, secret in DEMO_TOTP.items():
-            lines.append(f"    {phone}  {secret}   current code: {pyotp.TOTP(secret).now()}")
+            lines.append(f"    {phone}  {secret:<28} code now: {pyotp.TOTP(secret).now()}")
         lines.append("  SMS codes are printed on this console ([sms → phone] ...).")
         lines.append(f"  Demo chain: contract {DEMO_CONTRACT_NO} (mine → power plant, active) with today's pickup")
         lines.append(f"  orders; one is dispatched to {DEMO_PLATE}. 张师傅 checks in from inside the site's check-in")

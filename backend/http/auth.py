@@ -169,6 +169,17 @@ def any_role(*roles: Role) -> Any:
     return guard
 
 
+async def recent_step_up(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard for the most dangerous actions a person takes (suspend, blacklist, issue a machine key,
+    grant a role): his login session must have re-entered its TOTP code (POST /api/auth/step-up)
+    within `step_up_ttl_s`. Pages answer the 403 with a code dialog and retry (static/js/api.js).
+    Never put it on a route machines call: they have no second factor to give."""
+    principal = current(connection)
+    ctx: Context = connection.app.state.ctx
+    if principal.machine_key is not None or not await identity.stepped_up(ctx, session_id=principal.session_id):
+        raise identity.step_up_required()
+
+
 async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     return current(request)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.http import pages, verify_pages
+from backend.http import account, pages, verify_pages
 from backend.http.routes import auth, common, health, notices
 
-ROUTERS: list[Any] = [health.router, auth.router, common.router, notices.router, pages.router, verify_pages.router]
+ROUTERS: list[Any] = [health.router, auth.router, common.router, notices.router, pages.router, verify_pages.router, account.router]

@@ -54,6 +54,7 @@ async def test_register_org_refusals(client, ctx):
 async def test_add_users_and_roles(client, ctx):
     _, org_id, headers = await h.member(ctx, client, role="enterprise_admin")
     url = f"/api/enterprise/orgs/{org_id}/users"
+    await f.step_up(client, headers)  # a role grant asks for the TOTP code again
     refusal(await client.post(url, json={"phone": "13700001111", "name": "李四", "role": "sales"}, headers=headers),
             422, "password_required", "password")
     refusal(await client.post(url, json={"phone": "13700001111", "name": "李四", "role": "sales", "password": "short"},
@@ -93,6 +94,7 @@ async def test_remove_roles_keeps_one_admin(client, ctx):
     admin_id, org_id, headers = await h.member(ctx, client, role="enterprise_admin")
     url = f"/api/enterprise/orgs/{org_id}/users"
     refusal(await client.delete(f"{url}/{admin_id}/roles/enterprise_admin", headers=headers), 409, "last_admin", "role")
+    await f.step_up(client, headers)
     second = await h.post_ok(client, url, {"phone": "13700002222", "name": "副管理员", "role": "enterprise_admin",
                                            "password": f.PASSWORD}, headers)
     second_headers = await f.login(client, "13700002222")
@@ -114,6 +116,7 @@ async def test_remove_roles_keeps_one_admin(client, ctx):
 async def test_carrier_roles_and_last_carrier_admin(client, ctx):
     admin_id, org_id, headers = await h.member(ctx, client, role="carrier_admin", kind="carrier")
     url = f"/api/enterprise/orgs/{org_id}/users"
+    await f.step_up(client, headers)
     for role in ("sales", "enterprise_admin"):
         refusal(await client.post(url, json={"phone": "13700003333", "name": "调度员", "role": role, "password": f.PASSWORD},
                                   headers=headers), 422, "role_not_allowed", "role")
@@ -126,12 +129,14 @@ async def test_staff_and_audit_are_for_admins(client, ctx):
     _, org_id, _ = await h.member(ctx, client, role="enterprise_admin")
     _, _, sales_headers = await h.member(ctx, client, role="sales", org_id=org_id)
     assert (await client.get(f"/api/enterprise/orgs/{org_id}", headers=sales_headers)).status_code == 200
-    for method, path, body in [
-        ("GET", "users", None), ("GET", "audit", None),
-        ("POST", "users", {"phone": "13700004444", "name": "某人", "role": "sales", "password": f.PASSWORD}),
+    for method, path, body, code in [
+        ("GET", "users", None, "forbidden"), ("GET", "audit", None, "forbidden"),
+        # Granting a role asks for a TOTP code first, which a salesperson does not even have.
+        ("POST", "users", {"phone": "13700004444", "name": "某人", "role": "sales", "password": f.PASSWORD},
+         "step_up_required"),
     ]:
         response = await client.request(method, f"/api/enterprise/orgs/{org_id}/{path}", json=body, headers=sales_headers)
-        refusal(response, 403, "forbidden", None)
+        refusal(response, 403, code, None)
     _, _, admin_headers = await h.member(ctx, client, role="enterprise_admin", org_id=org_id)
     limited = await client.get(f"/api/enterprise/orgs/{org_id}/audit?limit=1", headers=admin_headers)
     assert limited.status_code == 200 and len(limited.json()) == 1

@@ -3,6 +3,8 @@
 Read each table as: the role in the column calls the endpoint in the row — on its OWN
 organisation's rows, then on a FOREIGN mine's rows in the same banner. On foreign rows every cell is
 404, except the regulator routes' guard (403 role_required, decided before any row is read) and
+users.add (a role grant: the step-up guard asks for a TOTP code before any row is read; only
+administrators and regulators have one, and they step up first, tests/sites/matrix.py) and
 regulator_here, who legitimately sees its banner: it reads (200), may change an organisation's
 status (200), and is refused every other write with 403. Each foreign 404 is also compared with the
 answer for ids that exist nowhere, and the foreign mine's audit trail must not grow by a single
@@ -76,7 +78,7 @@ lane.create         404      404      404        404        404         404     
 device.create       404      404      404        404        404         404        404          403
 device.retire       404      404      404        404        404         404        404          403
 users.list          404      404      404        404        404         404        404          403
-users.add           404      404      404        404        404         404        404          403
+users.add           404      403      403        403        404         403        404          403
 role.revoke         404      404      404        404        404         404        404          403
 org.audit           404      404      404        404        404         404        404          403
 reg.org.get         403      403      403        403        403         403        404          200

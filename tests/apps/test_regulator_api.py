@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests import factories as f
 from tests.sites import helpers as h
 from tests.sites.test_sites_api import refusal
 
@@ -112,6 +113,7 @@ async def test_status_change_suspends_and_reinstates(client, ctx, mines):
     _, headers = await h.regulator(ctx, client, "150623")
     mine = mines["otog_front"]
     url = f"/api/regulator/orgs/{mine.id}/status"
+    await f.step_up(client, headers)  # suspending asks for the TOTP code again
     refusal(await client.post(url, json={"status": "suspended"}, headers=headers), 400, "invalid_input", "reason")
     refusal(await client.post(url, json={"status": "closed", "reason": "检查"}, headers=headers), 400, "invalid_input", "status")
     refusal(await client.post(f"/api/regulator/orgs/{mines['jungar'].id}/status",

@@ -65,8 +65,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {"MEITONG_SMS_SENDER": f"file:{var_dir / 'sms.jsonl'}", "MEITONG_LOG_LEVEL": "WARNING"}
     # Embedded SQLite and Redis substitute in the temp dir, whatever the suite itself runs on.
     with live_server(var_dir=var_dir, env=env, unset=("DATABASE_URL", "REDIS_URL")) as base_url:
-        yield Server(base_url=base_url, var_dir=var_dir, sms_file=var_dir / "sms.jsonl",
-                     log_file=var_dir / "server.log")
+        from tests.browser import mfa
+
+        live = Server(base_url=base_url, var_dir=var_dir, sms_file=var_dir / "sms.jsonl", log_file=var_dir / "server.log")
+        mfa.use_server(live)
+        yield live
 
 
 @pytest.fixture(scope="module")
@@ -137,11 +140,16 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coro).result()
 
 
-def password_login(page: Page, phone: str, password: str, *, shots: Any = None) -> None:
-    """Fill the login page's password form (the SMS form beside it is hidden) and submit."""
+def password_login(page: Page, phone: str, password: str, *, shots: Any = None, second_factor: bool = True) -> None:
+    """Fill the login page's password form (the SMS form beside it is hidden) and submit; administrators
+    and regulators then pass their TOTP step (tests/browser/mfa.py) unless `second_factor` is False."""
     form = page.locator('form[data-pane="password"]')
     form.get_by_label("手机号").fill(phone)
     form.get_by_label("密码").fill(password)
     if shots:
         shots()
     form.get_by_role("button", name="登录", exact=True).click()
+    if second_factor:
+        from tests.browser import mfa
+
+        mfa.page_second_factor(page, phone)

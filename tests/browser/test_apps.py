@@ -17,6 +17,7 @@ from backend.db.session import create_engine, create_sessionmaker
 from backend.demo.seed import DEMO_PASSWORD, USERS
 from backend.domain.identity import service as identity
 from devices.platform_client import SignedClient
+from tests.browser import mfa
 from tests.browser.conftest import Server, password_login, run_async
 
 PASSWORD = "Coal2026pass"
@@ -54,7 +55,8 @@ def world(server: Server) -> dict[str, str]:
     """A mine with an admin, a site, gates, a lane and three devices (two reporting); a washing plant;
     a district regulator not yet enrolled in TOTP."""
     with server.api() as platform:
-        _ok(platform.post("/api/auth/login", json={"phone": USERS[0]["phone"], "password": DEMO_PASSWORD}))
+        mfa.api_login(platform, USERS[0]["phone"], DEMO_PASSWORD)
+        mfa.api_step_up(platform, USERS[0]["phone"])  # granting a role asks for the code again
 
         def org(name: str, kind: str, serial: str) -> str:
             prefix = ("11" if kind == "regulator" else "91") + "150623" + serial
@@ -68,7 +70,7 @@ def world(server: Server) -> dict[str, str]:
         _created(platform.post(f"/api/enterprise/orgs/{mine}/users", json={
             "phone": ADMIN_PHONE, "name": "周矿长", "role": "enterprise_admin", "password": PASSWORD}))
     with server.api() as admin:
-        _ok(admin.post("/api/auth/login", json={"phone": ADMIN_PHONE, "password": PASSWORD}))
+        mfa.api_login(admin, ADMIN_PHONE, PASSWORD)
         site = _created(admin.post(f"/api/enterprise/orgs/{mine}/sites",
                                    json={"name": "一号储煤场", "kind": "mine_yard", "fence": FENCE}))["id"]
         east = _created(admin.post(f"/api/enterprise/sites/{site}/gates", json={
@@ -81,6 +83,7 @@ def world(server: Server) -> dict[str, str]:
                                  ("barrier", "BR-7001", "进场道闸")):
             _created(admin.post(f"/api/enterprise/sites/{site}/devices",
                                 json={"kind": kind, "code": code, "name": name, "vendor": "", "laneId": lane}))
+        mfa.api_step_up(admin, ADMIN_PHONE)
         issued = _created(admin.post(f"/api/enterprise/orgs/{mine}/keys", json={"name": "1号磅房边缘网关"}))
     run_async(_heartbeats(server.base_url, issued["key"]["keyId"], issued["secret"], ["HK-ANPR-7001", "YH-XK3190-7001"]))
     run_async(_regulator(server.database_url, regulator_org))
@@ -161,6 +164,8 @@ def test_enterprise_admin_draws_a_site_and_issues_a_key(page: Page, world: dict[
     keys.locator("summary").click()
     keys.get_by_label("用途名称").fill("ERP 系统")
     keys.get_by_role("button", name="签发", exact=True).click()
+    # Issuing a key asks for the code again, then goes on.
+    mfa.page_step_up(page, ADMIN_PHONE, shot=lambda: shots(page, "enterprise-step-up"))
     secret = page.locator("[data-key-secret]")
     expect(secret).to_have_text(re.compile(r"^[A-Za-z0-9_-]{43}$"))
     expect(page.get_by_text("密钥只显示这一次")).to_be_visible()
@@ -168,6 +173,25 @@ def test_enterprise_admin_draws_a_site_and_issues_a_key(page: Page, world: dict[
     page.get_by_role("button", name="我已保存").click()
     expect(keys.get_by_text("ERP 系统", exact=True)).to_be_visible()
     expect(page.locator("[data-key-secret]")).to_have_text("")
+
+
+def test_the_account_page_signs_another_device_out(page: Page, world: dict[str, str], server: Server, shots) -> None:
+    with server.api() as other:  # another device of the same administrator
+        mfa.api_login(other, ADMIN_PHONE, PASSWORD)
+        assert other.get("/api/auth/me").status_code == 200
+        page.goto("/enterprise/login")
+        password_login(page, ADMIN_PHONE, PASSWORD)
+        expect(page).to_have_url(re.compile(r"/enterprise/orgs$"))
+        page.get_by_role("link", name="登录设备").first.click()
+        expect(page.get_by_role("heading", name="登录设备与安全")).to_be_visible()
+        current = page.locator("li[data-current]")
+        expect(current.get_by_text("本设备")).to_be_visible()
+        expect(page.locator("[data-remaining]")).to_have_text("10")
+        shots(page, "account-sessions")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="退出其他所有设备").click()
+        expect(page.locator("li[data-session]")).to_have_count(1)
+        assert other.get("/api/auth/me").status_code == 401
 
 
 def test_mine_overview_shows_devices_online_and_offline(page: Page, world: dict[str, str], shots) -> None:
@@ -185,15 +209,23 @@ def test_mine_overview_shows_devices_online_and_offline(page: Page, world: dict[
 
 def test_regulator_enrols_totp_filters_and_suspends(page: Page, world: dict[str, str], shots) -> None:
     page.goto("/regulator/orgs")
-    password_login(page, REGULATOR_PHONE, PASSWORD)
+    password_login(page, REGULATOR_PHONE, PASSWORD, second_factor=False)
     enrol = page.locator('[data-step="enrol"]')
     expect(enrol.get_by_role("heading", name="绑定动态口令")).to_be_visible()
     expect(enrol.get_by_role("img", name="动态口令二维码")).to_be_visible()
     secret = enrol.locator("[data-secret]").inner_text()
     assert re.fullmatch(r"[A-Z2-7]{16,}", secret)
     shots(page, "regulator-enrol")
+    mfa.SECRETS[REGULATOR_PHONE] = secret
     enrol.get_by_label("6 位动态口令").fill(pyotp.TOTP(secret).now())
     enrol.get_by_role("button", name="完成绑定并登录").click()
+    # Ten recovery codes, shown once, before going on.
+    codes = page.locator('[data-step="codes"]')
+    expect(codes.get_by_role("heading", name="保存恢复码")).to_be_visible()
+    expect(codes.locator("[data-codes] li")).to_have_count(10)
+    world["recovery_codes"] = "\n".join(codes.locator("[data-codes] li").all_inner_texts())
+    shots(page, "regulator-recovery-codes")
+    codes.get_by_role("button", name="我已保存，继续").click()
 
     expect(page).to_have_url(re.compile(r"/regulator/orgs$"))
     rows = page.locator("#org-list li[data-org]")
@@ -217,6 +249,7 @@ def test_regulator_enrols_totp_filters_and_suspends(page: Page, world: dict[str,
     page.get_by_label("处置原因").fill("未按规定安装进煤采集设备")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="提交处置").click()
+    mfa.page_step_up(page, REGULATOR_PHONE)  # suspending asks for the code again, then goes on
     expect(page.locator(".page-head .badge")).to_have_text("暂停")
     expect(page.get_by_text("当前处置：暂停。原因：未按规定安装进煤采集设备")).to_be_visible()
     page.goto(f"/regulator/orgs/{world['mine']}")
@@ -224,3 +257,27 @@ def test_regulator_enrols_totp_filters_and_suspends(page: Page, world: dict[str,
     shots(page, "regulator-org")
     page.goto("/regulator/orgs?status=suspended")
     expect(rows.filter(has_text="青山洗煤有限公司")).to_have_count(1)
+
+
+def test_a_recovery_code_stands_in_for_the_lost_phone_once(page: Page, world: dict[str, str], shots) -> None:
+    code = world["recovery_codes"].split("\n")[0]
+    page.goto("/regulator/login")
+    password_login(page, REGULATOR_PHONE, PASSWORD, second_factor=False)
+    totp = page.locator('[data-step="totp"]')
+    expect(totp.get_by_role("heading", name="动态口令验证")).to_be_visible()
+    totp.get_by_role("button", name="手机不在身边？使用恢复码").click()
+    recovery = page.locator('[data-step="recovery"]')
+    recovery.get_by_label("恢复码").fill(code)
+    shots(page, "login-recovery-code")
+    recovery.get_by_role("button", name="验证并登录").click()
+    expect(page).to_have_url(re.compile(r"/regulator/orgs$"))
+    page.goto("/account/sessions?app=regulator")
+    expect(page.locator("[data-remaining]")).to_have_text("9")
+    # Spent: the same code opens nothing the next time.
+    page.context.clear_cookies()
+    page.goto("/regulator/login")
+    password_login(page, REGULATOR_PHONE, PASSWORD, second_factor=False)
+    page.locator('[data-step="totp"]').get_by_role("button", name="手机不在身边？使用恢复码").click()
+    recovery.get_by_label("恢复码").fill(code)
+    recovery.get_by_role("button", name="验证并登录").click()
+    expect(recovery.locator(".field-error")).to_contain_text("恢复码错误或已使用")

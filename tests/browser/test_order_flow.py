@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from devices.platform_client import SignedClient
+from tests.browser import mfa
 from tests.browser import world as bw
 from tests.browser.conftest import PHONE, Server, password_login, run_async
 from tests.sites import helpers as sh
@@ -44,6 +45,7 @@ def chain(server: Server) -> dict[str, Any]:
         gate_lon, gate_lat = sh.offset(sh.LON, sh.LAT, east_m=150.0)
         bw.ok(admin.post(f"/api/enterprise/sites/{site['id']}/gates", json={
             "name": "南门", "direction": "both", "designated": True, "lon": gate_lon, "lat": gate_lat}))
+        mfa.api_step_up(admin, MINE_ADMIN)  # issuing a key asks for the code again
         key = bw.ok(admin.post(f"/api/enterprise/orgs/{mine}/keys", json={"name": "南门卡口"}))
     contract = bw.active_contract(server, seller=mine, buyer=plant, sales_phone=SALES, buyer_phone=PLANT_ADMIN,
                                   password=PASSWORD)

@@ -13,9 +13,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pyotp
-
-from backend.demo.seed import DEMO_PASSWORD, DEMO_TOTP
+from backend.demo.seed import DEMO_PASSWORD
 from tests.browser import weigh_world as ww
 from tests.browser import world as bw
 from tests.browser.conftest import Server, run_async
@@ -94,9 +92,7 @@ def ticketed_load(server: Server, *, password: str, mine_admin: str, sales: str,
 def coverage_hole(server: Server) -> dict[str, Any]:
     """The demo regulator (password and TOTP) marks a coverage hole on the road east of the yard."""
     with server.api() as desk:
-        step = bw.ok(desk.post("/api/auth/login", json={"phone": REGULATOR, "password": DEMO_PASSWORD}))
-        code = pyotp.TOTP(DEMO_TOTP[REGULATOR]).now()
-        bw.ok(desk.post("/api/auth/login/totp", json={"mfaToken": step["mfaToken"], "totpCode": code}))
+        bw.login(desk, REGULATOR, DEMO_PASSWORD)  # through its TOTP step (tests/browser/mfa.py)
         return dict(bw.ok(desk.post("/api/regulator/zones", json={
             "kind": "coverage_hole", "name": "沟谷盲区", "regionCode": "150623", "geometry": box(4300, -400, 900, 600)})))
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from devices.platform_client import SignedClient
+from tests.browser import mfa
 from tests.browser import world as bw
 from tests.browser.conftest import Server
 from tests.orders import pass_helpers as ph
@@ -51,6 +52,7 @@ def lane_with_controller(server: Server, *, admin_phone: str, password: str, org
                                 json={"name": name, "direction": "both", "hasWeighbridge": True}))
         device = bw.ok(admin.post(f"/api/enterprise/sites/{site_id}/devices",
                                   json={"kind": "lane_controller", "code": device_code, "laneId": lane["id"]}))
+        mfa.api_step_up(admin, admin_phone)  # issuing a key asks for the code again
         issued = bw.ok(admin.post(f"/api/enterprise/orgs/{org_id}/keys",
                                   json={"name": f"{name}控制器", "deviceId": device["id"]}))
     return ph.Key(issued["key"]["keyId"], issued["secret"])

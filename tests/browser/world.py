@@ -13,6 +13,7 @@ from backend.checks.credit_code import make_credit_code
 from backend.checks.idcard import make_id_card
 from backend.clock import today_china
 from backend.demo.seed import DEMO_PASSWORD, USERS
+from tests.browser import mfa
 from tests.browser.conftest import Server
 from tests.contracts.helpers import PDF
 
@@ -23,7 +24,8 @@ def ok(response: httpx.Response, status: tuple[int, ...] = (200, 201)) -> Any:
 
 
 def login(client: httpx.Client, phone: str, password: str) -> httpx.Client:
-    ok(client.post("/api/auth/login", json={"phone": phone, "password": password}))
+    """Through the TOTP step (or enrolment) for administrators and regulators."""
+    mfa.api_login(client, phone, password)
     return client
 
 
@@ -33,6 +35,7 @@ def orgs_with_staff(server: Server, orgs: list[tuple[str, str, str, str]],
     staff (index into orgs, phone, name, role) with `password`. Returns the organisations' ids."""
     with server.api() as platform:
         login(platform, USERS[0]["phone"], DEMO_PASSWORD)
+        mfa.api_step_up(platform, USERS[0]["phone"])  # granting roles asks for the code again
         ids = [str(ok(platform.post("/api/enterprise/orgs", json={
             "name": name, "kind": kind, "creditCode": make_credit_code("91" + region + serial), "regionCode": region,
             "address": "鄂尔多斯市", "contactName": "周经理", "contactPhone": "13912349998"}))["id"])

@@ -117,6 +117,7 @@ async def device(client: httpx.AsyncClient, org_id: uuid.UUID, headers: dict[str
 
 
 async def issue_key(client: httpx.AsyncClient, org_id: uuid.UUID, headers: dict[str, str], **body: Any) -> dict[str, Any]:
+    await f.step_up(client, headers)  # issuing a key asks for the TOTP code again
     r = await client.post(f"/api/enterprise/orgs/{org_id}/keys", json={"name": "磅房系统", **body}, headers=headers)
     assert r.status_code == 201, r.text
     result: dict[str, Any] = r.json()

@@ -8,10 +8,12 @@ import os
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
+from backend.demo.seed import DEMO_TOTP
 from backend.settings import Settings
 from tests.fuzz import hostile
 from tests.live import live_server
@@ -42,9 +44,13 @@ def server(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> str:
 
 
 def _admin_headers(base: str) -> dict[str, str]:
+    """The demo platform administrator, through his TOTP step (the demo's published secret)."""
     r = httpx.post(f"{base}/api/auth/login", json={"phone": "13800000000", "password": "Meitong2026"})
+    assert r.status_code == 200 and r.json()["status"] == "totp_required", r.text
+    code = pyotp.TOTP(DEMO_TOTP["13800000000"]).now()
+    r = httpx.post(f"{base}/api/auth/login/totp", json={"mfaToken": r.json()["mfaToken"], "totpCode": code})
     assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['tokens']['accessToken']}"}
+    return {"Authorization": f"Bearer {r.json()['accessToken']}"}
 
 
 def _fuzz(base: str, headers: dict[str, str]) -> list[str]:

@@ -58,6 +58,7 @@ async def test_only_the_orgs_admin_manages_keys(client, ctx):
     key_id = (await h.issue_key(client, org_id, admin))["key"]["keyId"]
     _, sales = await h.member(client, ctx, role="sales", org_id=org_id)
     _, stranger = await h.member(client, ctx, role="enterprise_admin")
+    await h.f.step_up(client, stranger)  # past the step-up guard, the organisation is not found
     for headers, status in ((sales, 403), (stranger, 404)):
         assert (await client.get(f"/api/enterprise/orgs/{org_id}/keys", headers=headers)).status_code == status
         assert (await client.post(f"/api/enterprise/orgs/{org_id}/keys", json={"name": "x"}, headers=headers)).status_code == status
@@ -70,5 +71,6 @@ async def test_only_the_orgs_admin_manages_keys(client, ctx):
 
 async def test_blank_key_name_is_refused(client, ctx):
     org_id, admin = await h.member(client, ctx, role="enterprise_admin")
+    await h.f.step_up(client, admin)
     r = await client.post(f"/api/enterprise/orgs/{org_id}/keys", json={"name": "   "}, headers=admin)
     assert r.status_code == 422 and r.json()["field"] == "name"

@@ -7,14 +7,18 @@ import uuid
 from typing import Any
 
 import http_ece
+import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from sqlalchemy import delete, select
 
 from backend.context import Context
 from backend.db.unit import unit_of_work
 from backend.domain.notices import rules
 from backend.domain.notices import service as notices
+from backend.domain.notices.models import Notice, NoticeDelivery
 from backend.domain.notices.schemas import DeviceRegister
+from tests import factories as f
 
 
 def with_fcm(ctx: Context, *, credentials_file: str, endpoint: str) -> Context:
@@ -55,3 +59,16 @@ class Browser:
         plain = http_ece.decrypt(body, private_key=self.key, auth_secret=self.auth, version="aes128gcm")
         result: dict[str, Any] = json.loads(plain)
         return result
+
+
+async def login(client: httpx.AsyncClient, number: str, ctx: Context | None = None) -> dict[str, str]:
+    """Bearer headers, without the sign-in notice the login raises (tests/identity/test_sessions.py
+    covers that one): these tests count the notices and deliveries they make themselves."""
+    headers = await f.login(client, number)
+    ctx = ctx or f._ctx_of(client)
+    async with unit_of_work(ctx) as session:
+        ids = select(Notice.id).where(Notice.kind == "session_started").scalar_subquery()
+        await session.execute(delete(NoticeDelivery).where(NoticeDelivery.notice_id.in_(ids)))
+        await session.execute(delete(Notice).where(Notice.kind == "session_started"))
+        await session.commit()
+    return headers

@@ -11,8 +11,8 @@ from litestar import Litestar
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.notices import service as outbox
-from tests.factories import login, make_user
-from tests.notices.helpers import notify
+from tests.factories import make_user
+from tests.notices.helpers import login, notify
 
 
 async def test_devices_inbox_read_and_unread_count(ctx: Context, client: httpx.AsyncClient) -> None:
@@ -61,7 +61,7 @@ async def test_stream_relays_delivered_inbox_notices(ctx: Context, app: Litestar
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            headers = await login(http, phone)
+            headers = await login(http, phone, ctx)
             async with http.stream("GET", "/api/notices/stream", headers=headers) as response:
                 assert response.status_code == 200
                 assert response.headers["content-type"].startswith("text/event-stream")

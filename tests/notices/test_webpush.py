@@ -29,8 +29,8 @@ from backend.domain.notices.schemas import WebPushSubscribe
 from backend.domain.notices.webpush import MAX_PAYLOAD_BYTES
 from backend.errors import DomainError, Invalid
 from backend.settings import load_settings
-from tests.factories import login, make_user
-from tests.notices.helpers import Browser, notify
+from tests.factories import make_user
+from tests.notices.helpers import Browser, login, notify
 from tests.notices.push_service import PushServiceServer
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from backend.db.base import utcnow
 from backend.db.unit import unit_of_work
 from backend.domain.orders import lifecycle
+from tests import factories as f
 from tests.contracts import helpers as ch
 from tests.drivers import helpers as dh
 from tests.orders import helpers as oh
@@ -97,6 +98,7 @@ async def test_dispatch_checks_driver_truck_and_load(ctx, client):
     ch.refusal(r, 422, "order_driver_unknown", "driverPhone")
     # Blacklisted by a regulator of his region: no dispatch.
     _, regulator = await sh.regulator(ctx, client, "150602")
+    await f.step_up(client, regulator)  # blacklisting asks for the TOTP code again
     r = await client.post(f"/api/regulator/drivers/{t.driver_id}/status", json={"status": "blacklisted", "reason": "屡次超载"},
                            headers=regulator)
     assert r.status_code == 200, r.text

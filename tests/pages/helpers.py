@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import pyotp
 from litestar.testing import AsyncTestClient
 
 from backend.context import Context
@@ -17,22 +16,15 @@ FETCH = {"X-Requested-With": "fetch"}
 
 
 async def cookie_login(client: AsyncTestClient[Any], phone: str, password: str = f.PASSWORD) -> None:
+    """Administrators pass their TOTP step (enrolling first), as on the login page."""
     client.cookies.clear()
-    r = await client.post("/api/auth/login", json={"phone": phone, "password": password})
-    assert r.status_code == 200 and r.json()["status"] == "ok", r.text
+    await f.sign_in(client, phone, password)  # type: ignore[arg-type]
     assert client.cookies.get("mt_access")
 
 
 async def regulator_login(client: AsyncTestClient[Any], phone: str) -> None:
-    """Through the mandatory enrolment, as the login page does it."""
-    client.cookies.clear()
-    r = await client.post("/api/auth/login", json={"phone": phone, "password": f.PASSWORD})
-    assert r.json()["status"] == "totp_setup_required", r.text
-    mfa = r.json()["mfaToken"]
-    secret = (await client.post("/api/auth/totp/enrol", json={"mfaToken": mfa})).json()["secret"]
-    r = await client.post("/api/auth/totp/enrol/confirm", json={"mfaToken": mfa, "totpCode": pyotp.TOTP(secret).now()})
-    assert r.status_code == 200, r.text
-    assert client.cookies.get("mt_access")
+    """Through the mandatory enrolment (or the TOTP step once enrolled), as the login page does it."""
+    await cookie_login(client, phone)
 
 
 async def driver_with_vehicle(client: AsyncTestClient[Any], ctx: Context) -> dict[str, Any]:

@@ -105,6 +105,15 @@ async def furnish_mine(ctx: Context, org_id: uuid.UUID, tag: str) -> Side:
 
 
 async def build_world(ctx: Context, client: httpx.AsyncClient, role: str) -> World:
+    world = await _build_world(ctx, client, role)
+    # Whoever has a second factor re-enters it, so the table shows the access rules behind the
+    # step-up guard (role grants, status changes); the others meet the guard itself (403).
+    if (await client.get("/api/auth/me", headers=world.headers)).json()["totpEnabled"]:
+        await f.step_up(client, world.headers)
+    return world
+
+
+async def _build_world(ctx: Context, client: httpx.AsyncClient, role: str) -> World:
     foreign = await furnish_mine(ctx, await h.new_org(ctx), "他家")
     if role in _REGULATOR_REGIONS:
         org_id, headers = await h.regulator(ctx, client, _REGULATOR_REGIONS[role])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.errors import Conflict, Invalid, TooManyRequests, Unauthorized
+from backend.errors import Conflict, Forbidden, Invalid, TooManyRequests, Unauthorized
 
 
 def bad_credentials() -> Unauthorized:
@@ -54,3 +54,16 @@ def weak_password() -> Invalid:
 
 def totp_required() -> Unauthorized:
     return Unauthorized("totp_required", "该账户须先完成动态口令验证", "This account must pass TOTP first")
+
+
+def bad_recovery_code() -> Unauthorized:
+    return Unauthorized("recovery_code_invalid", "恢复码错误或已使用", "Recovery code wrong or already used",
+                        field="recoveryCode")
+
+
+def totp_not_enabled() -> Invalid:
+    return Invalid("totp_not_enabled", "请先绑定动态口令", "Enable TOTP first", field="totpCode")
+
+
+def step_up_required() -> Forbidden:
+    return Forbidden("step_up_required", "此操作须再次输入动态口令确认", "Enter your TOTP code again to confirm this action")

@@ -1,4 +1,4 @@
-"""Facts the identity feature announces (backend/events.py)."""
+"""Facts the identity feature announces (backend/events.py): the person is told of each (notices)."""
 
 from __future__ import annotations
 
@@ -15,4 +15,21 @@ class LoginFailuresRepeated(Event, frozen=True, kw_only=True):
     user_id: uuid.UUID
     failures: int
     ip: str
+    at: datetime
+
+
+class SessionStarted(Event, frozen=True, kw_only=True):
+    """A new login session (a new device or browser) began for this user."""
+
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+    client: str
+    started_at: datetime
+
+
+class RecoveryCodeUsed(Event, frozen=True, kw_only=True):
+    """A recovery code stood in for the TOTP code at login; `remaining` are left unused."""
+
+    user_id: uuid.UUID
+    remaining: int
     at: datetime

@@ -56,3 +56,15 @@ class RefreshToken(IdMixin, Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class RecoveryCode(IdMixin, Base):
+    """A single-use code that stands in for a TOTP code at login (lost phone). Only its HMAC is kept:
+    the code itself is shown once, at enrolment or regeneration."""
+
+    __tablename__ = "recovery_codes"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

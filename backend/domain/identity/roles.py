@@ -59,3 +59,6 @@ ALERT_AUDIENCE = frozenset({Role.ENTERPRISE_ADMIN, Role.DISPATCHER})
 FLEET_READ_ROLES = frozenset({Role.CARRIER_ADMIN, Role.DISPATCHER})
 FLEET_ADMIN_ROLES = frozenset({Role.CARRIER_ADMIN})
 CARRIER_DISPATCHERS = FLEET_READ_ROLES
+# Must pass a second factor (TOTP) at login, besides every platform administrator: they can suspend,
+# blacklist, issue machine keys or grant roles.
+SECOND_FACTOR_ROLES = frozenset({Role.ENTERPRISE_ADMIN, Role.CARRIER_ADMIN, Role.REGULATOR})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -22,6 +23,7 @@ from backend.domain.identity.roles import (
     ISSUERS,
     QUEUE_SETTINGS_ROLES,
     ROLE_LABELS,
+    SECOND_FACTOR_ROLES,
     SITE_STAFF,
     SUPERVISORS,
     Role,
@@ -32,10 +34,11 @@ from backend.structs import Out, Struct
 __all__ = [
     "ADMIN_ROLES", "ALERT_AUDIENCE", "CARRIER_DISPATCHERS", "CARRIER_STAFF", "ENTERPRISE_ADMINS",
     "ENTERPRISE_ROLES", "ENTERPRISE_STAFF", "FLEET_ADMIN_ROLES", "FLEET_READ_ROLES", "GUARDS", "ISSUERS",
-    "QUEUE_SETTINGS_ROLES", "ROLE_LABELS", "SITE_STAFF", "SUPERVISORS", "Role", "Phone", "Password", "Code",
+    "QUEUE_SETTINGS_ROLES", "ROLE_LABELS", "SECOND_FACTOR_ROLES", "SITE_STAFF", "SUPERVISORS", "Role", "Phone", "Password", "Code",
     "MembershipInfo", "PrincipalBasics", "Principal", "PasswordLogin", "SmsLogin", "SmsRequest",
     "RefreshRequest", "TotpVerify", "TotpConfirm", "MfaStart", "Tokens", "LoginResult", "TotpSetup",
-    "MembershipOut", "MeOut", "NewMembership", "UserOut",
+    "MembershipOut", "MeOut", "NewMembership", "UserOut", "RecoveryLogin", "TotpEnrolled", "RecoveryCodesOut",
+    "RecoveryStatus", "StepUp", "StepUpOut", "SessionOut", "SignedOut",
 ]
 
 Phone = Annotated[str, msgspec.Meta(min_length=5, max_length=20)]
@@ -107,7 +110,7 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def must_use_totp(self) -> bool:
-        return any(m.role == Role.REGULATOR for m in self.memberships)
+        return self.is_platform_admin or any(m.role in SECOND_FACTOR_ROLES for m in self.memberships)
 
 
 class PasswordLogin(Struct):
@@ -196,3 +199,50 @@ class UserOut(Out):
     phone_masked: str
     roles: list[str]
     status: str
+
+
+class RecoveryLogin(Struct):
+    mfa_token: Annotated[str, msgspec.Meta(min_length=10, max_length=2000)]
+    recovery_code: Annotated[str, msgspec.Meta(min_length=8, max_length=20)]
+
+
+class TotpEnrolled(Out):
+    """TOTP is on; the recovery codes are shown this once. Tokens when enrolment finished a login."""
+
+    totp_enabled: bool
+    recovery_codes: list[str]
+    access_token: str | None = None
+    refresh_token: str | None = None
+    token_type: str = "Bearer"
+    expires_in: int = 0
+
+
+class RecoveryCodesOut(Out):
+    codes: list[str]
+
+
+class RecoveryStatus(Out):
+    totp_enabled: bool
+    remaining: int
+
+
+class StepUp(Struct):
+    totp_code: Code
+
+
+class StepUpOut(Out):
+    stepped_up_until: datetime
+
+
+class SessionOut(Out):
+    """One login of the caller (a browser or an app install), newest first."""
+
+    session_id: uuid.UUID
+    client: str
+    created_at: datetime
+    last_used_at: datetime
+    current: bool
+
+
+class SignedOut(Out):
+    signed_out: int

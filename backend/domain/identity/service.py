@@ -20,20 +20,33 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.db.unit import keep_on_error
 from backend.domain.identity import backoff, errors, passwords, tokens
+from backend.domain.identity.errors import step_up_required
 from backend.domain.identity.events import LoginFailuresRepeated
 from backend.domain.identity.models import AuthSession, Membership, RefreshToken, User
 from backend.domain.identity.passwords import configure
-from backend.domain.identity.schemas import LoginResult, PrincipalBasics, Role, Tokens, UserOut
+from backend.domain.identity.recovery import recovery_codes_left, recovery_status
+from backend.domain.identity.schemas import SECOND_FACTOR_ROLES, LoginResult, PrincipalBasics, Tokens, UserOut
+from backend.domain.identity.sessions import list_sessions, sign_out_others, sign_out_session
+from backend.domain.identity.stepup import step_up, stepped_up
 from backend.domain.identity.tokens import decode_jwt
-from backend.domain.identity.totp import enrol_totp_with_secret, qr_svg, totp_confirm, totp_login, totp_setup
+from backend.domain.identity.totp import (
+    enrol_totp_with_secret,
+    qr_svg,
+    recovery_login,
+    regenerate_recovery_codes,
+    totp_confirm,
+    totp_login,
+    totp_setup,
+)
 from backend.errors import Invalid
 from backend.events import announce
 
 __all__ = ["add_membership", "configure", "consume_sms_code", "count_role_holders", "create_user", "decode_jwt",
-    "enrol_totp_with_secret", "hash_password", "issue_tokens", "login_password", "login_sms", "logout", "member_ids",
-    "memberships_of", "normalise_phone", "principal_basics", "purge_expired_refresh_tokens", "qr_svg", "refresh",
-    "remove_membership", "send_sms_code", "totp_confirm", "totp_login", "totp_setup", "user_id_by_phone",
-    "users_of_org"]
+    "enrol_totp_with_secret", "hash_password", "issue_tokens", "list_sessions", "login_password", "login_sms", "logout",
+    "member_ids", "memberships_of", "normalise_phone", "principal_basics", "purge_expired_refresh_tokens", "qr_svg",
+    "recovery_codes_left", "recovery_login", "recovery_status", "refresh", "regenerate_recovery_codes",
+    "remove_membership", "send_sms_code", "sign_out_others", "sign_out_session", "step_up", "step_up_required", "stepped_up",
+    "totp_confirm", "totp_login", "totp_setup", "user_id_by_phone", "users_of_org"]
 
 
 def hash_password(password: str) -> str:
@@ -137,8 +150,11 @@ async def _finish_login(
     return LoginResult(status="ok", tokens=pair)
 
 
-async def _must_totp(session: AsyncSession, user_id: uuid.UUID) -> bool:
-    return any(role == Role.REGULATOR for _, role in await memberships_of(session, user_id=user_id))
+async def _must_totp(session: AsyncSession, user: User) -> bool:
+    """Whoever can suspend, blacklist, issue machine keys or grant roles must pass a second factor."""
+    if user.is_platform_admin:
+        return True
+    return any(role in SECOND_FACTOR_ROLES for _, role in await memberships_of(session, user_id=user.id))
 
 
 async def login_password(
@@ -161,7 +177,7 @@ async def login_password(
     if device is None:
         await backoff.clear(ctx.redis, phone=phone)
     result = await _finish_login(
-        session, ctx=ctx, user=user, client=client, staff=True, must_totp=await _must_totp(session, user.id)
+        session, ctx=ctx, user=user, client=client, staff=True, must_totp=await _must_totp(session, user)
     )
     # The password was right: this device is known from now on, whatever second step follows.
     result.device_token = backoff.issue_device_token(ctx.settings, user_id=user.id)
@@ -219,11 +235,20 @@ async def login_sms(session: AsyncSession, *, ctx: Context, phone: str, code: st
     if user is None or user.status != "active":
         raise errors.bad_sms_code()
     return await _finish_login(
-        session, ctx=ctx, user=user, client=client, staff=True, must_totp=await _must_totp(session, user.id)
+        session, ctx=ctx, user=user, client=client, staff=True, must_totp=await _must_totp(session, user)
     )
 
 
 async def refresh(session: AsyncSession, *, ctx: Context, refresh_token: str) -> Tokens:
+    auth_session = await tokens.session_user(session, refresh_token=refresh_token)
+    if auth_session is not None and auth_session.revoked_at is None:
+        user = await session.get(User, auth_session.user_id)
+        if user is not None and not user.totp_enabled and await _must_totp(session, user):
+            # A login made without the second factor (before it was required, or before the person became
+            # an administrator) ends here: he logs in again and enrols.
+            await tokens.revoke_session(session, session_id=auth_session.id, reason="totp_required")
+            keep_on_error(session)
+            raise errors.totp_required()
     pair = await tokens.rotate(session, settings=ctx.settings, refresh_token=refresh_token)
     return pair
 

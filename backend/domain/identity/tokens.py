@@ -16,8 +16,10 @@ from backend import clock
 from backend.db.base import utcnow
 from backend.db.unit import keep_on_error
 from backend.domain.identity import errors
+from backend.domain.identity.events import SessionStarted
 from backend.domain.identity.models import AuthSession, RefreshToken
 from backend.domain.identity.schemas import Tokens
+from backend.events import announce
 from backend.settings import Settings
 
 ALGORITHM = "HS256"
@@ -58,6 +60,9 @@ async def issue(
         session.add(auth_session)
         await session.flush()
         session_id = auth_session.id
+        # The person is told of every new sign-in (notices): a login he did not make shows at once.
+        await announce(session, SessionStarted(user_id=user_id, session_id=session_id, client=auth_session.client,
+                                               started_at=now))
     refresh = "rt_" + secrets.token_urlsafe(32)
     session.add(
         RefreshToken(

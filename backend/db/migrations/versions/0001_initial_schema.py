@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 03:32:41.776063
+Create Date: 2026-12-07 16:50:51.432717
 """
 from alembic import op
 import sqlalchemy as sa
@@ -221,6 +221,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('push_devices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_push_devices_user_id'), ['user_id'], unique=False)
+
+    op.create_table('recovery_codes',
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes')),
+    sa.UniqueConstraint('code_hash', name=op.f('uq_recovery_codes_code_hash'))
+    )
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
 
     op.create_table('webpush_subscriptions',
     sa.Column('user_id', sa.Uuid(), nullable=False),
@@ -1107,6 +1120,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_webpush_subscriptions_user_id'))
 
     op.drop_table('webpush_subscriptions')
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
+
+    op.drop_table('recovery_codes')
     with op.batch_alter_table('push_devices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_push_devices_user_id'))
 

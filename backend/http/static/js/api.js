@@ -1,4 +1,6 @@
-// One way to call the JSON API from pages: cookie auth, the anti-CSRF header, one silent refresh on 401.
+// One way to call the JSON API from pages: cookie auth, the anti-CSRF header, one silent refresh on 401,
+// and the authenticator code asked again (step-up, stepup.js) where the server wants it, then a retry.
+import { askStepUp } from "./stepup.js";
 
 const HEADERS = { "X-Requested-With": "fetch", Accept: "application/json" };
 
@@ -52,6 +54,10 @@ export async function api(url, { method = "GET", body, retry = true } = {}) {
     if (response.status === 401 && retry && !url.startsWith("/api/auth/")) {
       if (await refreshOnce()) response = await send(url, method, body);
     }
+    if (response.status === 403 && retry && await wantsStepUp(response)) {
+      const verify = (totpCode) => api("/api/auth/step-up", { method: "POST", body: { totpCode }, retry: false });
+      if (await askStepUp(verify)) response = await send(url, method, body);
+    }
   } catch {
     return { ok: false, status: 0, data: { code: "network", message_zh: t("js.error.network"), message_en: t("js.error.network"), field: null } };
   }
@@ -59,6 +65,11 @@ export async function api(url, { method = "GET", body, retry = true } = {}) {
   const type = response.headers.get("content-type") || "";
   if (type.includes("json")) data = await response.json().catch(() => null);
   return { ok: response.ok, status: response.status, data };
+}
+
+async function wantsStepUp(response) {
+  const data = await response.clone().json().catch(() => null);
+  return data?.code === "step_up_required";
 }
 
 export function loginUrl() {

@@ -136,7 +136,9 @@ export async function submit(form) {
   const result = await api(form.dataset.api, { method, body });
   button?.removeAttribute("aria-busy");
   if (button) button.disabled = false;
-  if (result.status === 401) {
+  // A lapsed session goes to the login page; the login forms' own 401s (a wrong password, TOTP or
+  // recovery code) are answers to show next to the field.
+  if (result.status === 401 && !form.dataset.api.startsWith("/api/auth/")) {
     location.assign(loginUrl());
     return;
   }

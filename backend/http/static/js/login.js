@@ -1,4 +1,5 @@
-// The login page: password or SMS code, then TOTP (verify, or enrol first for accounts that must use it).
+// The login page: password or SMS code, then TOTP (verify, or enrol first for accounts that must use it,
+// then show the ten recovery codes once); a recovery code may stand in for the TOTP code.
 import { api, errorText, refreshSession } from "./api.js";
 import { showError } from "./forms.js";
 
@@ -43,6 +44,28 @@ page.querySelectorAll("[data-login-form]").forEach((form) => {
     } else if (status === "totp_setup_required") startEnrol(form, mfaToken);
   });
 });
+
+page.querySelectorAll("[data-goto]").forEach((button) => {
+  button.addEventListener("click", () => {
+    const token = page.querySelector('[data-step="totp"] [name=mfaToken]').value;
+    page.querySelector(`[data-step="${button.dataset.goto}"] [name=mfaToken]`).value = token;
+    showStep(button.dataset.goto);
+  });
+});
+
+page.querySelector("[data-enrol-form]")?.addEventListener("mt:done", (event) => {
+  event.preventDefault();
+  const list = page.querySelector("[data-codes]");
+  list.replaceChildren(...event.detail.data.recoveryCodes.map((code) => {
+    const item = document.createElement("li");
+    item.textContent = code;
+    return item;
+  }));
+  showStep("codes");
+  page.querySelector("[data-codes-done]").focus();
+});
+
+page.querySelector("[data-codes-done]")?.addEventListener("click", () => go());
 
 page.querySelectorAll("[data-totp-form]").forEach((form) => {
   form.addEventListener("mt:done", (event) => {
