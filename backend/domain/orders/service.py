@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.domain.identity.schemas import Principal
 from backend.domain.orders import views
 from backend.domain.orders.access import access_order, readable_filter
-from backend.domain.orders.checkin import book_slot, check_in, queue_card
+from backend.domain.orders.checkin import book_slot, check_in, queue_card, site_slots
 from backend.domain.orders.choices import dispatch_choices
 from backend.domain.orders.dispatch import dispatch_order
 from backend.domain.orders.errors import order_not_found
@@ -48,7 +48,7 @@ __all__ = ["CHINA_TZ", "as_utc", "book_slot", "cancel_order", "check_in", "compl
     "dispatch_choices", "dispatch_order", "driver_pass", "enter", "get_order", "issue_orders", "list_orders",
     "machine_actor", "message", "offline_passages", "order_brief", "order_by_pass", "order_by_plate",
     "order_id_by_no", "order_not_found", "order_numbers", "order_out", "pass_bundle", "pass_qr_svg", "queue_card",
-    "set_exit_block", "verify_by_guard", "verify_pass"]
+    "set_exit_block", "site_slots", "verify_by_guard", "verify_pass"]
 
 
 async def get_order(session: AsyncSession, *, actor: Principal, order_id: uuid.UUID) -> OrderDetail:
