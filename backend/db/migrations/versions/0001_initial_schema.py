@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 03:32:41.776063
+Create Date: 2026-12-07 16:51:47.979541
 """
 from alembic import op
 import sqlalchemy as sa
@@ -124,6 +124,12 @@ def upgrade() -> None:
     with op.batch_alter_table('regions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_regions_parent_code'), ['parent_code'], unique=False)
 
+    op.create_table('seed_marks',
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('entity_id', sa.Uuid(), nullable=True),
+    sa.Column('made_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_seed_marks'))
+    )
     op.create_table('users',
     sa.Column('phone', sa.String(length=11), nullable=False),
     sa.Column('name', sa.String(length=64), nullable=False),
@@ -1128,6 +1134,7 @@ def downgrade() -> None:
 
     op.drop_table('auth_sessions')
     op.drop_table('users')
+    op.drop_table('seed_marks')
     with op.batch_alter_table('regions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_regions_parent_code'))
 
