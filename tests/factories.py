@@ -86,3 +86,16 @@ async def login(client: httpx.AsyncClient, number: str, password: str = PASSWORD
     assert body["status"] == "ok", body
     client.cookies.clear()  # API tests authenticate by header only
     return {"Authorization": f"Bearer {body['tokens']['accessToken']}"}
+
+
+async def bind_driver(ctx: Context, *, driver_id: uuid.UUID | str, org_id: uuid.UUID | str) -> None:
+    """Put a driver in a carrier's fleet as test set-up (how binding is consented to is tested by its own
+    tests; set-ups that only need a bound driver do not go through the invitation)."""
+    from sqlalchemy import update
+
+    from backend.domain.drivers.models import Driver
+
+    async with unit_of_work(ctx) as session:
+        await session.execute(update(Driver).where(Driver.id == uuid.UUID(str(driver_id)))
+                              .values(carrier_org_id=uuid.UUID(str(org_id))))
+        await session.commit()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 16:51:47.979541
+Create Date: 2026-12-07 16:56:14.462821
 """
 from alembic import op
 import sqlalchemy as sa
@@ -113,6 +113,28 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_org_groups')),
     sa.UniqueConstraint('name', name=op.f('uq_org_groups_name'))
     )
+    op.create_table('personal_reads',
+    sa.Column('at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('actor_user_id', sa.Uuid(), nullable=True),
+    sa.Column('actor_name', sa.String(length=60), nullable=False),
+    sa.Column('actor_label', sa.String(length=100), nullable=False),
+    sa.Column('actor_org_id', sa.Uuid(), nullable=True),
+    sa.Column('actor_role', sa.String(length=32), nullable=False),
+    sa.Column('subject_user_id', sa.Uuid(), nullable=False),
+    sa.Column('subject_region_code', sa.String(length=6), nullable=False),
+    sa.Column('fields', sa.String(length=200), nullable=False),
+    sa.Column('route', sa.String(length=200), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('client', sa.String(length=300), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_personal_reads'))
+    )
+    with op.batch_alter_table('personal_reads', schema=None) as batch_op:
+        batch_op.create_index('ix_personal_reads_actor_at', ['actor_user_id', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_personal_reads_at'), ['at'], unique=False)
+        batch_op.create_index('ix_personal_reads_subject_at', ['subject_user_id', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_personal_reads_subject_region_code'), ['subject_region_code'], unique=False)
+
     op.create_table('regions',
     sa.Column('code', sa.String(length=6), nullable=False),
     sa.Column('name_zh', sa.String(length=64), nullable=False),
@@ -1139,6 +1161,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_regions_parent_code'))
 
     op.drop_table('regions')
+    with op.batch_alter_table('personal_reads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_personal_reads_subject_region_code'))
+        batch_op.drop_index('ix_personal_reads_subject_at')
+        batch_op.drop_index(batch_op.f('ix_personal_reads_at'))
+        batch_op.drop_index('ix_personal_reads_actor_at')
+
+    op.drop_table('personal_reads')
     op.drop_table('org_groups')
     op.drop_table('gps_vehicle_states')
     op.drop_table('gps_positions')
