@@ -124,3 +124,59 @@ async def test_auditors_see_reads_in_their_remit_filtered_and_paginated(ctx: Con
 
     page = await client.get("/regulator/personal-reads", headers=platform)
     assert page.status_code == 200 and "个人信息查阅记录" in page.text and subject in page.text
+
+
+async def test_an_order_list_showing_the_drivers_name_is_recorded_as_a_read_of_his_name(
+        ctx: Context, client: httpx.AsyncClient) -> None:
+    from tests.orders import helpers as oh
+
+    w = await oh.world(ctx, client)
+    order, t = await oh.dispatched(ctx, client, w)
+    r = await client.get("/api/mine/orders", headers=w.parties.sales)
+    assert r.status_code == 200 and any(o["driverName"] for o in r.json()["items"]), r.text
+    r = await client.get(f"/api/mine/orders/{order['id']}", headers=w.parties.sales)
+    assert r.status_code == 200, r.text
+    # The driver reading his own order is not a look by someone else.
+    assert (await client.get(f"/api/driver/orders/{order['id']}", headers=t.headers)).status_code == 200
+    mine = (await client.get("/api/driver/me/reads", headers=t.headers)).json()
+    assert mine["total"] == 2 and all(i["fieldsZh"] == ["姓名"] and i["roleZh"] == "销售" for i in mine["items"]), mine
+    rows = await _rows(ctx)
+    assert {x.route for x in rows} == {"GET /api/mine/orders", "GET /api/mine/orders/{order_id}"}
+
+
+async def test_a_system_reading_an_order_through_the_signed_interface_is_recorded_as_the_key(
+        ctx: Context, client: httpx.AsyncClient, app: Any) -> None:
+    from tests.orders import helpers as oh
+    from tests.orders import pass_helpers as ph
+
+    w = await oh.world(ctx, client)
+    order, t = await oh.dispatched(ctx, client, w)
+    erp = ph.machine(app, await ph.key(client, w.parties.seller_id, w.parties.seller))
+    r = await erp.get(f"/open/v1/orders/{order['id']}")
+    assert r.status_code == 200 and r.json()["order"]["driverName"], r.text
+    (row,) = await _rows(ctx)
+    assert row.actor_user_id is None and row.actor_label.startswith("接口 ") and row.channel == "interface"
+    assert row.route == "GET /open/v1/orders/{order_id}" and row.actor_org_id == w.parties.seller_id
+    seen = (await client.get("/api/driver/me/reads", headers=t.headers)).json()["items"]
+    assert [i["channelZh"] for i in seen] == ["系统接口（企业系统、部门共享接口）"]
+
+
+async def test_the_export_hook_records_every_driver_in_the_file(ctx: Context, client: httpx.AsyncClient) -> None:
+    """No export exists yet; the hook an export calls (drivers.record_export) records each person in it."""
+    from backend.domain.drivers import service as drivers
+    from backend.http.auth import build_principal
+
+    _, _, regs = await _fleet(ctx, client, 2)
+    regulator_id, _, _ = await f.staff(ctx, role="regulator", kind="regulator", region_code="150602")
+    async with unit_of_work(ctx) as session:
+        me = await build_principal(ctx, user_id=regulator_id, session_id=None, client="test")
+        assert me is not None
+        n = await drivers.record_export(session, actor=me, driver_ids={uuid.UUID(g["driver"]["id"]) for g in regs},
+                                        fields=("name", "id_number", "real_name_status"))
+        await session.commit()
+    assert n == 2
+    rows = await _rows(ctx)
+    assert {r.channel for r in rows} == {"export"} and {r.actor_role for r in rows} == {"regulator"}
+    headers = {"Authorization": f"Bearer {regs[0]['tokens']['accessToken']}"}
+    (seen,) = (await client.get("/api/driver/me/reads", headers=headers)).json()["items"]
+    assert seen["channelZh"] == "导出" and seen["viewerName"] == "regulator用户"

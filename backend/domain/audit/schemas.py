@@ -37,11 +37,12 @@ PERSONAL_FIELDS: dict[str, tuple[str, str]] = {
     "real_name_status": ("实名状态", "real-name status"),
     "phone": ("手机号", "phone"),
 }
-# How the information left: a page or API call, an export file, a department's shared interface.
+# How the information left: a page or API call, an export file, a signed system interface (an
+# enterprise's own system on /open/v1, or a department's shared interface).
 READ_CHANNELS: dict[str, tuple[str, str]] = {
     "app": ("页面/接口查看", "viewed in the app"),
     "export": ("导出", "export"),
-    "interface": ("部门共享接口", "department's shared interface"),
+    "interface": ("系统接口（企业系统、部门共享接口）", "system interface (an enterprise's or a department's)"),
 }
 
 

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.checks.regions import is_within
@@ -68,15 +69,55 @@ def reader(actor: Principal, driver: Driver) -> Reader:
                   org_id=org_id, role=role, client=actor.client, route=actor.route)
 
 
+def looks(actor: Principal) -> bool:
+    """A person (or system) asking through a route looks; the platform's own work does not (the demo
+    seed, jobs and workers call the same services without a route, and show nothing to anyone)."""
+    return bool(actor.route)
+
+
+def channel(actor: Principal) -> str:
+    """A signed system (an enterprise's ERP, a department's shared interface) reads through an interface."""
+    return "interface" if actor.machine_key is not None else "app"
+
+
 async def record(session: AsyncSession, *, actor: Principal, shown: Iterable[tuple[Driver, DriverOut]]) -> None:
     """Record one read per driver shown to `actor` (his own record excluded), in one INSERT per
     capacity (usually exactly one)."""
+    if not looks(actor):
+        return
     by_reader: dict[Reader, list[Subject]] = {}
     for driver, out in shown:
         if driver.user_id != actor.user_id:
             by_reader.setdefault(reader(actor, driver), []).append(subject(driver, out))
     for who, subjects in by_reader.items():
-        await audit.record_reads(session, reader=who, subjects=subjects)
+        await audit.record_reads(session, reader=who, subjects=subjects, channel=channel(actor))
+
+
+async def record_names(session: AsyncSession, *, actor: Principal, shown: Iterable[Driver]) -> None:
+    """Record that `actor` saw these drivers' names (an order's or a waybill's driver)."""
+    if not looks(actor):
+        return
+    by_reader: dict[Reader, list[Subject]] = {}
+    for driver in shown:
+        if driver.user_id != actor.user_id:
+            by_reader.setdefault(reader(actor, driver), []).append(
+                Subject(user_id=driver.user_id, region_code=driver.region_code, fields=("name",)))
+    for who, subjects in by_reader.items():
+        await audit.record_reads(session, reader=who, subjects=subjects, channel=channel(actor))
+
+
+async def record_export(session: AsyncSession, *, actor: Principal, driver_ids: Iterable[uuid.UUID],
+                        fields: tuple[str, ...]) -> int:
+    """The hook for exports (a regulator's spreadsheet of drivers; none is built yet): call it when the
+    file is produced, with every driver in it and the categories of its columns. One row per driver,
+    channel "export", in one INSERT; recorded whoever exports (a file leaves the platform)."""
+    rows = (await session.execute(select(Driver).where(Driver.id.in_(set(driver_ids))))).scalars().all()
+    by_reader: dict[Reader, list[Subject]] = {}
+    for driver in rows:
+        by_reader.setdefault(reader(actor, driver), []).append(
+            Subject(user_id=driver.user_id, region_code=driver.region_code, fields=fields))
+    return sum([await audit.record_reads(session, reader=who, subjects=subjects, channel="export")
+                for who, subjects in by_reader.items()])
 
 
 async def reads_of_me(session: AsyncSession, *, actor: Principal, offset: int = 0, limit: int = 50) -> DriverReadPage:

@@ -12,7 +12,7 @@ from backend.domain.audit import service as audit
 from backend.domain.drivers import errors, reads, rules
 from backend.domain.drivers.access import access_driver, in_scope, own_driver, readable_filter
 from backend.domain.drivers.models import Driver
-from backend.domain.drivers.reads import personal_reads, reads_of_me
+from backend.domain.drivers.reads import personal_reads, reads_of_me, record_export
 from backend.domain.drivers.records import (
     AUDIT_FIELDS,
     CERT_CONTEXT,
@@ -44,7 +44,7 @@ from backend.domain.vehicles.schemas import VehicleCreate, VehicleOut
 
 __all__ = ["AUDIT_FIELDS", "CERT_CONTEXT", "ID_CONTEXT", "LICENCE_CONTEXT", "add_own_vehicle", "apply_verdict",
     "bind_to_fleet", "brief", "brief_by_phone", "change_status", "driver_id_for_user", "get_driver", "get_me",
-    "list_fleet_drivers", "names", "own_brief", "own_vehicles", "personal_reads", "reads_of_me", "register", "require_fleet", "set_cert_no",
+    "list_fleet_drivers", "names", "own_brief", "own_vehicles", "personal_reads", "reads_of_me", "record_export", "register", "require_fleet", "set_cert_no",
     "set_licence_no", "snapshot", "to_out", "unbind_from_fleet", "update_me"]
 
 
@@ -103,11 +103,14 @@ async def brief_by_phone(session: AsyncSession, *, phone: str) -> DriverBrief | 
     return None if driver is None else brief(driver)
 
 
-async def names(session: AsyncSession, *, driver_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+async def names(session: AsyncSession, *, driver_ids: set[uuid.UUID], reader: Principal | None = None) -> dict[uuid.UUID, str]:
+    """Drivers' names; `reader`: the person they are shown to, whose reads of others' names are recorded."""
     if not driver_ids:
         return {}
-    rows = await session.execute(select(Driver.id, Driver.name).where(Driver.id.in_(driver_ids)))
-    return {i: n for i, n in rows.all()}
+    rows = (await session.execute(select(Driver).where(Driver.id.in_(driver_ids)))).scalars().all()
+    if reader is not None:
+        await reads.record_names(session, actor=reader, shown=rows)
+    return {d.id: d.name for d in rows}
 
 
 async def require_fleet(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, admin: bool = False) -> OrgBrief:

@@ -56,7 +56,8 @@ async def get_order(session: AsyncSession, *, actor: Principal, order_id: uuid.U
     rows = (await session.execute(
         select(OrderTransition).where(OrderTransition.order_id == order.id).order_by(OrderTransition.at)
     )).scalars().all()
-    return OrderDetail(order=await views.one(session, order), transitions=[views.transition_out(t) for t in rows])
+    return OrderDetail(order=await views.one(session, order, reader=actor),
+                       transitions=[views.transition_out(t) for t in rows])
 
 
 async def list_orders(
@@ -85,7 +86,7 @@ async def list_orders(
         select(PickupOrder).where(*where).order_by(PickupOrder.created_at.desc(), PickupOrder.order_no)
         .offset(offset).limit(limit)
     )).scalars().all()
-    return OrderPage(total=total, offset=offset, limit=limit, items=await views.outs(session, list(rows)))
+    return OrderPage(total=total, offset=offset, limit=limit, items=await views.outs(session, list(rows), reader=actor))
 
 
 async def order_brief(session: AsyncSession, *, order_id: uuid.UUID) -> OrderBrief | None:
