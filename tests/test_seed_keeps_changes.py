@@ -110,3 +110,28 @@ async def test_a_revoked_demo_lane_key_stays_revoked(ctx: Context, tmp_path: Pat
         admin = await principal(session, ctx, "13800000001")
         keys = await machines.list_keys(session, actor=admin, org_id=admin.memberships[0].org_id)
     assert [k.status for k in keys] == ["revoked"]  # no fresh key issued behind the admin's back
+
+
+async def test_the_start_goes_on_when_the_demo_site_was_closed_and_its_orders_voided(ctx: Context) -> None:
+    """Fresh demo orders are issued at a start when none is open; a closed site refuses them, and that
+    refusal must not stop the platform from starting (nor reopen the site)."""
+    from backend.domain.orders import service as orders
+    from backend.domain.orders.schemas import OrderCancel
+
+    await seed_with(ctx)
+    _, site_id = await _mine_site(ctx)
+    async with unit_of_work(ctx) as session:
+        sales = await principal(session, ctx, "13800000002")
+        admin = await principal(session, ctx, "13800000001")
+        for o in (await orders.list_orders(session, actor=sales, open_only=True, limit=200)).items:
+            await orders.cancel_order(session, ctx=ctx, actor=sales, order_id=o.id, data=OrderCancel(reason="停产"))
+        await sites.update_site(session, redis=ctx.redis, actor=admin, site_id=site_id,
+                                data=SiteUpdate(status="closed"))
+        await session.commit()
+    again = await seed_with(ctx)
+    assert again.created == []
+    async with unit_of_work(ctx) as session:
+        sales = await principal(session, ctx, "13800000002")
+        assert (await orders.list_orders(session, actor=sales, open_only=True, limit=200)).total == 0
+        admin = await principal(session, ctx, "13800000001")
+        assert (await sites.get_site(session, actor=admin, site_id=site_id)).status == "closed"
