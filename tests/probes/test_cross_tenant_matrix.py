@@ -4,8 +4,8 @@ Two complete tenants are built (tests/probes/world.py). Every route with a path 
 person of tenant A (driver, carrier admin and dispatcher, mine admin, sales and dispatcher, the
 buyer's admin and dispatcher, a regulator of another region) and, for the signed machine interface,
 by tenant A's key, with tenant B's ids of the right kind. No answer may be 2xx: 404 (or 403 where a
-role guard refuses before any row is read); a write may also be refused for its body (400/422) but
-never succeed. Afterwards not a row of the database has changed: no write went through, and no read
+role guard refuses before any row is read), writes included (each gets a plausible body, BODIES, so
+that its refusal is about the id). Afterwards not a row of the database has changed: no write went through, and no read
 of B's people was even recorded.
 
 A route whose path id has no foreign-id mapping (PARAM_KINDS) fails the test, so a new route cannot
@@ -52,8 +52,9 @@ PUBLIC = {
 REDIRECTS = {"/driver/queue/{order_id}": "the address queue notices carry: redirects to /driver/orders/{order_id}"}
 PEOPLE = ("driver", "carrier_admin", "carrier_dispatcher", "mine_admin", "mine_sales", "mine_dispatcher",
           "buyer_admin", "buyer_dispatcher", "regulator_elsewhere")
-READ_OK = {403, 404}
-WRITE_OK = {400, 403, 404, 422}
+# A write too must be refused for its id: a body refusal (400/422) would prove nothing about access,
+# so a new write route needs a plausible body in BODIES.
+READ_OK = WRITE_OK = {403, 404}
 # Rows that change by themselves while the matrix runs (log-ins' sessions, job bookkeeping).
 VOLATILE = {"sessions", "refresh_tokens", "job_runs", "login_attempts", "regions"}
 
@@ -83,6 +84,7 @@ BODIES: dict[str, Any] = {
     "POST /api/regulator/orgs/{org_id}/status": {"status": "suspended", "reason": "矩阵检查"},
     "POST /api/regulator/drivers/{driver_id}/status": {"status": "blacklisted", "reason": "矩阵检查"},
     "POST /api/driver/orders/{order_id}/check-in": {"lon": 107.5, "lat": 38.2, "accuracyM": 10},
+    "POST /api/driver/orders/{order_id}/appointment": {"hourStart": "2030-01-01T02:00:00Z"},
     "POST /open/v1/orders/{order_id}/cancel": {"reason": "矩阵"},
     "POST /open/v1/waybills/{waybill_no}/receipt": {"netKg": 1000, "weighedAt": "2026-01-01T00:00:00+00:00"},
 }
