@@ -135,3 +135,22 @@ async def test_the_start_goes_on_when_the_demo_site_was_closed_and_its_orders_vo
         assert (await orders.list_orders(session, actor=sales, open_only=True, limit=200)).total == 0
         admin = await principal(session, ctx, "13800000001")
         assert (await sites.get_site(session, actor=admin, site_id=site_id)).status == "closed"
+
+
+async def test_the_start_goes_on_when_a_regulator_suspended_the_demo_mine(ctx: Context, tmp_path: Path) -> None:
+    from backend.domain.organisations import service as organisations
+    from backend.domain.organisations.schemas import OrgStatusChange
+
+    await seed_with(ctx)
+    org_id, _ = await _mine_site(ctx)
+    async with unit_of_work(ctx) as session:
+        regulator = await principal(session, ctx, "13800000007")  # the banner's regulator
+        await organisations.change_status(session, actor=regulator, org_id=org_id,
+                                          data=OrgStatusChange(status="suspended", reason="安全检查"))
+        await session.commit()
+    await seed_with(ctx)
+    async with unit_of_work(ctx) as session:
+        regulator = await principal(session, ctx, "13800000007")
+        assert (await organisations.get_org(session, actor=regulator, org_id=org_id)).status == "suspended"
+    here = dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings, var_dir=str(tmp_path)))
+    assert await demo_lane.ensure_setup(here) is None  # no key issued for a suspended mine; no exception

@@ -44,6 +44,7 @@ from backend.domain.queue.schemas import QueueCall
 from backend.domain.sites import service as sites
 from backend.domain.weighing import service as weighing
 from backend.domain.weighing.service import SiteRules
+from backend.errors import DomainError
 from devices.sim.lane import SimulatedLane
 from devices.sim.truck import SimTruck
 
@@ -107,12 +108,16 @@ async def ensure_setup(ctx: Context) -> LaneSetup | None:
         if saved and await machines.signing_key(session, ctx=ctx, key_id=saved["key_id"]) is not None:
             return LaneSetup(saved["key_id"], saved["secret"], lane.site_id, lane.lane_id)
         admin = await principal(session, ctx, "13800000001")
-        if saved and any(k.key_id == saved["key_id"] and k.status == "revoked"
-                         for k in await machines.list_keys(session, actor=admin, org_id=lane.org_id)):
-            log.warning("demo lane off: its key %s was revoked", saved["key_id"])
+        try:
+            if saved and any(k.key_id == saved["key_id"] and k.status == "revoked"
+                             for k in await machines.list_keys(session, actor=admin, org_id=lane.org_id)):
+                log.warning("demo lane off: its key %s was revoked", saved["key_id"])
+                return None
+            issued = await machines.issue_key(session, ctx=ctx, actor=admin, org_id=lane.org_id,
+                                              data=KeyCreate(name="1号磅道控制器（模拟）", device_id=device_id))
+        except DomainError as exc:  # the mine suspended, its admin removed: no key is issued
+            log.warning("demo lane off: %s", exc.message_en)
             return None
-        issued = await machines.issue_key(session, ctx=ctx, actor=admin, org_id=lane.org_id,
-                                          data=KeyCreate(name="1号磅道控制器（模拟）", device_id=device_id))
     path.write_text(json.dumps({"key_id": issued.key.key_id, "secret": issued.secret}))
     path.chmod(0o600)
     return LaneSetup(issued.key.key_id, issued.secret, lane.site_id, lane.lane_id)
