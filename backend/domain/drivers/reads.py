@@ -12,7 +12,7 @@ employee's own name is his personal information, which the driver has no reason 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -29,7 +29,7 @@ from backend.domain.drivers.schemas import (
     PersonalReadView,
     PersonalReadViews,
 )
-from backend.domain.identity.schemas import FLEET_READ_ROLES, ROLE_LABELS, Principal, Role
+from backend.domain.identity.schemas import FLEET_READ_ROLES, ROLE_LABELS, MembershipInfo, Principal, Role
 from backend.domain.organisations import service as organisations
 from backend.errors import forbidden
 
@@ -45,25 +45,18 @@ def subject(driver: Driver, out: DriverOut) -> Subject:
     return Subject(user_id=driver.user_id, region_code=driver.region_code, fields=tuple(fields))
 
 
-def reader(actor: Principal, driver: Driver) -> Reader:
-    """The actor in the capacity that let him see this driver: his carrier's staff, a regulator of his
-    region, the platform (access.can_read's order)."""
-    org_id: uuid.UUID | None = None
-    role = ""
-    for m in actor.memberships:
-        if m.org_id == driver.carrier_org_id and m.role in FLEET_READ_ROLES:
-            org_id, role = m.org_id, m.role
-            break
-    else:
-        for m in actor.memberships:
-            if m.role == Role.REGULATOR and is_within(driver.region_code, m.region_code):
-                org_id, role = m.org_id, m.role
-                break
-        else:
-            if actor.is_platform_admin:
-                role = Role.PLATFORM_ADMIN
-            elif actor.memberships:
-                org_id, role = actor.memberships[0].org_id, actor.memberships[0].role
+def reader(actor: Principal, driver: Driver, via: frozenset[uuid.UUID] = frozenset()) -> Reader:
+    """The actor in the capacity that let him see this driver: his carrier's staff, a party to the
+    document that names him (`via`: its organisations), a regulator of his region, the platform."""
+    def first(match: Callable[[MembershipInfo], bool]) -> MembershipInfo | None:
+        return next((m for m in actor.memberships if match(m)), None)
+
+    found = (first(lambda m: m.org_id == driver.carrier_org_id and m.role in FLEET_READ_ROLES)
+             or first(lambda m: m.org_id in via)
+             or first(lambda m: m.role == Role.REGULATOR and is_within(driver.region_code, m.region_code)))
+    if found is None and not actor.is_platform_admin and actor.memberships:
+        found = actor.memberships[0]
+    org_id, role = (found.org_id, found.role) if found else (None, Role.PLATFORM_ADMIN if actor.is_platform_admin else "")
     who = actor.actor
     return Reader(user_id=who.user_id, name=actor.name if actor.machine_key is None else who.label, label=who.label,
                   org_id=org_id, role=role, client=actor.client, route=actor.route)
@@ -93,14 +86,16 @@ async def record(session: AsyncSession, *, actor: Principal, shown: Iterable[tup
         await audit.record_reads(session, reader=who, subjects=subjects, channel=channel(actor))
 
 
-async def record_names(session: AsyncSession, *, actor: Principal, shown: Iterable[Driver]) -> None:
-    """Record that `actor` saw these drivers' names (an order's or a waybill's driver)."""
+async def record_names(session: AsyncSession, *, actor: Principal, shown: Iterable[Driver],
+                       via: frozenset[uuid.UUID] = frozenset()) -> None:
+    """Record that `actor` saw these drivers' names (an order's driver); `via`: the organisations party
+    to the documents that named them (the capacity the actor read in)."""
     if not looks(actor):
         return
     by_reader: dict[Reader, list[Subject]] = {}
     for driver in shown:
         if driver.user_id != actor.user_id:
-            by_reader.setdefault(reader(actor, driver), []).append(
+            by_reader.setdefault(reader(actor, driver, via), []).append(
                 Subject(user_id=driver.user_id, region_code=driver.region_code, fields=("name",)))
     for who, subjects in by_reader.items():
         await audit.record_reads(session, reader=who, subjects=subjects, channel=channel(actor))

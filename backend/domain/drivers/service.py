@@ -103,13 +103,15 @@ async def brief_by_phone(session: AsyncSession, *, phone: str) -> DriverBrief | 
     return None if driver is None else brief(driver)
 
 
-async def names(session: AsyncSession, *, driver_ids: set[uuid.UUID], reader: Principal | None = None) -> dict[uuid.UUID, str]:
-    """Drivers' names; `reader`: the person they are shown to, whose reads of others' names are recorded."""
+async def names(session: AsyncSession, *, driver_ids: set[uuid.UUID], reader: Principal | None = None,
+                via: frozenset[uuid.UUID] = frozenset()) -> dict[uuid.UUID, str]:
+    """Drivers' names; `reader`: the person they are shown to, whose reads of others' names are recorded
+    (`via`: the organisations party to the documents that name them)."""
     if not driver_ids:
         return {}
     rows = (await session.execute(select(Driver).where(Driver.id.in_(driver_ids)))).scalars().all()
     if reader is not None:
-        await reads.record_names(session, actor=reader, shown=rows)
+        await reads.record_names(session, actor=reader, shown=rows, via=via)
     return {d.id: d.name for d in rows}
 
 

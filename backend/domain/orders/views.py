@@ -27,7 +27,8 @@ async def outs(session: AsyncSession, orders: list[PickupOrder], *, reader: Prin
     org_names = await organisations.org_names(session, org_ids=orgs)
     site_names = await sites.site_names(session, site_ids={o.site_id for o in orders})
     numbers = await contracts.contract_numbers(session, contract_ids={o.contract_id for o in orders})
-    driver_names = await drivers.names(session, driver_ids={o.driver_id for o in orders if o.driver_id}, reader=reader)
+    driver_names = await drivers.names(session, driver_ids={o.driver_id for o in orders if o.driver_id}, reader=reader,
+                                       via=frozenset(orgs))
     return [
         OrderOut(
             id=o.id, order_no=o.order_no, status=o.status, status_label=label(STATUS_LABELS, o.status),
