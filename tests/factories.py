@@ -148,3 +148,16 @@ async def step_up(client: httpx.AsyncClient, headers: dict[str, str] | None = No
     code = await totp_code(_ctx_of(client), me.json()["phone"])
     response = await client.post("/api/auth/step-up", headers=headers, json={"totpCode": code})
     assert response.status_code == 200, response.text
+
+
+async def bind_driver(ctx: Context, *, driver_id: uuid.UUID | str, org_id: uuid.UUID | str) -> None:
+    """Put a driver in a carrier's fleet as test set-up (how binding is consented to is tested by its own
+    tests; set-ups that only need a bound driver do not go through the invitation)."""
+    from sqlalchemy import update
+
+    from backend.domain.drivers.models import Driver
+
+    async with unit_of_work(ctx) as session:
+        await session.execute(update(Driver).where(Driver.id == uuid.UUID(str(driver_id)))
+                              .values(carrier_org_id=uuid.UUID(str(org_id))))
+        await session.commit()

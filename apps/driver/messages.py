@@ -119,4 +119,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "When the truck's terminal has no signal, your phone fills the track: only while this page is open, sent every 30 s; "
         "switching off or leaving this page stops it.",
     ),
+    # ---- who looked at my information (issue 12 §8)
+    "driver.reads.title": ("谁查看了我的信息", "Who looked at my information"),
+    "driver.reads.lead": (
+        "您的实名信息（姓名、证件号、驾驶证、实名状态、手机号）每次被他人查看都会记录在此：单位、角色、时间和内容。监管人员显示姓名。",
+        "Every time someone else sees your real-name information (name, ID, licence, real-name status, phone) it is "
+        "recorded here: organisation, role, time and what. Officials are shown by name.",
+    ),
+    "driver.reads.when": ("时间", "When"),
+    "driver.reads.who": ("查看方", "Who"),
+    "driver.reads.what": ("查看内容", "What"),
+    "driver.reads.none": ("还没有人查看过您的信息", "Nobody has looked at your information yet"),
+    "driver.reads.newer": ("较新", "Newer"),
+    "driver.reads.older": ("更早", "Older"),
 }

@@ -21,6 +21,7 @@ from litestar.response import ServerSentEvent
 from litestar.response.sse import ServerSentEventMessage
 
 from backend.domain.identity.schemas import Role
+from backend.domain.orders import service as orders
 from backend.domain.queue import service as queue
 from backend.domain.queue.schemas import QueueCardOut, SlotDayOut
 from backend.http.auth import any_role, signed_in
@@ -51,8 +52,9 @@ async def my_card_events(order_id: FromPath[uuid.UUID], me: Me, db: Db, ctx: Ctx
 
 
 @get("/sites/{site_id:uuid}/slots", summary="预约: the hours of a day and what each has left")
-async def slots(site_id: FromPath[uuid.UUID], db: Db, date: FromQuery[dt.date | None] = None) -> SlotDayOut:
-    return await queue.list_slots(db, site_id=site_id, day=date)
+async def slots(site_id: FromPath[uuid.UUID], me: Me, db: Db, date: FromQuery[dt.date | None] = None) -> SlotDayOut:
+    """Only for a site where the caller drives an open order: any other answers 404 (orders.site_slots)."""
+    return await orders.site_slots(db, actor=me, site_id=site_id, day=date)
 
 
 router = Router(path="/api/driver", route_handlers=[my_card, my_card_events, slots],

@@ -10,6 +10,7 @@ from apps.driver import (
     passes,
     positions,
     queue,
+    reads,
     routes,
     ticket_pages,
     tickets,
@@ -19,5 +20,5 @@ from apps.driver import (
 
 ROUTERS: list[Any] = [
     routes.router, orders.router, passes.router, queue.router, tickets.router, positions.router, waybills.router,
-    pages.router, ticket_pages.router, waybill_pages.router,
+    pages.router, ticket_pages.router, waybill_pages.router, reads.router, reads.page_router,
 ]

@@ -36,4 +36,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ---- GPS: live maps, waybill tracks, the driver's waybill (issue 6; js/geomap.js, livemap.js, waybill.js)
     "gps.live.leadRegion": ("辖区场地、卡口与车辆位置，每 5 秒自动刷新。", "Sites, checkpoints and trucks in the region; refreshed every 5 s."),
     "gps.live.region": ("辖区", "Region"),
+    # ---- audited reads of personal information (issue 12 §8)
+    "reg.reads.title": ("个人信息查阅记录", "Reads of personal information"),
+    "reg.reads.lead": (
+        "谁在何时、以何身份、通过哪个功能查看了哪位司机的哪些实名信息（不含信息本身）。平台管理员可见全部，监管人员可见本辖区登记人员的记录。",
+        "Who saw which driver's real-name information, when, in which capacity and through which route (never the "
+        "information itself). Platform admins see all; regulators those of people registered in their region.",
+    ),
+    "reg.reads.subject": ("被查看人（用户ID）", "Subject (user id)"),
+    "reg.reads.actor": ("查看人", "Reader"),
+    "reg.reads.filter": ("筛选", "Filter"),
+    "reg.reads.when": ("时间", "When"),
+    "reg.reads.what": ("内容", "What"),
+    "reg.reads.route": ("功能/客户端", "Route / client"),
+    "reg.reads.none": ("没有符合条件的记录", "No reads match"),
+    "reg.reads.newer": ("较新", "Newer"),
+    "reg.reads.older": ("更早", "Older"),
 }

@@ -1,5 +1,6 @@
 """Imports every feature's models so that Base.metadata knows all tables (Alembic, tests)."""
 
+from backend.db import seed_marks
 from backend.domain.alerts import models as alerts_models
 from backend.domain.audit import models as audit_models
 from backend.domain.contracts import models as contracts_models
@@ -22,5 +23,5 @@ from backend.domain.weighing import models as weighing_models
 ALL = (
     alerts_models, audit_models, contracts_models, drivers_models, evidence_models, identity_models, machines_models, notices_models,
     orders_models, organisations_models, queue_models, regions_models, sites_models, terminals_models, tracking_models, vehicles_models,
-    waybills_models, weighing_models,
+    waybills_models, weighing_models, seed_marks,
 )

@@ -7,12 +7,15 @@ still open (they lapse after 24 h, so a newcomer running `make run` tomorrow get
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
+from backend.db.unit import savepoint
+from backend.demo.marks import made
 from backend.domain.contracts import service as contracts
 from backend.domain.contracts.schemas import ContractCreate
 from backend.domain.contracts.service import china_today
@@ -20,8 +23,10 @@ from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import Principal
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OrderDispatch, OrderIssue
-from backend.domain.sites import service as sites
+from backend.errors import DomainError
 from backend.http.auth import build_principal
+
+log = logging.getLogger("meitong.demo")
 
 DEMO_CONTRACT_NO = "MT-DEMO-2026-001"
 # The note on the simulated lane's orders (backend/demo/lane.py).
@@ -42,10 +47,18 @@ async def principal(session: AsyncSession, ctx: Context, phone: str) -> Principa
 
 
 async def _contract(session: AsyncSession, ctx: Context, *, sales: Principal, buyer: Principal,
-                    org_ids: dict[str, uuid.UUID]) -> uuid.UUID:
-    found = await contracts.list_contracts(session, actor=sales, role="seller", q=DEMO_CONTRACT_NO, limit=1)
-    if found.items:
-        return found.items[0].id
+                    org_ids: dict[str, uuid.UUID]) -> uuid.UUID | None:
+    """The demo contract, made once (a mark): terminated or out of sight since, it is not made again."""
+    async def make() -> uuid.UUID:
+        found = await contracts.list_contracts(session, actor=sales, role="seller", q=DEMO_CONTRACT_NO, limit=1)
+        return found.items[0].id if found.items else await _new_contract(session, ctx, sales=sales, buyer=buyer,
+                                                                         org_ids=org_ids)
+
+    return await made(session, f"contract:{DEMO_CONTRACT_NO}", make)
+
+
+async def _new_contract(session: AsyncSession, ctx: Context, *, sales: Principal, buyer: Principal,
+                        org_ids: dict[str, uuid.UUID]) -> uuid.UUID:
     today = china_today()
     draft = await contracts.create_contract(session, actor=sales, data=ContractCreate(
         seller_org_id=org_ids["mine"], buyer_org_id=org_ids["plant"], kind="long_term", product="mixed_coal",
@@ -60,21 +73,29 @@ async def _contract(session: AsyncSession, ctx: Context, *, sales: Principal, bu
     return draft.id
 
 
-async def seed_chain(session: AsyncSession, *, ctx: Context, org_ids: dict[str, uuid.UUID], site_name: str,
+async def seed_chain(session: AsyncSession, *, ctx: Context, org_ids: dict[str, uuid.UUID], site_id: uuid.UUID,
                      driver_phone: str, plate: str, created: list[str]) -> None:
     sales = await principal(session, ctx, "13800000002")
     dispatcher = await principal(session, ctx, "13800000003")
     buyer = await principal(session, ctx, "13800000009")
-    contract_id = await _contract(session, ctx, sales=sales, buyer=buyer, org_ids=org_ids)
-    open_orders = await orders.list_orders(session, actor=sales, contract_id=contract_id, open_only=True, limit=200)
-    if any(o.note != SIM_NOTE for o in open_orders.items):  # the simulated lane's load is not the demo's
+    try:
+        # What users did since the first seed (suspended the mine, closed the site, terminated the
+        # contract, retired the truck) may refuse the demo chain: the platform then starts without it.
+        async with savepoint(session):
+            contract_id = await _contract(session, ctx, sales=sales, buyer=buyer, org_ids=org_ids)
+            if contract_id is None:
+                return
+            open_orders = await orders.list_orders(session, actor=sales, contract_id=contract_id, open_only=True,
+                                                   limit=200)
+            if any(o.note != SIM_NOTE for o in open_orders.items):  # the simulated lane's load is not the demo's
+                return
+            issued = await orders.issue_orders(session, ctx=ctx, actor=sales, data=OrderIssue(
+                contract_id=contract_id, site_id=site_id, planned_kg=30_000, count=3,
+                carrier_org_id=org_ids["carrier"], note="演示",
+            ))
+            await orders.dispatch_order(session, ctx=ctx, actor=dispatcher, order_id=issued[0].id,
+                                        data=OrderDispatch(plate=plate, driver_phone=driver_phone))
+    except DomainError as exc:
+        log.warning("demo chain not refreshed: %s", exc.message_en)
         return
-    site_id = next(s.id for s in await sites.list_org_sites(session, actor=sales, org_id=org_ids["mine"])
-                   if s.name == site_name)
-    issued = await orders.issue_orders(session, ctx=ctx, actor=sales, data=OrderIssue(
-        contract_id=contract_id, site_id=site_id, planned_kg=30_000, count=3, carrier_org_id=org_ids["carrier"],
-        note="演示",
-    ))
-    await orders.dispatch_order(session, ctx=ctx, actor=dispatcher, order_id=issued[0].id,
-                                  data=OrderDispatch(plate=plate, driver_phone=driver_phone))
     created.append(f"contract {DEMO_CONTRACT_NO} with {len(issued)} pickup orders (one dispatched to {plate})")

@@ -44,6 +44,7 @@ from backend.domain.queue.schemas import QueueCall
 from backend.domain.sites import service as sites
 from backend.domain.weighing import service as weighing
 from backend.domain.weighing.service import SiteRules
+from backend.errors import DomainError
 from devices.sim.lane import SimulatedLane
 from devices.sim.truck import SimTruck
 
@@ -86,15 +87,20 @@ class LaneSetup:
     lane_id: uuid.UUID
 
 
-async def ensure_setup(ctx: Context) -> LaneSetup:
+async def ensure_setup(ctx: Context) -> LaneSetup | None:
     """The demo lane's rules (plate alone identifies a truck there; 20 s minimum loading) and its
-    controller's device key, issued once by the mine's admin and kept in var/."""
+    controller's device key, issued once by the mine's admin and kept in var/.
+
+    None when a user has since taken the lane out of service: its controller retired (or never
+    seeded), or its key revoked. Their decision stands: the platform starts without the demo lane
+    rather than reviving the device or issuing a fresh key behind their back."""
     path = Path(ctx.settings.var_dir) / KEY_FILE
     async with unit_of_work(ctx) as session:
         device_id = await sites.device_id_by_code(session, code=DEVICE_CODE)
         lane = None if device_id is None else await sites.device_lane(session, device_id=device_id)
         if lane is None or lane.lane_id is None:
-            raise RuntimeError(f"the demo seed has no {DEVICE_CODE} on a lane: run `meitong seed`")
+            log.warning("demo lane off: no active %s on a lane (retired, or run `meitong seed`)", DEVICE_CODE)
+            return None
         await weighing.set_site_rules(session, site_id=lane.site_id,
                                    rules=SiteRules(plate_only=True, min_loading_s=LOADING_S - 5))
         await session.commit()
@@ -102,8 +108,16 @@ async def ensure_setup(ctx: Context) -> LaneSetup:
         if saved and await machines.signing_key(session, ctx=ctx, key_id=saved["key_id"]) is not None:
             return LaneSetup(saved["key_id"], saved["secret"], lane.site_id, lane.lane_id)
         admin = await principal(session, ctx, "13800000001")
-        issued = await machines.issue_key(session, ctx=ctx, actor=admin, org_id=lane.org_id,
-                                          data=KeyCreate(name="1号磅道控制器（模拟）", device_id=device_id))
+        try:
+            if saved and any(k.key_id == saved["key_id"] and k.status == "revoked"
+                             for k in await machines.list_keys(session, actor=admin, org_id=lane.org_id)):
+                log.warning("demo lane off: its key %s was revoked", saved["key_id"])
+                return None
+            issued = await machines.issue_key(session, ctx=ctx, actor=admin, org_id=lane.org_id,
+                                              data=KeyCreate(name="1号磅道控制器（模拟）", device_id=device_id))
+        except DomainError as exc:  # the mine suspended, its admin removed: no key is issued
+            log.warning("demo lane off: %s", exc.message_en)
+            return None
     path.write_text(json.dumps({"key_id": issued.key.key_id, "secret": issued.secret}))
     path.chmod(0o600)
     return LaneSetup(issued.key.key_id, issued.secret, lane.site_id, lane.lane_id)
@@ -172,6 +186,9 @@ async def _traffic(ctx: Context, setup: LaneSetup, lane: SimulatedLane, fleet: F
 async def demo_lane(ctx: Context, *, fleet: Fleet | None = None) -> AsyncIterator[None]:
     """Run the simulated lane and its traffic for the life of the web process (loads for `fleet` first)."""
     setup = await ensure_setup(ctx)
+    if setup is None:  # taken out of service by a user: the platform runs without it
+        yield
+        return
     lane = SimulatedLane(platform_url=ctx.settings.demo_lane_url, key_id=setup.key_id, secret=setup.secret,
                          device_code=DEVICE_CODE, site_id=setup.site_id, lane_id=str(setup.lane_id),
                          outbox_path=Path(ctx.settings.var_dir) / "demo-lane-outbox.sqlite", plate_only=True,

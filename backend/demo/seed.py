@@ -17,9 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.checks.credit_code import make_credit_code
 from backend.checks.idcard import make_id_card
 from backend.context import Context, build_context
+from backend.db import seed_marks
 from backend.db.unit import unit_of_work
 from backend.demo import road as demo_road
 from backend.demo.chain import DEMO_CONTRACT_NO, principal, seed_chain
+from backend.demo.marks import ensure_site, made, once
+from backend.demo.road import ZoneKind
 from backend.domain.drivers import service as drivers
 from backend.domain.drivers.schemas import DriverRegister, FleetDriverBind
 from backend.domain.identity import service as identity
@@ -27,8 +30,6 @@ from backend.domain.identity.schemas import MembershipInfo, Principal, Role
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgCreate
 from backend.domain.regions import service as regions
-from backend.domain.sites import service as sites
-from backend.domain.sites.schemas import DeviceCreate, GateCreate, LaneCreate, SiteCreate
 from backend.domain.tracking import service as tracking
 from backend.domain.tracking.schemas import ZoneCreate
 from backend.domain.vehicles import service as vehicles
@@ -189,9 +190,12 @@ async def seed_with(ctx: Context) -> SeedReport:
             org_ids[org["key"]] = org_id
         for user in USERS:
             user_id = await _ensure_user(session, report, user)
-            await identity.add_membership(session, user_id=user_id, org_id=org_ids[user["org"]],
-                                          role=user["role"] or Role.ENTERPRISE_ADMIN)
-            if user["phone"] in DEMO_TOTP:
+            # Once only: a role an administrator revoked stays revoked, a second factor the user
+            # re-enrolled keeps his own secret.
+            if await once(session, f"membership:{user['phone']}"):
+                await identity.add_membership(session, user_id=user_id, org_id=org_ids[user["org"]],
+                                              role=user["role"] or Role.ENTERPRISE_ADMIN)
+            if user["phone"] in DEMO_TOTP and await once(session, f"totp:{user['phone']}"):
                 await identity.enrol_totp_with_secret(session, ctx=ctx, user_id=user_id, secret=DEMO_TOTP[user["phone"]])
         await session.commit()
         await seed_registry(session, ctx=ctx, actor=actor, org_ids=org_ids, report=report)
@@ -244,38 +248,6 @@ OTHER_SITES: dict[str, dict[str, Any]] = {
                "fence": _rect(106.8200, 39.6700, half_w_deg=0.0030, half_h_deg=0.0025)},
 }
 
-async def _ensure_site(
-    session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, spec: dict[str, Any], report: SeedReport
-) -> None:
-    existing = {s.name: s.id for s in await sites.list_org_sites(session, actor=actor, org_id=org_id)}
-    if spec["name"] in existing:
-        site = await sites.get_site(session, actor=actor, site_id=existing[spec["name"]])
-    else:
-        site = await sites.create_site(
-            session, actor=actor, org_id=org_id,
-            data=SiteCreate(name=spec["name"], kind=spec["kind"], fence=spec["fence"],
-                            checkin_zone=spec.get("checkin_zone")),
-        )
-        report.created.append(f"site {spec['name']}")
-    gates = {g.name: g.id for g in site.gates}
-    for gate in spec.get("gates", []):
-        if gate["name"] not in gates:
-            out = await sites.add_gate(session, actor=actor, site_id=site.id, data=GateCreate(**gate))
-            gates[out.name] = out.id
-    lanes = {ln.name: ln.id for ln in site.lanes}
-    for lane in spec.get("lanes", []):
-        if lane["name"] not in lanes:
-            lane_data = LaneCreate(name=lane["name"], direction=lane["direction"], gate_id=gates[lane["gate"]],
-                                   has_weighbridge=lane["has_weighbridge"])
-            lanes[lane["name"]] = (await sites.add_lane(session, actor=actor, site_id=site.id, data=lane_data)).id
-    codes = {d.code for d in site.devices}
-    for device in spec.get("devices", []):
-        if device["code"] not in codes:
-            device_data = DeviceCreate(kind=device["kind"], code=device["code"], name=device["name"],
-                                       vendor=device["vendor"], lane_id=lanes[device["lane"]])
-            await sites.add_device(session, actor=actor, site_id=site.id, data=device_data)
-
-
 async def _ensure_driver(
     session: AsyncSession, *, ctx: Context, carrier_admin: Principal, carrier_id: uuid.UUID, report: SeedReport,
     spec: dict[str, str] = DEMO_DRIVER,
@@ -302,15 +274,22 @@ async def _ensure_driver(
         report.created.append(f"driver {phone}")
     if spec is not DEMO_DRIVER:
         return
-    fleet = await vehicles.list_fleet(session, actor=carrier_admin, org_id=carrier_id)
-    if not any(v.plate == DEMO_NEV_PLATE for v in _items(fleet)):
-        await vehicles.create_for_carrier(
+
+    async def make_nev() -> uuid.UUID:
+        fleet = await vehicles.list_fleet(session, actor=carrier_admin, org_id=carrier_id, limit=200)
+        known = next((v.id for v in _items(fleet) if v.plate == DEMO_NEV_PLATE), None)
+        if known is not None:  # seeded before marks: adopt it, retired or not
+            return known
+        out = await vehicles.create_for_carrier(
             session, actor=carrier_admin, org_id=carrier_id,
             data=VehicleCreate(plate=DEMO_NEV_PLATE, plate_colour="yellow_green", body="tractor_semitrailer",
                                axle_count=6, energy_type="electric", rated_load_kg=30000,
                                terminal_phone="013800000015"),
         )
         report.created.append(f"vehicle {DEMO_NEV_PLATE}")
+        return out.id
+
+    await made(session, f"vehicle:{DEMO_NEV_PLATE}", make_nev)
 
 
 def _items(listing: Any) -> list[Any]:
@@ -320,22 +299,31 @@ def _items(listing: Any) -> list[Any]:
 async def _ensure_zones(session: AsyncSession, *, ctx: Context, report: SeedReport) -> None:
     """The city regulator's zones along the demo road (checkpoint, coverage hole, service area)."""
     regulator = await principal(session, ctx, "13800000006")
-    existing = {z.name for z in await tracking.list_zones(session, actor=regulator)}
+    done = await seed_marks.marks(session, prefix="zone:")
     line = demo_road.Line(demo_road.origin_of(MINE_SITE["fence"]), demo_road.PLANT)
-    for kind, name, geometry in demo_road.zones(line):
-        if name not in existing:
-            await tracking.create_zone(session, redis=ctx.redis, actor=regulator, data=ZoneCreate(
+    todo = [(kind, name, geometry) for kind, name, geometry in demo_road.zones(line) if f"zone:{name}" not in done]
+    if not todo:
+        return
+    existing = {z.name: z.id for z in await tracking.list_zones(session, actor=regulator)}
+    for kind, name, geometry in todo:
+        async def make_zone(kind: ZoneKind = kind, name: str = name, geometry: dict[str, Any] = geometry) -> uuid.UUID:
+            if name in existing:  # seeded before marks: adopt it
+                return existing[name]
+            out = await tracking.create_zone(session, redis=ctx.redis, actor=regulator, data=ZoneCreate(
                 kind=kind, name=name, region_code="150623", geometry=geometry))
             report.created.append(f"zone {name}")
+            return out.id
+        await made(session, f"zone:{name}", make_zone)
 
 
 async def seed_registry(
     session: AsyncSession, *, ctx: Context, actor: Principal, org_ids: dict[str, uuid.UUID], report: SeedReport
 ) -> None:
     """Sites with their equipment, the demo driver with his truck, a carrier's new-energy truck."""
-    await _ensure_site(session, actor=actor, org_id=org_ids["mine"], spec=MINE_SITE, report=report)
+    mine_site_id = await ensure_site(session, actor=actor, org_id=org_ids["mine"], spec=MINE_SITE,
+                                     created=report.created)
     for key, spec in OTHER_SITES.items():
-        await _ensure_site(session, actor=actor, org_id=org_ids[key], spec=spec, report=report)
+        await ensure_site(session, actor=actor, org_id=org_ids[key], spec=spec, created=report.created)
     carrier_admin_id = await identity.user_id_by_phone(session, phone="13800000004")
     assert carrier_admin_id is not None
     carrier_admin = Principal(
@@ -349,7 +337,7 @@ async def seed_registry(
         await _ensure_driver(session, ctx=ctx, carrier_admin=carrier_admin, carrier_id=org_ids["carrier"],
                              report=report, spec=spec)
     await _ensure_zones(session, ctx=ctx, report=report)
-    await seed_chain(session, ctx=ctx, org_ids=org_ids, site_name=MINE_SITE["name"], driver_phone=DEMO_DRIVER_PHONE,
+    await seed_chain(session, ctx=ctx, org_ids=org_ids, site_id=mine_site_id, driver_phone=DEMO_DRIVER_PHONE,
                      plate=DEMO_PLATE, created=report.created)
 
 

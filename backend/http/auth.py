@@ -11,6 +11,7 @@ import ipaddress
 import uuid
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
@@ -141,6 +142,10 @@ class AuthMiddleware(ASGIMiddleware):
                 headers = dict(scope["headers"])
                 if b"x-requested-with" not in headers and b"hx-request" not in headers:
                     raise Forbidden("csrf", "请求缺少防伪标头", "Cookie-authenticated writes need X-Requested-With")
+            if principal is not None:
+                # The route template (no ids) names where personal data was read (audit.record_reads).
+                route = f"{scope.get('method', '')} {scope.get('path_template') or scope.get('path', '')}"
+                principal = msgspec.structs.replace(principal, route=route[:200])
             scope["user"] = principal
         await next_app(scope, receive, send)
 

@@ -44,7 +44,8 @@ NAV: dict[str, list[tuple[str, str, str]]] = {
                    ("nav.enterprise.contracts", "/enterprise/contracts", "contract"),
                    ("nav.enterprise.orders", "/enterprise/orders", "ticket"), ("nav.home", "/", "home")],
     "regulator": [("nav.regulator.orgs", "/regulator/orgs", "shield"), ("nav.regulator.tracking", "/regulator/tracking", "map"),
-                  ("nav.regulator.waybills", "/regulator/waybills", "route"), ("nav.home", "/", "home")],
+                  ("nav.regulator.waybills", "/regulator/waybills", "route"),
+                  ("nav.regulator.reads", "/regulator/personal-reads", "user"), ("nav.home", "/", "home")],
 }
 _STATIC = Path(__file__).parent / "static"
 # Times are stored in UTC and shown as the coal regions read their clocks.

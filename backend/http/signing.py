@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import msgspec
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
@@ -139,7 +140,10 @@ Machine = NamedDependency[MachineCaller]
 
 async def provide_machine_actor(request: Request[Any, Any, Any], db: NamedDependency[AsyncSession]) -> Principal:
     """The signing organisation's system as its sales desk (see backend.domain.machines.acting)."""
-    return await machines.as_principal(db, machine=await provide_machine(request), client=client_label(request.scope))
+    acting = await machines.as_principal(db, machine=await provide_machine(request), client=client_label(request.scope))
+    # The route template names where a machine read personal data (audit.record_reads), as for people.
+    route = f"{request.method} {request.scope.get('path_template') or request.url.path}"
+    return msgspec.structs.replace(acting, route=route[:200])
 
 
 # Handler parameter type: `caller: MachineActor` (routes that act on contracts and orders).

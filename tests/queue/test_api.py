@@ -12,6 +12,7 @@ from backend.context import Context
 from backend.db.unit import unit_of_work
 from backend.domain.audit import service as audit
 from tests.drivers import helpers as dh
+from tests.orders import helpers as oh
 from tests.queue import helpers as qh
 from tests.sites import helpers as sh
 
@@ -116,15 +117,18 @@ async def test_a_driver_sees_only_his_own_card(ctx: Context, client: httpx.Async
 
 
 async def test_the_days_slots_show_what_each_hour_has_left(ctx: Context, client: httpx.AsyncClient) -> None:
-    m = await qh.mine(ctx)
-    await qh.settings(ctx, m, hourly_quota=3, appointments_required=True)
-    _, headers = await driver(ctx, client)
-    r = await client.get(f"/api/driver/sites/{m.site_id}/slots", headers=headers)
+    w = await oh.world(ctx, client)
+    r = await client.put(f"/api/mine/sites/{w.site['id']}/queue-settings", headers=w.dispatcher, json={
+        "nevFirst": True, "callDeadlineS": 1200, "appointmentsRequired": True, "hourlyQuota": 3})
+    assert r.status_code == 200, r.text
+    _, t = await oh.dispatched(ctx, client, w)  # slots are for a driver with an open order at the site
+    headers = t.headers
+    r = await client.get(f"/api/driver/sites/{w.site['id']}/slots", headers=headers)
     assert r.status_code == 200, r.text
     day = r.json()
     assert day["appointmentsRequired"] is True and 1 <= len(day["slots"]) <= 24
     assert all(s["quota"] == 3 and s["remaining"] == 3 for s in day["slots"])
-    tomorrow = await client.get(f"/api/driver/sites/{m.site_id}/slots",
+    tomorrow = await client.get(f"/api/driver/sites/{w.site['id']}/slots",
                                 params={"date": str(qh.rules_today_plus(1))}, headers=headers)
     assert tomorrow.status_code == 200 and len(tomorrow.json()["slots"]) == 24
     refused(await client.get(f"/api/driver/sites/{uuid.uuid4()}/slots", headers=headers), 404, "not_found")

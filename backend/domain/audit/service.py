@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.audit.models import AuditEntry
+from backend.domain.audit.reads import list_reads, record_reads
 from backend.domain.audit.schemas import Actor, AuditOut
 
-__all__ = ["history", "record", "snapshot"]
+__all__ = ["history", "list_reads", "record", "record_reads", "snapshot"]
 
 
 # Never copied into the trail: secrets and personal numbers (the trail is read by more people).

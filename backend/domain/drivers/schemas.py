@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.domain.audit.schemas import PersonalReadOut
 from backend.domain.identity.schemas import Code, Password, Phone, Tokens
 from backend.domain.vehicles.schemas import VehicleCreate
 from backend.structs import Out, Struct
@@ -96,3 +97,37 @@ class DriverPage(Out):
     offset: int
     limit: int
     items: list[DriverOut]
+
+
+class DriverReadOut(Out):
+    """One look at the driver's personal information, as the driver sees it ("谁查看了我的信息")."""
+
+    at: datetime
+    org_name: str
+    role_zh: str
+    role_en: str
+    viewer_name: str | None  # only for officials (drivers.reads.NAMED_ROLES)
+    fields_zh: list[str]
+    fields_en: list[str]
+    channel_zh: str
+    channel_en: str
+
+
+class DriverReadPage(Out):
+    total: int
+    offset: int
+    limit: int
+    items: list[DriverReadOut]
+
+
+class PersonalReadView(PersonalReadOut):
+    """A recorded read as auditors see it: everything, with the reader's organisation named."""
+
+    actor_org_name: str
+
+
+class PersonalReadViews(Out):
+    total: int
+    offset: int
+    limit: int
+    items: list[PersonalReadView]

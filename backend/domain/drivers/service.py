@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
 from backend.domain.audit import service as audit
-from backend.domain.drivers import errors, rules
+from backend.domain.drivers import errors, reads, rules
 from backend.domain.drivers.access import access_driver, in_scope, own_driver, readable_filter
 from backend.domain.drivers.models import Driver
+from backend.domain.drivers.reads import personal_reads, reads_of_me, record_export
 from backend.domain.drivers.records import (
     AUDIT_FIELDS,
     CERT_CONTEXT,
@@ -43,7 +44,7 @@ from backend.domain.vehicles.schemas import VehicleCreate, VehicleOut
 
 __all__ = ["AUDIT_FIELDS", "CERT_CONTEXT", "ID_CONTEXT", "LICENCE_CONTEXT", "add_own_vehicle", "apply_verdict",
     "bind_to_fleet", "brief", "brief_by_phone", "change_status", "driver_id_for_user", "get_driver", "get_me",
-    "list_fleet_drivers", "names", "own_brief", "own_vehicles", "register", "require_fleet", "set_cert_no",
+    "list_fleet_drivers", "names", "own_brief", "own_vehicles", "personal_reads", "reads_of_me", "record_export", "register", "require_fleet", "set_cert_no",
     "set_licence_no", "snapshot", "to_out", "unbind_from_fleet", "update_me"]
 
 
@@ -73,7 +74,10 @@ async def update_me(
 
 
 async def get_driver(session: AsyncSession, *, ctx: Context, actor: Principal, driver_id: uuid.UUID) -> DriverOut:
-    return to_out(ctx, actor, await access_driver(session, actor, driver_id))
+    driver = await access_driver(session, actor, driver_id)
+    out = to_out(ctx, actor, driver)
+    await reads.record(session, actor=actor, shown=[(driver, out)])  # audited read of personal data
+    return out
 
 
 async def own_brief(session: AsyncSession, *, actor: Principal, require_active: bool = False) -> DriverBrief:
@@ -99,11 +103,16 @@ async def brief_by_phone(session: AsyncSession, *, phone: str) -> DriverBrief | 
     return None if driver is None else brief(driver)
 
 
-async def names(session: AsyncSession, *, driver_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+async def names(session: AsyncSession, *, driver_ids: set[uuid.UUID], reader: Principal | None = None,
+                via: frozenset[uuid.UUID] = frozenset()) -> dict[uuid.UUID, str]:
+    """Drivers' names; `reader`: the person they are shown to, whose reads of others' names are recorded
+    (`via`: the organisations party to the documents that name them)."""
     if not driver_ids:
         return {}
-    rows = await session.execute(select(Driver.id, Driver.name).where(Driver.id.in_(driver_ids)))
-    return {i: n for i, n in rows.all()}
+    rows = (await session.execute(select(Driver).where(Driver.id.in_(driver_ids)))).scalars().all()
+    if reader is not None:
+        await reads.record_names(session, actor=reader, shown=rows, via=via)
+    return {d.id: d.name for d in rows}
 
 
 async def require_fleet(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, admin: bool = False) -> OrgBrief:
@@ -117,8 +126,10 @@ async def list_fleet_drivers(
     await organisations.require_fleet(session, actor=actor, org_id=org_id)
     query = select(Driver).where(Driver.carrier_org_id == org_id, readable_filter(actor))
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = (await session.execute(query.order_by(Driver.name, Driver.id).offset(offset).limit(limit))).scalars()
-    return DriverPage(total=total, offset=offset, limit=limit, items=[to_out(ctx, actor, d) for d in rows])
+    rows = (await session.execute(query.order_by(Driver.name, Driver.id).offset(offset).limit(limit))).scalars().all()
+    shown = [(d, to_out(ctx, actor, d)) for d in rows]
+    await reads.record(session, actor=actor, shown=shown)  # the whole page in one INSERT
+    return DriverPage(total=total, offset=offset, limit=limit, items=[out for _, out in shown])
 
 
 async def bind_to_fleet(
@@ -168,7 +179,9 @@ async def change_status(
     after = {**snapshot(driver), "reason": data.reason.strip()}
     await audit.record(session, actor=actor.actor, action="driver.status", entity="driver", entity_id=driver.id,
                        before=before, after=after)
-    return to_out(ctx, actor, driver)
+    out = to_out(ctx, actor, driver)
+    await reads.record(session, actor=actor, shown=[(driver, out)])
+    return out
 
 
 async def add_own_vehicle(session: AsyncSession, *, actor: Principal, data: VehicleCreate) -> VehicleOut:

@@ -77,6 +77,8 @@ class Principal(msgspec.Struct, frozen=True, kw_only=True):
     client: str = ""
     # Set when an enterprise system acts through the signed machine interface under this key id.
     machine_key: str | None = None
+    # The route asked ("GET /api/regulator/drivers/{driver_id}"), for audited reads of personal data.
+    route: str = ""
 
     @property
     def actor(self) -> Actor:

@@ -8,19 +8,21 @@ order dispatched and within its validity.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.identity.schemas import Principal
 from backend.domain.orders import errors, rules
-from backend.domain.orders.access import own_order
+from backend.domain.orders.access import own_order, readable_filter
 from backend.domain.orders.models import PickupOrder
-from backend.domain.orders.schemas import CheckIn
+from backend.domain.orders.schemas import OPEN_STATUSES, CheckIn
+from backend.domain.parties.schemas import OWN_LOADS
 from backend.domain.queue import service as queue
-from backend.domain.queue.schemas import AppointmentOut, QueueCardOut, QueueTicket
+from backend.domain.queue.schemas import AppointmentOut, QueueCardOut, QueueTicket, SlotDayOut
 
 
 async def _queueable(session: AsyncSession, actor: Principal, order_id: uuid.UUID) -> PickupOrder:
@@ -61,3 +63,18 @@ async def queue_card(session: AsyncSession, *, ctx: Context, actor: Principal, o
     """The driver's queue card for one of his orders, or None before he checks in."""
     order = await own_order(session, actor, order_id)
     return await queue.card(session, ctx=ctx, order_id=order.id)
+
+
+async def site_slots(session: AsyncSession, *, actor: Principal, site_id: uuid.UUID, day: date | None = None) -> SlotDayOut:
+    """A site's booking hours, for a driver who may book there: one who drives an open order at it.
+
+    Booking is always through an order (book_slot above), and no site takes bookings from the public,
+    so a driver with no open load at a site has no reason to learn how busy it is: its slots are
+    another party's business (when its trucks come, how many) and answer "not found" like a missing site.
+    """
+    mine = select(PickupOrder.id).where(
+        PickupOrder.site_id == site_id, PickupOrder.status.in_(OPEN_STATUSES),
+        readable_filter(actor, reading_as=OWN_LOADS))
+    if not (await session.execute(select(exists(mine)))).scalar():
+        raise errors.site_not_found()
+    return await queue.list_slots(session, site_id=site_id, day=day)

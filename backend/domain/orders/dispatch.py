@@ -88,7 +88,7 @@ async def dispatch_order(session: AsyncSession, *, ctx: Context, actor: Principa
         raise errors.vehicle_busy() from exc
     if redispatch and previous_driver is not None:
         await queue.leave(session, ctx=ctx, order_id=order.id, reason="redispatched")
-    out = await views.one(session, order)
+    out = await views.one(session, order, reader=actor)  # the answer names the driver: a read of his name
     await notices.enqueue(
         session, user_id=driver.user_id, kind="order_dispatched", title_zh="新的提煤单", title_en="New pickup order",
         body_zh=f"{out.site_name}：{out.product_label.zh} {order.planned_kg / 1000:g} 吨，车牌 {vehicle.plate}，"

@@ -15,6 +15,10 @@ def order_not_found() -> NotFound:
     return NotFound("提煤单", "pickup order")
 
 
+def site_not_found() -> NotFound:
+    return NotFound("场区", "site", field="siteId")
+
+
 def illegal_transition(from_status: str, to_status: str) -> Conflict:
     return shared_illegal_transition("order_illegal_transition", what_zh="提煤单", what_en="pickup order",
                                      labels=STATUS_LABELS, from_status=from_status, to_status=to_status)

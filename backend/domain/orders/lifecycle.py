@@ -91,7 +91,7 @@ async def cancel_order(session: AsyncSession, *, ctx: Context, actor: Principal,
     order = await access_order(session, actor, order_id)
     require_issuer(actor, order)
     await _close(session, ctx=ctx, actor=actor.actor, order=order, to=OrderStatus.CANCELLED, note=data.reason)
-    return await views.one(session, order)
+    return await views.one(session, order, reader=actor)
 
 
 async def expire_orders(session: AsyncSession, *, ctx: Context, now: datetime | None = None, batch: int = 200) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.domain.identity.schemas import Principal
 from backend.domain.orders import views
 from backend.domain.orders.access import access_order, readable_filter
-from backend.domain.orders.checkin import book_slot, check_in, queue_card
+from backend.domain.orders.checkin import book_slot, check_in, queue_card, site_slots
 from backend.domain.orders.choices import dispatch_choices
 from backend.domain.orders.dispatch import dispatch_order
 from backend.domain.orders.errors import order_not_found
@@ -48,7 +48,7 @@ __all__ = ["CHINA_TZ", "as_utc", "book_slot", "cancel_order", "check_in", "compl
     "dispatch_choices", "dispatch_order", "driver_pass", "enter", "get_order", "issue_orders", "list_orders",
     "machine_actor", "message", "offline_passages", "order_brief", "order_by_pass", "order_by_plate",
     "order_id_by_no", "order_not_found", "order_numbers", "order_out", "pass_bundle", "pass_qr_svg", "queue_card",
-    "set_exit_block", "verify_by_guard", "verify_pass"]
+    "set_exit_block", "site_slots", "verify_by_guard", "verify_pass"]
 
 
 async def get_order(session: AsyncSession, *, actor: Principal, order_id: uuid.UUID) -> OrderDetail:
@@ -56,7 +56,8 @@ async def get_order(session: AsyncSession, *, actor: Principal, order_id: uuid.U
     rows = (await session.execute(
         select(OrderTransition).where(OrderTransition.order_id == order.id).order_by(OrderTransition.at)
     )).scalars().all()
-    return OrderDetail(order=await views.one(session, order), transitions=[views.transition_out(t) for t in rows])
+    return OrderDetail(order=await views.one(session, order, reader=actor),
+                       transitions=[views.transition_out(t) for t in rows])
 
 
 async def list_orders(
@@ -85,7 +86,7 @@ async def list_orders(
         select(PickupOrder).where(*where).order_by(PickupOrder.created_at.desc(), PickupOrder.order_no)
         .offset(offset).limit(limit)
     )).scalars().all()
-    return OrderPage(total=total, offset=offset, limit=limit, items=await views.outs(session, list(rows)))
+    return OrderPage(total=total, offset=offset, limit=limit, items=await views.outs(session, list(rows), reader=actor))
 
 
 async def order_brief(session: AsyncSession, *, order_id: uuid.UUID) -> OrderBrief | None:

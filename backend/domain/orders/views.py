@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.domain.contracts import service as contracts
 from backend.domain.contracts.schemas import PRODUCT_LABELS, LabelOut
 from backend.domain.drivers import service as drivers
+from backend.domain.identity.schemas import Principal
 from backend.domain.orders import rules
 from backend.domain.orders.models import OrderTransition, PickupOrder
 from backend.domain.orders.schemas import STATUS_LABELS, OrderBrief, OrderOut, TransitionOut
@@ -19,13 +20,15 @@ def label(labels: dict[str, tuple[str, str]], key: str) -> LabelOut:
     return LabelOut(zh=zh, en=en)
 
 
-async def outs(session: AsyncSession, orders: list[PickupOrder]) -> list[OrderOut]:
+async def outs(session: AsyncSession, orders: list[PickupOrder], *, reader: Principal | None = None) -> list[OrderOut]:
+    """`reader`: who the orders are shown to; his reads of their drivers' names are recorded (audit)."""
     orgs = {o.seller_org_id for o in orders} | {o.buyer_org_id for o in orders}
     orgs |= {o.carrier_org_id for o in orders if o.carrier_org_id}
     org_names = await organisations.org_names(session, org_ids=orgs)
     site_names = await sites.site_names(session, site_ids={o.site_id for o in orders})
     numbers = await contracts.contract_numbers(session, contract_ids={o.contract_id for o in orders})
-    driver_names = await drivers.names(session, driver_ids={o.driver_id for o in orders if o.driver_id})
+    driver_names = await drivers.names(session, driver_ids={o.driver_id for o in orders if o.driver_id}, reader=reader,
+                                       via=frozenset(orgs))
     return [
         OrderOut(
             id=o.id, order_no=o.order_no, status=o.status, status_label=label(STATUS_LABELS, o.status),
@@ -48,8 +51,8 @@ async def outs(session: AsyncSession, orders: list[PickupOrder]) -> list[OrderOu
     ]
 
 
-async def one(session: AsyncSession, order: PickupOrder) -> OrderOut:
-    return (await outs(session, [order]))[0]
+async def one(session: AsyncSession, order: PickupOrder, *, reader: Principal | None = None) -> OrderOut:
+    return (await outs(session, [order], reader=reader))[0]
 
 
 def transition_out(t: OrderTransition) -> TransitionOut:

@@ -83,6 +83,9 @@ async def list_tickets(session: AsyncSession, *, actor: Principal, site_id: uuid
     """Tickets the actor may read; `mine_only`: those of the actor's own loads as a driver."""
     where = [tickets_filter(actor, reading_as=OWN_LOADS if mine_only else EVERY)]
     if site_id is not None:
+        # A site's list is for those who watch the site (its organisation's staff, its regulators):
+        # for anyone else the site is "not found", never an empty list that confirms it exists.
+        await _watched_site(session, actor, site_id)
         where.append(WeighTicket.site_id == site_id)
     if since is not None:
         where.append(WeighTicket.issued_at >= since)

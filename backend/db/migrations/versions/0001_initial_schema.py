@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 16:50:51.432717
+Create Date: 2026-12-07 16:56:14.462821
 """
 from alembic import op
 import sqlalchemy as sa
@@ -113,6 +113,28 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_org_groups')),
     sa.UniqueConstraint('name', name=op.f('uq_org_groups_name'))
     )
+    op.create_table('personal_reads',
+    sa.Column('at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('actor_user_id', sa.Uuid(), nullable=True),
+    sa.Column('actor_name', sa.String(length=60), nullable=False),
+    sa.Column('actor_label', sa.String(length=100), nullable=False),
+    sa.Column('actor_org_id', sa.Uuid(), nullable=True),
+    sa.Column('actor_role', sa.String(length=32), nullable=False),
+    sa.Column('subject_user_id', sa.Uuid(), nullable=False),
+    sa.Column('subject_region_code', sa.String(length=6), nullable=False),
+    sa.Column('fields', sa.String(length=200), nullable=False),
+    sa.Column('route', sa.String(length=200), nullable=False),
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('client', sa.String(length=300), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_personal_reads'))
+    )
+    with op.batch_alter_table('personal_reads', schema=None) as batch_op:
+        batch_op.create_index('ix_personal_reads_actor_at', ['actor_user_id', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_personal_reads_at'), ['at'], unique=False)
+        batch_op.create_index('ix_personal_reads_subject_at', ['subject_user_id', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_personal_reads_subject_region_code'), ['subject_region_code'], unique=False)
+
     op.create_table('regions',
     sa.Column('code', sa.String(length=6), nullable=False),
     sa.Column('name_zh', sa.String(length=64), nullable=False),
@@ -124,6 +146,12 @@ def upgrade() -> None:
     with op.batch_alter_table('regions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_regions_parent_code'), ['parent_code'], unique=False)
 
+    op.create_table('seed_marks',
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('entity_id', sa.Uuid(), nullable=True),
+    sa.Column('made_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_seed_marks'))
+    )
     op.create_table('users',
     sa.Column('phone', sa.String(length=11), nullable=False),
     sa.Column('name', sa.String(length=64), nullable=False),
@@ -221,19 +249,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('push_devices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_push_devices_user_id'), ['user_id'], unique=False)
-
-    op.create_table('recovery_codes',
-    sa.Column('user_id', sa.Uuid(), nullable=False),
-    sa.Column('code_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('used_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes')),
-    sa.UniqueConstraint('code_hash', name=op.f('uq_recovery_codes_code_hash'))
-    )
-    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
 
     op.create_table('webpush_subscriptions',
     sa.Column('user_id', sa.Uuid(), nullable=False),
@@ -1120,10 +1135,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_webpush_subscriptions_user_id'))
 
     op.drop_table('webpush_subscriptions')
-    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
-
-    op.drop_table('recovery_codes')
     with op.batch_alter_table('push_devices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_push_devices_user_id'))
 
@@ -1145,10 +1156,18 @@ def downgrade() -> None:
 
     op.drop_table('auth_sessions')
     op.drop_table('users')
+    op.drop_table('seed_marks')
     with op.batch_alter_table('regions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_regions_parent_code'))
 
     op.drop_table('regions')
+    with op.batch_alter_table('personal_reads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_personal_reads_subject_region_code'))
+        batch_op.drop_index('ix_personal_reads_subject_at')
+        batch_op.drop_index(batch_op.f('ix_personal_reads_at'))
+        batch_op.drop_index('ix_personal_reads_actor_at')
+
+    op.drop_table('personal_reads')
     op.drop_table('org_groups')
     op.drop_table('gps_vehicle_states')
     op.drop_table('gps_positions')

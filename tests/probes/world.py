@@ -1,0 +1,98 @@
+"""Two tenants of the chain, each complete: a mine with its site, lane, device and keys, a buyer, a
+contract, a ticketed pickup order with its waybill, a carrier with its admin, dispatcher, bound driver,
+truck and key, a carrier order, a self-employed driver with his own truck, a regulator's zone and a
+notice. Built through the API and services like real data; drivers are bound to fleets by the
+factory (how a binding is consented to is not what the matrix probes)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import httpx
+from litestar import Litestar
+from sqlalchemy import select
+
+from backend.context import Context
+from backend.db.unit import unit_of_work
+from backend.domain.notices.models import Notice
+from backend.domain.tracking import service as tracking
+from backend.domain.tracking.schemas import ZoneCreate
+from tests import factories as f
+from tests.drivers import helpers as dh
+from tests.orders import helpers as oh
+from tests.orders import pass_helpers as ph
+from tests.sites import helpers as sh
+from tests.waybills import helpers as wayh
+
+
+@dataclass
+class Tenant:
+    """One tenant: the headers of its people (callers) and the ids of its objects (targets)."""
+
+    people: dict[str, dict[str, str]] = field(default_factory=dict)
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    erp: ph.Key | None = None
+
+    def add(self, kind: str, value: object) -> None:
+        self.ids.setdefault(kind, []).append(str(value))
+
+
+async def _user_id(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    r = await client.get("/api/auth/me", headers=headers)
+    assert r.status_code == 200, r.text
+    return str(r.json()["userId"])
+
+
+async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tenant:
+    t = Tenant()
+    lw = await wayh.ticketed(ctx, client, app)
+    gw, w = lw.gw, lw.gw.w
+    p = w.parties
+    t.people.update(mine_admin=p.seller, mine_sales=p.sales, mine_dispatcher=w.dispatcher, buyer_admin=p.buyer,
+                    buyer_dispatcher=p.buyer_staff, driver=gw.trucker.headers)
+    t.erp = gw.erp
+    t.add("mine_org", p.seller_id)
+    t.add("buyer_org", p.buyer_id)
+    t.add("site", gw.site_id)
+    t.add("order", gw.order_id)
+    t.add("contract", w.contract["id"])
+    t.add("device", gw.device_id)
+    t.add("key", gw.erp.key_id)
+    t.add("key", gw.device.key_id)
+    t.add("driver", gw.trucker.driver_id)
+    t.add("vehicle", await wayh.vehicle_id(ctx, lw))
+    t.add("mine_user", await _user_id(client, w.dispatcher))
+    tickets = (await client.get(f"/api/mine/sites/{gw.site_id}/tickets", headers=p.sales)).json()["items"]
+    t.add("ticket", tickets[0]["ticketNo"])
+    r = await ph.machine(app, gw.erp).post("/open/v1/waybills", json={"orderNo": gw.order["orderNo"]})
+    assert r.status_code == 201, r.text
+    t.add("waybill", r.json()["waybillNo"])
+
+    # The carrier: admin, dispatcher, a bound driver, a truck, a key, an order carried by it.
+    _, carrier_id, carrier_admin = await sh.member(ctx, client, role="carrier_admin", kind="carrier")
+    _, _, carrier_dispatcher = await sh.member(ctx, client, role="dispatcher", org_id=carrier_id)
+    t.people.update(carrier_admin=carrier_admin, carrier_dispatcher=carrier_dispatcher)
+    t.add("carrier_org", carrier_id)
+    r = await client.post(f"/api/enterprise/orgs/{carrier_id}/fleet/vehicles", json=dh.vehicle_body(),
+                          headers=carrier_admin)
+    assert r.status_code == 201, r.text
+    t.add("vehicle", r.json()["id"])
+    bound, _ = await dh.driver(client, ctx)
+    await f.bind_driver(ctx, driver_id=bound["driver"]["id"], org_id=carrier_id)
+    t.add("driver", bound["driver"]["id"])
+    t.add("key", (await dh.issue_key(client, carrier_id, carrier_admin))["key"]["keyId"])
+    carried = await oh.issue(client, w, carrierOrgId=str(carrier_id))
+    t.add("order", carried["id"])
+
+    async with unit_of_work(ctx) as session:
+        zone = await tracking.create_zone(session, redis=ctx.redis, actor=sh.PLATFORM, data=ZoneCreate(
+            kind="checkpoint", name=f"矩阵卡口{uuid.uuid4().hex[:6]}", region_code="150623",
+            geometry=sh.rect(*sh.offset(sh.LON, sh.LAT, east_m=5000.0), width_m=200.0, height_m=200.0)))
+        await session.commit()
+        t.add("zone", zone.id)
+        driver_user = uuid.UUID(await _user_id(client, gw.trucker.headers))
+        notices = (await session.execute(select(Notice.id).where(Notice.user_id == driver_user))).scalars().all()
+    assert notices, "the dispatched driver has a notice"
+    t.add("notice", notices[0])
+    return t
