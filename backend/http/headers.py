@@ -55,10 +55,15 @@ def permissions_policy(path: str) -> str:
     return ", ".join(f"{name}=(self)" if name in allowed else f"{name}=()" for name in _FEATURES)
 
 
-def _is_page(content_type: str) -> bool:
-    # Scripts too: a service worker's policy is the one its script is served with (sw.js fetches
-    # and caches the shell), and a page's own policy already governs the scripts it loads.
-    return content_type.split(";")[0].strip().lower() in ("text/html", "text/javascript", "application/javascript")
+def _policy(content_type: str) -> str | None:
+    media = content_type.split(";")[0].strip().lower()
+    # Scripts take the page's policy: a service worker's is the one its script is served with (sw.js
+    # fetches and caches the shell); for other scripts the page's own policy already governs.
+    if media in ("text/html", "text/javascript", "application/javascript"):
+        return PAGE_CSP
+    if media.endswith("json"):
+        return API_CSP
+    return None  # files (a contract's PDF, a ticket's photo): a policy would only hamper the browser's viewer
 
 
 def security_headers(*, hsts: bool) -> Any:
@@ -68,15 +73,16 @@ def security_headers(*, hsts: bool) -> Any:
         if message["type"] != "http.response.start":
             return
         headers = MutableScopeHeaders.from_message(message)
-        page = _is_page(headers.get("content-type") or "")
+        policy = _policy(headers.get("content-type") or "")
         defaults = {
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "strict-origin-when-cross-origin",
             "X-Frame-Options": "DENY",
             "Cross-Origin-Opener-Policy": "same-origin",
-            "Content-Security-Policy": PAGE_CSP if page else API_CSP,
             "Permissions-Policy": permissions_policy(scope.get("path", "")),
         }
+        if policy is not None:
+            defaults["Content-Security-Policy"] = policy
         if hsts:
             defaults["Strict-Transport-Security"] = HSTS
         for name, value in defaults.items():
