@@ -86,3 +86,34 @@ async def login(client: httpx.AsyncClient, number: str, password: str = PASSWORD
     assert body["status"] == "ok", body
     client.cookies.clear()  # API tests authenticate by header only
     return {"Authorization": f"Bearer {body['tokens']['accessToken']}"}
+
+
+async def accept_invitation(client: httpx.AsyncClient, invitation_id: str, headers: dict[str, str],
+                            **body: object) -> dict[str, object]:
+    response = await client.post(f"/api/invitations/{invitation_id}/accept", json=body or None, headers=headers)
+    assert response.status_code == 200, response.text
+    result: dict[str, object] = response.json()
+    return result
+
+
+async def invited_member(ctx: Context, client: httpx.AsyncClient, *, admin_headers: dict[str, str], org_id: uuid.UUID | str,
+                         role: str, name: str = "受邀人") -> tuple[uuid.UUID, str, dict[str, str]]:
+    """A registered person invited over HTTP by the organisation's admin, who accepts: (user, phone, headers)."""
+    user_id, number = await make_user(ctx, name=name)
+    invited = await client.post(f"/api/enterprise/orgs/{org_id}/users", json={"phone": number, "role": role},
+                                headers=admin_headers)
+    assert invited.status_code == 201, invited.text
+    headers = await login(client, number)
+    await accept_invitation(client, invited.json()["id"], headers)
+    return user_id, number, headers
+
+
+async def join_fleet(ctx: Context, *, org_id: uuid.UUID, driver_user_id: uuid.UUID) -> None:
+    """Setup: the driver joins the carrier's fleet through the service (as accepting an invitation does)."""
+    from backend.domain.drivers import service as drivers
+    from backend.http.auth import build_principal
+
+    me = await build_principal(ctx, user_id=driver_user_id, session_id=None, client="test")
+    assert me is not None
+    async with unit_of_work(ctx) as session:
+        await drivers.join_fleet(session, actor=me, org_id=org_id)

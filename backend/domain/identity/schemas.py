@@ -35,7 +35,7 @@ __all__ = [
     "QUEUE_SETTINGS_ROLES", "ROLE_LABELS", "SITE_STAFF", "SUPERVISORS", "Role", "Phone", "Password", "Code",
     "MembershipInfo", "PrincipalBasics", "Principal", "PasswordLogin", "SmsLogin", "SmsRequest",
     "RefreshRequest", "TotpVerify", "TotpConfirm", "MfaStart", "Tokens", "LoginResult", "TotpSetup",
-    "MembershipOut", "MeOut", "NewMembership", "UserOut",
+    "MembershipOut", "MeOut", "PersonRegister", "UserOut",
 ]
 
 Phone = Annotated[str, msgspec.Meta(min_length=5, max_length=20)]
@@ -178,11 +178,11 @@ class MeOut(Out):
     totp_enabled: bool
 
 
-class NewMembership(Struct):
+class PersonRegister(Struct):
     phone: Phone
+    sms_code: Code
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    role: Role
-    password: Password | None = None
+    password: Password
 
 
 class UserOut(Out):

@@ -28,7 +28,7 @@ from backend.errors import Invalid
 
 __all__ = ["add_membership", "configure", "consume_sms_code", "count_role_holders", "create_user", "decode_jwt",
     "enrol_totp_with_secret", "hash_password", "issue_tokens", "login_password", "login_sms", "logout", "member_ids",
-    "memberships_of", "normalise_phone", "principal_basics", "purge_expired_refresh_tokens", "qr_svg", "refresh",
+    "memberships_of", "normalise_phone", "principal_basics", "purge_expired_refresh_tokens", "qr_svg", "refresh", "register_person",
     "remove_membership", "send_sms_code", "totp_confirm", "totp_login", "totp_setup", "user_id_by_phone",
     "users_of_org"]
 
@@ -242,3 +242,16 @@ async def count_role_holders(session: AsyncSession, *, org_id: uuid.UUID, role: 
 async def issue_tokens(session: AsyncSession, *, ctx: Context, user_id: uuid.UUID, client: str) -> Tokens:
     """Start a login session for a user who just proved who they are another way (registration)."""
     return await tokens.issue(session, settings=ctx.settings, user_id=user_id, client=client)
+
+
+async def register_person(session: AsyncSession, *, ctx: Context, phone: str, sms_code: str, name: str,
+                          password: str, client: str) -> Tokens:
+    """A person without a role signs up with his phone (proved by an SMS code), so that invitations
+    to that phone reach him; the account itself grants nothing. Logs him in."""
+    phone = normalise_phone(phone)
+    if not name.strip():
+        raise Invalid("name_invalid", "请填写姓名", "A name is required", field="name")
+    hash_password(password)  # the rule before the code is spent
+    await consume_sms_code(ctx=ctx, phone=phone, purpose="register", code=sms_code)
+    user_id = await create_user(session, phone=phone, name=name, password=password)
+    return await issue_tokens(session, ctx=ctx, user_id=user_id, client=client)
