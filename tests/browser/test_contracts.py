@@ -15,6 +15,7 @@ from backend.checks.credit_code import make_credit_code
 from backend.db.session import create_engine, create_sessionmaker
 from backend.demo.seed import DEMO_PASSWORD, ORGS, USERS
 from backend.domain.contracts import service as contracts
+from tests.browser import world as bw
 from tests.browser.conftest import Server, password_login, run_async
 from tests.contracts.helpers import PDF
 
@@ -34,8 +35,8 @@ def _buyer_admin(server: Server, plant_id: str) -> None:
     """An administrator for the demo power plant, appointed by the platform admin through the API."""
     with server.api() as platform:
         _ok(platform.post("/api/auth/login", json={"phone": USERS[0]["phone"], "password": DEMO_PASSWORD}))
-        _ok(platform.post(f"/api/enterprise/orgs/{plant_id}/users", json={
-            "phone": BUYER_PHONE, "name": "吴采购", "role": "enterprise_admin", "password": BUYER_PASSWORD}), 200, 201)
+        bw.join_staff(server, platform, org_id=plant_id, phone=BUYER_PHONE, name="吴采购", role="enterprise_admin",
+                      password=BUYER_PASSWORD)
 
 
 async def _loads(database_url: str, contract_id: str) -> None:

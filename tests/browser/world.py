@@ -38,9 +38,29 @@ def orgs_with_staff(server: Server, orgs: list[tuple[str, str, str, str]],
             "address": "鄂尔多斯市", "contactName": "周经理", "contactPhone": "13912349998"}))["id"])
             for name, kind, region, serial in orgs]
         for index, phone, name, role in staff:
-            ok(platform.post(f"/api/enterprise/orgs/{ids[index]}/users",
-                             json={"phone": phone, "name": name, "role": role, "password": password}))
+            join_staff(server, platform, org_id=ids[index], phone=phone, name=name, role=role, password=password)
     return ids
+
+
+def join_staff(server: Server, inviter: httpx.Client, *, org_id: str, phone: str, name: str, role: str,
+               password: str) -> None:
+    """The inviter (an admin signed in on `inviter`) invites the phone to the role; its holder signs up
+    with an SMS code if he has no account yet, signs in and accepts: staff join by consent."""
+    invitation = ok(inviter.post(f"/api/enterprise/orgs/{org_id}/users", json={"phone": phone, "role": role}))
+    with server.api() as person:
+        if person.post("/api/auth/login", json={"phone": phone, "password": password}).status_code != 200:
+            ok(person.post("/api/auth/sms", json={"phone": phone, "purpose": "register"}), (202,))
+            ok(person.post("/api/auth/register", json={"phone": phone, "smsCode": server.sms_code(phone), "name": name,
+                                                       "password": password}))
+        ok(person.post(f"/api/invitations/{invitation['id']}/accept"))
+
+
+def bind_driver(server: Server, carrier_admin: httpx.Client, *, carrier: str, phone: str, password: str) -> None:
+    """The carrier invites a registered driver into its fleet; he signs in and accepts."""
+    invitation = ok(carrier_admin.post(f"/api/enterprise/orgs/{carrier}/fleet/drivers", json={"phone": phone}))
+    with server.api() as driver:
+        login(driver, phone, password)
+        ok(driver.post(f"/api/invitations/{invitation['id']}/accept"))
 
 
 def active_contract(server: Server, *, seller: str, buyer: str, sales_phone: str, buyer_phone: str, password: str,
