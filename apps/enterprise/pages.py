@@ -100,6 +100,7 @@ async def org_page(request: Request[Any, Any, Any], db: Db, org_id: FromPath[uui
         users=await organisations.list_members(db, actor=me, org_id=org.id) if admin else [],
         keys=await machines.list_keys(db, actor=me, org_id=org.id) if admin else [],
         sent=await invitations.list_sent(db, actor=me, org_id=org.id) if admin else [],
+        scans=await organisations.list_scans(db, actor=me, org_id=org.id) if admin else [],
         roles=staff_roles(org.kind), role_labels=ROLE_LABELS,
     )
 

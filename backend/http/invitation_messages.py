@@ -41,4 +41,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "onboard.resubmit": ("重新提交审核", "Resubmit for review"),
     "onboard.scans": ("营业执照等证照扫描件", "Licence scans"),
     "onboard.scans.none": ("尚未上传扫描件", "No scan uploaded"),
+    "onboard.scans.title": ("证照名称（如营业执照）", "Title (e.g. business licence)"),
+    "onboard.scans.file": ("扫描件（PDF、JPEG 或 PNG，不超过 10 MB）", "Scan (PDF, JPEG or PNG, at most 10 MB)"),
+    "onboard.scans.upload": ("上传", "Upload"),
+    "js.scan.choose": ("请选择扫描件文件", "Choose the scan file"),
+    "js.scan.tooLarge": ("文件超过 10 MB", "The file is larger than 10 MB"),
 }
