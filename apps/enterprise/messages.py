@@ -17,8 +17,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ent.orgs.none": ("您还没有加入任何机构。可以在下方登记新机构。", "You belong to no organisation yet. Register one below."),
     "ent.orgs.register": ("登记新机构", "Register an organisation"),
     "ent.orgs.register.lead": (
-        "登记后您将成为该机构的管理员。统一社会信用代码会按国家标准校验。",
-        "You become the organisation's administrator. The credit code is checked against the national standard.",
+        "登记后您将成为该机构的管理员。统一社会信用代码会按国家标准校验。机构须经所在地区监管部门审核通过后方可开展业务。",
+        "You become the organisation's administrator. The credit code is checked against the national standard. "
+        "The organisation may transact once its region's regulator approves it.",
     ),
     "ent.orgs.register.submit": ("提交登记", "Register"),
     "ent.org.edit": ("修改机构信息", "Edit profile"),

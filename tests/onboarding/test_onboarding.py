@@ -148,6 +148,8 @@ async def test_refusal_with_a_reason_then_correction_and_resubmission(client, ct
     assert refused.status_code == 200 and refused.json()["status"] == "refused"
     mine = (await client.get(f"/api/enterprise/orgs/{org['id']}", headers=headers)).json()
     assert (mine["status"], mine["statusReason"]) == ("refused", "名称与营业执照不符")
+    inbox = (await client.get("/api/notices/inbox", headers=headers)).json()
+    assert any("名称与营业执照不符" in n["bodyZh"] for n in inbox["items"]), inbox
     again = await client.post(f"/api/regulator/orgs/{org['id']}/review", json={"decision": "approve"}, headers=regulator)
     assert again.status_code == 409 and again.json()["code"] == "org_not_pending"
     assert (await client.patch(f"/api/enterprise/orgs/{org['id']}", json={"name": "正名煤矿"}, headers=headers)).status_code == 200

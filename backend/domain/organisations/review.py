@@ -23,7 +23,9 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.db.unit import savepoint
 from backend.domain.audit import service as audit
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity import service as identity
+from backend.domain.identity.schemas import ADMIN_ROLES, Principal
+from backend.domain.notices import service as notices
 from backend.domain.organisations import errors
 from backend.domain.organisations.access import access_org
 from backend.domain.organisations.models import Organisation, OrgScan
@@ -78,7 +80,21 @@ async def review_org(session: AsyncSession, *, actor: Principal, org_id: uuid.UU
         raise errors.name_taken() from None
     await audit.record(session, actor=actor.actor, action=f"org.review.{data.decision}", entity="organisation",
                        entity_id=org.id, before=before, after={**audit.snapshot(org), "reason": reason})
+    await _tell_admins(session, org, approved=data.decision == "approve", reason=reason)
     return org
+
+
+async def _tell_admins(session: AsyncSession, org: Organisation, *, approved: bool, reason: str) -> None:
+    """The applicant's admins hear the verdict in their inbox (and why, when refused)."""
+    if approved:
+        zh, en = (f"「{org.name}」已通过入驻审核，可以开展业务。", f"'{org.name}' passed its review and may now transact.")
+    else:
+        zh, en = (f"「{org.name}」入驻审核未通过：{reason}。请修改资料后重新提交。",
+                  f"'{org.name}' was refused: {reason}. Correct the data and resubmit.")
+    for user_id in await identity.member_ids(session, org_id=org.id, roles=ADMIN_ROLES):
+        await notices.enqueue(session, user_id=user_id, kind="org_reviewed", title_zh="入驻审核结果",
+                              title_en="Onboarding review", body_zh=zh, body_en=en,
+                              data={"orgId": str(org.id), "url": f"/enterprise/orgs/{org.id}"})
 
 
 async def resubmit_org(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID) -> Organisation:
