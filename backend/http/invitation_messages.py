@@ -39,6 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "onboard.refused": ("审核未通过。原因：{reason}。请修改资料后重新提交审核。",
                         "Review refused. Reason: {reason}. Correct the data and resubmit."),
     "onboard.resubmit": ("重新提交审核", "Resubmit for review"),
+    "onboard.open": ("查看机构资料", "Open the organisation"),
     "onboard.scans": ("营业执照等证照扫描件", "Licence scans"),
     "onboard.scans.none": ("尚未上传扫描件", "No scan uploaded"),
     "onboard.scans.title": ("证照名称（如营业执照）", "Title (e.g. business licence)"),

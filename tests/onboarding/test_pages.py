@@ -16,6 +16,9 @@ async def test_the_regulator_reviews_from_a_queue_and_the_applicant_sees_why(cli
     await ph.cookie_login(client, number)
     page = await client.get(f"/enterprise/orgs/{org['id']}")
     assert page.status_code == 200 and 'data-org-review="pending"' in page.text and "等待所在地区监管部门审核" in page.text
+    for path in ("/mine/sites", "/mine/orders/new"):  # where it would transact, the mine app says so first
+        mine_page = await client.get(path)
+        assert mine_page.status_code == 200 and 'data-org-review="pending"' in mine_page.text, path
     _, phone, _ = await f.staff(ctx, role="regulator", kind="regulator", region_code="150623")
     await ph.regulator_login(client, phone)
     queue = await client.get("/regulator/reviews")
