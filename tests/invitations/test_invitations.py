@@ -180,3 +180,15 @@ async def test_invitations_expire_can_be_cancelled_and_belong_to_their_phone(cli
     # An expired invitation makes room for a new one.
     assert (await client.post(url, json={"phone": number, "role": "finance"}, headers=admin)).status_code == 201
     assert stranger_id
+
+
+async def test_a_phone_is_texted_a_bounded_number_of_invitations_a_day(client, ctx):
+    _, org_id, admin = await _admin(ctx, client)
+    phone = f.phone()
+    url = f"/api/enterprise/orgs/{org_id}/users"
+    for _ in range(7):  # invite, withdraw, invite again: each invitation is real
+        invited = await client.post(url, json={"phone": phone, "role": "sales"}, headers=admin)
+        assert invited.status_code == 201, invited.text
+        await client.post(f"/api/enterprise/invitations/{invited.json()['id']}/cancel", headers=admin)
+    texts = [text for to, text in ctx.sms.sent if to == phone]
+    assert len(texts) == 5

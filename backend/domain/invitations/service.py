@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend import ratelimit
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.db.unit import after_commit, savepoint
@@ -40,11 +41,16 @@ from backend.domain.invitations.schemas import (
     MyInvitationOut,
 )
 from backend.domain.organisations import service as organisations
-from backend.errors import DomainError
+from backend.errors import DomainError, TooManyRequests
 
 __all__ = ["accept", "cancel", "decline", "invite_driver", "invite_member", "list_sent", "mine", "shown_status"]
 
 FLEET, MEMBER = "fleet", "member"
+# Anyone may register an organisation (pending) and invite from it, and each invitation texts a phone:
+# a day's invitations per organisation, and invitation texts per phone, are bounded against SMS spam.
+INVITES_PER_ORG_DAY = 100
+TEXTS_PER_PHONE_DAY = 5
+_DAY_S = 24 * 3600
 
 
 def shown_status(inv: Invitation, now: datetime) -> str:
@@ -65,6 +71,7 @@ def _snapshot(inv: Invitation) -> dict[str, object]:
 
 async def _invite(session: AsyncSession, *, ctx: Context, actor: Principal, org_id: uuid.UUID, kind: str,
                   role: str, phone: str) -> InvitationOut:
+    await ratelimit.hit(ctx.redis, f"rl:invite:org:{org_id}", limit=INVITES_PER_ORG_DAY, window_s=_DAY_S)
     now = utcnow()
     # A lapsed invitation for the same thing makes room for the new one (the partial unique index).
     await session.execute(update(Invitation).where(
@@ -87,6 +94,10 @@ async def _invite(session: AsyncSession, *, ctx: Context, actor: Principal, org_
             f"{ctx.settings.public_url}/invitations")
 
     async def tell() -> None:  # only once the invitation is durable
+        try:
+            await ratelimit.hit(ctx.redis, f"rl:invite:sms:{phone}", limit=TEXTS_PER_PHONE_DAY, window_s=_DAY_S)
+        except TooManyRequests:  # the invitation stands and shows in the app; the phone is texted no more today
+            return
         await ctx.sms.send(phone=phone, text=text)
 
     after_commit(session, tell)

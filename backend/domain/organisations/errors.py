@@ -33,6 +33,12 @@ def org_pending(field: str | None = None) -> Conflict:
     )
 
 
+def review_first() -> Conflict:
+    return Conflict("org_pending", "该机构尚在入驻审核中，请通过审核（通过或驳回）处理，不能直接变更状态",
+                    "This organisation awaits its onboarding review: approve or refuse it, its status cannot be set directly",
+                    field="status")
+
+
 def name_taken() -> Conflict:
     return Conflict("org_name_taken", "本地区已有同名的在册机构", "An active organisation of this region already has this name",
                     field="name")

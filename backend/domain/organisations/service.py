@@ -114,8 +114,8 @@ async def create_org(session: AsyncSession, *, actor: Principal, data: OrgCreate
     try:
         async with savepoint(session):
             await session.flush()
-    except IntegrityError:  # a twin registered the same credit code (or active name) a moment ago
-        raise errors.credit_code_taken() from None
+    except IntegrityError as exc:  # a twin registered the same credit code (or active name) a moment ago
+        raise errors.name_taken() if "credit_code" not in str(exc.orig) else errors.credit_code_taken() from None
     if not actor.is_platform_admin or admin_role:
         role = admin_role or (Role.CARRIER_ADMIN if data.kind == "carrier" else Role.ENTERPRISE_ADMIN)
         await identity.add_membership(session, user_id=actor.user_id, org_id=org.id, role=role)
@@ -155,7 +155,7 @@ async def change_status(session: AsyncSession, *, actor: Principal, org_id: uuid
     if not (actor.is_platform_admin or (actor.regulator_scopes and can_read(actor, org) and not actor.is_member(org.id))):
         raise errors.status_not_allowed()
     if org.status in UNREVIEWED:  # approval is a review (name check, scans), not a reinstatement
-        raise errors.org_pending("status")
+        raise errors.review_first()
     before = audit.snapshot(org)
     org.status, org.status_reason = data.status, data.reason.strip()
     await session.flush()
