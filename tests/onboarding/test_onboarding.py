@@ -173,3 +173,15 @@ async def test_members_of_an_org_do_not_review_it(client, ctx):
     org = await _register(client, headers)
     r = await client.post(f"/api/regulator/orgs/{org['id']}/review", json={"decision": "approve"}, headers=headers)
     assert r.status_code == 403
+
+
+async def test_the_regions_regulators_hear_of_an_application(client, ctx):
+    city = await dh.regulator(client, ctx, "150600")
+    elsewhere = await dh.regulator(client, ctx, "150300")
+    _, number = await f.make_user(ctx)
+    headers = await f.login(client, number)
+    await _register(client, headers, name="通知煤矿")
+    told = (await client.get("/api/notices/inbox", headers=city)).json()
+    assert [n["bodyZh"] for n in told["items"] if "通知煤矿" in n["bodyZh"]], told
+    assert not [n for n in (await client.get("/api/notices/inbox", headers=elsewhere)).json()["items"]
+                if "通知煤矿" in n["bodyZh"]]

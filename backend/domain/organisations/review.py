@@ -24,7 +24,7 @@ from backend.db.base import utcnow
 from backend.db.unit import savepoint
 from backend.domain.audit import service as audit
 from backend.domain.identity import service as identity
-from backend.domain.identity.schemas import ADMIN_ROLES, Principal
+from backend.domain.identity.schemas import ADMIN_ROLES, Principal, Role
 from backend.domain.notices import service as notices
 from backend.domain.organisations import errors
 from backend.domain.organisations.access import access_org
@@ -84,6 +84,22 @@ async def review_org(session: AsyncSession, *, actor: Principal, org_id: uuid.UU
     return org
 
 
+async def tell_regulators(session: AsyncSession, org: Organisation) -> None:
+    """The regulators whose scope holds the region hear that an organisation awaits their review."""
+    ancestors = {org.region_code, org.region_code[:4] + "00", org.region_code[:2] + "0000"}
+    regulator_orgs = (await session.execute(select(Organisation.id).where(
+        Organisation.kind == "regulator", Organisation.region_code.in_(sorted(ancestors))))).scalars()
+    users: set[uuid.UUID] = set()
+    for regulator_org in regulator_orgs:
+        users.update(await identity.member_ids(session, org_id=regulator_org, roles=frozenset({Role.REGULATOR})))
+    for user_id in sorted(users):
+        await notices.enqueue(session, user_id=user_id, kind="org_review_due", title_zh="新的入驻审核",
+                              title_en="An organisation awaits review",
+                              body_zh=f"「{org.name}」（{org.credit_code}）提交了入驻申请，请审核。",
+                              body_en=f"'{org.name}' ({org.credit_code}) applied to join; please review it.",
+                              data={"orgId": str(org.id), "url": f"/regulator/orgs/{org.id}#review"})
+
+
 async def _tell_admins(session: AsyncSession, org: Organisation, *, approved: bool, reason: str) -> None:
     """The applicant's admins hear the verdict in their inbox (and why, when refused)."""
     if approved:
@@ -107,6 +123,7 @@ async def resubmit_org(session: AsyncSession, *, actor: Principal, org_id: uuid.
     await session.flush()
     await audit.record(session, actor=actor.actor, action="org.resubmit", entity="organisation", entity_id=org.id,
                        before=before, after=audit.snapshot(org))
+    await tell_regulators(session, org)
     return org
 
 

@@ -28,6 +28,7 @@ from backend.domain.organisations.review import (
     resubmit_org,
     review_org,
     scan_file,
+    tell_regulators,
     upload_scan,
 )
 from backend.domain.organisations.schemas import (
@@ -121,6 +122,8 @@ async def create_org(session: AsyncSession, *, actor: Principal, data: OrgCreate
         await identity.add_membership(session, user_id=actor.user_id, org_id=org.id, role=role)
     await audit.record(session, actor=actor.actor, action="org.create", entity="organisation", entity_id=org.id,
                        after=audit.snapshot(org))
+    if not vetted:
+        await tell_regulators(session, org)
     return _out(org, data.group_name)
 
 
