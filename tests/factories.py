@@ -107,13 +107,3 @@ async def invited_member(ctx: Context, client: httpx.AsyncClient, *, admin_heade
     await accept_invitation(client, invited.json()["id"], headers)
     return user_id, number, headers
 
-
-async def join_fleet(ctx: Context, *, org_id: uuid.UUID, driver_user_id: uuid.UUID) -> None:
-    """Setup: the driver joins the carrier's fleet through the service (as accepting an invitation does)."""
-    from backend.domain.drivers import service as drivers
-    from backend.http.auth import build_principal
-
-    me = await build_principal(ctx, user_id=driver_user_id, session_id=None, client="test")
-    assert me is not None
-    async with unit_of_work(ctx) as session:
-        await drivers.join_fleet(session, actor=me, org_id=org_id)
