@@ -7,8 +7,8 @@ import argparse
 import asyncio
 import os
 import sys
-from typing import Any
 import time
+from typing import Any
 
 from backend.settings import load_settings
 

@@ -102,6 +102,8 @@ class Settings:
     step_up_ttl_s: int = 300
     sms_sender: str = "console"
     sms_code_ttl_s: int = 5 * 60
+    # How long an invitation (to a fleet, to a role) waits for its answer.
+    invitation_ttl_days: int = 7
     login_attempts_per_phone: int = 10  # unused since per-account back-off (kept: env files still set it)
     login_attempts_per_ip: int = 60
     login_window_s: int = 15 * 60
@@ -211,6 +213,7 @@ def load_settings(**overrides: object) -> Settings:
         "refresh_token_ttl_s": _int("MEITONG_REFRESH_TOKEN_TTL_S", 30 * 24 * 3600),
         "step_up_ttl_s": _int("MEITONG_STEP_UP_TTL_S", 300),
         "sms_sender": env.get("MEITONG_SMS_SENDER", "console"),
+        "invitation_ttl_days": _int("MEITONG_INVITATION_TTL_DAYS", 7),
         "login_attempts_per_phone": _int("MEITONG_LOGIN_ATTEMPTS_PER_PHONE", 10),
         "login_attempts_per_ip": _int("MEITONG_LOGIN_ATTEMPTS_PER_IP", 60),
         "login_backoff_free_failures": _int("MEITONG_LOGIN_BACKOFF_FREE_FAILURES", 5),

@@ -161,3 +161,25 @@ async def bind_driver(ctx: Context, *, driver_id: uuid.UUID | str, org_id: uuid.
         await session.execute(update(Driver).where(Driver.id == uuid.UUID(str(driver_id)))
                               .values(carrier_org_id=uuid.UUID(str(org_id))))
         await session.commit()
+
+
+async def accept_invitation(client: httpx.AsyncClient, invitation_id: str, headers: dict[str, str],
+                            **body: object) -> dict[str, object]:
+    response = await client.post(f"/api/invitations/{invitation_id}/accept", json=body or None, headers=headers)
+    assert response.status_code == 200, response.text
+    result: dict[str, object] = response.json()
+    return result
+
+
+async def invited_member(ctx: Context, client: httpx.AsyncClient, *, admin_headers: dict[str, str], org_id: uuid.UUID | str,
+                         role: str, name: str = "受邀人") -> tuple[uuid.UUID, str, dict[str, str]]:
+    """A registered person invited over HTTP by the organisation's admin, who accepts: (user, phone, headers)."""
+    user_id, number = await make_user(ctx, name=name)
+    await step_up(client, admin_headers)  # a role grant asks for the TOTP code again
+    invited = await client.post(f"/api/enterprise/orgs/{org_id}/users", json={"phone": number, "role": role},
+                                headers=admin_headers)
+    assert invited.status_code == 201, invited.text
+    headers = await login(client, number)
+    await accept_invitation(client, invited.json()["id"], headers)
+    return user_id, number, headers
+

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyotp
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from backend import clock
 from backend.db.base import Base
@@ -24,7 +24,14 @@ async def test_seed_is_idempotent(ctx):
     assert any(item.startswith("site ") for item in first.created)
     assert any(item.startswith("driver ") for item in first.created)
     before = await _counts(ctx)
-    assert before["organisations"] == 7 and before["sites"] == 3 and before["vehicles"] == 6
+    assert before["organisations"] == 8 and before["sites"] == 3 and before["vehicles"] == 6
+    # The demo region is active; one newcomer's carrier awaits the demo regulators' review, and has
+    # invited the demo driver (his home page shows it); the demo fleet joined by accepted invitations.
+    async with unit_of_work(ctx) as session:
+        statuses = (await session.execute(text("SELECT status, count(*) FROM organisations GROUP BY status"))).all()
+        invitations = (await session.execute(text("SELECT status, count(*) FROM invitations GROUP BY status"))).all()
+    assert dict(statuses) == {"active": 7, "pending": 1}
+    assert dict(invitations) == {"accepted": 5, "pending": 1}
     second = await seed_with(ctx)
     assert second.created == []
     assert await _counts(ctx) == before

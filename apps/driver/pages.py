@@ -15,9 +15,11 @@ from backend.checks.errors import CheckFailed
 from backend.checks.plate import PLATE_COLOURS
 from backend.checks.vehicle import ENERGY_TYPES, VEHICLE_BODIES, legal_gross_kg
 from backend.domain.drivers import service as drivers
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import ROLE_LABELS, Principal
+from backend.domain.invitations import service as invitations
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OPEN_STATUSES, STATUS_LABELS, OrderDetail, OrderStatus
+from backend.domain.organisations.schemas import ORG_KIND_LABELS
 from backend.domain.regions import service as regions
 from backend.domain.weighing import service as weighing
 from backend.http.deps import Ctx, Db
@@ -86,6 +88,7 @@ async def profile(request: Request[Any, Any, Any], db: Db, ctx: Ctx) -> Template
     driver = await drivers.get_me(db, ctx=ctx, actor=me)
     cars = await drivers.own_vehicles(db, actor=me)
     return render(request, "driver/profile.html", app="driver", driver=driver, vehicles=cars,
+                  invitations=await invitations.mine(db, actor=me), role_labels=ROLE_LABELS, org_kinds=ORG_KIND_LABELS,
                   region_label=regions.region_name(driver.region_code), **vehicle_choices())
 
 

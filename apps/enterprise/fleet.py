@@ -8,7 +8,9 @@ from litestar import Router, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.domain.drivers import service as drivers
-from backend.domain.drivers.schemas import DriverOut, DriverPage, FleetDriverBind
+from backend.domain.drivers.schemas import DriverPage
+from backend.domain.invitations import service as invitations
+from backend.domain.invitations.schemas import FleetInvite, InvitationOut
 from backend.domain.vehicles import service as vehicles
 from backend.domain.vehicles.schemas import VehicleCreate, VehicleOut, VehiclePage
 from backend.http.auth import signed_in
@@ -21,9 +23,15 @@ async def list_drivers(org_id: FromPath[uuid.UUID], me: Me, db: Db, ctx: Ctx, of
     return await drivers.list_fleet_drivers(db, ctx=ctx, actor=me, org_id=org_id, offset=offset, limit=limit)
 
 
-@post("/drivers", status_code=200, summary="Bind a registered driver (by phone) to this carrier")
-async def bind_driver(org_id: FromPath[uuid.UUID], data: JSONBody[FleetDriverBind], me: Me, db: Db, ctx: Ctx) -> DriverOut:
-    return await drivers.bind_to_fleet(db, ctx=ctx, actor=me, org_id=org_id, data=data)
+@post("/drivers", status_code=201,
+      summary="Invite a driver (by phone) into this fleet: bound only once he accepts; the answer names no one")
+async def bind_driver(org_id: FromPath[uuid.UUID], data: JSONBody[FleetInvite], me: Me, db: Db, ctx: Ctx) -> InvitationOut:
+    return await invitations.invite_driver(db, ctx=ctx, actor=me, org_id=org_id, data=data)
+
+
+@get("/invitations", summary="The fleet invitations this carrier sent, with their state")
+async def fleet_invitations(org_id: FromPath[uuid.UUID], me: Me, db: Db) -> list[InvitationOut]:
+    return await invitations.list_sent(db, actor=me, org_id=org_id, kind="fleet")
 
 
 @delete("/drivers/{driver_id:uuid}", status_code=204)
@@ -49,6 +57,6 @@ async def retire_vehicle(org_id: FromPath[uuid.UUID], vehicle_id: FromPath[uuid.
 
 router = Router(
     path="/api/enterprise/orgs/{org_id:uuid}/fleet",
-    route_handlers=[list_drivers, bind_driver, unbind_driver, list_vehicles, add_vehicle, retire_vehicle],
+    route_handlers=[list_drivers, bind_driver, fleet_invitations, unbind_driver, list_vehicles, add_vehicle, retire_vehicle],
     guards=[signed_in], tags=["enterprise", "fleet"],
 )

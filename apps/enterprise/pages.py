@@ -20,6 +20,7 @@ from backend.domain.identity.schemas import (
     ROLE_LABELS,
     Principal,
 )
+from backend.domain.invitations import service as invitations
 from backend.domain.machines import service as machines
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import ORG_KIND_LABELS, OrgOut
@@ -98,6 +99,8 @@ async def org_page(request: Request[Any, Any, Any], db: Db, org_id: FromPath[uui
         sites=await sites.list_org_sites(db, actor=me, org_id=org.id),
         users=await organisations.list_members(db, actor=me, org_id=org.id) if admin else [],
         keys=await machines.list_keys(db, actor=me, org_id=org.id) if admin else [],
+        sent=await invitations.list_sent(db, actor=me, org_id=org.id) if admin else [],
+        scans=await organisations.list_scans(db, actor=me, org_id=org.id) if admin else [],
         roles=staff_roles(org.kind), role_labels=ROLE_LABELS,
     )
 

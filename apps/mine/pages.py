@@ -21,6 +21,7 @@ from backend.domain.identity.schemas import ENTERPRISE_ROLES, ISSUERS, Principal
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OPEN_STATUSES, OrderOut
 from backend.domain.organisations import service as organisations
+from backend.domain.organisations.schemas import UNREVIEWED, OrgOut
 from backend.domain.sites import service as overview
 from backend.domain.sites.schemas import SITE_KIND_LABELS, SiteDetailOut
 from backend.errors import NotFound
@@ -62,6 +63,7 @@ async def sites(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
     return render(
         request, "mine/sites.html", app="mine", sites=items, org_names=names, site_kinds=SITE_KIND_LABELS,
         devices_total=len(devices), devices_online=sum(1 for d in devices if d.online),
+        unreviewed=await _unreviewed(db, me),
         points={s.id: [(g.lon, g.lat, g.name, g.designated) for g in s.gates if g.lon is not None and g.lat is not None]
                 for s in items},
     )
@@ -76,7 +78,12 @@ async def issue_page(request: Request[Any, Any, Any], db: Db,
     # The carrier is searched in the directory (GET /api/mine/carriers) by the form's script.
     can_issue = me.is_platform_admin or bool(me.roles & ISSUERS)
     return render(request, "mine/order_new.html", app="mine", contracts=active.items, sites=my_sites,
-                  chosen=str(contract_id or ""), can_issue=can_issue)
+                  chosen=str(contract_id or ""), can_issue=can_issue, unreviewed=await _unreviewed(db, me))
+
+
+async def _unreviewed(db: Db, me: Principal) -> list[OrgOut]:
+    """My organisations awaiting review (or refused): the page says so instead of a refusal later."""
+    return [o for o in await organisations.orgs_of_member(db, actor=me) if o.status in UNREVIEWED]
 
 
 def _groups(items: list[OrderOut]) -> list[tuple[str, list[OrderOut]]]:

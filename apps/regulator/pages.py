@@ -87,8 +87,19 @@ async def org_page(request: Request[Any, Any, Any], db: Db, org_id: FromPath[uui
         request, "regulator/org.html", app="regulator", org=detail.org, sites=detail.sites,
         kind_labels=ORG_KIND_LABELS, site_kinds=SITE_KIND_LABELS, region_label=regions.region_name(detail.org.region_code),
         can_change=not me.is_member(detail.org.id),
+        scans=await organisations.list_scans(db, actor=me, org_id=org_id),
     )
 
 
-router = Router(path="/regulator", route_handlers=[home, login, orgs, org_page], include_in_schema=False,
+@get("/reviews")
+async def reviews(request: Request[Any, Any, Any], db: Db) -> Template | Redirect:
+    """The review queue: organisations of my regions awaiting their onboarding review, oldest first."""
+    me = signed_in_regulator(request)
+    total, items = await organisations.list_orgs_in_scope(db, actor=me, status="pending", limit=200)
+    items.sort(key=lambda o: o.submitted_at or o.created_at)
+    return render(request, "regulator/reviews.html", app="regulator", items=items, total=total,
+                  kind_labels=ORG_KIND_LABELS)
+
+
+router = Router(path="/regulator", route_handlers=[home, login, orgs, org_page, reviews], include_in_schema=False,
                 exception_handlers=PAGE_ERRORS)

@@ -7,6 +7,8 @@ which asks for the TOTP code again (step-up, backend/http/auth.py recent_step_up
                                                  (kind, status, q, region_code, offset, limit → a page)
     GET  /api/regulator/orgs/{org_id}            one organisation with its sites
     POST /api/regulator/orgs/{org_id}/status     suspend, blacklist or reinstate {status, reason}
+    POST /api/regulator/orgs/{org_id}/review     approve or refuse a pending organisation {decision, reason}
+    GET  /api/regulator/orgs/{org_id}/scans      its licence scans; .../scans/{scan_id} one scan's bytes
     GET  /api/regulator/sites                    sites in my regions with their fences, for the map
                                                  (kind, region_code, org_id)
     GET  /api/regulator/summary                  counts of organisations by kind and status, sites, devices
@@ -21,12 +23,20 @@ from typing import Annotated
 
 from litestar import Router, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.response import File
 
 from backend.domain.drivers import service as drivers
 from backend.domain.drivers.schemas import DriverOut, DriverStatusChange
 from backend.domain.identity.schemas import Role
 from backend.domain.organisations import service as organisations
-from backend.domain.organisations.schemas import OrgKind, OrgOut, OrgStatus, OrgStatusChange
+from backend.domain.organisations.schemas import (
+    AnyOrgStatus,
+    OrgKind,
+    OrgOut,
+    OrgReview,
+    OrgScanOut,
+    OrgStatusChange,
+)
 from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import OrgWithSites, RegulatorSummary, SiteKind, SiteMapOut
 from backend.http.auth import any_role, recent_step_up
@@ -42,7 +52,7 @@ class OrgPage(Page):
 async def list_orgs(
     me: Me, db: Db,
     kind: FromQuery[OrgKind | None] = None,
-    status: FromQuery[OrgStatus | None] = None,
+    status: FromQuery[AnyOrgStatus | None] = None,
     q: Annotated[str | None, QueryParameter(max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")] = None,
     region_code: FromQuery[str | None] = None,
     offset: FromQuery[Offset] = 0,
@@ -62,6 +72,23 @@ async def get_org(me: Me, db: Db, org_id: FromPath[uuid.UUID]) -> OrgWithSites:
 @post("/orgs/{org_id:uuid}/status", status_code=200, guards=[recent_step_up])
 async def change_status(me: Me, db: Db, org_id: FromPath[uuid.UUID], data: JSONBody[OrgStatusChange]) -> OrgOut:
     return await organisations.change_status(db, actor=me, org_id=org_id, data=data)
+
+
+@post("/orgs/{org_id:uuid}/review", status_code=200, summary="Approve or refuse (with a reason) a pending organisation")
+async def review_org(me: Me, db: Db, org_id: FromPath[uuid.UUID], data: JSONBody[OrgReview]) -> OrgOut:
+    return await organisations.review(db, actor=me, org_id=org_id, data=data)
+
+
+@get("/orgs/{org_id:uuid}/scans")
+async def org_scans(me: Me, db: Db, org_id: FromPath[uuid.UUID]) -> list[OrgScanOut]:
+    return await organisations.list_scans(db, actor=me, org_id=org_id)
+
+
+@get("/orgs/{org_id:uuid}/scans/{scan_id:uuid}", summary="One licence scan's bytes")
+async def scan_file(me: Me, db: Db, ctx: Ctx, org_id: FromPath[uuid.UUID], scan_id: FromPath[uuid.UUID]) -> File:
+    path, scan = await organisations.scan_file(db, ctx=ctx, actor=me, org_id=org_id, scan_id=scan_id)
+    return File(path=path, media_type=scan.media_type, content_disposition_type="inline", filename=scan.sha256,
+                headers={"Cache-Control": "private, max-age=0"})
 
 
 @get("/sites")
@@ -91,7 +118,7 @@ async def change_driver_status(me: Me, db: Db, ctx: Ctx, driver_id: FromPath[uui
 
 router = Router(
     path="/api/regulator",
-    route_handlers=[list_orgs, get_org, change_status, map_sites, summary, get_driver, change_driver_status],
+    route_handlers=[list_orgs, get_org, change_status, review_org, org_scans, scan_file, map_sites, summary, get_driver, change_driver_status],
     guards=[any_role(Role.REGULATOR)],
     tags=["regulator"],
 )

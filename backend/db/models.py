@@ -7,6 +7,7 @@ from backend.domain.contracts import models as contracts_models
 from backend.domain.drivers import models as drivers_models
 from backend.domain.evidence import models as evidence_models
 from backend.domain.identity import models as identity_models
+from backend.domain.invitations import models as invitations_models
 from backend.domain.machines import models as machines_models
 from backend.domain.notices import models as notices_models
 from backend.domain.orders import models as orders_models
@@ -21,7 +22,7 @@ from backend.domain.waybills import models as waybills_models
 from backend.domain.weighing import models as weighing_models
 
 ALL = (
-    alerts_models, audit_models, contracts_models, drivers_models, evidence_models, identity_models, machines_models, notices_models,
+    alerts_models, audit_models, contracts_models, drivers_models, evidence_models, identity_models, invitations_models, machines_models, notices_models,
     orders_models, organisations_models, queue_models, regions_models, sites_models, terminals_models, tracking_models, vehicles_models,
     waybills_models, weighing_models, seed_marks,
 )

@@ -19,12 +19,13 @@ from backend.checks.idcard import make_id_card
 from backend.context import Context, build_context
 from backend.db import seed_marks
 from backend.db.unit import unit_of_work
+from backend.demo import onboarding
 from backend.demo import road as demo_road
 from backend.demo.chain import DEMO_CONTRACT_NO, principal, seed_chain
 from backend.demo.marks import ensure_site, made, once
 from backend.demo.road import ZoneKind
 from backend.domain.drivers import service as drivers
-from backend.domain.drivers.schemas import DriverRegister, FleetDriverBind
+from backend.domain.drivers.schemas import DriverRegister
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import MembershipInfo, Principal, Role
 from backend.domain.organisations import service as organisations
@@ -98,7 +99,9 @@ class SeedReport:
         for user in USERS:
             role = user["role"] or Role.PLATFORM_ADMIN
             lines.append(f"    {user['phone']}  {user['name']:<10} {role}")
-        lines.append(f"    {DEMO_DRIVER_PHONE}  {DEMO_DRIVER['name']:<10} driver (truck {DEMO_PLATE})")
+        lines.append(f"    {DEMO_DRIVER_PHONE}  {DEMO_DRIVER['name']:<10} driver (truck {DEMO_PLATE}); has a fleet invitation")
+        lines.append(f"    {onboarding.APPLICANT['phone']}  {onboarding.APPLICANT['name']:<10} admin of "
+                     f"{onboarding.PENDING_ORG['name']} (pending: review it at {base_url}/regulator/reviews)")
         lines.append("  Administrators and regulators log in with a TOTP code too (a second factor), and enter it")
         lines.append("  again to suspend, blacklist, issue machine keys or grant roles. Demo secrets (add one to any")
         lines.append("  authenticator app), or print the current code with `meitong totp <phone>`:")
@@ -269,8 +272,8 @@ async def _ensure_driver(
                                       terminal_phone=spec["terminal"]),
             ),
         )
-        await drivers.bind_to_fleet(session, ctx=ctx, actor=carrier_admin, org_id=carrier_id,
-                                    data=FleetDriverBind(phone=phone))
+        await onboarding.join_by_invitation(session, ctx=ctx, carrier_admin=carrier_admin, carrier_id=carrier_id,
+                                            phone=phone, name=spec["name"])
         report.created.append(f"driver {phone}")
     if spec is not DEMO_DRIVER:
         return
@@ -337,6 +340,8 @@ async def seed_registry(
         await _ensure_driver(session, ctx=ctx, carrier_admin=carrier_admin, carrier_id=org_ids["carrier"],
                              report=report, spec=spec)
     await _ensure_zones(session, ctx=ctx, report=report)
+    await onboarding.ensure_pending(session, ctx=ctx, password=DEMO_PASSWORD, invitee_phone=DEMO_DRIVER_PHONE,
+                                    created=report.created)
     await seed_chain(session, ctx=ctx, org_ids=org_ids, site_id=mine_site_id, driver_phone=DEMO_DRIVER_PHONE,
                      plate=DEMO_PLATE, created=report.created)
 

@@ -95,6 +95,9 @@ def _token_from(scope: Scope) -> tuple[str | None, bool]:
     return None, False
 
 
+_MAY_ACT = frozenset({"active", "pending", "refused"})
+
+
 async def build_principal(ctx: Context, *, user_id: uuid.UUID, session_id: uuid.UUID | None, client: str) -> Principal | None:
     async with ctx.sessions() as session:
         basics = await identity.principal_basics(session, user_id=user_id, session_id=session_id)
@@ -106,8 +109,9 @@ async def build_principal(ctx: Context, *, user_id: uuid.UUID, session_id: uuid.
         MembershipInfo(org_id=org_id, org_kind=orgs[org_id].kind, region_code=orgs[org_id].region_code, role=role)
         for org_id, role in basics.memberships
         # A suspended or blacklisted organisation's staff lose its powers until it is reinstated,
-        # except regulators and the platform, whose own status is never in question here.
-        if org_id in orgs and (orgs[org_id].status == "active" or role == Role.REGULATOR)
+        # except regulators and the platform, whose own status is never in question here. One awaiting
+        # review keeps them to prepare its data; its services refuse to transact (org_pending).
+        if org_id in orgs and (orgs[org_id].status in _MAY_ACT or role == Role.REGULATOR)
     )
     return Principal(
         user_id=basics.user_id, session_id=basics.session_id, name=basics.name, phone=basics.phone,

@@ -31,6 +31,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.enterprise.contracts": ("电子合同", "Contracts"),
     "nav.regulator.orgs": ("机构监管", "Organisations"),
     "nav.regulator.reads": ("查阅记录", "Data reads"),
+    "nav.regulator.reviews": ("入驻审核", "Reviews"),
     # ---- landing
     "landing.title": ("一票到底，一码通行", "One chain of documents, one code at every gate"),
     "landing.lead": (

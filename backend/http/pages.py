@@ -43,7 +43,8 @@ NAV: dict[str, list[tuple[str, str, str]]] = {
     "enterprise": [("nav.enterprise.orgs", "/enterprise/orgs", "building"),
                    ("nav.enterprise.contracts", "/enterprise/contracts", "contract"),
                    ("nav.enterprise.orders", "/enterprise/orders", "ticket"), ("nav.home", "/", "home")],
-    "regulator": [("nav.regulator.orgs", "/regulator/orgs", "shield"), ("nav.regulator.tracking", "/regulator/tracking", "map"),
+    "regulator": [("nav.regulator.orgs", "/regulator/orgs", "shield"), ("nav.regulator.reviews", "/regulator/reviews", "building"),
+                  ("nav.regulator.tracking", "/regulator/tracking", "map"),
                   ("nav.regulator.waybills", "/regulator/waybills", "route"),
                   ("nav.regulator.reads", "/regulator/personal-reads", "user"), ("nav.home", "/", "home")],
 }

@@ -36,10 +36,9 @@ class World:
 async def world(client, ctx) -> World:
     carrier, carrier_admin = await h.member(client, ctx, role="carrier_admin", kind="carrier", region_code="150623")
     vehicle = await client.post(f"/api/enterprise/orgs/{carrier}/fleet/vehicles", json=h.vehicle_body(), headers=carrier_admin)
-    bound, _ = await h.driver(client, ctx)
-    r = await client.post(f"/api/enterprise/orgs/{carrier}/fleet/drivers", json={"phone": bound["driver"]["phone"]},
-                          headers=carrier_admin)
-    assert r.status_code == 200, r.text
+    bound, bound_headers = await h.driver(client, ctx)
+    await h.bind(client, carrier=carrier, carrier_admin=carrier_admin, driver_phone=bound["driver"]["phone"],
+                 driver_headers=bound_headers)
     driver_plate = h.plate()
     owner, driver = await h.driver(client, ctx, vehicle=h.vehicle_body(plate=driver_plate))
     driver_vehicle = (await client.get("/api/driver/vehicles", headers=driver)).json()[0]["id"]
@@ -62,6 +61,7 @@ def endpoints(w: World) -> dict[str, tuple[str, str, Any]]:
         "retire_carrier_vehicle_as_driver": ("POST", f"/api/driver/vehicles/{w.carrier_vehicle}/retire", None),
         "fleet_drivers": ("GET", f"{fleet}/drivers", None),
         "fleet_bind": ("POST", f"{fleet}/drivers", {"phone": w.driver_phone}),
+        "fleet_invitations": ("GET", f"{fleet}/invitations", None),
         "fleet_unbind": ("DELETE", f"{fleet}/drivers/{w.bound_driver}", None),
         "fleet_vehicles": ("GET", f"{fleet}/vehicles", None),
         "fleet_vehicle_add": ("POST", f"{fleet}/vehicles", h.vehicle_body()),
@@ -114,6 +114,8 @@ async def _nothing_changed(client, w: World) -> None:
     assert [(v["id"], v["status"]) for v in vehicles["items"]] == [(w.carrier_vehicle, "active")]
     drivers = (await client.get(f"/api/enterprise/orgs/{w.carrier}/fleet/drivers", headers=w.carrier_admin)).json()
     assert [d["id"] for d in drivers["items"]] == [w.bound_driver]
+    sent = (await client.get(f"/api/enterprise/orgs/{w.carrier}/fleet/invitations", headers=w.carrier_admin)).json()
+    assert [i["status"] for i in sent] == ["accepted"]  # no invitation slipped out in anyone's name
     mine = (await client.get("/api/driver/vehicles", headers=w.driver)).json()
     assert [(v["id"], v["status"]) for v in mine] == [(w.driver_vehicle, "active")]
     for org, admin, key in ((w.mine, w.mine_admin, w.mine_key), (w.carrier, w.carrier_admin, w.carrier_key)):
@@ -137,7 +139,7 @@ async def test_outsiders_get_404_everywhere_and_change_nothing(client, ctx, worl
 
 
 _FLEET_READS = {"fleet_drivers": 200, "fleet_vehicles": 200}
-_FLEET_WRITES = {"fleet_bind": 403, "fleet_unbind": 403, "fleet_vehicle_add": 403, "fleet_vehicle_retire": 403}
+_FLEET_WRITES = {"fleet_bind": 403, "fleet_invitations": 403, "fleet_unbind": 403, "fleet_vehicle_add": 403, "fleet_vehicle_retire": 403}
 _MINE_KEYS = {"mine_keys": 404, "mine_key_issue": 404, "mine_key_rotate": 404, "mine_key_revoke": 404}
 _CARRIER_KEYS_403 = {"carrier_keys": 403, "carrier_key_issue": 403, "carrier_key_rotate": 403, "carrier_key_revoke": 403}
 _CARRIER_KEYS_404 = {k: 404 for k in _CARRIER_KEYS_403}
@@ -180,7 +182,8 @@ async def test_owners_are_allowed(client, ctx, world):
     await h.f.step_up(client, w.carrier_admin)
     allowed = [
         (w.carrier_admin, "GET", f"{fleet}/drivers", None, 200),
-        (w.carrier_admin, "POST", f"{fleet}/drivers", {"phone": w.driver_phone}, 200),
+        (w.carrier_admin, "POST", f"{fleet}/drivers", {"phone": w.driver_phone}, 201),  # an invitation
+        (w.carrier_admin, "GET", f"{fleet}/invitations", None, 200),
         (w.carrier_admin, "DELETE", f"{fleet}/drivers/{w.bound_driver}", None, 204),
         (w.carrier_admin, "GET", f"{fleet}/vehicles", None, 200),
         (w.carrier_admin, "POST", f"{fleet}/vehicles", h.vehicle_body(), 201),

@@ -33,10 +33,12 @@ ENDPOINTS = [
     Endpoint("device.retire", "DELETE", "/api/enterprise/sites/{site}/devices/{device}"),
     Endpoint("users.list", "GET", "/api/enterprise/orgs/{org}/users"),
     Endpoint("users.add", "POST", "/api/enterprise/orgs/{org}/users",
-             {"phone": "13600000001", "name": "矩阵新人", "role": "dispatcher", "password": "Matrix2026pass"}),
+             {"phone": "13600000001", "role": "dispatcher"}),  # an invitation
     Endpoint("role.revoke", "DELETE", "/api/enterprise/orgs/{org}/users/{user}/roles/{role}"),
     Endpoint("org.audit", "GET", "/api/enterprise/orgs/{org}/audit"),
+    Endpoint("org.scans", "GET", "/api/enterprise/orgs/{org}/scans"),
     Endpoint("reg.org.get", "GET", "/api/regulator/orgs/{org}"),
+    Endpoint("reg.org.review", "POST", "/api/regulator/orgs/{org}/review", {"decision": "refuse", "reason": "矩阵检查"}),
     # Last: when allowed it suspends the organisation, which ends its staff's powers.
     Endpoint("reg.org.status", "POST", "/api/regulator/orgs/{org}/status", {"status": "suspended", "reason": "矩阵检查"}),
 ]
@@ -60,7 +62,9 @@ users.list          200      403      403        403        200          -      
 users.add           201      403      403        403        201          -         403          403
 role.revoke         204      403      403        403        204          -         403          403
 org.audit           200      403      403        403        200          -         403          403
+org.scans           200      200      200        200        200          -         200          200
 reg.org.get         403      403      403        403        403          -         200          200
+reg.org.review      403      403      403        403        403          -         403          403
 reg.org.status      403      403      403        403        403          -         403          403
 """)
 
@@ -81,7 +85,9 @@ users.list          404      404      404        404        404         404     
 users.add           404      403      403        403        404         403        404          403
 role.revoke         404      404      404        404        404         404        404          403
 org.audit           404      404      404        404        404         404        404          403
+org.scans           404      404      404        404        404         404        404          200
 reg.org.get         403      403      403        403        403         403        404          200
+reg.org.review      403      403      403        403        403         403        404          409
 reg.org.status      403      403      403        403        403         403        404          200
 """)
 

@@ -18,6 +18,7 @@ from backend.demo.seed import DEMO_PASSWORD, USERS
 from backend.domain.identity import service as identity
 from devices.platform_client import SignedClient
 from tests.browser import mfa
+from tests.browser import world as bw
 from tests.browser.conftest import Server, password_login, run_async
 
 PASSWORD = "Coal2026pass"
@@ -67,8 +68,8 @@ def world(server: Server) -> dict[str, str]:
         mine = org("红旗示范煤矿有限公司", "mine", "MA0BR0001")
         plant = org("青山洗煤有限公司", "washing_plant", "MA0BR0002")
         regulator_org = org("鄂托克前旗交通运输局", "regulator", "MB0BR0003")
-        _created(platform.post(f"/api/enterprise/orgs/{mine}/users", json={
-            "phone": ADMIN_PHONE, "name": "周矿长", "role": "enterprise_admin", "password": PASSWORD}))
+        bw.join_staff(server, platform, org_id=mine, phone=ADMIN_PHONE, name="周矿长", role="enterprise_admin",
+                      password=PASSWORD)
     with server.api() as admin:
         mfa.api_login(admin, ADMIN_PHONE, PASSWORD)
         site = _created(admin.post(f"/api/enterprise/orgs/{mine}/sites",

@@ -50,7 +50,7 @@ def world(server: Server) -> dict[str, Any]:
                        region="150627", password=PASSWORD)
     with server.api() as fleet:
         bw.login(fleet, CARRIER_ADMIN, PASSWORD)
-        bw.ok(fleet.post(f"/api/enterprise/orgs/{carrier}/fleet/drivers", json={"phone": FLEET_DRIVER}))
+        bw.bind_driver(server, fleet, carrier=carrier, phone=FLEET_DRIVER, password=PASSWORD)
         bw.ok(fleet.post(f"/api/enterprise/orgs/{carrier}/fleet/vehicles", json={
             "plate": CARRIER_PLATE, "plateColour": "yellow", "body": "tractor_semitrailer", "axleCount": 6,
             "energyType": "diesel", "ratedLoadKg": 34_000}))

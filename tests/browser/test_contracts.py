@@ -16,6 +16,7 @@ from backend.db.session import create_engine, create_sessionmaker
 from backend.demo.seed import DEMO_PASSWORD, ORGS, USERS
 from backend.domain.contracts import service as contracts
 from tests.browser import mfa
+from tests.browser import world as bw
 from tests.browser.conftest import Server, password_login, run_async
 from tests.contracts.helpers import PDF
 
@@ -36,8 +37,8 @@ def _buyer_admin(server: Server, plant_id: str) -> None:
     with server.api() as platform:
         mfa.api_login(platform, USERS[0]["phone"], DEMO_PASSWORD)
         mfa.api_step_up(platform, USERS[0]["phone"])  # granting a role asks for the code again
-        _ok(platform.post(f"/api/enterprise/orgs/{plant_id}/users", json={
-            "phone": BUYER_PHONE, "name": "吴采购", "role": "enterprise_admin", "password": BUYER_PASSWORD}), 200, 201)
+        bw.join_staff(server, platform, org_id=plant_id, phone=BUYER_PHONE, name="吴采购", role="enterprise_admin",
+                      password=BUYER_PASSWORD)
 
 
 async def _loads(database_url: str, contract_id: str) -> None:

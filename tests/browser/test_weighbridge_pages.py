@@ -46,7 +46,7 @@ def _camera_picture(browser: Browser, caption: str) -> bytes:
 def weighed(server: Server, browser: Browser) -> dict[str, Any]:
     mine, plant = bw.orgs_with_staff(server, [
         ("补连塔示范煤矿有限公司", "mine", "150623", "MA0WB0001"),
-        ("准格尔示范电厂有限公司", "consumer_power", "150622", "MA0WB0002"),
+        ("准格尔示范热电有限公司", "consumer_power", "150622", "MA0WB0002"),  # names are unique per region
     ], [(0, MINE_ADMIN, "孙矿长", "enterprise_admin"), (0, SALES, "钱主管", "sales"), (0, DISPATCHER, "郑调度", "dispatcher"),
         (1, PLANT_ADMIN, "冯采购", "enterprise_admin")], PASSWORD)
     with server.api() as admin:

@@ -4,6 +4,7 @@ truck. Each test module picks its own phones, names and places, so modules do no
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -12,9 +13,14 @@ import httpx
 from backend.checks.credit_code import make_credit_code
 from backend.checks.idcard import make_id_card
 from backend.clock import today_china
+from backend.db.session import create_engine, create_sessionmaker
 from backend.demo.seed import DEMO_PASSWORD, USERS
+from backend.domain.drivers import service as drivers
+from backend.domain.identity import service as identity
+from backend.domain.identity.schemas import Principal
+from backend.domain.invitations import service as invitations
 from tests.browser import mfa
-from tests.browser.conftest import Server
+from tests.browser.conftest import Server, run_async
 from tests.contracts.helpers import PDF
 
 
@@ -41,9 +47,37 @@ def orgs_with_staff(server: Server, orgs: list[tuple[str, str, str, str]],
             "address": "鄂尔多斯市", "contactName": "周经理", "contactPhone": "13912349998"}))["id"])
             for name, kind, region, serial in orgs]
         for index, phone, name, role in staff:
-            ok(platform.post(f"/api/enterprise/orgs/{ids[index]}/users",
-                             json={"phone": phone, "name": name, "role": role, "password": password}))
+            join_staff(server, platform, org_id=ids[index], phone=phone, name=name, role=role, password=password)
     return ids
+
+
+def join_staff(server: Server, inviter: httpx.Client, *, org_id: str, phone: str, name: str, role: str,
+               password: str) -> None:
+    """The inviter (an admin signed in on `inviter`) invites the phone to the role over HTTP; the
+    person (made with `password` if new) accepts through the service, as setup: no extra login or SMS
+    counts against the server's per-address limits."""
+    invitation = ok(inviter.post(f"/api/enterprise/orgs/{org_id}/users", json={"phone": phone, "role": role}))
+    run_async(_accept(server.database_url, phone=phone, name=name, password=password, invitation_id=invitation["id"]))
+
+
+def bind_driver(server: Server, carrier_admin: httpx.Client, *, carrier: str, phone: str, password: str) -> None:
+    """The carrier invites a registered driver into its fleet over HTTP; he accepts (through the service)."""
+    invitation = ok(carrier_admin.post(f"/api/enterprise/orgs/{carrier}/fleet/drivers", json={"phone": phone}))
+    run_async(_accept(server.database_url, phone=phone, name="", password=password, invitation_id=invitation["id"]))
+
+
+async def _accept(database_url: str, *, phone: str, name: str, password: str, invitation_id: str) -> None:
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        user_id = await identity.user_id_by_phone(session, phone=phone)
+        if user_id is None:
+            user_id = await identity.create_user(session, phone=phone, name=name, password=password)
+        me = Principal(user_id=user_id, session_id=None, name=name, phone=phone, is_platform_admin=False,
+                       driver_id=await drivers.driver_id_for_user(session, user_id=user_id), memberships=(),
+                       totp_enabled=False, client="browser-setup")
+        await invitations.accept(session, actor=me, invitation_id=uuid.UUID(invitation_id))
+        await session.commit()
+    await engine.dispose()
 
 
 def active_contract(server: Server, *, seller: str, buyer: str, sales_phone: str, buyer_phone: str, password: str,

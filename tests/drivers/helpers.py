@@ -127,3 +127,12 @@ async def issue_key(client: httpx.AsyncClient, org_id: uuid.UUID, headers: dict[
 def signed_client(app: Litestar, key_id: str, secret: str) -> SignedClient:
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50001))
     return SignedClient("http://testserver.local", key_id, secret, transport=transport)
+
+
+async def bind(client: httpx.AsyncClient, *, carrier: Any, carrier_admin: dict[str, str], driver_phone: str,
+               driver_headers: dict[str, str]) -> None:
+    """The carrier invites the driver into its fleet over HTTP and the driver accepts."""
+    invited = await client.post(f"/api/enterprise/orgs/{carrier}/fleet/drivers", json={"phone": driver_phone},
+                                headers=carrier_admin)
+    assert invited.status_code == 201, invited.text
+    await f.accept_invitation(client, invited.json()["id"], driver_headers)

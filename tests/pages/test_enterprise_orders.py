@@ -28,8 +28,7 @@ class Carrier:
 async def _carrier(ctx: Context, client: httpx.AsyncClient) -> Carrier:
     org_id, admin = await dh.member(client, ctx, role="carrier_admin", kind="carrier")
     driver = await oh.trucker(ctx, client)
-    r = await client.post(f"/api/enterprise/orgs/{org_id}/fleet/drivers", json={"phone": driver.phone}, headers=admin)
-    assert r.status_code == 200, r.text
+    await dh.bind(client, carrier=org_id, carrier_admin=admin, driver_phone=driver.phone, driver_headers=driver.headers)
     r = await client.post(f"/api/enterprise/orgs/{org_id}/fleet/vehicles", json=dh.vehicle_body(), headers=admin)
     assert r.status_code == 201, r.text
     return Carrier(org_id, admin, driver, r.json()["plate"])

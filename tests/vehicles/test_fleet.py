@@ -59,16 +59,15 @@ async def test_bind_and_unbind_a_driver(client, ctx):
     org_id, admin = await _carrier(client, ctx)
     body, driver_headers = await h.driver(client, ctx)
     phone = body["driver"]["phone"]
-    r = await client.post(f"/api/enterprise/orgs/{org_id}/fleet/drivers", json={"phone": phone}, headers=admin)
-    assert r.status_code == 200 and r.json()["carrierOrgId"] == str(org_id)
-    assert r.json()["phone"] == phone and r.json()["idNumber"] is None  # the carrier calls him; no ID number
+    await h.bind(client, carrier=org_id, carrier_admin=admin, driver_phone=phone, driver_headers=driver_headers)
+    listed = (await client.get(f"/api/enterprise/orgs/{org_id}/fleet/drivers", headers=admin)).json()
+    assert listed["items"][0]["phone"] == phone and listed["items"][0]["idNumber"] is None  # he is called; no ID
     assert (await client.get("/api/driver/me", headers=driver_headers)).json()["carrierOrgId"] == str(org_id)
-    # Bound elsewhere: another carrier cannot take him over.
+    # Bound elsewhere: another carrier may invite him, but he stays unless he accepts and confirms the move.
     other_org, other_admin = await _carrier(client, ctx)
-    taken = await client.post(f"/api/enterprise/orgs/{other_org}/fleet/drivers", json={"phone": phone}, headers=other_admin)
-    assert taken.status_code == 409 and taken.json()["code"] == "driver_has_carrier"
-    unknown = await client.post(f"/api/enterprise/orgs/{org_id}/fleet/drivers", json={"phone": "13700000000"}, headers=admin)
-    assert unknown.status_code == 404 and unknown.json()["field"] == "phone"
+    invited = await client.post(f"/api/enterprise/orgs/{other_org}/fleet/drivers", json={"phone": phone}, headers=other_admin)
+    assert invited.status_code == 201 and invited.json()["status"] == "pending"
+    assert (await client.get("/api/driver/me", headers=driver_headers)).json()["carrierOrgId"] == str(org_id)
     # The other carrier cannot unbind him either: for it he is not in the fleet.
     driver_id = body["driver"]["id"]
     assert (await client.delete(f"/api/enterprise/orgs/{other_org}/fleet/drivers/{driver_id}", headers=other_admin)).status_code == 404

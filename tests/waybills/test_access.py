@@ -48,8 +48,7 @@ async def _carried(ctx: Context, client: httpx.AsyncClient, app: Litestar,
     w = await oh.world(ctx, client, destinationLon=h.DEST[0], destinationLat=h.DEST[1])
     carrier_id, carrier = await dh.member(client, ctx, role="carrier_admin", kind="carrier")
     t = await oh.trucker(ctx, client)
-    r = await client.post(f"/api/enterprise/orgs/{carrier_id}/fleet/drivers", json={"phone": t.phone}, headers=carrier)
-    assert r.status_code == 200, r.text
+    await dh.bind(client, carrier=carrier_id, carrier_admin=carrier, driver_phone=t.phone, driver_headers=t.headers)
     order = await oh.issue(client, w, carrierOrgId=str(carrier_id))
     r = await oh.dispatch(client, w, order["id"], t)
     assert r.status_code == 200, r.text

@@ -32,6 +32,7 @@ async def _seller(session: AsyncSession, actor: Principal, org_id: uuid.UUID) ->
         raise errors.party_unknown("sellerOrgId") from None  # missing and not visible alike
     if seller.kind not in rules.SELLER_KINDS:
         raise errors.seller_kind(*ORG_KIND_LABELS.get(seller.kind, (seller.kind, seller.kind)))
+    organisations.check_transacting(seller, field="sellerOrgId")
     if seller.status != "active":
         raise errors.party_inactive("sellerOrgId")
     require_role(actor, seller.id, ISSUERS)
@@ -47,6 +48,7 @@ async def _check_buyer(session: AsyncSession, *, seller_id: uuid.UUID, buyer_id:
         raise errors.party_unknown("buyerOrgId")
     if buyer.kind in rules.NON_BUYER_KINDS:
         raise errors.buyer_kind(*ORG_KIND_LABELS.get(buyer.kind, (buyer.kind, buyer.kind)))
+    organisations.check_transacting(buyer, field="buyerOrgId")
     if buyer.status != "active":
         raise errors.party_inactive("buyerOrgId")
 

@@ -21,6 +21,7 @@ from backend.domain.contracts.access import access_contract, require_role
 from backend.domain.contracts.models import Contract, ContractEvent
 from backend.domain.contracts.schemas import ContractOut, ContractTerminate
 from backend.domain.identity.schemas import ENTERPRISE_ADMINS, ISSUERS, Principal
+from backend.domain.organisations import service as organisations
 from backend.errors import forbidden
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -74,10 +75,16 @@ async def _moved_or_raise(session: AsyncSession, moved: bool, contract: Contract
     return await views.one(session, contract)
 
 
+async def _transacting(session: AsyncSession, org_id: uuid.UUID) -> None:
+    """A party awaiting review neither files nor signs (409 org_pending)."""
+    organisations.check_transacting((await organisations.briefs(session, org_ids={org_id})).get(org_id))
+
+
 async def file_contract(session: AsyncSession, *, actor: Principal, contract_id: uuid.UUID) -> ContractOut:
     """备案: the seller lodges the signed scan; the terms are frozen from here on."""
     contract = await access_contract(session, actor, contract_id)
     require_role(actor, contract.seller_org_id, ISSUERS)
+    await _transacting(session, contract.seller_org_id)
     check_transition(contract.status, "filed")
     if contract.pdf_sha256 is None:
         raise errors.pdf_required()
@@ -90,6 +97,7 @@ async def confirm_contract(session: AsyncSession, *, actor: Principal, contract_
     """The buyer's admin accepts the filed contract: pickup orders may now draw on it."""
     contract = await access_contract(session, actor, contract_id)
     require_role(actor, contract.buyer_org_id, ENTERPRISE_ADMINS)
+    await _transacting(session, contract.buyer_org_id)
     moved = await _move(session, actor=actor.actor, contract=contract, to="active")
     return await _moved_or_raise(session, moved, contract, "active")
 

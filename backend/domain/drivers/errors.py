@@ -24,15 +24,18 @@ def driver_blacklisted() -> Forbidden:
     return Forbidden("driver_blacklisted", "司机已列入失信黑名单，无法办理", "The driver is blacklisted")
 
 
-def driver_not_found_by_phone() -> NotFound:
-    return NotFound("该手机号的司机", "driver with this phone", field="phone")
-
-
 def driver_has_carrier() -> Conflict:
+    # Said to the driver himself (accepting an invitation), never to the inviting carrier.
     return Conflict(
-        "driver_has_carrier", "该司机已挂靠其他承运企业", "The driver is already bound to another carrier",
-        field="phone",
+        "driver_has_carrier", "您已挂靠其他承运企业；确认转挂（leaveCurrentCarrier）后才能接受此邀请",
+        "You are bound to another carrier; confirm the move (leaveCurrentCarrier) to accept this invitation",
+        field="leaveCurrentCarrier",
     )
+
+
+def fleet_changed() -> Conflict:
+    return Conflict("fleet_changed", "您的挂靠关系刚刚发生了变化，请刷新后再试",
+                    "Your carrier binding changed a moment ago; refresh and try again")
 
 
 def status_not_allowed() -> Forbidden:

@@ -43,10 +43,6 @@ class DriverStatusChange(Struct):
     reason: Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
 
 
-class FleetDriverBind(Struct):
-    phone: Phone
-
-
 class DriverOut(Out):
     """`phone`, `idNumber`, `birthDate` and the full licence/certificate numbers are null for viewers
     other than the driver himself (phone: also shown to his carrier's staff and platform admins)."""

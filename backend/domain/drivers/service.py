@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.context import Context
@@ -32,10 +32,8 @@ from backend.domain.drivers.schemas import (
     DriverPage,
     DriverStatusChange,
     DriverUpdate,
-    FleetDriverBind,
 )
 from backend.domain.drivers.verification import DEFAULT_VERIFIER, RealNameVerifier
-from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import Principal
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import OrgBrief
@@ -43,7 +41,7 @@ from backend.domain.vehicles import service as vehicles
 from backend.domain.vehicles.schemas import VehicleCreate, VehicleOut
 
 __all__ = ["AUDIT_FIELDS", "CERT_CONTEXT", "ID_CONTEXT", "LICENCE_CONTEXT", "add_own_vehicle", "apply_verdict",
-    "bind_to_fleet", "brief", "brief_by_phone", "change_status", "driver_id_for_user", "get_driver", "get_me",
+    "join_fleet", "brief", "brief_by_phone", "change_status", "driver_id_for_user", "get_driver", "get_me",
     "list_fleet_drivers", "names", "own_brief", "own_vehicles", "personal_reads", "reads_of_me", "record_export", "register", "require_fleet", "set_cert_no",
     "set_licence_no", "snapshot", "to_out", "unbind_from_fleet", "update_me"]
 
@@ -132,26 +130,29 @@ async def list_fleet_drivers(
     return DriverPage(total=total, offset=offset, limit=limit, items=[out for _, out in shown])
 
 
-async def bind_to_fleet(
-    session: AsyncSession, *, ctx: Context, actor: Principal, org_id: uuid.UUID, data: FleetDriverBind,
-) -> DriverOut:
-    """Bind a registered driver (found by phone) to the carrier (挂靠)."""
-    await organisations.require_fleet(session, actor=actor, org_id=org_id, admin=True)
-    phone = identity.normalise_phone(data.phone)
-    driver = (await session.execute(select(Driver).where(Driver.phone == phone))).scalar_one_or_none()
-    if driver is None:
-        raise errors.driver_not_found_by_phone()
-    if driver.carrier_org_id is not None and driver.carrier_org_id != org_id:
-        raise errors.driver_has_carrier()
+async def join_fleet(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID,
+                     leave_current_carrier: bool = False) -> DriverBrief:
+    """The driver himself joins a carrier's fleet (挂靠), accepting its invitation. Bound to another
+    carrier, he moves only when he says so; the UPDATE is conditional on the carrier he was seen with,
+    so two acceptances racing cannot both win (the loser answers 409)."""
+    driver = await own_driver(session, actor)
     if driver.status != "active":
         raise errors.driver_blacklisted()
-    if driver.carrier_org_id != org_id:
-        before = snapshot(driver)
-        driver.carrier_org_id = org_id
-        await session.flush()
-        await audit.record(session, actor=actor.actor, action="driver.fleet_bind", entity="driver",
-                           entity_id=driver.id, before=before, after=snapshot(driver))
-    return to_out(ctx, actor, driver)
+    current = driver.carrier_org_id
+    if current == org_id:
+        return brief(driver)
+    if current is not None and not leave_current_carrier:
+        raise errors.driver_has_carrier()
+    before = snapshot(driver)
+    seen = Driver.carrier_org_id.is_(None) if current is None else Driver.carrier_org_id == current
+    moved = await session.execute(update(Driver).where(Driver.id == driver.id, seen).values(carrier_org_id=org_id)
+                                  .execution_options(synchronize_session=False))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise errors.fleet_changed()
+    await session.refresh(driver)
+    await audit.record(session, actor=actor.actor, action="driver.fleet_bind", entity="driver",
+                       entity_id=driver.id, before=before, after=snapshot(driver))
+    return brief(driver)
 
 
 async def unbind_from_fleet(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, driver_id: uuid.UUID) -> None:

@@ -37,7 +37,7 @@ __all__ = [
     "QUEUE_SETTINGS_ROLES", "ROLE_LABELS", "SECOND_FACTOR_ROLES", "SITE_STAFF", "SUPERVISORS", "Role", "Phone", "Password", "Code",
     "MembershipInfo", "PrincipalBasics", "Principal", "PasswordLogin", "SmsLogin", "SmsRequest",
     "RefreshRequest", "TotpVerify", "TotpConfirm", "MfaStart", "Tokens", "LoginResult", "TotpSetup",
-    "MembershipOut", "MeOut", "NewMembership", "UserOut", "RecoveryLogin", "TotpEnrolled", "RecoveryCodesOut",
+    "MembershipOut", "MeOut", "PersonRegister", "UserOut", "RecoveryLogin", "TotpEnrolled", "RecoveryCodesOut",
     "RecoveryStatus", "StepUp", "StepUpOut", "SessionOut", "SignedOut",
 ]
 
@@ -188,11 +188,11 @@ class MeOut(Out):
     totp_enabled: bool
 
 
-class NewMembership(Struct):
+class PersonRegister(Struct):
     phone: Phone
+    sms_code: Code
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-    role: Role
-    password: Password | None = None
+    password: Password
 
 
 class UserOut(Out):

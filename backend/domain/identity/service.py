@@ -44,7 +44,7 @@ from backend.events import announce
 __all__ = ["add_membership", "configure", "consume_sms_code", "count_role_holders", "create_user", "decode_jwt",
     "enrol_totp_with_secret", "hash_password", "issue_tokens", "list_sessions", "login_password", "login_sms", "logout",
     "member_ids", "memberships_of", "normalise_phone", "principal_basics", "purge_expired_refresh_tokens", "qr_svg",
-    "recovery_codes_left", "recovery_login", "recovery_status", "refresh", "regenerate_recovery_codes",
+    "recovery_codes_left", "recovery_login", "recovery_status", "refresh", "register_person", "regenerate_recovery_codes",
     "remove_membership", "send_sms_code", "sign_out_others", "sign_out_session", "step_up", "step_up_required", "stepped_up",
     "totp_confirm", "totp_login", "totp_setup", "user_id_by_phone", "users_of_org"]
 
@@ -289,3 +289,16 @@ async def count_role_holders(session: AsyncSession, *, org_id: uuid.UUID, role: 
 async def issue_tokens(session: AsyncSession, *, ctx: Context, user_id: uuid.UUID, client: str) -> Tokens:
     """Start a login session for a user who just proved who they are another way (registration)."""
     return await tokens.issue(session, settings=ctx.settings, user_id=user_id, client=client)
+
+
+async def register_person(session: AsyncSession, *, ctx: Context, phone: str, sms_code: str, name: str,
+                          password: str, client: str) -> Tokens:
+    """A person without a role signs up with his phone (proved by an SMS code), so that invitations
+    to that phone reach him; the account itself grants nothing. Logs him in."""
+    phone = normalise_phone(phone)
+    if not name.strip():
+        raise Invalid("name_invalid", "请填写姓名", "A name is required", field="name")
+    hash_password(password)  # the rule before the code is spent
+    await consume_sms_code(ctx=ctx, phone=phone, purpose="register", code=sms_code)
+    user_id = await create_user(session, phone=phone, name=name, password=password)
+    return await issue_tokens(session, ctx=ctx, user_id=user_id, client=client)

@@ -23,6 +23,7 @@ from backend.domain.machines.acting import as_principal
 from backend.domain.machines.devices import heartbeat, ping
 from backend.domain.machines.models import MachineKey
 from backend.domain.machines.schemas import KeyCreate, KeyIssued, KeyOut, SigningKey
+from backend.domain.organisations import service as organisations
 from backend.domain.sites import service as sites
 from backend.errors import Invalid
 
@@ -51,7 +52,7 @@ def new_secret() -> str:
 
 
 async def issue_key(session: AsyncSession, *, ctx: Context, actor: Principal, org_id: uuid.UUID, data: KeyCreate) -> KeyIssued:
-    await access_key_org(session, actor, org_id)
+    organisations.check_transacting(await access_key_org(session, actor, org_id))
     name = " ".join(data.name.split())
     if not name:
         raise Invalid("blank", "名称不能为空", "The name must not be blank", field="name")

@@ -17,13 +17,14 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.domain.drivers import service as drivers
 from backend.domain.drivers.schemas import DriverBrief
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import SITE_STAFF, Principal
 from backend.domain.notices import service as notices
 from backend.domain.orders import errors, views
 from backend.domain.orders.access import access_order, can_dispatch
 from backend.domain.orders.lifecycle import check_transition, move
 from backend.domain.orders.models import OCCUPYING, PickupOrder
 from backend.domain.orders.schemas import OrderDispatch, OrderOut, OrderStatus
+from backend.domain.organisations import service as organisations
 from backend.domain.queue import service as queue
 from backend.domain.vehicles import service as vehicles
 from backend.domain.vehicles.schemas import VehicleBrief
@@ -69,6 +70,10 @@ async def dispatch_order(session: AsyncSession, *, ctx: Context, actor: Principa
     order = await access_order(session, actor, order_id)
     if not can_dispatch(actor, order):
         raise forbidden()
+    # The organisation the dispatcher acts for must have passed its review.
+    acting_for = order.seller_org_id if actor.is_member(order.seller_org_id, SITE_STAFF) else order.carrier_org_id
+    if acting_for is not None:
+        organisations.check_transacting((await organisations.briefs(session, org_ids={acting_for})).get(acting_for))
     check_transition(order.status, OrderStatus.DISPATCHED)
     now = utcnow()
     if order.valid_until <= now:

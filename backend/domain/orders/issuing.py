@@ -44,6 +44,7 @@ async def _check_carrier(session: AsyncSession, carrier_org_id: uuid.UUID | None
     if carrier_org_id is None:
         return
     brief = (await organisations.briefs(session, org_ids={carrier_org_id})).get(carrier_org_id)
+    organisations.check_transacting(brief, field="carrierOrgId")
     if brief is None or brief.kind != "carrier" or brief.status != "active":
         raise errors.carrier_invalid()
 
@@ -73,6 +74,8 @@ async def issue_orders(session: AsyncSession, *, ctx: Context, actor: Principal,
     contract = await contracts.get_contract(session, actor=actor, contract_id=data.contract_id)
     if not actor.is_member(contract.seller_org_id, ISSUERS):
         raise forbidden()
+    seller = (await organisations.briefs(session, org_ids={contract.seller_org_id})).get(contract.seller_org_id)
+    organisations.check_transacting(seller)
     rules.planned_kg(data.planned_kg, min_kg=ctx.settings.order_min_planned_kg,
                      max_kg=ctx.settings.order_max_planned_kg)
     count = rules.batch_count(data.count)

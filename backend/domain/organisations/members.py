@@ -7,20 +7,19 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.checks.phone import mask_mobile
 from backend.domain.audit import service as audit
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import (
     CARRIER_STAFF,
     ENTERPRISE_STAFF,
     ROLE_LABELS,
-    NewMembership,
     Principal,
     Role,
     UserOut,
 )
 from backend.domain.organisations.access import access_org
 from backend.domain.organisations.models import Organisation
+from backend.domain.organisations.schemas import OrgBrief
 from backend.errors import Conflict, Invalid, NotFound
 
 _RESERVED_KINDS = {"regulator", "platform"}
@@ -45,28 +44,19 @@ async def list_members(session: AsyncSession, *, actor: Principal, org_id: uuid.
     return await identity.users_of_org(session, org_id=org_id)
 
 
-async def add_member(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, data: NewMembership) -> UserOut:
-    """Grant a role; a phone not yet registered becomes a new user (password then required).
-    An existing user keeps their own name and password: an admin never sets another person's password."""
+async def grantable(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, role: str) -> OrgBrief:
+    """The organisation whose admin may offer `role` (the invitation, not the grant: the person accepts)."""
     org = await access_org(session, actor, org_id, admin=True)
-    if data.role not in _staff_roles(org.kind):
-        raise _role_not_allowed(data.role)
-    if not data.name.strip():  # control characters are refused for every request field already
-        raise Invalid("name_invalid", "请填写姓名", "A name is required", field="name")
-    phone = identity.normalise_phone(data.phone)
-    user_id = await identity.user_id_by_phone(session, phone=phone)
-    if user_id is None:
-        if not data.password:
-            raise Invalid("password_required", "新用户须设置初始密码", "A new user needs an initial password", field="password")
-        user_id = await identity.create_user(session, phone=phone, name=data.name, password=data.password)
-        await audit.record(session, actor=actor.actor, action="user.create", entity="user", entity_id=user_id,
-                           after={"name": data.name.strip(), "phone": mask_mobile(phone)})
-    elif (org.id, data.role) in await identity.memberships_of(session, user_id=user_id):
-        raise Conflict("role_already_held", "该用户已有此角色", "This user already holds that role here", field="role")
-    await identity.add_membership(session, user_id=user_id, org_id=org.id, role=data.role)
-    await audit.record(session, actor=actor.actor, action="org.member.add", entity="organisation", entity_id=org.id,
-                       after={"user_id": str(user_id), "role": data.role})
-    return next(u for u in await identity.users_of_org(session, org_id=org.id) if u.user_id == user_id)
+    if role not in _staff_roles(org.kind):
+        raise _role_not_allowed(role)
+    return OrgBrief(id=org.id, kind=org.kind, region_code=org.region_code, status=org.status)
+
+
+async def join(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, role: str) -> None:
+    """The invited person takes the role (their own acceptance of an invitation); idempotent."""
+    await identity.add_membership(session, user_id=actor.user_id, org_id=org_id, role=role)
+    await audit.record(session, actor=actor.actor, action="org.member.add", entity="organisation", entity_id=org_id,
+                       after={"user_id": str(actor.user_id), "role": role, "by": "invitation"})
 
 
 async def remove_member_role(

@@ -25,7 +25,11 @@ ORG_KIND_LABELS: dict[str, tuple[str, str]] = {
     "platform": ("平台运营方", "Platform operator"),
 }
 OrgStatus = Literal["active", "suspended", "blacklisted"]
-ORG_STATUS_LABELS = {"active": ("正常", "Active"), "suspended": ("暂停", "Suspended"), "blacklisted": ("失信黑名单", "Blacklisted")}
+AnyOrgStatus = Literal["pending", "refused", "active", "suspended", "blacklisted"]
+ORG_STATUS_LABELS = {"active": ("正常", "Active"), "suspended": ("暂停", "Suspended"), "blacklisted": ("失信黑名单", "Blacklisted"),
+                     "pending": ("待审核", "Awaiting review"), "refused": ("审核未通过", "Refused")}
+# An organisation in these states prepares its data (sites, vehicles, staff) but does not transact.
+UNREVIEWED = frozenset({"pending", "refused"})
 
 Name = Annotated[str, msgspec.Meta(min_length=2, max_length=128)]
 
@@ -54,6 +58,22 @@ class OrgStatusChange(Struct):
     reason: Annotated[str, msgspec.Meta(min_length=2, max_length=500)]
 
 
+class OrgReview(Struct):
+    """The regulator's verdict on a pending organisation; a refusal says why (the applicant reads it)."""
+
+    decision: Literal["approve", "refuse"]
+    reason: Annotated[str, msgspec.Meta(max_length=500)] = ""
+
+
+class OrgScanOut(Out):
+    id: uuid.UUID
+    sha256: str
+    size_bytes: int
+    media_type: str
+    title: str
+    created_at: datetime
+
+
 class OrgOut(Out):
     id: uuid.UUID
     name: str
@@ -68,6 +88,8 @@ class OrgOut(Out):
     contact_name: str
     contact_phone: str
     created_at: datetime
+    submitted_at: datetime | None = None
+    reviewed_at: datetime | None = None
 
 
 class OrgBrief(msgspec.Struct, frozen=True, kw_only=True):

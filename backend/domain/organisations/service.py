@@ -6,32 +6,48 @@ import uuid
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.checks.credit_code import check_credit_code
 from backend.checks.errors import CheckFailed
 from backend.checks.regions import is_within
+from backend.db.base import utcnow
+from backend.db.unit import savepoint
 from backend.domain.audit import service as audit
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import FLEET_ADMIN_ROLES, FLEET_READ_ROLES, Principal, Role
 from backend.domain.organisations import errors
 from backend.domain.organisations.access import access_org, can_read
-from backend.domain.organisations.members import add_member, list_members, remove_member_role
+from backend.domain.organisations.members import grantable, join, list_members, remove_member_role
 from backend.domain.organisations.models import Organisation, OrgGroup
+from backend.domain.organisations.review import (
+    check_transacting,
+    list_scans,
+    name_free,
+    resubmit_org,
+    review_org,
+    scan_file,
+    tell_regulators,
+    upload_scan,
+)
 from backend.domain.organisations.schemas import (
+    UNREVIEWED,
     OrgBrief,
     OrgCreate,
     OrgOut,
     OrgPick,
+    OrgReview,
     OrgStatusChange,
     OrgUpdate,
 )
 from backend.domain.regions.service import region_name, require_region, within_scopes
 from backend.errors import Invalid, forbidden
 
-__all__ = ["active_carriers", "add_member", "briefs", "change_status", "counts_in_scope", "create_org", "get_org",
-    "id_by_credit_code", "ids_named_like", "list_members", "list_orgs_in_scope", "org_names", "orgs_of_member",
-    "remove_member_role", "require_fleet", "require_org", "update_org"]
+__all__ = ["active_carriers", "grantable", "join", "briefs", "change_status", "check_transacting", "counts_in_scope",
+    "create_org", "get_org", "id_by_credit_code", "ids_named_like", "list_members", "list_orgs_in_scope", "list_scans",
+    "org_names", "orgs_of_member", "remove_member_role", "require_fleet", "require_org", "resubmit", "review",
+    "scan_file", "update_org", "upload_scan"]
 
 
 _RESERVED_KINDS = {"regulator", "platform"}
@@ -49,7 +65,8 @@ def _out(org: Organisation, group_name: str | None) -> OrgOut:
         id=org.id, name=org.name, kind=org.kind, credit_code=org.credit_code, region_code=org.region_code,
         region_name=region_name(org.region_code)[0], status=org.status, status_reason=org.status_reason,
         group_name=group_name, address=org.address, contact_name=org.contact_name,
-        contact_phone=org.contact_phone, created_at=org.created_at,
+        contact_phone=org.contact_phone, created_at=org.created_at, submitted_at=org.submitted_at,
+        reviewed_at=org.reviewed_at,
     )
 
 
@@ -77,32 +94,45 @@ def _credit_code(value: str) -> str:
 
 
 async def create_org(session: AsyncSession, *, actor: Principal, data: OrgCreate, admin_role: str | None = None) -> OrgOut:
-    """Register an organisation. A non-admin who registers one becomes its administrator."""
+    """Register an organisation. A non-admin who registers one becomes its administrator, and the
+    organisation waits for the review of its region's regulator (pending); the platform's own are active."""
     if data.kind in _RESERVED_KINDS and not actor.is_platform_admin:
         raise errors.kind_reserved()
     code = _credit_code(data.credit_code)
     region = require_region(data.region_code)
     if (await session.execute(select(Organisation.id).where(Organisation.credit_code == code))).first():
         raise errors.credit_code_taken()
+    name = data.name.strip()
+    await name_free(session, region_code=region, name=name)
+    vetted = actor.is_platform_admin
     org = Organisation(
-        name=data.name.strip(), kind=data.kind, credit_code=code, region_code=region, address=data.address.strip(),
+        name=name, kind=data.kind, credit_code=code, region_code=region, address=data.address.strip(),
         contact_name=data.contact_name.strip(), contact_phone=_contact_phone(data.contact_phone),
-        group_id=await _group_id(session, data.group_name),
+        group_id=await _group_id(session, data.group_name), status="active" if vetted else "pending",
+        submitted_at=None if vetted else utcnow(),
     )
     session.add(org)
-    await session.flush()
+    try:
+        async with savepoint(session):
+            await session.flush()
+    except IntegrityError as exc:  # a twin registered the same credit code (or active name) a moment ago
+        raise errors.name_taken() if "credit_code" not in str(exc.orig) else errors.credit_code_taken() from None
     if not actor.is_platform_admin or admin_role:
         role = admin_role or (Role.CARRIER_ADMIN if data.kind == "carrier" else Role.ENTERPRISE_ADMIN)
         await identity.add_membership(session, user_id=actor.user_id, org_id=org.id, role=role)
     await audit.record(session, actor=actor.actor, action="org.create", entity="organisation", entity_id=org.id,
                        after=audit.snapshot(org))
+    if not vetted:
+        await tell_regulators(session, org)
     return _out(org, data.group_name)
 
 
 async def update_org(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, data: OrgUpdate) -> OrgOut:
     org = await access_org(session, actor, org_id, admin=True)
     before = audit.snapshot(org)
-    if data.name is not None:
+    if data.name is not None and data.name.strip() != org.name:
+        if org.status not in UNREVIEWED:
+            await name_free(session, region_code=org.region_code, name=data.name.strip(), own_id=org.id)
         org.name = data.name.strip()
     if data.address is not None:
         org.address = data.address.strip()
@@ -112,7 +142,11 @@ async def update_org(session: AsyncSession, *, actor: Principal, org_id: uuid.UU
         org.contact_phone = _contact_phone(data.contact_phone)
     if data.group_name is not None:
         org.group_id = await _group_id(session, data.group_name)
-    await session.flush()
+    try:
+        async with savepoint(session):
+            await session.flush()
+    except IntegrityError:
+        raise errors.name_taken() from None
     await audit.record(session, actor=actor.actor, action="org.update", entity="organisation", entity_id=org.id,
                        before=before, after=audit.snapshot(org))
     return _out(org, (await _group_names(session, {org.group_id} if org.group_id else set())).get(org.group_id))  # type: ignore[arg-type]
@@ -123,11 +157,23 @@ async def change_status(session: AsyncSession, *, actor: Principal, org_id: uuid
     org = await access_org(session, actor, org_id)
     if not (actor.is_platform_admin or (actor.regulator_scopes and can_read(actor, org) and not actor.is_member(org.id))):
         raise errors.status_not_allowed()
+    if org.status in UNREVIEWED:  # approval is a review (name check, scans), not a reinstatement
+        raise errors.review_first()
     before = audit.snapshot(org)
     org.status, org.status_reason = data.status, data.reason.strip()
     await session.flush()
     await audit.record(session, actor=actor.actor, action="org.status", entity="organisation", entity_id=org.id,
                        before=before, after=audit.snapshot(org))
+    return await get_org(session, actor=actor, org_id=org_id)
+
+
+async def review(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, data: OrgReview) -> OrgOut:
+    await review_org(session, actor=actor, org_id=org_id, data=data)
+    return await get_org(session, actor=actor, org_id=org_id)
+
+
+async def resubmit(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID) -> OrgOut:
+    await resubmit_org(session, actor=actor, org_id=org_id)
     return await get_org(session, actor=actor, org_id=org_id)
 
 

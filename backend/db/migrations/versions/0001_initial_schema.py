@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 16:56:14.462821
+Create Date: 2026-12-07 17:47:56.251736
 """
 from alembic import op
 import sqlalchemy as sa
@@ -224,6 +224,9 @@ def upgrade() -> None:
     sa.Column('address', sa.String(length=256), nullable=False),
     sa.Column('contact_name', sa.String(length=64), nullable=False),
     sa.Column('contact_phone', sa.String(length=11), nullable=False),
+    sa.Column('submitted_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reviewed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reviewed_by', sa.String(length=100), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
@@ -234,6 +237,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_organisations_region_code'), ['region_code'], unique=False)
+        batch_op.create_index('uq_organisations_active_name', ['region_code', 'name'], unique=True, sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
 
     op.create_table('push_devices',
     sa.Column('user_id', sa.Uuid(), nullable=False),
@@ -249,6 +253,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('push_devices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_push_devices_user_id'), ['user_id'], unique=False)
+
+    op.create_table('recovery_codes',
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_recovery_codes_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_codes')),
+    sa.UniqueConstraint('code_hash', name=op.f('uq_recovery_codes_code_hash'))
+    )
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
 
     op.create_table('webpush_subscriptions',
     sa.Column('user_id', sa.Uuid(), nullable=False),
@@ -348,6 +365,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_drivers_carrier_org_id'), ['carrier_org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_drivers_region_code'), ['region_code'], unique=False)
 
+    op.create_table('invitations',
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('org_id', sa.Uuid(), nullable=False),
+    sa.Column('role', sa.String(length=32), nullable=False),
+    sa.Column('phone', sa.String(length=11), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('invited_by_user_id', sa.Uuid(), nullable=True),
+    sa.Column('expires_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('responded_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('responded_by_user_id', sa.Uuid(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['invited_by_user_id'], ['users.id'], name=op.f('fk_invitations_invited_by_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_invitations_org_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['responded_by_user_id'], ['users.id'], name=op.f('fk_invitations_responded_by_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invitations'))
+    )
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitations_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_invitations_phone'), ['phone'], unique=False)
+        batch_op.create_index('uq_invitations_pending', ['org_id', 'kind', 'role', 'phone'], unique=True, sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
+
     op.create_table('memberships',
     sa.Column('user_id', sa.Uuid(), nullable=False),
     sa.Column('org_id', sa.Uuid(), nullable=False),
@@ -380,6 +420,21 @@ def upgrade() -> None:
     with op.batch_alter_table('notice_deliveries', schema=None) as batch_op:
         batch_op.create_index('ix_notice_deliveries_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_notice_deliveries_notice_id'), ['notice_id'], unique=False)
+
+    op.create_table('org_scans',
+    sa.Column('org_id', sa.Uuid(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('media_type', sa.String(length=40), nullable=False),
+    sa.Column('title', sa.String(length=64), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_org_scans_org_id_organisations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_org_scans'))
+    )
+    with op.batch_alter_table('org_scans', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_org_scans_org_id'), ['org_id'], unique=False)
 
     op.create_table('refresh_tokens',
     sa.Column('session_id', sa.Uuid(), nullable=False),
@@ -1108,6 +1163,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_refresh_tokens_session')
 
     op.drop_table('refresh_tokens')
+    with op.batch_alter_table('org_scans', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_org_scans_org_id'))
+
+    op.drop_table('org_scans')
     with op.batch_alter_table('notice_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notice_deliveries_notice_id'))
         batch_op.drop_index('ix_notice_deliveries_due')
@@ -1118,6 +1177,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_memberships_org_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.drop_index('uq_invitations_pending', sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
+        batch_op.drop_index(batch_op.f('ix_invitations_phone'))
+        batch_op.drop_index(batch_op.f('ix_invitations_org_id'))
+
+    op.drop_table('invitations')
     with op.batch_alter_table('drivers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_drivers_region_code'))
         batch_op.drop_index(batch_op.f('ix_drivers_carrier_org_id'))
@@ -1135,11 +1200,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_webpush_subscriptions_user_id'))
 
     op.drop_table('webpush_subscriptions')
+    with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
+
+    op.drop_table('recovery_codes')
     with op.batch_alter_table('push_devices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_push_devices_user_id'))
 
     op.drop_table('push_devices')
     with op.batch_alter_table('organisations', schema=None) as batch_op:
+        batch_op.drop_index('uq_organisations_active_name', sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
         batch_op.drop_index(batch_op.f('ix_organisations_region_code'))
 
     op.drop_table('organisations')
