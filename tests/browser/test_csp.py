@@ -13,13 +13,13 @@ from contextlib import closing
 from typing import Any
 
 import httpx
-import pyotp
 import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 from playwright.sync_api import Browser, Page
 
-from backend.demo.seed import DEMO_DRIVER_PHONE, DEMO_PASSWORD, DEMO_TOTP
+from backend.demo.seed import DEMO_DRIVER_PHONE, DEMO_PASSWORD
+from tests.browser import mfa
 from tests.browser.conftest import FETCH, PHONE, Server
 
 # Who opens each app's pages: the demo mine's admin (mine and enterprise), a regulator (TOTP from the
@@ -31,18 +31,8 @@ _VIOLATION = re.compile(r"Content Security Policy|Refused to|evalDisallowed|unsa
 
 def _login(server: Server, phone: str) -> httpx.Client:
     client = httpx.Client(base_url=server.base_url, headers=FETCH, timeout=10.0)
-    r = client.post("/api/auth/login", json={"phone": phone, "password": DEMO_PASSWORD})
-    assert r.status_code == 200, r.text
-    if r.json()["status"] == "totp_required":
-        code = pyotp.TOTP(DEMO_TOTP[phone]).now()
-        r = client.post("/api/auth/login/totp", json={"mfaToken": r.json()["mfaToken"], "totpCode": code})
-        assert r.status_code == 200, r.text
-    elif r.json()["status"] == "totp_setup_required":  # an administrator made to enrol at first login
-        mfa = r.json()["mfaToken"]
-        secret = client.post("/api/auth/totp/enrol", json={"mfaToken": mfa}).json()["secret"]
-        r = client.post("/api/auth/totp/enrol/confirm", json={"mfaToken": mfa, "totpCode": pyotp.TOTP(secret).now()})
-        assert r.status_code == 200, r.text
-    assert client.cookies.get("mt_access"), r.text
+    mfa.api_login(client, phone, DEMO_PASSWORD)  # through the TOTP step or enrolment (tests/browser/mfa.py)
+    assert client.cookies.get("mt_access")
     return client
 
 

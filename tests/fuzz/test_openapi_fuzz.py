@@ -43,8 +43,12 @@ def server(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> str:
         yield base
 
 
-def _admin_headers(base: str) -> dict[str, str]:
-    """The demo platform administrator, through his TOTP step (the demo's published secret)."""
+@pytest.fixture(scope="module")
+def admin_headers(server: str) -> dict[str, str]:
+    """The demo platform administrator, through his TOTP step (the demo's published secret), once for
+    the module: a code is good once, and the fuzzing itself spends his second-factor attempts (it posts
+    random codes to the step-up), so a later login could be refused for a while."""
+    base = server
     r = httpx.post(f"{base}/api/auth/login", json={"phone": "13800000000", "password": "Meitong2026"})
     assert r.status_code == 200 and r.json()["status"] == "totp_required", r.text
     code = pyotp.TOTP(DEMO_TOTP["13800000000"]).now()
@@ -80,8 +84,8 @@ def _fuzz(base: str, headers: dict[str, str]) -> list[str]:
     return failures
 
 
-def test_no_operation_answers_500_to_the_platform_admin(server: str) -> None:
-    assert _fuzz(server, _admin_headers(server)) == []
+def test_no_operation_answers_500_to_the_platform_admin(server: str, admin_headers: dict[str, str]) -> None:
+    assert _fuzz(server, admin_headers) == []
 
 
 def test_no_operation_answers_500_anonymously(server: str) -> None:
@@ -94,9 +98,9 @@ def _tracebacks(base: str) -> list[str]:
 
 
 @pytest.mark.parametrize("who", ["anonymous", "platform admin"])
-def test_hostile_bodies_are_a_4xx_on_every_operation(server: str, who: str) -> None:
+def test_hostile_bodies_are_a_4xx_on_every_operation(server: str, admin_headers: dict[str, str], who: str) -> None:
     # Deep, invalid-UTF-8 and surrogate bodies used to answer 500 with a traceback logged.
-    sent, failures = hostile.probe(server, _admin_headers(server) if who == "platform admin" else {})
+    sent, failures = hostile.probe(server, admin_headers if who == "platform admin" else {})
     print(f"{who}: {sent} hostile bodies sent")
     assert sent > 500
     assert failures == []

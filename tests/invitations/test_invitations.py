@@ -40,6 +40,7 @@ async def test_inviting_a_registered_or_unregistered_phone_answers_byte_identica
     assert answers[0].status_code == 201, answers[0].text
     assert _shape(answers[0]) == _shape(answers[1]) == _shape(answers[2])
     members = f"/api/enterprise/orgs/{carrier}/users"
+    await f.step_up(client, admin)  # a role grant asks for the TOTP code again
     answers = [await client.post(members, json={"phone": p, "role": "dispatcher"}, headers=admin)
                for p in (registered["driver"]["phone"], staff_phone, unregistered)]
     assert answers[0].status_code == 201, answers[0].text
@@ -125,6 +126,7 @@ async def test_two_accepts_racing_bind_once(client, ctx):
 
 async def test_membership_waits_for_an_unregistered_phone_to_register(client, ctx):
     _, org_id, admin = await _admin(ctx, client)
+    await f.step_up(client, admin)
     phone = f.phone()
     invited = await client.post(f"/api/enterprise/orgs/{org_id}/users", json={"phone": phone, "role": "sales"}, headers=admin)
     assert invited.status_code == 201
@@ -156,6 +158,7 @@ async def test_invitations_expire_can_be_cancelled_and_belong_to_their_phone(cli
     clock.freeze()
     _, admin_phone, org_id = await f.staff(ctx, role="enterprise_admin")
     admin = await f.login(client, admin_phone)
+    await f.step_up(client, admin)
     _, number = await f.make_user(ctx)
     stranger_id, stranger_number = await f.make_user(ctx)
     url = f"/api/enterprise/orgs/{org_id}/users"
@@ -178,12 +181,14 @@ async def test_invitations_expire_can_be_cancelled_and_belong_to_their_phone(cli
     sent = {i["id"]: i["status"] for i in (await client.get(f"/api/enterprise/orgs/{org_id}/invitations", headers=admin)).json()}
     assert sent == {first["id"]: "cancelled", second["id"]: "expired"}
     # An expired invitation makes room for a new one.
+    await f.step_up(client, admin)  # a new login: the role grant asks for the code again
     assert (await client.post(url, json={"phone": number, "role": "finance"}, headers=admin)).status_code == 201
     assert stranger_id
 
 
 async def test_a_phone_is_texted_a_bounded_number_of_invitations_a_day(client, ctx):
     _, org_id, admin = await _admin(ctx, client)
+    await f.step_up(client, admin)
     phone = f.phone()
     url = f"/api/enterprise/orgs/{org_id}/users"
     for _ in range(7):  # invite, withdraw, invite again: each invitation is real

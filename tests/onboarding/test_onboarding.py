@@ -40,9 +40,12 @@ def _pending(r, field: str | None = None) -> None:
 
 async def test_a_driver_registering_an_org_gets_a_pending_one_that_cannot_transact_until_approved(client, ctx):
     """Finding: anyone signed in (a driver too) created an organisation, active at once."""
-    _, driver = await dh.driver(client, ctx)
+    registered, driver = await dh.driver(client, ctx)
     org = await _register(client, driver)
     assert org["status"] == "pending" and org["submittedAt"] is not None
+    # Now its administrator, he signs in again with a second factor (enrolling) and confirms the grant.
+    driver = await f.login(client, registered["driver"]["phone"], dh.PASSWORD)
+    await f.step_up(client, driver)
     # It prepares its data: a site, a member invitation...
     await sh.create_site(client, driver, org["id"])
     invited = await client.post(f"/api/enterprise/orgs/{org['id']}/users", json={"phone": "13700005555", "role": "sales"},
@@ -140,6 +143,7 @@ async def test_refusal_with_a_reason_then_correction_and_resubmission(client, ct
     no_reason = await client.post(f"/api/regulator/orgs/{org['id']}/review", json={"decision": "refuse"}, headers=regulator)
     assert no_reason.status_code == 422 and no_reason.json()["field"] == "reason"
     # Suspension is not a way around the review.
+    await f.step_up(client, regulator)
     skip = await client.post(f"/api/regulator/orgs/{org['id']}/status", json={"status": "active", "reason": "直接通过"},
                              headers=regulator)
     assert skip.status_code == 409 and skip.json()["code"] == "org_pending"

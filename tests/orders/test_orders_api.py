@@ -89,13 +89,16 @@ async def test_dispatch_checks_driver_truck_and_load(ctx, client):
     # Another driver's truck: he neither owns it nor drives for its carrier.
     r = await client.post(f"/api/mine/orders/{order['id']}/dispatch",
                           json={"plate": t.plate, "driverPhone": other.phone}, headers=w.dispatcher)
-    ch.refusal(r, 422, "order_driver_not_for_vehicle", "driverPhone")
+    ch.refusal(r, 422, "order_driver_unmatched", "driverPhone")
+    registered = r.content
     r = await client.post(f"/api/mine/orders/{order['id']}/dispatch",
                           json={"plate": "蒙A00000", "driverPhone": t.phone}, headers=w.dispatcher)
     ch.refusal(r, 422, "order_vehicle_unknown", "plate")
     r = await client.post(f"/api/mine/orders/{order['id']}/dispatch",
                           json={"plate": t.plate, "driverPhone": "13900000009"}, headers=w.dispatcher)
-    ch.refusal(r, 422, "order_driver_unknown", "driverPhone")
+    ch.refusal(r, 422, "order_driver_unmatched", "driverPhone")
+    # A registered driver and a phone nobody registered answer byte for byte alike (issue 12: no fishing).
+    assert r.content == registered
     # Blacklisted by a regulator of his region: no dispatch.
     _, regulator = await sh.regulator(ctx, client, "150602")
     await f.step_up(client, regulator)  # blacklisting asks for the TOTP code again
@@ -118,7 +121,7 @@ async def test_carrier_dispatches_only_its_own_fleet(ctx, client):
     outsider = await oh.trucker(ctx, client)
     r = await client.post(f"/api/enterprise/orders/{order['id']}/dispatch",
                           json={"plate": outsider.plate, "driverPhone": outsider.phone}, headers=carrier)
-    ch.refusal(r, 422, "order_driver_not_carriers", "driverPhone")
+    ch.refusal(r, 422, "order_driver_unmatched", "driverPhone")
     # The carrier sees the order; a stranger carrier does not (404, as if it did not exist).
     assert (await client.get(f"/api/enterprise/orders/{order['id']}", headers=carrier)).status_code == 200
     _, stranger = await dh.member(client, ctx, role="carrier_admin", kind="carrier")

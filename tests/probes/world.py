@@ -16,9 +16,11 @@ from sqlalchemy import select
 from backend.context import Context
 from backend.db.unit import unit_of_work
 from backend.domain.notices.models import Notice
+from backend.domain.organisations import service as organisations
 from backend.domain.tracking import service as tracking
 from backend.domain.tracking.schemas import ZoneCreate
 from tests import factories as f
+from tests.contracts import helpers as ch
 from tests.drivers import helpers as dh
 from tests.orders import helpers as oh
 from tests.orders import pass_helpers as ph
@@ -84,6 +86,13 @@ async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tena
     t.add("key", (await dh.issue_key(client, carrier_id, carrier_admin))["key"]["keyId"])
     carried = await oh.issue(client, w, carrierOrgId=str(carrier_id))
     t.add("order", carried["id"])
+    # A pending invitation, a login session and a licence scan: ids only their own people may use.
+    invited = await client.post(f"/api/enterprise/orgs/{carrier_id}/fleet/drivers", json={"phone": f.phone()},
+                                headers=carrier_admin)
+    assert invited.status_code == 201, invited.text
+    t.add("invitation", invited.json()["id"])
+    sessions = (await client.get("/api/auth/sessions", headers=carrier_admin)).json()
+    t.add("session", sessions[0]["sessionId"])
 
     async with unit_of_work(ctx) as session:
         zone = await tracking.create_zone(session, redis=ctx.redis, actor=sh.PLATFORM, data=ZoneCreate(
@@ -91,6 +100,11 @@ async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tena
             geometry=sh.rect(*sh.offset(sh.LON, sh.LAT, east_m=5000.0), width_m=200.0, height_m=200.0)))
         await session.commit()
         t.add("zone", zone.id)
+        # Scans are lodged while an organisation awaits review; the platform may add one to any.
+        scan = await organisations.upload_scan(session, ctx=ctx, actor=sh.PLATFORM, org_id=uuid.UUID(str(p.seller_id)),
+                                               data=ch.PDF, title="营业执照")
+        await session.commit()
+        t.add("scan", scan.id)
         driver_user = uuid.UUID(await _user_id(client, gw.trucker.headers))
         notices = (await session.execute(select(Notice.id).where(Notice.user_id == driver_user))).scalars().all()
     assert notices, "the dispatched driver has a notice"

@@ -31,27 +31,30 @@ from backend.domain.vehicles.schemas import VehicleBrief
 from backend.errors import forbidden
 
 
+def _drives(driver: DriverBrief, vehicle: VehicleBrief) -> bool:
+    return vehicle.owner_driver_id == driver.id or (
+        vehicle.carrier_org_id is not None and vehicle.carrier_org_id == driver.carrier_org_id)
+
+
 def check_pair(order: PickupOrder, vehicle: VehicleBrief | None, driver: DriverBrief | None) -> tuple[VehicleBrief, DriverBrief]:
     if vehicle is None:
         raise errors.vehicle_unknown()
     if vehicle.status != "active":
         raise errors.vehicle_blocked()
-    if driver is None:
-        raise errors.driver_unknown()
+    # One answer for a phone no driver has, another carrier's driver and a driver who does not drive this
+    # truck: told apart, they would let a dispatcher learn which phones are registered (issue 12). Only a
+    # phone and plate that belong together reach the driver's own standing below.
+    carriers_driver = order.carrier_org_id is None or (driver is not None and driver.carrier_org_id == order.carrier_org_id)
+    if driver is None or not carriers_driver or not _drives(driver, vehicle):
+        raise errors.driver_unmatched()
+    # The carrier's own truck, or the truck its driver owns and runs under the carrier (挂靠).
+    if order.carrier_org_id is not None and vehicle.carrier_org_id != order.carrier_org_id \
+            and vehicle.owner_driver_id != driver.id:
+        raise errors.vehicle_not_carriers()
     if driver.status != "active":
         raise errors.driver_blacklisted()
     if driver.real_name_status != "verified":
         raise errors.driver_not_verified()
-    if order.carrier_org_id is not None:
-        if driver.carrier_org_id != order.carrier_org_id:
-            raise errors.driver_not_carriers()
-        # The carrier's own truck, or the truck its driver owns and runs under the carrier (挂靠).
-        if vehicle.carrier_org_id != order.carrier_org_id and vehicle.owner_driver_id != driver.id:
-            raise errors.vehicle_not_carriers()
-    drives_it = vehicle.owner_driver_id == driver.id or (
-        vehicle.carrier_org_id is not None and vehicle.carrier_org_id == driver.carrier_org_id)
-    if not drives_it:
-        raise errors.driver_not_for_vehicle()
     # The rated load is what the licence lets the truck carry; GB 1589's legal gross caps truck + load.
     if order.planned_kg > min(vehicle.rated_load_kg, vehicle.legal_gross_kg):
         raise errors.overweight(order.planned_kg, vehicle.rated_load_kg, vehicle.legal_gross_kg)

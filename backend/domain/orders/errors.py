@@ -84,9 +84,10 @@ def overweight(planned_kg: int, rated_load_kg: int, legal_gross_kg: int) -> Conf
     )
 
 
-def driver_unknown() -> Invalid:
-    return Invalid("order_driver_unknown", "没有该手机号的实名司机", "No registered driver has this phone number",
-                   field="driverPhone")
+def driver_unmatched() -> Invalid:
+    return Invalid("order_driver_unmatched", "该手机号没有可驾驶此车承运本单的司机（请核对手机号、车牌及司机所属承运单位）",
+                   "No driver with this phone may drive this vehicle for this order (check the phone, the plate "
+                   "and the driver's carrier)", field="driverPhone")
 
 
 def driver_not_verified() -> Conflict:
@@ -97,16 +98,6 @@ def driver_not_verified() -> Conflict:
 def driver_blacklisted() -> Conflict:
     return Conflict("order_driver_blacklisted", "该司机已被列入失信黑名单，不能派单",
                     "This driver is blacklisted and cannot be dispatched", field="driverPhone")
-
-
-def driver_not_carriers() -> Invalid:
-    return Invalid("order_driver_not_carriers", "该司机不属于本单指定的承运单位",
-                   "This driver does not belong to the order's carrier", field="driverPhone")
-
-
-def driver_not_for_vehicle() -> Invalid:
-    return Invalid("order_driver_not_for_vehicle", "该司机与车辆不属同一车主或承运单位",
-                   "The driver neither owns this vehicle nor belongs to its carrier", field="driverPhone")
 
 
 def not_yet_valid() -> Conflict:
