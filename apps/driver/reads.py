@@ -21,6 +21,7 @@ from backend.domain.identity.schemas import Role
 from backend.http.auth import any_role
 from backend.http.deps import Db, Limit, Me, Offset
 from backend.http.pages import PAGE_ERRORS, render
+from backend.http.stored import pager
 
 PAGE_SIZE = 30
 
@@ -35,8 +36,7 @@ async def my_reads_page(request: Request[Any, Any, Any], db: Db, offset: FromQue
     me = signed_in_driver(request)
     page = await drivers.reads_of_me(db, actor=me, offset=offset, limit=PAGE_SIZE)
     return render(request, "driver/reads.html", app="driver", current="/driver/profile", page=page,
-                  next_offset=offset + PAGE_SIZE if offset + PAGE_SIZE < page.total else None,
-                  prev_offset=max(0, offset - PAGE_SIZE) if offset else None)
+                  **pager(offset=offset, total=page.total, size=PAGE_SIZE))
 
 
 router = Router(path="/api/driver", route_handlers=[my_reads], guards=[any_role(Role.DRIVER)],

@@ -39,6 +39,7 @@ from backend.domain.contracts.schemas import (
 )
 from backend.http.auth import signed_in
 from backend.http.deps import Ctx, Db, Limit, Me, Offset, Search
+from backend.http.stored import stored_file
 
 
 @post("/contracts", status_code=201, summary="Draft a contract (the seller's enterprise_admin or sales)")
@@ -79,8 +80,7 @@ async def upload_pdf(contract_id: FromPath[uuid.UUID], request: Request[Any, Any
 @get("/contracts/{contract_id:uuid}/pdf", summary="The signed scan (application/pdf)", media_type="application/pdf")
 async def download_pdf(contract_id: FromPath[uuid.UUID], me: Me, db: Db, ctx: Ctx) -> File:
     pdf = await contracts.pdf_file(db, ctx=ctx, actor=me, contract_id=contract_id)
-    return File(path=pdf.path, filename=pdf.filename, media_type="application/pdf", content_disposition_type="inline",
-                etag=None, headers={"ETag": f'"{pdf.sha256}"', "Cache-Control": "private, max-age=0"})
+    return stored_file(pdf.path, media_type="application/pdf", sha256=pdf.sha256, filename=pdf.filename)
 
 
 @post("/contracts/{contract_id:uuid}/file", status_code=200, summary="备案: draft → filed (the scan is required)")

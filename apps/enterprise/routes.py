@@ -57,6 +57,7 @@ from backend.domain.sites.schemas import (
 )
 from backend.http.auth import recent_step_up, signed_in
 from backend.http.deps import Ctx, Db, Me
+from backend.http.stored import stored_file
 
 
 @get("/orgs")
@@ -99,8 +100,7 @@ async def list_scans(me: Me, db: Db, org_id: FromPath[uuid.UUID]) -> list[OrgSca
 @get("/orgs/{org_id:uuid}/scans/{scan_id:uuid}", summary="One licence scan's bytes")
 async def scan_file(me: Me, db: Db, ctx: Ctx, org_id: FromPath[uuid.UUID], scan_id: FromPath[uuid.UUID]) -> File:
     path, scan = await organisations.scan_file(db, ctx=ctx, actor=me, org_id=org_id, scan_id=scan_id)
-    return File(path=path, media_type=scan.media_type, content_disposition_type="inline", filename=scan.sha256,
-                headers={"Cache-Control": "private, max-age=0"})
+    return stored_file(path, media_type=scan.media_type, sha256=scan.sha256)
 
 
 @get("/orgs/{org_id:uuid}/sites")

@@ -23,6 +23,7 @@ from backend.domain.weighing import service as weighing
 from backend.domain.weighing.schemas import TicketStatus
 from backend.http.deps import Ctx, Db
 from backend.http.pages import PAGE_ERRORS, principal, render
+from backend.http.stored import stored_file
 from backend.http.weigh_views import ticket_context, today_start
 
 NAV_HERE = "/mine/weighbridge"
@@ -97,8 +98,7 @@ async def ticket_photo(request: Request[Any, Any, Any], db: Db, ctx: Ctx, ticket
     """A photo of a ticket the reader may read (stored by content: never changes, cached privately)."""
     me = signed_in_staff(request)
     path = await weighing.ticket_photo(db, ctx=ctx, actor=me, ticket_no=ticket_no, sha256=sha256)
-    return File(path=path, media_type="image/jpeg", content_disposition_type="inline", etag=None,
-                headers={"ETag": f'"{sha256}"', "Cache-Control": "private, max-age=86400, immutable"})
+    return stored_file(path, media_type="image/jpeg", sha256=sha256, max_age_s=86400)
 
 
 router = Router(path="/mine", include_in_schema=False, exception_handlers=PAGE_ERRORS,

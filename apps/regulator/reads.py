@@ -24,6 +24,7 @@ from backend.domain.identity.schemas import ROLE_LABELS, Role
 from backend.http.auth import any_role
 from backend.http.deps import Db, Limit, Me, Offset
 from backend.http.pages import PAGE_ERRORS, render
+from backend.http.stored import pager
 
 PAGE_SIZE = 50
 
@@ -49,8 +50,7 @@ async def personal_reads_page(
     return render(request, "regulator/reads.html", app="regulator", page=page, fields=PERSONAL_FIELDS,
                   channels=READ_CHANNELS, roles=ROLE_LABELS, subject_user_id=subject_user_id or "",
                   actor_user_id=actor_user_id or "",
-                  next_offset=offset + PAGE_SIZE if offset + PAGE_SIZE < page.total else None,
-                  prev_offset=max(0, offset - PAGE_SIZE) if offset else None)
+                  **pager(offset=offset, total=page.total, size=PAGE_SIZE))
 
 
 router = Router(path="/api/regulator", route_handlers=[personal_reads], guards=[any_role(Role.REGULATOR)],

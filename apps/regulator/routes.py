@@ -41,6 +41,7 @@ from backend.domain.sites import service as sites
 from backend.domain.sites.schemas import OrgWithSites, RegulatorSummary, SiteKind, SiteMapOut
 from backend.http.auth import any_role, recent_step_up
 from backend.http.deps import Ctx, Db, Limit, Me, Offset
+from backend.http.stored import stored_file
 from backend.structs import Page
 
 
@@ -87,8 +88,7 @@ async def org_scans(me: Me, db: Db, org_id: FromPath[uuid.UUID]) -> list[OrgScan
 @get("/orgs/{org_id:uuid}/scans/{scan_id:uuid}", summary="One licence scan's bytes")
 async def scan_file(me: Me, db: Db, ctx: Ctx, org_id: FromPath[uuid.UUID], scan_id: FromPath[uuid.UUID]) -> File:
     path, scan = await organisations.scan_file(db, ctx=ctx, actor=me, org_id=org_id, scan_id=scan_id)
-    return File(path=path, media_type=scan.media_type, content_disposition_type="inline", filename=scan.sha256,
-                headers={"Cache-Control": "private, max-age=0"})
+    return stored_file(path, media_type=scan.media_type, sha256=scan.sha256)
 
 
 @get("/sites")
