@@ -120,7 +120,7 @@ def test_the_carrier_dispatches_its_order_on_the_phone(
     card.get_by_label("司机手机号").fill(OUTSIDER)
     card.get_by_role("button", name="派车").click()
     phone_field = card.locator(".field", has=dispatcher.get_by_label("司机手机号"))
-    expect(phone_field.locator(".field-error")).to_have_text("该司机不属于本单指定的承运单位")
+    expect(phone_field.locator(".field-error")).to_contain_text("该手机号没有可驾驶此车承运本单的司机")
     expect(card.get_by_label("司机手机号")).to_have_attribute("aria-invalid", "true")
     shots(dispatcher, "carrier-dispatch-refused")
 
