@@ -74,7 +74,7 @@ async def test_the_carrier_sees_its_orders_and_dispatches_one(ctx, client):
     url = f"/api/enterprise/orders/{ours['id']}/dispatch"
     r = await client.post(url, json={"plate": outsider.plate, "driverPhone": outsider.phone}, headers=ph.FETCH)
     assert r.status_code == 422 and r.json()["field"] == "driverPhone", r.text
-    assert r.json()["message_zh"] == "该司机不属于本单指定的承运单位" and "carrier" in r.json()["message_en"]
+    assert r.json()["code"] == "order_driver_unmatched" and "承运单位" in r.json()["message_zh"] and "carrier" in r.json()["message_en"]
     r = await client.post(url, json={"plate": c.driver.plate, "driverPhone": c.driver.phone}, headers=ph.FETCH)
     assert r.status_code == 200 and r.json()["status"] == "dispatched", r.text
 
