@@ -106,3 +106,19 @@ async def test_the_account_page_lists_the_sessions_and_recovery_codes_left(clien
     client.cookies.clear()
     anonymous = await client.get("/account/sessions?app=mine")
     assert anonymous.status_code == 302 and anonymous.headers["location"].startswith("/mine/login?next=")
+
+
+async def test_the_sessions_list_names_browser_system_and_device(client, ctx):
+    """A person recognises "Chrome 120 · Windows 10", not a raw User-Agent string."""
+    _, number, _ = await f.staff(ctx, role="sales")
+    chrome = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/120.0.0.0 Safari/537.36")
+    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+              "Version/17.2 Mobile/15E148 Safari/604.1")
+    headers, _ = await _login(client, number, chrome)
+    await _login(client, number, iphone)
+    await _login(client, number, "MeitongApp/1.0")
+    devices = {s["device"] for s in (await client.get("/api/auth/sessions", headers=headers)).json()}
+    assert any(d.startswith("Chrome 120 · Windows 10 · ") for d in devices), devices
+    assert any(d.startswith("Mobile Safari 17 · iOS 17 · iPhone · ") for d in devices), devices
+    assert any(d.startswith("MeitongApp/1.0 · ") for d in devices), devices

@@ -241,6 +241,7 @@ class SessionOut(Out):
 
     session_id: uuid.UUID
     client: str
+    device: str  # the client as a person names it: browser, system, device, address
     created_at: datetime
     last_used_at: datetime
     current: bool

@@ -26,7 +26,7 @@ from backend.domain.identity.models import AuthSession, Membership, RefreshToken
 from backend.domain.identity.passwords import configure
 from backend.domain.identity.recovery import recovery_codes_left, recovery_status
 from backend.domain.identity.schemas import SECOND_FACTOR_ROLES, LoginResult, PrincipalBasics, Tokens, UserOut
-from backend.domain.identity.sessions import list_sessions, sign_out_others, sign_out_session
+from backend.domain.identity.sessions import device_label, list_sessions, sign_out_others, sign_out_session
 from backend.domain.identity.stepup import step_up, stepped_up
 from backend.domain.identity.tokens import decode_jwt
 from backend.domain.identity.totp import (
@@ -42,6 +42,7 @@ from backend.errors import Invalid
 from backend.events import announce
 
 __all__ = ["add_membership", "configure", "consume_sms_code", "count_role_holders", "create_user", "decode_jwt",
+    "device_label",
     "enrol_totp_with_secret", "hash_password", "issue_tokens", "list_sessions", "login_password", "login_sms", "logout",
     "member_ids", "memberships_of", "normalise_phone", "principal_basics", "purge_expired_refresh_tokens", "qr_svg",
     "recovery_codes_left", "recovery_login", "recovery_status", "refresh", "register_person", "regenerate_recovery_codes",

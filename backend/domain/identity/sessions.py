@@ -5,9 +5,11 @@ tokens are refused (tokens.rotate) and so are its access tokens (principal_basic
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from ua_parser import parse as parse_agent
 
 from backend.db.base import utcnow
 from backend.domain.audit import service as audit
@@ -25,6 +27,24 @@ _LIVE_UNTIL = (
 )
 
 
+@lru_cache(maxsize=1024)
+def device_label(client: str) -> str:
+    """A person's name for a login's client ("HeadlessChrome 156 · Linux · 127.0.0.1") from the stored
+    "address user-agent" label; an agent no rule knows (an app's HTTP library) is shown as it is."""
+    address, _, agent = client.partition(" ")
+    if not agent:
+        return address
+    found = parse_agent(agent)
+    if found.user_agent is None:
+        return f"{agent[:40]} · {address}"
+    parts = [" ".join(p for p in (found.user_agent.family, found.user_agent.major) if p)]
+    if found.os is not None:
+        parts.append(" ".join(p for p in (found.os.family, found.os.major) if p))
+    if found.device is not None and found.device.family not in ("Other", "Spider"):
+        parts.append(found.device.family)
+    return " · ".join([*parts, address])
+
+
 async def list_sessions(session: AsyncSession, *, actor: Principal) -> list[SessionOut]:
     """The caller's sessions still signed in (not revoked, a refresh token not yet expired)."""
     rows = await session.execute(
@@ -33,7 +53,7 @@ async def list_sessions(session: AsyncSession, *, actor: Principal) -> list[Sess
         .order_by(AuthSession.created_at.desc())
     )
     return [
-        SessionOut(session_id=sid, client=client, created_at=created_at, last_used_at=last_used or created_at,
+        SessionOut(session_id=sid, client=client, device=device_label(client), created_at=created_at, last_used_at=last_used or created_at,
                    current=sid == actor.session_id)
         for sid, client, created_at, last_used in rows.all()
     ]
