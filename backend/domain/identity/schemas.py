@@ -241,7 +241,8 @@ class SessionOut(Out):
 
     session_id: uuid.UUID
     client: str
-    device: str  # the client as a person names it: browser, system, device, address
+    device: str  # the client as a person names it: browser, system, device
+    address: str  # the network address it signed in from
     created_at: datetime
     last_used_at: datetime
     current: bool

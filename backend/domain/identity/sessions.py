@@ -29,20 +29,19 @@ _LIVE_UNTIL = (
 
 @lru_cache(maxsize=1024)
 def device_label(client: str) -> str:
-    """A person's name for a login's client ("HeadlessChrome 156 · Linux · 127.0.0.1") from the stored
-    "address user-agent" label; an agent no rule knows (an app's HTTP library) is shown as it is."""
-    address, _, agent = client.partition(" ")
-    if not agent:
-        return address
-    found = parse_agent(agent)
-    if found.user_agent is None:
-        return f"{agent[:40]} · {address}"
+    """A person's name for a login's client ("Chrome 120 · Windows 10", "Mobile Safari 17 · iOS 17 ·
+    iPhone") from the stored "address user-agent" label; an agent no rule knows (an app's HTTP
+    library) is shown as it is."""
+    agent = client.partition(" ")[2]
+    found = parse_agent(agent) if agent else None
+    if found is None or found.user_agent is None:
+        return agent[:60]
     parts = [" ".join(p for p in (found.user_agent.family, found.user_agent.major) if p)]
     if found.os is not None:
         parts.append(" ".join(p for p in (found.os.family, found.os.major) if p))
     if found.device is not None and found.device.family not in ("Other", "Spider"):
         parts.append(found.device.family)
-    return " · ".join([*parts, address])
+    return " · ".join(parts)
 
 
 async def list_sessions(session: AsyncSession, *, actor: Principal) -> list[SessionOut]:
@@ -53,7 +52,7 @@ async def list_sessions(session: AsyncSession, *, actor: Principal) -> list[Sess
         .order_by(AuthSession.created_at.desc())
     )
     return [
-        SessionOut(session_id=sid, client=client, device=device_label(client), created_at=created_at, last_used_at=last_used or created_at,
+        SessionOut(session_id=sid, client=client, device=device_label(client), address=client.partition(" ")[0], created_at=created_at, last_used_at=last_used or created_at,
                    current=sid == actor.session_id)
         for sid, client, created_at, last_used in rows.all()
     ]

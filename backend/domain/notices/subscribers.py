@@ -18,11 +18,11 @@ SESSIONS_URL = "/account/sessions"
 @subscriber(SessionStarted)
 async def tell_new_session(session: AsyncSession, ctx: Context, event: SessionStarted) -> None:
     at = clock.china_time(event.started_at).strftime("%Y-%m-%d %H:%M")
-    client = identity.device_label(event.client) if event.client else "未知设备"
+    client = " · ".join(p for p in (identity.device_label(event.client), event.client.partition(" ")[0]) if p)
     await enqueue(
         session, user_id=event.user_id, kind="session_started", title_zh="新设备登录", title_en="New sign-in",
-        body_zh=f"{at} 在 {client} 登录了您的账户。如非本人操作，请在“登录设备”中退出该设备并修改密码。",
-        body_en=f"Your account was signed in at {at} from {client if event.client else 'an unknown device'}. If this was not you, "
+        body_zh=f"{at} 在 {client or '未知设备'} 登录了您的账户。如非本人操作，请在“登录设备”中退出该设备并修改密码。",
+        body_en=f"Your account was signed in at {at} from {client or 'an unknown device'}. If this was not you, "
                 "sign that device out under 'Signed-in devices' and change your password.",
         data={"sessionId": str(event.session_id), "url": SESSIONS_URL},
     )
