@@ -1,6 +1,6 @@
 """Alerts (告警): something a person must look at, raised by a rule with a grade.
 
-Grade 1 is the most serious (fraud signatures, overloads); grade 3 a nuisance worth a look. The
+The grade (red, orange, yellow, blue; red the most serious) comes from the catalogue by kind. The
 graded routing to district and city regulators and escalation come with the alerts issue; for now
 every alert is stored, shown to the site's enterprise and the regulators of its region, and sent
 to the site's dispatchers through the notices outbox.
@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, IdMixin, JsonDoc, utcnow
@@ -24,7 +24,7 @@ class Alert(IdMixin, Base):
                       Index("ix_alerts_region_raised", "region_code", "raised_at"))
 
     kind: Mapped[str] = mapped_column(String(32))
-    grade: Mapped[int] = mapped_column(SmallInteger)
+    grade: Mapped[str] = mapped_column(String(8))  # schemas.Grade
     org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     site_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("sites.id"))
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))

@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import msgspec
 
 from backend.structs import Out, Page
 
-GRADE_LABELS = {1: ("一级（严重）", "grade 1 (serious)"), 2: ("二级", "grade 2"), 3: ("三级", "grade 3")}
+
+class Grade(StrEnum):
+    """Four grades, the most serious first (stored as the string)."""
+
+    RED = "red"
+    ORANGE = "orange"
+    YELLOW = "yellow"
+    BLUE = "blue"
+
+
+GRADE_LABELS: dict[Grade, tuple[str, str]] = {
+    Grade.RED: ("红色（严重）", "red (serious)"), Grade.ORANGE: ("橙色", "orange"),
+    Grade.YELLOW: ("黄色", "yellow"), Grade.BLUE: ("蓝色", "blue"),
+}
 
 
 class AlertRaise(msgspec.Struct, frozen=True, kw_only=True):
-    """What a rule hands to raise_alert."""
+    """What a rule hands to raise_alert; the grade comes from the catalogue."""
 
     kind: str
-    grade: int
     org_id: uuid.UUID
     site_id: uuid.UUID | None
     region_code: str
@@ -32,7 +45,7 @@ class AlertRaise(msgspec.Struct, frozen=True, kw_only=True):
 class AlertOut(Out):
     id: uuid.UUID
     kind: str
-    grade: int
+    grade: Grade
     site_id: uuid.UUID | None
     plate: str | None
     order_no: str | None

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.domain.alerts import catalogue
 from backend.domain.alerts.models import Alert
-from backend.domain.alerts.schemas import AlertOut, AlertPage, AlertRaise
+from backend.domain.alerts.schemas import GRADE_LABELS, AlertOut, AlertPage, AlertRaise, Grade
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import ALERT_AUDIENCE
 from backend.domain.notices import service as notices
@@ -19,14 +20,16 @@ __all__ = ["list_alerts", "mark_handled", "raise_alert"]
 
 
 def _out(alert: Alert) -> AlertOut:
-    return AlertOut(id=alert.id, kind=alert.kind, grade=alert.grade, site_id=alert.site_id, plate=alert.plate,
+    return AlertOut(id=alert.id, kind=alert.kind, grade=Grade(alert.grade), site_id=alert.site_id, plate=alert.plate,
                     order_no=alert.order_no, ref=alert.ref, message_zh=alert.message_zh,
                     message_en=alert.message_en, details=alert.details, status=alert.status,
                     raised_at=alert.raised_at)
 
 
 async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime | None = None) -> AlertOut:
-    alert = Alert(kind=data.kind, grade=data.grade, org_id=data.org_id, site_id=data.site_id,
+    """Raises UnknownAlertKind for a code the catalogue does not list (a bug in the raiser)."""
+    grade = catalogue.kind(data.kind).grade
+    alert = Alert(kind=data.kind, grade=grade.value, org_id=data.org_id, site_id=data.site_id,
                   region_code=data.region_code, plate=data.plate, order_no=data.order_no, ref=data.ref[:64],
                   message_zh=data.message_zh[:300], message_en=data.message_en[:300], details=dict(data.details))
     if at is not None:
@@ -35,9 +38,9 @@ async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime |
     await session.flush()
     for user_id in await identity.member_ids(session, org_id=data.org_id, roles=ALERT_AUDIENCE):
         await notices.enqueue(
-            session, user_id=user_id, kind=f"alert_{data.kind}", title_zh=f"告警（{data.grade}级）",
-            title_en=f"Alert (grade {data.grade})", body_zh=data.message_zh, body_en=data.message_en,
-            data={"alertId": str(alert.id), "kind": data.kind}, sms=data.grade == 1,
+            session, user_id=user_id, kind=f"alert_{data.kind}", title_zh=f"告警（{GRADE_LABELS[grade][0]}）",
+            title_en=f"Alert ({GRADE_LABELS[grade][1]})", body_zh=data.message_zh, body_en=data.message_en,
+            data={"alertId": str(alert.id), "kind": data.kind}, sms=grade == Grade.RED,
         )
     return _out(alert)
 

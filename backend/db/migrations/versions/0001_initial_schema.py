@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 17:47:56.251736
+Create Date: 2026-12-07 18:30:40.921852
 """
 from alembic import op
 import sqlalchemy as sa
@@ -474,7 +474,7 @@ def upgrade() -> None:
 
     op.create_table('alerts',
     sa.Column('kind', sa.String(length=32), nullable=False),
-    sa.Column('grade', sa.SmallInteger(), nullable=False),
+    sa.Column('grade', sa.String(length=8), nullable=False),
     sa.Column('org_id', sa.Uuid(), nullable=False),
     sa.Column('site_id', sa.Uuid(), nullable=True),
     sa.Column('region_code', sa.String(length=6), nullable=False),
