@@ -37,3 +37,15 @@ class Alert(IdMixin, Base):
     details: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | handled
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AlertRoute(Base):
+    """A region's graded routing (issue 13, point 2): one row per region code, "000000" the platform's
+    default. Kept as one JSON document per region (schemas.Routing) so a region's settings change
+    together and are audited as one."""
+
+    __tablename__ = "alert_routes"
+
+    region_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

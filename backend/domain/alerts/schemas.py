@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -25,6 +25,38 @@ GRADE_LABELS: dict[Grade, tuple[str, str]] = {
     Grade.RED: ("红色（严重）", "red (serious)"), Grade.ORANGE: ("橙色", "orange"),
     Grade.YELLOW: ("黄色", "yellow"), Grade.BLUE: ("蓝色", "blue"),
 }
+
+# Who sees an alert at once: the enterprise (or carrier) that handles it, the district's and the city's regulators.
+Audience = Literal["enterprise", "district", "city"]
+Channel = Literal["inbox", "push", "sms"]
+Minutes = Annotated[int, msgspec.Meta(ge=1, le=30 * 24 * 60)]
+
+
+class GradeRoute(msgspec.Struct, frozen=True, kw_only=True, rename="camel", forbid_unknown_fields=True):
+    """One grade's routing in a region: who sees it at once, the deadlines, the channels."""
+
+    audience: Annotated[list[Audience], msgspec.Meta(min_length=1, max_length=3)]
+    ack_min: Minutes
+    close_min: Minutes
+    channels: Annotated[list[Channel], msgspec.Meta(min_length=1, max_length=3)]
+
+
+class Routing(msgspec.Struct, frozen=True, kw_only=True, rename="camel", forbid_unknown_fields=True):
+    red: GradeRoute
+    orange: GradeRoute
+    yellow: GradeRoute
+    blue: GradeRoute
+
+    def of(self, grade: Grade) -> GradeRoute:
+        route: GradeRoute = getattr(self, grade.value)
+        return route
+
+
+class RoutingOut(Out):
+    region_code: str
+    # Whose settings apply: the region's own, its city's, or the platform default.
+    source: Literal["own", "city", "default"]
+    routing: Routing
 
 
 class AlertRaise(msgspec.Struct, frozen=True, kw_only=True):

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.domain.alerts import catalogue
+from backend.domain.alerts import catalogue, routing
 from backend.domain.alerts.models import Alert
 from backend.domain.alerts.schemas import GRADE_LABELS, AlertOut, AlertPage, AlertRaise, Grade
 from backend.domain.identity import service as identity
@@ -29,6 +29,7 @@ def _out(alert: Alert) -> AlertOut:
 async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime | None = None) -> AlertOut:
     """Raises UnknownAlertKind for a code the catalogue does not list (a bug in the raiser)."""
     grade = catalogue.kind(data.kind).grade
+    channels = (await routing.effective(session, region_code=data.region_code)).routing.of(grade).channels
     alert = Alert(kind=data.kind, grade=grade.value, org_id=data.org_id, site_id=data.site_id,
                   region_code=data.region_code, plate=data.plate, order_no=data.order_no, ref=data.ref[:64],
                   message_zh=data.message_zh[:300], message_en=data.message_en[:300], details=dict(data.details))
@@ -40,7 +41,7 @@ async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime |
         await notices.enqueue(
             session, user_id=user_id, kind=f"alert_{data.kind}", title_zh=f"告警（{GRADE_LABELS[grade][0]}）",
             title_en=f"Alert ({GRADE_LABELS[grade][1]})", body_zh=data.message_zh, body_en=data.message_en,
-            data={"alertId": str(alert.id), "kind": data.kind}, sms=grade == Grade.RED,
+            data={"alertId": str(alert.id), "kind": data.kind}, sms=grade == Grade.RED and "sms" in channels,
         )
     return _out(alert)
 
