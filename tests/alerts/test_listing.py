@@ -23,9 +23,9 @@ NOW = utcnow().replace(microsecond=0)
 
 
 def _raise(org_id: uuid.UUID, site_id: uuid.UUID | None, *, kind: str = "plate_mismatch",
-           message: str = "车牌不符", ref: str = "weighing:1") -> AlertRaise:
+           message: str = "车牌不符", ref: str = "weighing:1", plate: str = "蒙K12345") -> AlertRaise:
     return AlertRaise(kind=kind, org_id=org_id, site_id=site_id, region_code="150623", ref=ref,
-                      message_zh=message, message_en="plate mismatch", plate="蒙K12345", order_no="TM1")
+                      message_zh=message, message_en="plate mismatch", plate=plate, order_no="TM1")
 
 
 async def _alert(ctx: Context, data: AlertRaise, *, minutes_ago: int) -> uuid.UUID:
@@ -62,7 +62,7 @@ async def test_lists_filter_by_organisation_site_and_time_newest_first(ctx: Cont
 async def test_handled_once_and_only_when_open(ctx: Context) -> None:
     org = await sh.new_org(ctx)
     first = await _alert(ctx, _raise(org, None), minutes_ago=2)
-    second = await _alert(ctx, _raise(org, None), minutes_ago=1)
+    second = await _alert(ctx, _raise(org, None, plate="蒙K54321"), minutes_ago=1)  # another truck
     for _ in range(2):
         async with ctx.sessions() as session:
             await alerts.mark_handled(session, alert_id=first)

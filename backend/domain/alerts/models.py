@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, IdMixin, JsonDoc, utcnow
@@ -21,7 +21,11 @@ from backend.db.base import Base, IdMixin, JsonDoc, utcnow
 class Alert(IdMixin, Base):
     __tablename__ = "alerts"
     __table_args__ = (Index("ix_alerts_site_raised", "site_id", "raised_at"),
-                      Index("ix_alerts_region_raised", "region_code", "raised_at"))
+                      Index("ix_alerts_region_raised", "region_code", "raised_at"),
+                      # One open alert per kind and subject: two racing raises cannot both insert.
+                      Index("uq_alerts_open_dedupe", "dedupe_key", unique=True,
+                            postgresql_where=text("status = 'open' AND dedupe_key IS NOT NULL"),
+                            sqlite_where=text("status = 'open' AND dedupe_key IS NOT NULL")))
 
     kind: Mapped[str] = mapped_column(String(32))
     grade: Mapped[str] = mapped_column(String(8))  # schemas.Grade
@@ -37,6 +41,11 @@ class Alert(IdMixin, Base):
     details: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | handled
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Duplicate suppression: "<kind>|<org>|<subject>" (catalogue.Subject); cleared when a later raise
+    # finds this one quiet beyond the kind's window, so the next one stands alone.
+    dedupe_key: Mapped[str | None] = mapped_column(String(160))
+    count: Mapped[int] = mapped_column(default=1)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AlertRoute(Base):

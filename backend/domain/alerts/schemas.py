@@ -71,6 +71,8 @@ class AlertRaise(msgspec.Struct, frozen=True, kw_only=True):
     message_en: str
     plate: str | None = None
     order_no: str | None = None
+    # The device a DEVICE-subject kind is about ("lane:<uuid>", "terminal:<sim>"...).
+    device_ref: str | None = None
     details: dict[str, Any] = {}
 
 
@@ -87,6 +89,8 @@ class AlertOut(Out):
     details: dict[str, Any]
     status: str
     raised_at: datetime
+    count: int
+    last_seen_at: datetime
 
 
 class AlertPage(Page):

@@ -4,11 +4,14 @@ alert exists exactly when the refusal or record that caused it does."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.base import utcnow
+from backend.db.unit import savepoint
 from backend.domain.alerts import catalogue, routing
 from backend.domain.alerts.models import Alert
 from backend.domain.alerts.schemas import GRADE_LABELS, AlertOut, AlertPage, AlertRaise, Grade
@@ -16,27 +19,64 @@ from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import ALERT_AUDIENCE
 from backend.domain.notices import service as notices
 
-__all__ = ["list_alerts", "mark_handled", "raise_alert"]
+__all__ = ["dedupe_key", "list_alerts", "mark_handled", "raise_alert"]
 
 
 def _out(alert: Alert) -> AlertOut:
     return AlertOut(id=alert.id, kind=alert.kind, grade=Grade(alert.grade), site_id=alert.site_id, plate=alert.plate,
                     order_no=alert.order_no, ref=alert.ref, message_zh=alert.message_zh,
                     message_en=alert.message_en, details=alert.details, status=alert.status,
-                    raised_at=alert.raised_at)
+                    raised_at=alert.raised_at, count=alert.count, last_seen_at=alert.last_seen_at)
+
+
+def dedupe_key(data: AlertRaise, subject: catalogue.Subject) -> str | None:
+    """The subject duplicates count against (None: this raise stands alone, e.g. a plate kind without a plate)."""
+    value = {catalogue.Subject.SITE: str(data.site_id) if data.site_id else None,
+             catalogue.Subject.PLATE: data.plate, catalogue.Subject.DEVICE: data.device_ref}[subject]
+    return f"{data.kind}|{data.org_id}|{value}"[:160] if value else None
+
+
+async def _merge(session: AsyncSession, *, key: str, at: datetime, window: timedelta) -> Alert | None:
+    """Count this raise on the open alert of `key` seen inside the window; release one quiet for longer."""
+    open_ = (await session.execute(select(Alert).where(Alert.dedupe_key == key, Alert.status == "open"))).scalar_one_or_none()
+    if open_ is None:
+        return None
+    if at - window > open_.last_seen_at:
+        open_.dedupe_key = None  # quiet beyond the window: it stays open, the new raise is a new alert
+        await session.flush()
+        return None
+    open_.count += 1
+    open_.last_seen_at = max(open_.last_seen_at, at)
+    await session.flush()
+    return open_
 
 
 async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime | None = None) -> AlertOut:
-    """Raises UnknownAlertKind for a code the catalogue does not list (a bug in the raiser)."""
-    grade = catalogue.kind(data.kind).grade
-    channels = (await routing.effective(session, region_code=data.region_code)).routing.of(grade).channels
+    """Raises UnknownAlertKind for a code the catalogue does not list (a bug in the raiser). The same
+    kind on the same subject inside the kind's window counts on the one open alert, without a notice."""
+    kind = catalogue.kind(data.kind)
+    grade = kind.grade
+    at = at or utcnow()
+    key = dedupe_key(data, kind.subject)
+    if key is not None:
+        merged = await _merge(session, key=key, at=at, window=timedelta(minutes=kind.window_min))
+        if merged is not None:
+            return _out(merged)
     alert = Alert(kind=data.kind, grade=grade.value, org_id=data.org_id, site_id=data.site_id,
                   region_code=data.region_code, plate=data.plate, order_no=data.order_no, ref=data.ref[:64],
-                  message_zh=data.message_zh[:300], message_en=data.message_en[:300], details=dict(data.details))
-    if at is not None:
-        alert.raised_at = at
-    session.add(alert)
-    await session.flush()
+                  message_zh=data.message_zh[:300], message_en=data.message_en[:300], details=dict(data.details),
+                  raised_at=at, last_seen_at=at, count=1, dedupe_key=key)
+    try:
+        async with savepoint(session):  # flushed inside: a racing raise of the same key surfaces here
+            session.add(alert)
+            await session.flush()
+    except IntegrityError:
+        assert key is not None  # only the dedupe index can refuse this row
+        merged = await _merge(session, key=key, at=at, window=timedelta(minutes=kind.window_min))
+        if merged is None:  # the winner was released meanwhile (beyond the window): a rare, loud bug
+            raise
+        return _out(merged)
+    channels = (await routing.effective(session, region_code=data.region_code)).routing.of(grade).channels
     for user_id in await identity.member_ids(session, org_id=data.org_id, roles=ALERT_AUDIENCE):
         await notices.enqueue(
             session, user_id=user_id, kind=f"alert_{data.kind}", title_zh=f"告警（{GRADE_LABELS[grade][0]}）",

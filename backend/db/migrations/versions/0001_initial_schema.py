@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 18:33:35.148588
+Create Date: 2026-12-07 18:34:33.107327
 """
 from alembic import op
 import sqlalchemy as sa
@@ -492,6 +492,9 @@ def upgrade() -> None:
     sa.Column('details', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('raised_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=160), nullable=True),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('last_seen_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_alerts_org_id_organisations')),
     sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_alerts_region_code_regions')),
@@ -502,6 +505,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_alerts_org_id'), ['org_id'], unique=False)
         batch_op.create_index('ix_alerts_region_raised', ['region_code', 'raised_at'], unique=False)
         batch_op.create_index('ix_alerts_site_raised', ['site_id', 'raised_at'], unique=False)
+        batch_op.create_index('uq_alerts_open_dedupe', ['dedupe_key'], unique=True, postgresql_where=sa.text("status = 'open' AND dedupe_key IS NOT NULL"), sqlite_where=sa.text("status = 'open' AND dedupe_key IS NOT NULL"))
 
     op.create_table('appointment_slots',
     sa.Column('site_id', sa.Uuid(), nullable=False),
@@ -1155,6 +1159,7 @@ def downgrade() -> None:
     op.drop_table('contract_events')
     op.drop_table('appointment_slots')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.drop_index('uq_alerts_open_dedupe', postgresql_where=sa.text("status = 'open' AND dedupe_key IS NOT NULL"), sqlite_where=sa.text("status = 'open' AND dedupe_key IS NOT NULL"))
         batch_op.drop_index('ix_alerts_site_raised')
         batch_op.drop_index('ix_alerts_region_raised')
         batch_op.drop_index(batch_op.f('ix_alerts_org_id'))
