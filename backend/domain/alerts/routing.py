@@ -5,9 +5,11 @@ for its city and the districts below it. Every change is audited."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 import msgspec
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.checks.regions import is_within, parent_code, region_level
@@ -18,7 +20,7 @@ from backend.domain.identity.schemas import Principal
 from backend.domain.regions.service import require_region
 from backend.errors import Invalid, forbidden
 
-__all__ = ["DEFAULT_REGION", "DEFAULTS", "effective", "set_routing"]
+__all__ = ["DEFAULT_REGION", "DEFAULTS", "effective", "effective_many", "set_routing"]
 
 DEFAULT_REGION = "000000"  # the platform default's row
 _H = 60
@@ -35,17 +37,29 @@ def _load(row: AlertRoute) -> Routing:
     return msgspec.convert(row.settings, Routing)
 
 
+def _resolve(rows: dict[str, Routing], region_code: str) -> RoutingOut:
+    if region_code in rows:
+        return RoutingOut(region_code=region_code, source="own", routing=rows[region_code])
+    if region_code != DEFAULT_REGION and region_level(region_code) == "district":
+        city = parent_code(region_code)
+        if city in rows:
+            return RoutingOut(region_code=region_code, source="city", routing=rows[city])
+    return RoutingOut(region_code=region_code, source="default", routing=rows.get(DEFAULT_REGION, DEFAULTS))
+
+
 async def effective(session: AsyncSession, *, region_code: str) -> RoutingOut:
     """The settings that apply to alerts raised in `region_code` (any level)."""
-    own = await session.get(AlertRoute, region_code)
-    if own is not None:
-        return RoutingOut(region_code=region_code, source="own", routing=_load(own))
+    keys = {region_code, DEFAULT_REGION}
     if region_code != DEFAULT_REGION and region_level(region_code) == "district":
-        city = await session.get(AlertRoute, parent_code(region_code))
-        if city is not None:
-            return RoutingOut(region_code=region_code, source="city", routing=_load(city))
-    default = await session.get(AlertRoute, DEFAULT_REGION)
-    return RoutingOut(region_code=region_code, source="default", routing=_load(default) if default else DEFAULTS)
+        keys.add(parent_code(region_code) or DEFAULT_REGION)
+    rows = (await session.execute(select(AlertRoute).where(AlertRoute.region_code.in_(keys)))).scalars()
+    return _resolve({r.region_code: _load(r) for r in rows}, region_code)
+
+
+async def effective_many(session: AsyncSession, *, region_codes: Iterable[str]) -> dict[str, Routing]:
+    """The settings of many regions in one read (the table holds a row per configured region at most)."""
+    rows = {r.region_code: _load(r) for r in (await session.execute(select(AlertRoute))).scalars()}
+    return {code: _resolve(rows, code).routing for code in region_codes}
 
 
 def _may_set(actor: Principal, region_code: str) -> bool:

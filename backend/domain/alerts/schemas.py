@@ -80,6 +80,7 @@ class AlertOut(Out):
     id: uuid.UUID
     kind: str
     grade: Grade
+    region_code: str
     site_id: uuid.UUID | None
     plate: str | None
     order_no: str | None
@@ -91,6 +92,9 @@ class AlertOut(Out):
     raised_at: datetime
     count: int
     last_seen_at: datetime
+
+
+AlertState = Literal["open", "handled"]
 
 
 class AlertPage(Page):

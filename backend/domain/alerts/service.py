@@ -13,20 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db.base import utcnow
 from backend.db.unit import savepoint
 from backend.domain.alerts import catalogue, routing
+from backend.domain.alerts.access import access_alert, my_alerts, read_alert, region_alerts
+from backend.domain.alerts.catalogue import KINDS, Source, UnknownAlertKind, codes
 from backend.domain.alerts.models import Alert
+from backend.domain.alerts.rows import out
 from backend.domain.alerts.schemas import GRADE_LABELS, AlertOut, AlertPage, AlertRaise, Grade
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import ALERT_AUDIENCE
 from backend.domain.notices import service as notices
 
-__all__ = ["dedupe_key", "list_alerts", "mark_handled", "raise_alert"]
-
-
-def _out(alert: Alert) -> AlertOut:
-    return AlertOut(id=alert.id, kind=alert.kind, grade=Grade(alert.grade), site_id=alert.site_id, plate=alert.plate,
-                    order_no=alert.order_no, ref=alert.ref, message_zh=alert.message_zh,
-                    message_en=alert.message_en, details=alert.details, status=alert.status,
-                    raised_at=alert.raised_at, count=alert.count, last_seen_at=alert.last_seen_at)
+__all__ = ["KINDS", "Source", "UnknownAlertKind", "access_alert", "codes", "dedupe_key", "list_alerts", "mark_handled",
+           "my_alerts", "raise_alert", "read_alert", "region_alerts"]
 
 
 def dedupe_key(data: AlertRaise, subject: catalogue.Subject) -> str | None:
@@ -61,7 +58,7 @@ async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime |
     if key is not None:
         merged = await _merge(session, key=key, at=at, window=timedelta(minutes=kind.window_min))
         if merged is not None:
-            return _out(merged)
+            return out(merged)
     alert = Alert(kind=data.kind, grade=grade.value, org_id=data.org_id, site_id=data.site_id,
                   region_code=data.region_code, plate=data.plate, order_no=data.order_no, ref=data.ref[:64],
                   message_zh=data.message_zh[:300], message_en=data.message_en[:300], details=dict(data.details),
@@ -75,7 +72,7 @@ async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime |
         merged = await _merge(session, key=key, at=at, window=timedelta(minutes=kind.window_min))
         if merged is None:  # the winner was released meanwhile (beyond the window): a rare, loud bug
             raise
-        return _out(merged)
+        return out(merged)
     channels = (await routing.effective(session, region_code=data.region_code)).routing.of(grade).channels
     for user_id in await identity.member_ids(session, org_id=data.org_id, roles=ALERT_AUDIENCE):
         await notices.enqueue(
@@ -83,7 +80,7 @@ async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime |
             title_en=f"Alert ({GRADE_LABELS[grade][1]})", body_zh=data.message_zh, body_en=data.message_en,
             data={"alertId": str(alert.id), "kind": data.kind}, sms=grade == Grade.RED and "sms" in channels,
         )
-    return _out(alert)
+    return out(alert)
 
 
 async def mark_handled(session: AsyncSession, *, alert_id: uuid.UUID) -> None:
@@ -104,4 +101,4 @@ async def list_alerts(session: AsyncSession, *, org_id: uuid.UUID | None = None,
     total = (await session.execute(select(func.count()).select_from(Alert).where(*where))).scalar_one()
     rows = (await session.execute(select(Alert).where(*where).order_by(Alert.raised_at.desc())
                                   .offset(offset).limit(limit))).scalars().all()
-    return AlertPage(total=total, offset=offset, limit=limit, items=[_out(a) for a in rows])
+    return AlertPage(total=total, offset=offset, limit=limit, items=[out(a) for a in rows])

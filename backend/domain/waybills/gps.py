@@ -14,7 +14,6 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.domain.alerts import catalogue
 from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertRaise
 from backend.domain.orders import service as orders
@@ -33,7 +32,7 @@ from geo.position import Position
 # A site exit opens a waybill for an order completed at most this long before (a stale order of
 # last week, never carried out through a gate, is not this trip).
 TICKET_FRESH = timedelta(hours=12)
-ALERTING = catalogue.codes(catalogue.Source.GPS)
+ALERTING = alerts.codes(alerts.Source.GPS)
 
 
 async def open_waybills(session: AsyncSession, *, vehicle_ids: set[uuid.UUID]) -> dict[uuid.UUID, Waybill]:

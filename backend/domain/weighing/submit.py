@@ -23,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.db.unit import savepoint
-from backend.domain.alerts import catalogue
 from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertRaise
 from backend.domain.audit import service as audit
@@ -47,7 +46,7 @@ MAX_AHEAD = timedelta(minutes=5)
 # An outbox older than this is not a link outage but a lost device.
 MAX_LATE = timedelta(days=30)
 # The refusals that also raise an alert (the catalogue grades them).
-ALERTING = catalogue.codes(catalogue.Source.WEIGHING)
+ALERTING = alerts.codes(alerts.Source.WEIGHING)
 
 
 async def _check_signature(session: AsyncSession, *, ctx: Context, machine: MachineCaller, raw: bytes) -> None:
