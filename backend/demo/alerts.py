@@ -8,7 +8,6 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.demo.marks import once
-from backend.domain.alerts import routing
 from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertRaise
 from backend.domain.identity.schemas import Principal
@@ -23,7 +22,8 @@ _ALERTS = (
 async def ensure_alerts(session: AsyncSession, *, actor: Principal, org_id: uuid.UUID, site_id: uuid.UUID,
                         created: list[str]) -> None:
     if await once(session, "alert_routes:default"):
-        await routing.set_routing(session, actor=actor, region_code=routing.DEFAULT_REGION, routing=routing.DEFAULTS)
+        await alerts.set_routing(session, actor=actor, region_code=alerts.ROUTING_DEFAULT_REGION,
+                                 routing=alerts.ROUTING_DEFAULTS)
         created.append("alert routing defaults")
     if await once(session, "alerts:demo"):
         for kind, plate, zh, en in _ALERTS:

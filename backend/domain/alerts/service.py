@@ -16,14 +16,19 @@ from backend.domain.alerts import catalogue, routing
 from backend.domain.alerts.access import access_alert, my_alerts, read_alert, region_alerts
 from backend.domain.alerts.catalogue import KINDS, Source, UnknownAlertKind, codes
 from backend.domain.alerts.models import Alert
+from backend.domain.alerts.routing import DEFAULT_REGION as ROUTING_DEFAULT_REGION
+from backend.domain.alerts.routing import DEFAULTS as ROUTING_DEFAULTS
+from backend.domain.alerts.routing import effective as effective_routing
+from backend.domain.alerts.routing import set_routing
 from backend.domain.alerts.rows import out
 from backend.domain.alerts.schemas import GRADE_LABELS, AlertOut, AlertPage, AlertRaise, Grade
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import ALERT_AUDIENCE
 from backend.domain.notices import service as notices
 
-__all__ = ["KINDS", "Source", "UnknownAlertKind", "access_alert", "codes", "dedupe_key", "list_alerts", "mark_handled",
-           "my_alerts", "raise_alert", "read_alert", "region_alerts"]
+__all__ = ["KINDS", "ROUTING_DEFAULTS", "ROUTING_DEFAULT_REGION", "Source", "UnknownAlertKind", "access_alert",
+           "codes", "dedupe_key", "effective_routing", "list_alerts", "mark_handled", "my_alerts", "raise_alert",
+           "read_alert", "region_alerts", "set_routing"]
 
 
 def dedupe_key(data: AlertRaise, subject: catalogue.Subject) -> str | None:
@@ -68,7 +73,8 @@ async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime |
             session.add(alert)
             await session.flush()
     except IntegrityError:
-        assert key is not None  # only the dedupe index can refuse this row
+        if key is None:  # not the dedupe index: a real fault (a foreign key), never swallowed
+            raise
         merged = await _merge(session, key=key, at=at, window=timedelta(minutes=kind.window_min))
         if merged is None:  # the winner was released meanwhile (beyond the window): a rare, loud bug
             raise
