@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apps.mine import (
+    alerts,
     carriers,
     gate,
     orders,
@@ -18,6 +19,6 @@ from apps.mine import (
 )
 
 ROUTERS: list[Any] = [
-    routes.router, orders.router, carriers.router, queue.router, gate.router, weighing.router, tracking.router,
+    routes.router, alerts.router, orders.router, carriers.router, queue.router, gate.router, weighing.router, tracking.router,
     pages.router, weighing_pages.router, tracking_pages.router,
 ]

@@ -72,7 +72,7 @@ async def test_an_exit_through_the_fence_alerts_the_mine_once(ctx: Context) -> N
     assert [e.kind for e in stored] == ["site_enter", "site_exit", "exit_not_designated"]
     assert all(e.alert_id is None for e in stored if e is not violation) and violation.alert_id == alert.id
     assert (alert.kind, alert.grade, alert.site_id, alert.plate, alert.order_no, alert.status) == (
-        "gps_exit_not_designated", 2, w.site, w.plate, None, "open")
+        "gps_exit_not_designated", "orange", w.site, w.plate, None, "open")
     assert alert.ref == f"gps_event:{violation.id}" and alert.raised_at == violation.at
     assert alert.details["eventId"] == str(violation.id) and alert.details["waybillNo"] is None
     assert "一号储煤场" in alert.message_zh and w.plate in alert.message_en

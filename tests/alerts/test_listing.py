@@ -22,10 +22,10 @@ from tests.sites import helpers as sh
 NOW = utcnow().replace(microsecond=0)
 
 
-def _raise(org_id: uuid.UUID, site_id: uuid.UUID | None, *, kind: str = "plate_mismatch", grade: int = 2,
-           message: str = "车牌不符", ref: str = "weighing:1") -> AlertRaise:
-    return AlertRaise(kind=kind, grade=grade, org_id=org_id, site_id=site_id, region_code="150623", ref=ref,
-                      message_zh=message, message_en="plate mismatch", plate="蒙K12345", order_no="TM1")
+def _raise(org_id: uuid.UUID, site_id: uuid.UUID | None, *, kind: str = "plate_mismatch",
+           message: str = "车牌不符", ref: str = "weighing:1", plate: str = "蒙K12345") -> AlertRaise:
+    return AlertRaise(kind=kind, org_id=org_id, site_id=site_id, region_code="150623", ref=ref,
+                      message_zh=message, message_en="plate mismatch", plate=plate, order_no="TM1")
 
 
 async def _alert(ctx: Context, data: AlertRaise, *, minutes_ago: int) -> uuid.UUID:
@@ -44,7 +44,7 @@ async def test_lists_filter_by_organisation_site_and_time_newest_first(ctx: Cont
                                fence=sh.rect(*sh.offset(sh.LON, sh.LAT, north_m=5_000.0)))
     theirs = await ah.make_site(ctx, actor=b_admin, org_id=b, name="他家煤场")
     old = await _alert(ctx, _raise(a, yard), minutes_ago=90)
-    new = await _alert(ctx, _raise(a, wharf, kind="weight_jump", grade=1), minutes_ago=10)
+    new = await _alert(ctx, _raise(a, wharf, kind="weight_jump"), minutes_ago=10)
     other = await _alert(ctx, _raise(b, theirs), minutes_ago=5)
     unsited = await _alert(ctx, _raise(a, None, kind="gps_signal_gap"), minutes_ago=30)
 
@@ -62,7 +62,7 @@ async def test_lists_filter_by_organisation_site_and_time_newest_first(ctx: Cont
 async def test_handled_once_and_only_when_open(ctx: Context) -> None:
     org = await sh.new_org(ctx)
     first = await _alert(ctx, _raise(org, None), minutes_ago=2)
-    second = await _alert(ctx, _raise(org, None), minutes_ago=1)
+    second = await _alert(ctx, _raise(org, None, plate="蒙K54321"), minutes_ago=1)  # another truck
     for _ in range(2):
         async with ctx.sessions() as session:
             await alerts.mark_handled(session, alert_id=first)
@@ -77,12 +77,12 @@ async def test_notices_reach_the_alerted_roles_of_that_organisation_only(ctx: Co
     await sh.grant(ctx, user_id=both, org_id=b, role="sales")  # a dispatcher at a, only sales at b
     b_admin, _ = await sh.backstage_member(ctx, role="enterprise_admin", org_id=b)
     await sh.backstage_member(ctx, role="finance", org_id=silent)
-    a_alert = await _alert(ctx, _raise(a, None, grade=1), minutes_ago=3)
+    a_alert = await _alert(ctx, _raise(a, None, kind="weight_jump"), minutes_ago=3)  # red: SMS too
     b_alert = await _alert(ctx, _raise(b, None, kind="tare_out_of_range"), minutes_ago=2)
     await _alert(ctx, _raise(silent, None), minutes_ago=1)  # nobody there hears alerts: stored, sent to none
     told = await ah.alert_notices(ctx)
     assert {u: [(k, alert_id) for k, alert_id, _ in items] for u, items in told.items()} == {
-        both: [("alert_plate_mismatch", str(a_alert))], b_admin: [("alert_tare_out_of_range", str(b_alert))]}
+        both: [("alert_weight_jump", str(a_alert))], b_admin: [("alert_tare_out_of_range", str(b_alert))]}
     assert [c for c, _ in told[both][0][2]] == ["inbox", "sms"] and [c for c, _ in told[b_admin][0][2]] == ["inbox"]
     assert len(await ah.all_alerts(ctx)) == 3
 

@@ -1,6 +1,6 @@
 """Alerts raised by refused weighings, through the lane's signed interface: stored once per weighing
 (a repeated upload raises none), told through the notices outbox to the site's enterprise_admin and
-dispatchers only (never its sales, the buyer or the driver), by SMS as well when grade 1."""
+dispatchers only (never its sales, the buyer or the driver), by SMS as well when red."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ async def test_a_refusal_alerts_the_sites_enterprise_once(ctx: Context, client: 
     [alert] = await ah.all_alerts(ctx)
     seller, site = lw.gw.w.parties.seller_id, uuid.UUID(lw.gw.site_id)
     assert (alert.kind, alert.grade, alert.site_id, alert.plate, alert.status) == (
-        "plate_mismatch", 2, site, lw.plate, "open")
+        "plate_mismatch", "orange", site, lw.plate, "open")
     assert alert.ref == f"weighing:{body['weighingId']}" and alert.order_no == lw.gw.order["orderNo"]
     assert lw.plate in alert.message_zh and "蒙A99999" in alert.message_zh and alert.message_en
     assert alert.details == {"plateRead": "蒙A99999", "plate": lw.plate}
@@ -55,7 +55,7 @@ async def test_a_refusal_alerts_the_sites_enterprise_once(ctx: Context, client: 
     assert await ah.all_alerts(ctx, org_id=lw.gw.w.parties.buyer_id) == []
 
     told = await ah.alert_notices(ctx)
-    expected = [("alert_plate_mismatch", str(alert.id), [("inbox", None)])]  # grade 2: no SMS
+    expected = [("alert_plate_mismatch", str(alert.id), [("inbox", None)])]  # orange: no SMS
     assert told == {people["seller_admin"][0]: expected, people["seller_dispatcher"][0]: expected}, told
     # The inbox API shows it to them, and to nobody else.
     for name, headers in (("seller_dispatcher", lw.gw.w.dispatcher), ("seller_sales", lw.gw.w.parties.sales),
@@ -65,7 +65,7 @@ async def test_a_refusal_alerts_the_sites_enterprise_once(ctx: Context, client: 
         assert kinds == (["alert_plate_mismatch"] if name == "seller_dispatcher" else []), (name, r.text)
 
 
-async def test_grade_1_goes_by_sms_too_and_plain_refusals_raise_nothing(ctx: Context, client: httpx.AsyncClient,
+async def test_red_goes_by_sms_too_and_plain_refusals_raise_nothing(ctx: Context, client: httpx.AsyncClient,
                                                                         app: Litestar) -> None:
     lw = await _tared(ctx, client, app)
     people = await _people(client, lw)
@@ -78,7 +78,7 @@ async def test_grade_1_goes_by_sms_too_and_plain_refusals_raise_nothing(ctx: Con
     over = wh.weighing_body(lw, kind="gross", weight_kg=51_000, at=T0 + timedelta(minutes=35))
     assert (await wh.submit(lw, over))["alerts"] == ["overweight"]
     [alert] = await ah.all_alerts(ctx)
-    assert (alert.kind, alert.grade) == ("overweight", 1)
+    assert (alert.kind, alert.grade) == ("overweight", "red")
     told = await ah.alert_notices(ctx)
     assert set(told) == {people["seller_admin"][0], people["seller_dispatcher"][0]}, told
     for name in ("seller_admin", "seller_dispatcher"):

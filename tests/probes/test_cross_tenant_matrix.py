@@ -38,7 +38,7 @@ PARAM_KINDS: dict[str, list[str]] = {
     "contract_id": ["contract"], "device_id": ["device"], "key_id": ["key"], "driver_id": ["driver"],
     "vehicle_id": ["vehicle"], "zone_id": ["zone"], "notice_id": ["notice"], "user_id": ["mine_user"],
     "org_id": ["mine_org", "buyer_org", "carrier_org"], "invitation_id": ["invitation"], "session_id": ["session"],
-    "scan_id": ["scan"],
+    "scan_id": ["scan"], "alert_id": ["alert"],
 }
 LITERALS: dict[str, str] = {"role": "dispatcher", "sha256": "0" * 64}
 

@@ -1,7 +1,7 @@
 """Two tenants of the chain, each complete: a mine with its site, lane, device and keys, a buyer, a
 contract, a ticketed pickup order with its waybill, a carrier with its admin, dispatcher, bound driver,
-truck and key, a carrier order, a self-employed driver with his own truck, a regulator's zone and a
-notice. Built through the API and services like real data; drivers are bound to fleets by the
+truck and key, a carrier order, a self-employed driver with his own truck, a regulator's zone, a
+notice and a red alert at the mine. Built through the API and services like real data; drivers are bound to fleets by the
 factory (how a binding is consented to is not what the matrix probes)."""
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from sqlalchemy import select
 
 from backend.context import Context
 from backend.db.unit import unit_of_work
+from backend.domain.alerts import service as alerts
+from backend.domain.alerts.schemas import AlertRaise
 from backend.domain.notices.models import Notice
 from backend.domain.organisations import service as organisations
 from backend.domain.tracking import service as tracking
@@ -105,6 +107,12 @@ async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tena
                                                data=ch.PDF, title="营业执照")
         await session.commit()
         t.add("scan", scan.id)
+        # A red alert at the mine (red: its district and city regulators see it too).
+        alert = await alerts.raise_alert(session, data=AlertRaise(
+            kind="weight_jump", org_id=uuid.UUID(str(p.seller_id)), site_id=uuid.UUID(str(gw.site_id)),
+            region_code="150623", ref="weighing:matrix", plate=lw.plate, message_zh="矩阵告警", message_en="matrix alert"))
+        await session.commit()
+        t.add("alert", alert.id)
         driver_user = uuid.UUID(await _user_id(client, gw.trucker.headers))
         notices = (await session.execute(select(Notice.id).where(Notice.user_id == driver_user))).scalars().all()
     assert notices, "the dispatched driver has a notice"

@@ -40,14 +40,14 @@ async def test_hole_in_the_fence_then_silence_then_reupload(ctx: Context, client
     page = await h.mine_get(client, lw, "/api/mine/waybills")
     assert page["total"] == 1 and page["items"][0]["openedBy"] == "gps", page
     exits = await wh.alerts_of(ctx, "gps_exit_not_designated")
-    assert len(exits) == 1 and exits[0].grade == 2 and exits[0].site_id == uuid.UUID(lw.gw.site_id), exits
+    assert len(exits) == 1 and exits[0].grade == "orange" and exits[0].site_id == uuid.UUID(lw.gw.site_id), exits
 
     last = fixes[-1].fix_at_s
     clock.t = last + 660  # 11 min of silence on the road, in no coverage hole
     assert [e.kind for e in await worker.sweep()] == ["signal_gap"]
     assert await worker.sweep() == []  # one event per silence
     gaps = await wh.alerts_of(ctx, "gps_signal_gap")
-    assert len(gaps) == 1 and gaps[0].grade == 2 and gaps[0].status == "open", gaps
+    assert len(gaps) == 1 and gaps[0].grade == "orange" and gaps[0].status == "open", gaps
 
     # The terminal comes back and re-uploads its blind-area fixes (0x0704): the silence is filled.
     refill = [Position(vehicle_id=vehicle, fix_at_s=last + 60 * i, lon=road[0], lat=road[1] - 0.0005 * i,

@@ -70,7 +70,7 @@ async def test_gate_out_opens_the_waybill_and_the_worker_closes_it_on_arrival(
     assert saved[vehicle].last_fix_at_s == fixes[-1].fix_at_s
     assert (await latest.get_many(ctx.redis, vehicle_ids=[vehicle]))[vehicle].fix_at_s == fixes[-1].fix_at_s
     leave = await wh.alerts_of(ctx, "gps_corridor_leave")
-    assert len(leave) == 1 and leave[0].grade == 3 and leave[0].plate == lw.plate, leave
+    assert len(leave) == 1 and leave[0].grade == "yellow" and leave[0].plate == lw.plate, leave
 
     detail = await h.mine_get(client, lw, f"/api/mine/waybills/{wb['waybillNo']}")
     assert detail["status"] == "arrived", detail["status"]

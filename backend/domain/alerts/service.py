@@ -4,42 +4,89 @@ alert exists exactly when the refusal or record that caused it does."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db.base import utcnow
+from backend.db.unit import savepoint
+from backend.domain.alerts import catalogue, routing
+from backend.domain.alerts.access import access_alert, my_alerts, read_alert, region_alerts
+from backend.domain.alerts.catalogue import KINDS, Source, UnknownAlertKind, codes
 from backend.domain.alerts.models import Alert
-from backend.domain.alerts.schemas import AlertOut, AlertPage, AlertRaise
+from backend.domain.alerts.routing import DEFAULT_REGION as ROUTING_DEFAULT_REGION
+from backend.domain.alerts.routing import DEFAULTS as ROUTING_DEFAULTS
+from backend.domain.alerts.routing import effective as effective_routing
+from backend.domain.alerts.routing import set_routing
+from backend.domain.alerts.rows import out
+from backend.domain.alerts.schemas import GRADE_LABELS, AlertOut, AlertPage, AlertRaise, Grade
 from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import ALERT_AUDIENCE
 from backend.domain.notices import service as notices
 
-__all__ = ["list_alerts", "mark_handled", "raise_alert"]
+__all__ = ["KINDS", "ROUTING_DEFAULTS", "ROUTING_DEFAULT_REGION", "Source", "UnknownAlertKind", "access_alert",
+           "codes", "dedupe_key", "effective_routing", "list_alerts", "mark_handled", "my_alerts", "raise_alert",
+           "read_alert", "region_alerts", "set_routing"]
 
 
-def _out(alert: Alert) -> AlertOut:
-    return AlertOut(id=alert.id, kind=alert.kind, grade=alert.grade, site_id=alert.site_id, plate=alert.plate,
-                    order_no=alert.order_no, ref=alert.ref, message_zh=alert.message_zh,
-                    message_en=alert.message_en, details=alert.details, status=alert.status,
-                    raised_at=alert.raised_at)
+def dedupe_key(data: AlertRaise, subject: catalogue.Subject) -> str | None:
+    """The subject duplicates count against (None: this raise stands alone, e.g. a plate kind without a plate)."""
+    value = {catalogue.Subject.SITE: str(data.site_id) if data.site_id else None,
+             catalogue.Subject.PLATE: data.plate, catalogue.Subject.DEVICE: data.device_ref}[subject]
+    return f"{data.kind}|{data.org_id}|{value}"[:160] if value else None
+
+
+async def _merge(session: AsyncSession, *, key: str, at: datetime, window: timedelta) -> Alert | None:
+    """Count this raise on the open alert of `key` seen inside the window; release one quiet for longer."""
+    open_ = (await session.execute(select(Alert).where(Alert.dedupe_key == key, Alert.status == "open"))).scalar_one_or_none()
+    if open_ is None:
+        return None
+    if at - window > open_.last_seen_at:
+        open_.dedupe_key = None  # quiet beyond the window: it stays open, the new raise is a new alert
+        await session.flush()
+        return None
+    open_.count += 1
+    open_.last_seen_at = max(open_.last_seen_at, at)
+    await session.flush()
+    return open_
 
 
 async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime | None = None) -> AlertOut:
-    alert = Alert(kind=data.kind, grade=data.grade, org_id=data.org_id, site_id=data.site_id,
+    """Raises UnknownAlertKind for a code the catalogue does not list (a bug in the raiser). The same
+    kind on the same subject inside the kind's window counts on the one open alert, without a notice."""
+    kind = catalogue.kind(data.kind)
+    grade = kind.grade
+    at = at or utcnow()
+    key = dedupe_key(data, kind.subject)
+    if key is not None:
+        merged = await _merge(session, key=key, at=at, window=timedelta(minutes=kind.window_min))
+        if merged is not None:
+            return out(merged)
+    alert = Alert(kind=data.kind, grade=grade.value, org_id=data.org_id, site_id=data.site_id,
                   region_code=data.region_code, plate=data.plate, order_no=data.order_no, ref=data.ref[:64],
-                  message_zh=data.message_zh[:300], message_en=data.message_en[:300], details=dict(data.details))
-    if at is not None:
-        alert.raised_at = at
-    session.add(alert)
-    await session.flush()
+                  message_zh=data.message_zh[:300], message_en=data.message_en[:300], details=dict(data.details),
+                  raised_at=at, last_seen_at=at, count=1, dedupe_key=key)
+    try:
+        async with savepoint(session):  # flushed inside: a racing raise of the same key surfaces here
+            session.add(alert)
+            await session.flush()
+    except IntegrityError:
+        if key is None:  # not the dedupe index: a real fault (a foreign key), never swallowed
+            raise
+        merged = await _merge(session, key=key, at=at, window=timedelta(minutes=kind.window_min))
+        if merged is None:  # the winner was released meanwhile (beyond the window): a rare, loud bug
+            raise
+        return out(merged)
+    channels = (await routing.effective(session, region_code=data.region_code)).routing.of(grade).channels
     for user_id in await identity.member_ids(session, org_id=data.org_id, roles=ALERT_AUDIENCE):
         await notices.enqueue(
-            session, user_id=user_id, kind=f"alert_{data.kind}", title_zh=f"告警（{data.grade}级）",
-            title_en=f"Alert (grade {data.grade})", body_zh=data.message_zh, body_en=data.message_en,
-            data={"alertId": str(alert.id), "kind": data.kind}, sms=data.grade == 1,
+            session, user_id=user_id, kind=f"alert_{data.kind}", title_zh=f"告警（{GRADE_LABELS[grade][0]}）",
+            title_en=f"Alert ({GRADE_LABELS[grade][1]})", body_zh=data.message_zh, body_en=data.message_en,
+            data={"alertId": str(alert.id), "kind": data.kind}, sms=grade == Grade.RED and "sms" in channels,
         )
-    return _out(alert)
+    return out(alert)
 
 
 async def mark_handled(session: AsyncSession, *, alert_id: uuid.UUID) -> None:
@@ -60,4 +107,4 @@ async def list_alerts(session: AsyncSession, *, org_id: uuid.UUID | None = None,
     total = (await session.execute(select(func.count()).select_from(Alert).where(*where))).scalar_one()
     rows = (await session.execute(select(Alert).where(*where).order_by(Alert.raised_at.desc())
                                   .offset(offset).limit(limit))).scalars().all()
-    return AlertPage(total=total, offset=offset, limit=limit, items=[_out(a) for a in rows])
+    return AlertPage(total=total, offset=offset, limit=limit, items=[out(a) for a in rows])

@@ -20,11 +20,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     m.OVERSPEED: ("{plate} 超速行驶", "{plate} exceeded the speed limit"),
 }
 
-# Violations raise an alert of this grade (1 most serious); the other kinds are only stored.
-ALERT_GRADES: dict[str, int] = {
-    m.EXIT_NOT_DESIGNATED: 2, m.SIGNAL_GAP: 2, m.OVERSPEED: 2, m.CORRIDOR_LEAVE: 3, m.LONG_STOP: 3,
-}
-
 
 def text(kind: str, *, plate: str | None, site: str | None = None, details: dict[str, Any] | None = None) -> tuple[str, str]:
     zh, en = _TEXT.get(kind, (kind, kind))

@@ -32,6 +32,7 @@ from geo.position import Position
 # A site exit opens a waybill for an order completed at most this long before (a stale order of
 # last week, never carried out through a gate, is not this trip).
 TICKET_FRESH = timedelta(hours=12)
+ALERTING = alerts.codes(alerts.Source.GPS)
 
 
 async def open_waybills(session: AsyncSession, *, vehicle_ids: set[uuid.UUID]) -> dict[uuid.UUID, Waybill]:
@@ -44,8 +45,8 @@ async def open_waybills(session: AsyncSession, *, vehicle_ids: set[uuid.UUID]) -
 
 async def _alert(session: AsyncSession, e: StoredEvent, *, site: SiteShape | None, waybill: Waybill | None,
                  carrier_org_id: uuid.UUID | None) -> None:
-    grade = tracking.ALERT_GRADES.get(e.kind)
-    if grade is None:
+    code = f"gps_{e.kind}"
+    if code not in ALERTING:  # the other events (enter, exit, returns) are only stored
         return
     if e.kind == m.EXIT_NOT_DESIGNATED and site is not None:
         org_id, region, site_id = site.org_id, site.region_code, site.id
@@ -56,7 +57,7 @@ async def _alert(session: AsyncSession, e: StoredEvent, *, site: SiteShape | Non
         return  # a truck on no load and outside every site: nobody's business yet (stored only)
     zh, en = tracking.text(e.kind, plate=e.plate, site=site.name if site else None, details=e.details)
     alert = await alerts.raise_alert(session, data=AlertRaise(
-        kind=f"gps_{e.kind}", grade=grade, org_id=org_id, site_id=site_id, region_code=region,
+        kind=code, org_id=org_id, site_id=site_id, region_code=region,
         ref=f"gps_event:{e.id}", message_zh=zh, message_en=en, plate=e.plate,
         order_no=waybill.order_no if waybill else None,
         details={"eventId": str(e.id), "lon": e.lon, "lat": e.lat, "waybillNo": waybill.waybill_no if waybill else None,

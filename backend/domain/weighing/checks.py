@@ -1,6 +1,6 @@
 """The anti-cheating checks of a submitted weighing (issue 5, point 3), in the order they run.
-Each returns None or the Finding that refuses the weighing; `ALERT_GRADES` says which also raise
-an alert (and how loud). Physical evidence first (plate, gratings, the trace), then the sequence
+Each returns None or the Finding that refuses the weighing; the alerts catalogue says which also
+raise an alert (and how loud). Physical evidence first (plate, gratings, the trace), then the sequence
 (re-weigh), the truck's history (tare range, another site), and the load itself."""
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from backend.domain.weighing import errors, rules
 from backend.domain.weighing.models import Weighing
 from backend.domain.weighing.rules import Finding, SiteRules
 
-ALERT_GRADES = {"plate_mismatch": 2, "weight_jump": 1, "tare_out_of_range": 2, "plate_elsewhere": 1,
-                "loading_too_short": 3, "reweigh_not_allowed": 3, "overweight": 1, "net_exceeds_order": 2}
 # Refusals after which the truck must not leave as it is (the order's exit_block).
 EXIT_BLOCKS = {"overweight": "overweight", "net_exceeds_order": "net_exceeds"}
 

@@ -45,6 +45,8 @@ from devices.passcode import normalise_plate
 MAX_AHEAD = timedelta(minutes=5)
 # An outbox older than this is not a link outage but a lost device.
 MAX_LATE = timedelta(days=30)
+# The refusals that also raise an alert (the catalogue grades them).
+ALERTING = alerts.codes(alerts.Source.WEIGHING)
 
 
 async def _check_signature(session: AsyncSession, *, ctx: Context, machine: MachineCaller, raw: bytes) -> None:
@@ -113,9 +115,9 @@ async def _judge(session: AsyncSession, w: Weighing, order: OrderBrief, lane: De
 async def _refuse(session: AsyncSession, w: Weighing, order: OrderBrief, lane: DeviceLane, f: Finding) -> WeighingAnswer:
     w.status, w.code, w.message_zh, w.message_en = "refused", f.code, f.zh[:300], f.en[:300]
     raised = []
-    if f.code in checks.ALERT_GRADES:
+    if f.code in ALERTING:
         await alerts.raise_alert(session, at=w.weighed_at, data=AlertRaise(
-            kind=f.code, grade=checks.ALERT_GRADES[f.code], org_id=lane.org_id, site_id=lane.site_id,
+            kind=f.code, org_id=lane.org_id, site_id=lane.site_id,
             region_code=order.region_code, ref=f"weighing:{w.id}", plate=order.plate, order_no=order.order_no,
             message_zh=f"{lane.lane_name} {order.plate}：{f.zh}", message_en=f"{lane.lane_name} {order.plate}: {f.en}",
             details=dict(f.figures)))

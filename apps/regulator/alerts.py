@@ -1,0 +1,41 @@
+"""The regulator's alert board: the alerts of my regions from the grade my level sees (by routing).
+
+    GET /api/regulator/alerts?district=&grade=&state=&kind=&offset=&limit=   newest first
+    GET /api/regulator/alerts/{alert_id}                                      one (404 when not visible)
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import Router, get
+from litestar.params import FromQuery, QueryParameter
+
+from backend.domain.alerts import service as alerts
+from backend.domain.alerts.schemas import AlertOut, AlertPage, AlertState, Grade
+from backend.domain.identity.schemas import Role
+from backend.http.auth import any_role
+from backend.http.deps import Db, Limit, Me, Offset
+
+# "state" is a name Litestar reserves for the app state: the query key is mapped instead.
+StateQuery = Annotated[AlertState | None, QueryParameter(query="state")]
+Kind = Annotated[str | None, QueryParameter(max_length=32, pattern=r"^[a-z0-9_]+$")]
+District = Annotated[str | None, QueryParameter(pattern=r"^\d{6}$")]
+
+
+@get("/alerts", summary="My regions' alerts, newest first")
+async def list_alerts(me: Me, db: Db, district: District = None, grade: FromQuery[Grade | None] = None,
+                      alert_state: StateQuery = None, kind: Kind = None, offset: FromQuery[Offset] = 0,
+                      limit: FromQuery[Limit] = 50) -> AlertPage:
+    return await alerts.region_alerts(db, actor=me, district=district, grade=grade, state=alert_state, kind=kind,
+                                      offset=offset, limit=limit)
+
+
+@get("/alerts/{alert_id:uuid}", summary="One alert of my regions")
+async def get_alert(me: Me, db: Db, alert_id: uuid.UUID) -> AlertOut:
+    return await alerts.read_alert(db, actor=me, alert_id=alert_id)
+
+
+router = Router(path="/api/regulator", route_handlers=[list_alerts, get_alert], guards=[any_role(Role.REGULATOR)],
+                tags=["alerts"])
