@@ -29,8 +29,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.mine.gate": ("验码", "Gate"),
     "nav.enterprise.orgs": ("我的机构", "Organisations"),
     "nav.enterprise.contracts": ("电子合同", "Contracts"),
-    "nav.regulator.orgs": ("机构监管", "Organisations"),
-    "nav.regulator.reads": ("查阅记录", "Data reads"),
+    "nav.regulator.orgs": ("机构监管", "Orgs"),
+    "nav.regulator.reads": ("查阅记录", "Reads"),
     "nav.regulator.reviews": ("入驻审核", "Reviews"),
     # ---- landing
     "landing.title": ("一票到底，一码通行", "One chain of documents, one code at every gate"),
