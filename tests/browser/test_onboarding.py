@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pyotp
 from playwright.sync_api import Browser, expect
 
 from backend.checks.credit_code import make_credit_code
-from backend.demo.seed import DEMO_TOTP
+from tests.browser import mfa
 from tests.browser import world as bw
 from tests.browser.conftest import FETCH, Server, password_login, phone_page
 
@@ -48,7 +47,7 @@ def test_driver_accepts_on_his_home_page_and_the_regulator_approves(browser: Bro
     with phone_page(browser, server) as page:
         step = page.request.post("/api/auth/login", headers=FETCH, data={"phone": REGULATOR, "password": "Meitong2026"}).json()
         page.request.post("/api/auth/login/totp", headers=FETCH,
-                          data={"mfaToken": step["mfaToken"], "totpCode": pyotp.TOTP(DEMO_TOTP[REGULATOR]).now()})
+                          data={"mfaToken": step["mfaToken"], "totpCode": mfa.code(REGULATOR)})  # once per step: mfa resets it
         page.goto("/regulator/reviews")
         row = page.locator("li[data-review]").filter(has_text=CARRIER)
         expect(row).to_have_count(1)
