@@ -65,5 +65,14 @@ class FileStore:
             return stored.read()
 
 
+# Scans, photos and attachments are accepted by their magic number, never by the name or header sent.
+DOCUMENT_MAGIC = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+
+
+def document_type(data: bytes) -> str | None:
+    """The media type of a PDF, JPEG or PNG by its first bytes; None for anything else."""
+    return next((kind for magic, kind in DOCUMENT_MAGIC if data.startswith(magic)), None)
+
+
 def store(settings: Settings) -> FileStore:
     return FileStore(settings.files_dir)

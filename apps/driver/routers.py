@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apps.driver import (
+    alerts,
     orders,
     pages,
     passes,
@@ -19,6 +20,6 @@ from apps.driver import (
 )
 
 ROUTERS: list[Any] = [
-    routes.router, orders.router, passes.router, queue.router, tickets.router, positions.router, waybills.router,
+    routes.router, alerts.router, orders.router, passes.router, queue.router, tickets.router, positions.router, waybills.router,
     pages.router, ticket_pages.router, waybill_pages.router, reads.router, reads.page_router,
 ]

@@ -2,6 +2,8 @@
 
     GET /api/regulator/alerts?district=&grade=&state=&kind=&offset=&limit=   newest first
     GET /api/regulator/alerts/{alert_id}                                      one (404 when not visible)
+    GET /api/regulator/alert-routing/{region_code}                            the settings that apply there
+    PUT /api/regulator/alert-routing/{region_code}                            set them (city regulators, platform)
 """
 
 from __future__ import annotations
@@ -9,11 +11,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from litestar import Router, get
-from litestar.params import FromQuery, QueryParameter
+from litestar import Router, get, put
+from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 
 from backend.domain.alerts import service as alerts
-from backend.domain.alerts.schemas import AlertOut, AlertPage, AlertState, Grade
+from backend.domain.alerts.schemas import AlertOut, AlertPage, AlertState, Grade, Routing, RoutingOut
 from backend.domain.identity.schemas import Role
 from backend.http.auth import any_role
 from backend.http.deps import Db, Limit, Me, Offset
@@ -37,5 +39,18 @@ async def get_alert(me: Me, db: Db, alert_id: uuid.UUID) -> AlertOut:
     return await alerts.read_alert(db, actor=me, alert_id=alert_id)
 
 
-router = Router(path="/api/regulator", route_handlers=[list_alerts, get_alert], guards=[any_role(Role.REGULATOR)],
+RegionCode = Annotated[str, PathParameter(pattern=r"^\d{6}$")]
+
+
+@get("/alert-routing/{region_code:str}", summary="The alert routing that applies in a region (own, its city's or the default)")
+async def get_routing(me: Me, db: Db, region_code: RegionCode) -> RoutingOut:
+    return await alerts.routing_of(db, actor=me, region_code=region_code)
+
+
+@put("/alert-routing/{region_code:str}", summary="Set a region's alert routing (\"000000\": the platform default)")
+async def set_routing(me: Me, db: Db, region_code: RegionCode, data: JSONBody[Routing]) -> RoutingOut:
+    return await alerts.set_routing(db, actor=me, region_code=region_code, routing=data)
+
+
+router = Router(path="/api/regulator", route_handlers=[list_alerts, get_alert, get_routing, set_routing], guards=[any_role(Role.REGULATOR)],
                 tags=["alerts"])

@@ -68,7 +68,7 @@ async def test_handled_once_and_only_when_open(ctx: Context) -> None:
             await alerts.mark_handled(session, alert_id=first)
             await alerts.mark_handled(session, alert_id=uuid.uuid4())  # unknown: nothing happens
             await session.commit()
-    assert {x.id: x.status for x in await ah.all_alerts(ctx)} == {first: "handled", second: "open"}
+    assert {x.id: x.status for x in await ah.all_alerts(ctx)} == {first: "closed", second: "open"}
 
 
 async def test_notices_reach_the_alerted_roles_of_that_organisation_only(ctx: Context) -> None:

@@ -46,7 +46,7 @@ async def test_enterprise_and_regulators_see_by_grade_and_region(ctx: Context, c
     assert await _ids(client, "/api/mine/alerts", mine) == {red, orange, yellow, elsewhere}
     assert await _ids(client, "/api/mine/alerts?grade=orange", mine) == {orange}
     assert await _ids(client, "/api/mine/alerts?kind=weight_jump&state=open", mine) == {red, elsewhere}
-    assert await _ids(client, "/api/mine/alerts?state=handled", mine) == set()
+    assert await _ids(client, "/api/mine/alerts?state=closed", mine) == set()
     assert await _ids(client, "/api/mine/alerts", other_mine) == set()
     assert await _ids(client, "/api/regulator/alerts", district) == {red, orange}
     assert await _ids(client, "/api/regulator/alerts", city) == {red, elsewhere}
@@ -67,15 +67,18 @@ async def test_enterprise_and_regulators_see_by_grade_and_region(ctx: Context, c
     r = await client.get(f"/api/mine/alerts/{red}", headers=mine)
     assert (r.json()["grade"], r.json()["count"], r.json()["regionCode"]) == ("red", 1, DISTRICT)
 
-    # The city routes orange to itself: its regulator now sees the orange one too.
+    # The city routes orange to itself: its regulator sees the orange ones raised from now on (an alert
+    # keeps the reach it was raised with: who was told stays who sees it, until it escalates).
     admin_id, _ = await f.make_user(ctx, admin=True)
     orange_route = msgspec.structs.replace(routing.DEFAULTS.orange, audience=["enterprise", "district", "city"])
     async with ctx.sessions() as session:
         await routing.set_routing(session, actor=f.platform_principal(admin_id), region_code=CITY,
                                   routing=msgspec.structs.replace(routing.DEFAULTS, orange=orange_route))
         await session.commit()
-    assert await _ids(client, "/api/regulator/alerts", city) == {red, orange, elsewhere}
-    assert (await client.get(f"/api/regulator/alerts/{orange}", headers=city)).status_code == 200
+    later = await _raise(ctx, org, "plate_mismatch", plate="蒙K33333")
+    assert await _ids(client, "/api/regulator/alerts", city) == {red, elsewhere, later}
+    assert (await client.get(f"/api/regulator/alerts/{later}", headers=city)).status_code == 200
+    assert (await client.get(f"/api/regulator/alerts/{orange}", headers=city)).status_code == 404
 
 
 async def test_bad_filters_are_a_clear_4xx(ctx: Context, client: httpx.AsyncClient) -> None:

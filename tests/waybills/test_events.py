@@ -65,4 +65,4 @@ async def test_hole_in_the_fence_then_silence_then_reupload(ctx: Context, client
     assert ("signal_gap", "withdrawn") in kinds and ("signal_gap_withdrawn", "open") in kinds, kinds
     assert [k for k, _ in kinds if k in ("site_exit", "exit_not_designated")] == ["site_exit", "exit_not_designated"]
     assert all(e.waybill_id is not None for e in stored if e.kind != "site_enter"), stored
-    assert [a.status for a in await wh.alerts_of(ctx, "gps_signal_gap")] == ["handled"]
+    assert [a.status for a in await wh.alerts_of(ctx, "gps_signal_gap")] == ["closed"]

@@ -20,7 +20,7 @@ from backend.domain.identity.schemas import Principal
 from backend.domain.regions.service import require_region
 from backend.errors import Invalid, forbidden
 
-__all__ = ["DEFAULT_REGION", "DEFAULTS", "effective", "effective_many", "set_routing"]
+__all__ = ["DEFAULT_REGION", "DEFAULTS", "effective", "effective_many", "routing_of", "set_routing"]
 
 DEFAULT_REGION = "000000"  # the platform default's row
 _H = 60
@@ -62,6 +62,16 @@ async def effective_many(session: AsyncSession, *, region_codes: Iterable[str]) 
     return {code: _resolve(rows, code).routing for code in region_codes}
 
 
+async def routing_of(session: AsyncSession, *, actor: Principal, region_code: str) -> RoutingOut:
+    """What applies in a region, for its regulators (any level within their scope) and the platform."""
+    if region_code != DEFAULT_REGION:
+        region_code = require_region(region_code)
+    if not (actor.is_platform_admin or (region_code != DEFAULT_REGION
+                                        and any(is_within(region_code, s) for s in actor.regulator_scopes))):
+        raise forbidden()
+    return await effective(session, region_code=region_code)
+
+
 def _may_set(actor: Principal, region_code: str) -> bool:
     if actor.is_platform_admin:
         return True
@@ -76,6 +86,9 @@ def _check(routing: Routing) -> None:
         if route.close_min < route.ack_min:
             raise Invalid("close_before_ack", "关闭时限不得早于确认时限", "The close deadline cannot come before the "
                           "acknowledge deadline", field=f"{grade.value}.closeMin")
+        if "enterprise" not in route.audience:
+            raise Invalid("audience_without_handler", "告警须始终推送给处置企业", "An alert always goes to the enterprise "
+                          "that handles it", field=f"{grade.value}.audience")
         if "sms" in route.channels and grade != Grade.RED:
             raise Invalid("sms_red_only", "仅红色告警发送短信", "Only red alerts go by SMS", field=f"{grade.value}.channels")
 

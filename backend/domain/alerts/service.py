@@ -6,29 +6,48 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
 from backend.db.unit import savepoint
-from backend.domain.alerts import catalogue, routing
-from backend.domain.alerts.access import access_alert, my_alerts, read_alert, region_alerts
+from backend.domain.alerts import catalogue, notify, routing
+from backend.domain.alerts.access import access_alert, driver_alerts, my_alerts, read_alert, region_alerts
 from backend.domain.alerts.catalogue import KINDS, Source, UnknownAlertKind, codes
 from backend.domain.alerts.models import Alert
 from backend.domain.alerts.routing import DEFAULT_REGION as ROUTING_DEFAULT_REGION
 from backend.domain.alerts.routing import DEFAULTS as ROUTING_DEFAULTS
 from backend.domain.alerts.routing import effective as effective_routing
-from backend.domain.alerts.routing import set_routing
+from backend.domain.alerts.routing import routing_of, set_routing
 from backend.domain.alerts.rows import out
-from backend.domain.alerts.schemas import GRADE_LABELS, AlertOut, AlertPage, AlertRaise, Grade
-from backend.domain.identity import service as identity
-from backend.domain.identity.schemas import ALERT_AUDIENCE
-from backend.domain.notices import service as notices
+from backend.domain.alerts.schemas import (
+    AlertOut,
+    AlertPage,
+    AlertRaise,
+    AlertStatus,
+    Grade,
+    Level,
+    Outcome,
+    StepAction,
+)
+from backend.domain.alerts.workflow import (
+    acknowledge,
+    add_step,
+    appeal,
+    close_automatically,
+    decide_appeal,
+    detail,
+    dispose,
+    file_of,
+    review,
+    upload_file,
+)
 
-__all__ = ["KINDS", "ROUTING_DEFAULTS", "ROUTING_DEFAULT_REGION", "Source", "UnknownAlertKind", "access_alert",
-           "codes", "dedupe_key", "effective_routing", "list_alerts", "mark_handled", "my_alerts", "raise_alert",
-           "read_alert", "region_alerts", "set_routing"]
+__all__ = ["KINDS", "ROUTING_DEFAULTS", "ROUTING_DEFAULT_REGION", "Outcome", "Source", "UnknownAlertKind",
+           "access_alert", "acknowledge", "appeal", "close_automatically", "codes", "decide_appeal", "dedupe_key",
+           "detail", "dispose", "driver_alerts", "effective_routing", "file_of", "list_alerts", "mark_handled",
+           "my_alerts", "raise_alert", "read_alert", "region_alerts", "review", "routing_of", "set_routing", "upload_file"]
 
 
 def dedupe_key(data: AlertRaise, subject: catalogue.Subject) -> str | None:
@@ -40,7 +59,7 @@ def dedupe_key(data: AlertRaise, subject: catalogue.Subject) -> str | None:
 
 async def _merge(session: AsyncSession, *, key: str, at: datetime, window: timedelta) -> Alert | None:
     """Count this raise on the open alert of `key` seen inside the window; release one quiet for longer."""
-    open_ = (await session.execute(select(Alert).where(Alert.dedupe_key == key, Alert.status == "open"))).scalar_one_or_none()
+    open_ = (await session.execute(select(Alert).where(Alert.dedupe_key == key, Alert.status != AlertStatus.CLOSED.value))).scalar_one_or_none()
     if open_ is None:
         return None
     if at - window > open_.last_seen_at:
@@ -55,19 +74,25 @@ async def _merge(session: AsyncSession, *, key: str, at: datetime, window: timed
 
 async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime | None = None) -> AlertOut:
     """Raises UnknownAlertKind for a code the catalogue does not list (a bug in the raiser). The same
-    kind on the same subject inside the kind's window counts on the one open alert, without a notice."""
+    kind on the same subject inside the kind's window counts on the one live alert, without a notice.
+    A new alert gets its deadlines and its reach from the region's routing of its grade, and every
+    level in that audience hears of it at once (notify.raised)."""
     kind = catalogue.kind(data.kind)
-    grade = kind.grade
+    grade = data.grade or kind.grade
     at = at or utcnow()
     key = dedupe_key(data, kind.subject)
     if key is not None:
         merged = await _merge(session, key=key, at=at, window=timedelta(minutes=kind.window_min))
         if merged is not None:
             return out(merged)
+    route = (await routing.effective(session, region_code=data.region_code)).routing.of(grade)
+    reach = max((Level(a) for a in route.audience), key=LEVEL_ORDER.index)
+    ack_due, close_due = at + timedelta(minutes=route.ack_min), at + timedelta(minutes=route.close_min)
     alert = Alert(kind=data.kind, grade=grade.value, org_id=data.org_id, site_id=data.site_id,
                   region_code=data.region_code, plate=data.plate, order_no=data.order_no, ref=data.ref[:64],
                   message_zh=data.message_zh[:300], message_en=data.message_en[:300], details=dict(data.details),
-                  raised_at=at, last_seen_at=at, count=1, dedupe_key=key)
+                  raised_at=at, last_seen_at=at, count=1, dedupe_key=key, driver_user_id=data.driver_user_id,
+                  reach=reach.value, escalation=0, ack_due_at=ack_due, close_due_at=close_due, due_at=ack_due)
     try:
         async with savepoint(session):  # flushed inside: a racing raise of the same key surfaces here
             session.add(alert)
@@ -79,20 +104,21 @@ async def raise_alert(session: AsyncSession, *, data: AlertRaise, at: datetime |
         if merged is None:  # the winner was released meanwhile (beyond the window): a rare, loud bug
             raise
         return out(merged)
-    channels = (await routing.effective(session, region_code=data.region_code)).routing.of(grade).channels
-    for user_id in await identity.member_ids(session, org_id=data.org_id, roles=ALERT_AUDIENCE):
-        await notices.enqueue(
-            session, user_id=user_id, kind=f"alert_{data.kind}", title_zh=f"告警（{GRADE_LABELS[grade][0]}）",
-            title_en=f"Alert ({GRADE_LABELS[grade][1]})", body_zh=data.message_zh, body_en=data.message_en,
-            data={"alertId": str(alert.id), "kind": data.kind}, sms=grade == Grade.RED and "sms" in channels,
-        )
+    await add_step(session, alert, StepAction.RAISED, at=at, note=data.message_zh,
+                   data={"grade": grade.value, "reach": reach.value, "audience": list(route.audience)})
+    await notify.raised(session, alert, audience=list(route.audience),
+                        sms=grade == Grade.RED and "sms" in route.channels)
     return out(alert)
 
 
+LEVEL_ORDER = [Level.ENTERPRISE, Level.DISTRICT, Level.CITY]
+
+
 async def mark_handled(session: AsyncSession, *, alert_id: uuid.UUID) -> None:
-    """An open alert no one needs to look at any more (its cause was withdrawn); inside the
-    caller's transaction, which commits."""
-    await session.execute(update(Alert).where(Alert.id == alert_id, Alert.status == "open").values(status="handled"))
+    """A live alert no one needs to look at any more: its cause was withdrawn (a GPS gap the terminal
+    filled in later). Closed by the platform, on the timeline; inside the caller's transaction."""
+    await close_automatically(session, alert_id=alert_id, outcome=Outcome.WITHDRAWN,
+                              note_zh="原因已撤销（数据已补传）", note_en="Its cause was withdrawn (the data arrived later)")
 
 
 async def list_alerts(session: AsyncSession, *, org_id: uuid.UUID | None = None, site_id: uuid.UUID | None = None,

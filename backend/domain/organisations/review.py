@@ -32,7 +32,6 @@ from backend.domain.organisations.models import Organisation, OrgScan
 from backend.domain.organisations.schemas import UNREVIEWED, OrgBrief, OrgReview, OrgScanOut
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
-_MAGIC = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 
 
 def check_transacting(org: OrgBrief | None, *, field: str | None = None) -> None:
@@ -84,15 +83,20 @@ async def review_org(session: AsyncSession, *, actor: Principal, org_id: uuid.UU
     return org
 
 
-async def tell_regulators(session: AsyncSession, org: Organisation) -> None:
-    """The regulators whose scope holds the region hear that an organisation awaits their review."""
-    ancestors = {org.region_code, org.region_code[:4] + "00", org.region_code[:2] + "0000"}
+async def regulator_ids(session: AsyncSession, *, region_codes: list[str]) -> list[uuid.UUID]:
+    """The regulators of the regulator organisations registered at exactly these region codes."""
     regulator_orgs = (await session.execute(select(Organisation.id).where(
-        Organisation.kind == "regulator", Organisation.region_code.in_(sorted(ancestors))))).scalars()
+        Organisation.kind == "regulator", Organisation.region_code.in_(sorted(set(region_codes)))))).scalars().all()
     users: set[uuid.UUID] = set()
     for regulator_org in regulator_orgs:
         users.update(await identity.member_ids(session, org_id=regulator_org, roles=frozenset({Role.REGULATOR})))
-    for user_id in sorted(users):
+    return sorted(users)
+
+
+async def tell_regulators(session: AsyncSession, org: Organisation) -> None:
+    """The regulators whose scope holds the region hear that an organisation awaits their review."""
+    ancestors = [org.region_code, org.region_code[:4] + "00", org.region_code[:2] + "0000"]
+    for user_id in await regulator_ids(session, region_codes=ancestors):
         await notices.enqueue(session, user_id=user_id, kind="org_review_due", title_zh="新的入驻审核",
                               title_en="An organisation awaits review",
                               body_zh=f"「{org.name}」（{org.credit_code}）提交了入驻申请，请审核。",
@@ -138,7 +142,7 @@ async def upload_scan(session: AsyncSession, *, ctx: Context, actor: Principal, 
     org = await access_org(session, actor, org_id, admin=True)
     if org.status not in UNREVIEWED and not actor.is_platform_admin:
         raise errors.not_pending(org.status)
-    media_type = next((kind for magic, kind in _MAGIC if data.startswith(magic)), None)
+    media_type = files.document_type(data)
     if media_type is None or len(data) > MAX_SCAN_BYTES:
         raise errors.scan_invalid()
     sha256 = await asyncio.to_thread(files.store(ctx.settings).put, data)

@@ -25,6 +25,7 @@ from backend.domain.organisations.review import (
     check_transacting,
     list_scans,
     name_free,
+    regulator_ids,
     resubmit_org,
     review_org,
     scan_file,
@@ -46,7 +47,7 @@ from backend.errors import Invalid, forbidden
 
 __all__ = ["active_carriers", "grantable", "join", "briefs", "change_status", "check_transacting", "counts_in_scope",
     "create_org", "get_org", "id_by_credit_code", "ids_named_like", "list_members", "list_orgs_in_scope", "list_scans",
-    "org_names", "orgs_of_member", "remove_member_role", "require_fleet", "require_org", "resubmit", "review",
+    "org_names", "orgs_of_member", "regulator_ids", "remove_member_role", "require_fleet", "require_org", "resubmit", "review",
     "scan_file", "update_org", "upload_scan"]
 
 

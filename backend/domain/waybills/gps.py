@@ -59,7 +59,7 @@ async def _alert(session: AsyncSession, e: StoredEvent, *, site: SiteShape | Non
     alert = await alerts.raise_alert(session, data=AlertRaise(
         kind=code, org_id=org_id, site_id=site_id, region_code=region,
         ref=f"gps_event:{e.id}", message_zh=zh, message_en=en, plate=e.plate,
-        order_no=waybill.order_no if waybill else None,
+        order_no=waybill.order_no if waybill else None, driver_user_id=waybill.driver_user_id if waybill else None,
         details={"eventId": str(e.id), "lon": e.lon, "lat": e.lat, "waybillNo": waybill.waybill_no if waybill else None,
                  **{k: v for k, v in e.details.items() if isinstance(v, str | int | float | bool) or v is None}},
     ), at=e.at)

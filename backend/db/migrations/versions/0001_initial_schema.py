@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 18:34:33.107327
+Create Date: 2026-12-07 19:56:11.920219
 """
 from alembic import op
 import sqlalchemy as sa
@@ -491,7 +491,18 @@ def upgrade() -> None:
     sa.Column('message_en', sa.String(length=300), nullable=False),
     sa.Column('details', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('outcome', sa.String(length=16), nullable=True),
+    sa.Column('driver_user_id', sa.Uuid(), nullable=True),
     sa.Column('raised_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reach', sa.String(length=10), nullable=False),
+    sa.Column('escalation', sa.Integer(), nullable=False),
+    sa.Column('due_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ack_due_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('close_due_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('acked_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('acked_by', sa.String(length=100), nullable=True),
+    sa.Column('disposed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('dedupe_key', sa.String(length=160), nullable=True),
     sa.Column('count', sa.Integer(), nullable=False),
     sa.Column('last_seen_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
@@ -502,10 +513,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_alerts'))
     )
     with op.batch_alter_table('alerts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alerts_driver_user_id'), ['driver_user_id'], unique=False)
+        batch_op.create_index('ix_alerts_live_due', ['due_at'], unique=False, postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'"))
         batch_op.create_index(batch_op.f('ix_alerts_org_id'), ['org_id'], unique=False)
         batch_op.create_index('ix_alerts_region_raised', ['region_code', 'raised_at'], unique=False)
         batch_op.create_index('ix_alerts_site_raised', ['site_id', 'raised_at'], unique=False)
-        batch_op.create_index('uq_alerts_open_dedupe', ['dedupe_key'], unique=True, postgresql_where=sa.text("status = 'open' AND dedupe_key IS NOT NULL"), sqlite_where=sa.text("status = 'open' AND dedupe_key IS NOT NULL"))
+        batch_op.create_index('uq_alerts_open_dedupe', ['dedupe_key'], unique=True, postgresql_where=sa.text("status <> 'closed' AND dedupe_key IS NOT NULL"), sqlite_where=sa.text("status <> 'closed' AND dedupe_key IS NOT NULL"))
 
     op.create_table('appointment_slots',
     sa.Column('site_id', sa.Uuid(), nullable=False),
@@ -650,6 +663,39 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_weigh_site_rules_site_id_sites'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('site_id', name=op.f('pk_weigh_site_rules'))
     )
+    op.create_table('alert_appeals',
+    sa.Column('alert_id', sa.Uuid(), nullable=False),
+    sa.Column('driver_user_id', sa.Uuid(), nullable=False),
+    sa.Column('note', sa.String(length=1000), nullable=False),
+    sa.Column('track', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('filed_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_by', sa.String(length=100), nullable=True),
+    sa.Column('reason', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], name=op.f('fk_alert_appeals_alert_id_alerts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_appeals'))
+    )
+    with op.batch_alter_table('alert_appeals', schema=None) as batch_op:
+        batch_op.create_index('ix_alert_appeals_alert', ['alert_id'], unique=False)
+        batch_op.create_index('uq_alert_appeals_pending', ['alert_id'], unique=True, postgresql_where=sa.text("status = 'pending'"), sqlite_where=sa.text("status = 'pending'"))
+
+    op.create_table('alert_steps',
+    sa.Column('alert_id', sa.Uuid(), nullable=False),
+    sa.Column('at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('action', sa.String(length=24), nullable=False),
+    sa.Column('actor_label', sa.String(length=100), nullable=True),
+    sa.Column('actor_user_id', sa.Uuid(), nullable=True),
+    sa.Column('note', sa.String(length=1000), nullable=True),
+    sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], name=op.f('fk_alert_steps_alert_id_alerts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_steps'))
+    )
+    with op.batch_alter_table('alert_steps', schema=None) as batch_op:
+        batch_op.create_index('ix_alert_steps_alert_at', ['alert_id', 'at'], unique=False)
+
     op.create_table('appointments',
     sa.Column('slot_id', sa.Uuid(), nullable=False),
     sa.Column('site_id', sa.Uuid(), nullable=False),
@@ -785,6 +831,25 @@ def upgrade() -> None:
     with op.batch_alter_table('terminal_bindings', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_terminal_bindings_vehicle_id'), ['vehicle_id'], unique=False)
         batch_op.create_index('uq_terminal_bindings_active_vehicle', ['vehicle_id'], unique=True, sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
+
+    op.create_table('alert_files',
+    sa.Column('alert_id', sa.Uuid(), nullable=False),
+    sa.Column('purpose', sa.String(length=12), nullable=False),
+    sa.Column('appeal_id', sa.Uuid(), nullable=True),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('media_type', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('size_bytes', sa.Integer(), nullable=False),
+    sa.Column('step_id', sa.Uuid(), nullable=True),
+    sa.Column('uploaded_by', sa.Uuid(), nullable=True),
+    sa.Column('uploaded_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], name=op.f('fk_alert_files_alert_id_alerts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['appeal_id'], ['alert_appeals.id'], name=op.f('fk_alert_files_appeal_id_alert_appeals')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_files'))
+    )
+    with op.batch_alter_table('alert_files', schema=None) as batch_op:
+        batch_op.create_index('ix_alert_files_alert', ['alert_id'], unique=False)
 
     op.create_table('devices',
     sa.Column('site_id', sa.Uuid(), nullable=False),
@@ -1090,6 +1155,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_devices_site_id'))
 
     op.drop_table('devices')
+    with op.batch_alter_table('alert_files', schema=None) as batch_op:
+        batch_op.drop_index('ix_alert_files_alert')
+
+    op.drop_table('alert_files')
     with op.batch_alter_table('terminal_bindings', schema=None) as batch_op:
         batch_op.drop_index('uq_terminal_bindings_active_vehicle', sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
         batch_op.drop_index(batch_op.f('ix_terminal_bindings_vehicle_id'))
@@ -1125,6 +1194,15 @@ def downgrade() -> None:
         batch_op.drop_index('ix_appointments_order')
 
     op.drop_table('appointments')
+    with op.batch_alter_table('alert_steps', schema=None) as batch_op:
+        batch_op.drop_index('ix_alert_steps_alert_at')
+
+    op.drop_table('alert_steps')
+    with op.batch_alter_table('alert_appeals', schema=None) as batch_op:
+        batch_op.drop_index('uq_alert_appeals_pending', postgresql_where=sa.text("status = 'pending'"), sqlite_where=sa.text("status = 'pending'"))
+        batch_op.drop_index('ix_alert_appeals_alert')
+
+    op.drop_table('alert_appeals')
     op.drop_table('weigh_site_rules')
     with op.batch_alter_table('vehicles', schema=None) as batch_op:
         batch_op.drop_index('uq_vehicles_active_plate', sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
@@ -1159,10 +1237,12 @@ def downgrade() -> None:
     op.drop_table('contract_events')
     op.drop_table('appointment_slots')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
-        batch_op.drop_index('uq_alerts_open_dedupe', postgresql_where=sa.text("status = 'open' AND dedupe_key IS NOT NULL"), sqlite_where=sa.text("status = 'open' AND dedupe_key IS NOT NULL"))
+        batch_op.drop_index('uq_alerts_open_dedupe', postgresql_where=sa.text("status <> 'closed' AND dedupe_key IS NOT NULL"), sqlite_where=sa.text("status <> 'closed' AND dedupe_key IS NOT NULL"))
         batch_op.drop_index('ix_alerts_site_raised')
         batch_op.drop_index('ix_alerts_region_raised')
         batch_op.drop_index(batch_op.f('ix_alerts_org_id'))
+        batch_op.drop_index('ix_alerts_live_due', postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'"))
+        batch_op.drop_index(batch_op.f('ix_alerts_driver_user_id'))
 
     op.drop_table('alerts')
     with op.batch_alter_table('sites', schema=None) as batch_op:
