@@ -1,4 +1,5 @@
-"""The mine app's 告警: the alerts my organisations handle.
+"""The mine app's 告警: the alerts my organisations handle (a carrier's admin and dispatchers read the
+GPS kinds about their trucks here too).
 
     GET /api/mine/alerts?grade=&state=&kind=&offset=&limit=   newest first
     GET /api/mine/alerts/{alert_id}                           one (404 when not mine)
@@ -14,7 +15,7 @@ from litestar.params import FromQuery, QueryParameter
 
 from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertOut, AlertPage, AlertState, Grade
-from backend.domain.identity.schemas import SITE_STAFF
+from backend.domain.identity.schemas import ALERT_AUDIENCE, SITE_STAFF
 from backend.http.auth import any_role
 from backend.http.deps import Db, Limit, Me, Offset
 
@@ -34,5 +35,5 @@ async def get_alert(me: Me, db: Db, alert_id: uuid.UUID) -> AlertOut:
     return await alerts.read_alert(db, actor=me, alert_id=alert_id)
 
 
-router = Router(path="/api/mine", route_handlers=[list_alerts, get_alert], guards=[any_role(*SITE_STAFF)],
+router = Router(path="/api/mine", route_handlers=[list_alerts, get_alert], guards=[any_role(*(SITE_STAFF | ALERT_AUDIENCE))],
                 tags=["alerts"])

@@ -53,8 +53,10 @@ SITE_STAFF = frozenset({Role.ENTERPRISE_ADMIN, Role.SALES, Role.DISPATCHER})
 GUARDS = frozenset({Role.ENTERPRISE_ADMIN, Role.SALES, Role.DISPATCHER})
 # Change a site's queue settings (capacity, hours, call rules).
 QUEUE_SETTINGS_ROLES = frozenset({Role.ENTERPRISE_ADMIN, Role.DISPATCHER})
-# Told at once when an alert is raised on their organisation.
-ALERT_AUDIENCE = frozenset({Role.ENTERPRISE_ADMIN, Role.DISPATCHER})
+# Told at once when an alert is raised on their organisation, and the staff who acknowledge and dispose
+# it (rules art. 30: each enterprise names the people who log in and handle alerts). A carrier handles
+# the GPS kinds about its trucks through its admin and dispatchers.
+ALERT_AUDIENCE = frozenset({Role.ENTERPRISE_ADMIN, Role.DISPATCHER, Role.CARRIER_ADMIN})
 # A carrier's people who see its fleet and dispatch its trucks onto orders; only its admin changes the fleet.
 FLEET_READ_ROLES = frozenset({Role.CARRIER_ADMIN, Role.DISPATCHER})
 FLEET_ADMIN_ROLES = frozenset({Role.CARRIER_ADMIN})
