@@ -162,6 +162,7 @@ class AlertOut(Out):
     closed_at: datetime | None
     kind_zh: str
     kind_en: str
+    updated_at: datetime
 
 
 AlertState = AlertStatus
@@ -284,3 +285,13 @@ class PackCheck(msgspec.Struct, frozen=True, kw_only=True):
     # "valid", "invalid", or "unchecked" (no platform key to check it with: hashes only).
     signature: str
     manifest_sha256: str | None
+
+
+class AlertFeed(Out):
+    """A page of an enterprise system's feed (/open/v1/alerts), oldest change first. `cursor` is where
+    this page ended: pass it back to get what changed after (the same cursor when nothing did);
+    `more` says another page is waiting now."""
+
+    items: list[AlertOut]
+    cursor: str | None
+    more: bool
