@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from typing import Any
 
 from backend.domain.alerts.packs import FORMAT, MANIFEST, SIGNATURE
@@ -34,7 +35,7 @@ def _signature(archive: zipfile.ZipFile, names: set[str], manifest_sha256: str, 
         good = (sig.get("manifestSha256") == manifest_sha256
                 and evidence.verify_hash(settings, kid=str(sig.get("kid", "")), hash_hex=manifest_sha256,
                                          signature_hex=str(sig.get("signature", ""))))
-    except (ValueError, zipfile.BadZipFile, KeyError):
+    except (ValueError, zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError):
         good = False
     return "valid" if good else "invalid"
 
@@ -53,7 +54,9 @@ def verify_pack(data: bytes, *, settings: Settings | None = None) -> PackCheck:
             manifest_bytes = archive.read(MANIFEST)
             manifest = json.loads(manifest_bytes)
             listed = manifest["files"]
-        except (zipfile.BadZipFile, ValueError, KeyError, TypeError):
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError, TypeError):
+            return _fail("manifest.json unreadable / 清单无法读取")
+        if not isinstance(manifest, dict) or not isinstance(listed, list) or not all(isinstance(e, dict) for e in listed):
             return _fail("manifest.json unreadable / 清单无法读取")
         manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
         problems: list[str] = []
@@ -67,7 +70,8 @@ def verify_pack(data: bytes, *, settings: Settings | None = None) -> PackCheck:
                 continue
             try:
                 content = archive.read(name)
-            except (zipfile.BadZipFile, OSError, ValueError) as exc:  # a flipped byte fails the zip's CRC
+            # A flipped byte fails the zip's CRC, or breaks its deflate stream before that.
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
                 problems.append(f"{name}: damaged ({exc}) / 文件损坏")
                 continue
             if len(content) != entry.get("size") or hashlib.sha256(content).hexdigest() != entry.get("sha256"):

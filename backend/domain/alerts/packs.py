@@ -45,7 +45,7 @@ from backend.domain.alerts.schemas import AlertOut, EvidencePack, PackFile
 from backend.domain.audit import service as audit
 from backend.domain.audit.schemas import Reader, Subject
 from backend.domain.evidence import service as evidence
-from backend.domain.identity.schemas import Principal
+from backend.domain.identity.schemas import Principal, Role
 
 FORMAT = "meitong.alert-pack.v1"
 MANIFEST = "manifest.json"
@@ -131,9 +131,9 @@ def _safe(name: str) -> str:
 def _reader(actor: Principal, org_id: uuid.UUID) -> Reader:
     """The capacity the actor read the pack in: the handling organisation, a regulator's region, the platform."""
     found = (next((m for m in actor.memberships if m.org_id == org_id), None)
-             or next((m for m in actor.memberships if m.role == "regulator"), None)
+             or next((m for m in actor.memberships if m.role == Role.REGULATOR), None)
              or (actor.memberships[0] if actor.memberships else None))
-    role = found.role if found else ("platform_admin" if actor.is_platform_admin else "")
+    role = found.role if found else (Role.PLATFORM_ADMIN if actor.is_platform_admin else "")
     who = actor.actor
     return Reader(user_id=who.user_id, name=actor.name if actor.machine_key is None else who.label, label=who.label,
                   org_id=found.org_id if found else None, role=str(role), client=actor.client, route=actor.route)
