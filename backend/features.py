@@ -1,8 +1,9 @@
 """The features of the platform, and how they plug in.
 
 Each feature is a folder in backend/domain. Besides its public face (service.py, schemas.py) it may
-have `subscribers.py` (how it reacts to other features' events, backend/events.py) and `jobs.py`
-(the periodic work it registers, backend/jobs.py). `load()` imports those modules once, which
+have `subscribers.py` (how it reacts to other features' events, backend/events.py), `jobs.py`
+(the periodic work it registers, backend/jobs.py) and `alert_evidence.py` (the records it holds that
+prove an alert, for the alert's evidence pack: backend/domain/alerts/packs.py). `load()` imports those modules once, which
 registers them; the app, the worker and the tests call it at start-up (backend/context.py does).
 
 Imported by name so that a producer never imports its consumers, not even through this list: a new
@@ -19,13 +20,15 @@ FEATURES: tuple[str, ...] = (
     "terminals", "notices", "alerts", "evidence", "contracts", "passes", "queue", "orders", "weighing", "tracking",
     "waybills", "invitations",
 )
-PLUG_INS: tuple[str, ...] = ("subscribers", "jobs")
+# subscribers: reactions to other features' events; jobs: periodic work; alert_evidence: collectors of
+# the records that prove an alert (alerts.evidence_collector), for its evidence pack.
+PLUG_INS: tuple[str, ...] = ("subscribers", "jobs", "alert_evidence")
 
 _loaded = False
 
 
 def load() -> None:
-    """Import every feature's subscribers and jobs (idempotent)."""
+    """Import every feature's plug-ins (idempotent)."""
     global _loaded
     if _loaded:
         return

@@ -176,6 +176,8 @@ class Settings:
     # A waybill's corridor: how far each side of its route a truck may be before it deviates, unless
     # the enterprise system opening it sends its own widthM.
     gps_corridor_width_m: float = 1000.0
+    # An alert's evidence pack holds the truck's positions this many minutes either side of the event.
+    alert_pack_positions_min: int = 30
     # A GPS stream entry that failed this many tries goes to the dead-letter stream (<stream>:dead).
     gps_max_deliveries: int = 5
     # How many simulated JT808 trucks `meitong run` drives between the demo mine and the plant.
@@ -254,6 +256,7 @@ def load_settings(**overrides: object) -> Settings:
         "gps_stream": env.get("MEITONG_GPS_STREAM", "gps:positions"),
         "gps_group": env.get("MEITONG_GPS_GROUP", "gps-pipeline"),
         "gps_corridor_width_m": _float("MEITONG_GPS_CORRIDOR_WIDTH_M", 1000.0),
+        "alert_pack_positions_min": _int("MEITONG_ALERT_PACK_POSITIONS_MIN", 30),
         "gps_max_deliveries": _int("MEITONG_GPS_MAX_DELIVERIES", 5),
         "demo_trucks": _int("MEITONG_DEMO_TRUCKS", 0),
         "body_max_depth": _int("MEITONG_BODY_MAX_DEPTH", 32),

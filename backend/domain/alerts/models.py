@@ -22,6 +22,8 @@ class Alert(IdMixin, Base):
     __tablename__ = "alerts"
     __table_args__ = (Index("ix_alerts_site_raised", "site_id", "raised_at"),
                       Index("ix_alerts_region_raised", "region_code", "raised_at"),
+                      # An enterprise system's feed: its organisation's alerts by when they last changed.
+                      Index("ix_alerts_org_updated", "org_id", "updated_at", "id"),
                       # The escalation sweep reads only live alerts whose deadline passed.
                       Index("ix_alerts_live_due", "due_at", postgresql_where=text("status <> 'closed'"),
                             sqlite_where=text("status <> 'closed'")),
@@ -67,6 +69,11 @@ class Alert(IdMixin, Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(160))
     count: Mapped[int] = mapped_column(default=1)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the platform last changed it (raised, counted again, acknowledged, escalated, closed...):
+    # the platform's clock, not the event's (a late weighing raises an alert dated in the past), so
+    # a machine polling /open/v1/alerts?cursor= sees every change after its cursor. Core UPDATEs
+    # set it too (onupdate applies to them).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class AlertRoute(Base):

@@ -31,7 +31,7 @@ def out(alert: Alert) -> AlertOut:
                     due_at=alert.due_at if status != AlertStatus.CLOSED else None, overdue=overdue,
                     acked_at=alert.acked_at, acked_by=alert.acked_by, disposed_at=alert.disposed_at,
                     closed_at=alert.closed_at, kind_zh=kind.name_zh if kind else alert.kind,
-                    kind_en=kind.name_en if kind else alert.kind)
+                    kind_en=kind.name_en if kind else alert.kind, updated_at=alert.updated_at)
 
 
 def step_out(step: AlertStep) -> StepOut:

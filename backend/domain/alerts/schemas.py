@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from backend.domain.audit.schemas import Subject
 from backend.structs import Out, Page, Struct
 
 
@@ -161,6 +162,7 @@ class AlertOut(Out):
     closed_at: datetime | None
     kind_zh: str
     kind_en: str
+    updated_at: datetime
 
 
 AlertState = AlertStatus
@@ -250,3 +252,46 @@ class AppealDecision(Struct):
 
 class AlertPage(Page):
     items: list[AlertOut]
+
+
+class PackFile(msgspec.Struct, frozen=True, kw_only=True):
+    """One file an evidence collector puts in a pack: its path inside the zip ("weighing/trace.json"),
+    its bytes and media type, and whose personal information it shows (audited when read)."""
+
+    name: str
+    data: bytes
+    media_type: str
+    personal: tuple[Subject, ...] = ()
+
+
+class EvidencePack(msgspec.Struct, frozen=True, kw_only=True):
+    """A built pack: the zip's bytes and the SHA-256 of its manifest (also a response header)."""
+
+    alert_id: uuid.UUID
+    filename: str
+    data: bytes
+    manifest_sha256: str
+    files: int
+    generated_at: datetime
+
+
+class PackCheck(msgspec.Struct, frozen=True, kw_only=True):
+    """What re-verifying a pack found: ok only when every listed file is there with its size and
+    SHA-256, nothing unlisted rides along, and (when a key was at hand) the manifest's signature holds."""
+
+    ok: bool
+    files_checked: int
+    problems: list[str]
+    # "valid", "invalid", or "unchecked" (no platform key to check it with: hashes only).
+    signature: str
+    manifest_sha256: str | None
+
+
+class AlertFeed(Out):
+    """A page of an enterprise system's feed (/open/v1/alerts), oldest change first. `cursor` is where
+    this page ended: pass it back to get what changed after (the same cursor when nothing did);
+    `more` says another page is waiting now."""
+
+    items: list[AlertOut]
+    cursor: str | None
+    more: bool

@@ -198,7 +198,8 @@ async def file_of(session: AsyncSession, *, ctx: Context, actor: Principal, aler
     row = await session.get(AlertFile, file_id)
     store = files.store(ctx.settings)
     if row is None or row.alert_id != alert.id or not await asyncio.to_thread(store.exists, row.sha256):
-        raise errors.file_unknown("fileId")
+        # A missing resource in the path is a 404, like the alert itself (422 is for a bad body).
+        raise NotFound("附件", "Attachment", field="fileId")
     return str(store.path(row.sha256)), file_out(row)
 
 

@@ -36,6 +36,8 @@ PERSONAL_FIELDS: dict[str, tuple[str, str]] = {
     "qualification": ("从业资格证号", "qualification certificate"),
     "real_name_status": ("实名状态", "real-name status"),
     "phone": ("手机号", "phone"),
+    # A truck's positions while he drove it (an alert's evidence pack): where a person was, and when.
+    "track": ("行驶轨迹", "driving track"),
 }
 # How the information left: a page or API call, an export file, a signed system interface (an
 # enterprise's own system on /open/v1, or a department's shared interface).

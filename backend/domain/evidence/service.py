@@ -26,7 +26,8 @@ from backend.domain.evidence.schemas import EvidenceEntryOut, EvidenceRef
 from backend.domain.evidence.verify import verify_chain, verify_entry
 from backend.settings import Settings
 
-__all__ = ["append", "default_resolvers", "entry_for", "public_key", "verify_chain", "verify_entry"]
+__all__ = ["append", "default_resolvers", "entry_for", "entries_for", "public_key", "sign_hash", "verify_chain", "verify_entry",
+           "verify_hash"]
 
 _ENTRY = cast(Table, EvidenceEntry.__table__)
 _HEAD = cast(Table, EvidenceHead.__table__)
@@ -96,3 +97,25 @@ async def entry_for(session: AsyncSession, *, kind: str, ref: str) -> EvidenceEn
 def public_key(settings: Settings) -> tuple[str, str]:
     """(kid, Ed25519 public key PEM) that anyone can check entry signatures with."""
     return keys.current(settings)
+
+
+def sign_hash(settings: Settings, hash_hex: str) -> tuple[str, str]:
+    """(kid, Ed25519 signature hex) over a SHA-256 the platform vouches for (an evidence pack's
+    manifest), with the chain's key: one published key checks entries and packs alike."""
+    return keys.sign(settings, hash_hex)
+
+
+def verify_hash(settings: Settings, *, kid: str, hash_hex: str, signature_hex: str) -> bool:
+    """True when a known key (current or retired) with this kid signed this SHA-256."""
+    try:
+        return keys.verify(settings, kid=kid, hash_hex=hash_hex, signature_hex=signature_hex)
+    except ValueError:
+        return False
+
+
+async def entries_for(session: AsyncSession, *, kind: str, refs: list[str]) -> list[EvidenceEntryOut]:
+    """Every entry recording these objects of `kind`, in chain order (an object changed later has several)."""
+    if not refs:
+        return []
+    query = select(_ENTRY).where(_ENTRY.c.kind == kind, _ENTRY.c.ref.in_(refs)).order_by(_ENTRY.c.seq)
+    return [views.entry_out(e) for e in (await session.execute(query)).all()]

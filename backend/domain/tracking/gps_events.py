@@ -72,6 +72,20 @@ async def store(session: AsyncSession, *, events: list[Event], plates: dict[str,
     return [stored(r) for r in rows]
 
 
+async def event_by_id(session: AsyncSession, *, event_id: uuid.UUID) -> StoredEvent | None:
+    row = await session.get(GpsEvent, event_id)
+    return None if row is None else stored(row)
+
+
+async def of_vehicle_between(session: AsyncSession, *, vehicle_id: uuid.UUID, start: datetime,
+                             end: datetime) -> list[StoredEvent]:
+    """A vehicle's stored events in [start, end], in order (an alert's evidence pack)."""
+    rows = (await session.execute(select(GpsEvent).where(GpsEvent.vehicle_id == vehicle_id, GpsEvent.at >= start,
+                                                         GpsEvent.at <= end)
+                                  .order_by(GpsEvent.at, _SAME_FIX_ORDER))).scalars()
+    return [stored(r) for r in rows]
+
+
 async def set_alert(session: AsyncSession, *, event_id: uuid.UUID, alert_id: uuid.UUID) -> None:
     await session.execute(update(GpsEvent).where(GpsEvent.id == event_id).values(alert_id=alert_id))
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 19:56:11.920219
+Create Date: 2026-12-07 20:05:50.740783
 """
 from alembic import op
 import sqlalchemy as sa
@@ -506,6 +506,7 @@ def upgrade() -> None:
     sa.Column('dedupe_key', sa.String(length=160), nullable=True),
     sa.Column('count', sa.Integer(), nullable=False),
     sa.Column('last_seen_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organisations.id'], name=op.f('fk_alerts_org_id_organisations')),
     sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_alerts_region_code_regions')),
@@ -516,6 +517,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_alerts_driver_user_id'), ['driver_user_id'], unique=False)
         batch_op.create_index('ix_alerts_live_due', ['due_at'], unique=False, postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'"))
         batch_op.create_index(batch_op.f('ix_alerts_org_id'), ['org_id'], unique=False)
+        batch_op.create_index('ix_alerts_org_updated', ['org_id', 'updated_at', 'id'], unique=False)
         batch_op.create_index('ix_alerts_region_raised', ['region_code', 'raised_at'], unique=False)
         batch_op.create_index('ix_alerts_site_raised', ['site_id', 'raised_at'], unique=False)
         batch_op.create_index('uq_alerts_open_dedupe', ['dedupe_key'], unique=True, postgresql_where=sa.text("status <> 'closed' AND dedupe_key IS NOT NULL"), sqlite_where=sa.text("status <> 'closed' AND dedupe_key IS NOT NULL"))
@@ -1240,6 +1242,7 @@ def downgrade() -> None:
         batch_op.drop_index('uq_alerts_open_dedupe', postgresql_where=sa.text("status <> 'closed' AND dedupe_key IS NOT NULL"), sqlite_where=sa.text("status <> 'closed' AND dedupe_key IS NOT NULL"))
         batch_op.drop_index('ix_alerts_site_raised')
         batch_op.drop_index('ix_alerts_region_raised')
+        batch_op.drop_index('ix_alerts_org_updated')
         batch_op.drop_index(batch_op.f('ix_alerts_org_id'))
         batch_op.drop_index('ix_alerts_live_due', postgresql_where=sa.text("status <> 'closed'"), sqlite_where=sa.text("status <> 'closed'"))
         batch_op.drop_index(batch_op.f('ix_alerts_driver_user_id'))
