@@ -17,7 +17,7 @@ import importlib.util
 FEATURES: tuple[str, ...] = (
     "regions", "audit", "identity", "parties", "organisations", "sites", "machines", "drivers", "vehicles",
     "terminals", "notices", "alerts", "evidence", "contracts", "passes", "queue", "orders", "weighing", "tracking",
-    "waybills", "invitations",
+    "waybills", "invitations", "watchdog",
 )
 PLUG_INS: tuple[str, ...] = ("subscribers", "jobs")
 
