@@ -11,7 +11,6 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import clock
-
 from backend.demo.marks import once
 from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertRaise
