@@ -14,6 +14,7 @@ Each carries the ids an evidence pack collects (waybill, ticket, the receipt's f
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,9 +42,9 @@ async def check(session: AsyncSession, *, settings: Settings, waybill: Waybill, 
     base = {"waybillNo": waybill.waybill_no, "receivedNetKg": data.net_kg, "receivedAt": at.isoformat(),
             "ticketId": str(ticket.id) if ticket else None, "ticketNo": ticket.ticket_no if ticket else None}
 
-    async def raise_(kind: str, *, zh: str, en: str, org_id: object, site: bool, details: dict[str, object]) -> None:
+    async def raise_(kind: str, *, zh: str, en: str, org_id: uuid.UUID, site: bool, details: dict[str, object]) -> None:
         await alerts.raise_alert(session, at=at, data=AlertRaise(
-            kind=kind, org_id=org_id,  # type: ignore[arg-type]
+            kind=kind, org_id=org_id,
             site_id=waybill.origin_site_id if site else None, region_code=waybill.region_code,
             ref=f"waybill:{waybill.id}", plate=waybill.plate, order_no=waybill.order_no,
             message_zh=zh, message_en=en, details={**base, **details}))
