@@ -45,7 +45,8 @@ def today_china() -> date:
 
 @contextmanager
 def use(source: Callable[[], datetime]) -> Iterator[None]:
-    """Read time from `source` until the block ends (tests; `source` must return aware datetimes)."""
+    """Read time from `source` until the block ends (tests, and the demo back-dating a seeded report;
+    `source` must return aware datetimes)."""
     global _source
     previous, _source = _source, source
     try:

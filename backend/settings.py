@@ -191,6 +191,25 @@ class Settings:
     price_max_fen_per_t: int = 1_000_000
     order_min_planned_kg: int = 100
     order_max_planned_kg: int = 49_000
+    # The device watchdog (backend/domain/watchdog): a site device (lane controller, camera...) that
+    # has reported is silent after this long without a heartbeat; a truck's JT808 terminal on an open
+    # waybill after its own (it reports every 10-60 s, but tunnels and dead zones are normal).
+    watchdog_device_silent_after_s: int = 300
+    watchdog_terminal_silent_after_s: int = 900
+    # A device that reports again closes its alert only after it has stayed back this long, so a
+    # flapping device counts its outages on one alert instead of raising a storm of them.
+    watchdog_recovery_hold_s: int = 900
+    # Trade alerts: a consignee's received net may differ from the mine's ticket net by this much
+    # (scales, moisture, spillage) before the two are said to disagree; the larger of the two applies.
+    receipt_tolerance_pct: float = 1.0
+    receipt_tolerance_min_kg: int = 200
+    # A price the buyer settled further than this from the contract's per-tonne price is off contract.
+    price_off_contract_pct: float = 10.0
+    # Daily sales: a site's tonnage of the Chinese day above (median of its previous days x factor)
+    # is above its baseline, judged only with at least `min_days` days with sales in the look-back.
+    sales_baseline_days: int = 28
+    sales_baseline_min_days: int = 7
+    sales_baseline_factor: float = 2.0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -265,6 +284,15 @@ def load_settings(**overrides: object) -> Settings:
         "price_max_fen_per_t": _int("MEITONG_PRICE_MAX_FEN_PER_T", 1_000_000),
         "order_min_planned_kg": _int("MEITONG_ORDER_MIN_PLANNED_KG", 100),
         "order_max_planned_kg": _int("MEITONG_ORDER_MAX_PLANNED_KG", 49_000),
+        "watchdog_device_silent_after_s": _int("MEITONG_WATCHDOG_DEVICE_SILENT_AFTER_S", 300),
+        "watchdog_terminal_silent_after_s": _int("MEITONG_WATCHDOG_TERMINAL_SILENT_AFTER_S", 900),
+        "watchdog_recovery_hold_s": _int("MEITONG_WATCHDOG_RECOVERY_HOLD_S", 900),
+        "receipt_tolerance_pct": _float("MEITONG_RECEIPT_TOLERANCE_PCT", 1.0),
+        "receipt_tolerance_min_kg": _int("MEITONG_RECEIPT_TOLERANCE_MIN_KG", 200),
+        "price_off_contract_pct": _float("MEITONG_PRICE_OFF_CONTRACT_PCT", 10.0),
+        "sales_baseline_days": _int("MEITONG_SALES_BASELINE_DAYS", 28),
+        "sales_baseline_min_days": _int("MEITONG_SALES_BASELINE_MIN_DAYS", 7),
+        "sales_baseline_factor": _float("MEITONG_SALES_BASELINE_FACTOR", 2.0),
     }
     values.update(overrides)
     if values["env"] == "production":

@@ -32,6 +32,11 @@ async def test_seed_is_idempotent(ctx):
         invitations = (await session.execute(text("SELECT status, count(*) FROM invitations GROUP BY status"))).all()
     assert dict(statuses) == {"active": 7, "pending": 1}
     assert dict(invitations) == {"accepted": 5, "pending": 1}
+    # The watchdog at work: the demo exit lane's camera went silent an hour ago; its own sweep found it.
+    assert "watchdog: 1 device(s) silent" in first.created
+    async with unit_of_work(ctx) as session:
+        silent = (await session.execute(text("SELECT details FROM alerts WHERE kind = 'device_silent'"))).all()
+    assert len(silent) == 1 and "DEMO-ANPR-02" in str(silent[0][0]), silent
     second = await seed_with(ctx)
     assert second.created == []
     assert await _counts(ctx) == before

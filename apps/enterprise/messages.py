@@ -75,6 +75,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ---- sites, gates, lanes, devices
     "site.name": ("场地名称", "Site name"),
     "site.kind": ("场地类型", "Site kind"),
+    "site.capacity": ("核定产能（吨/日）", "Approved capacity (t/day)"),
+    "site.capacity.hint": ("主管部门核定的日销售上限；超过时产生告警", "The daily sales the authority approved; above it raises an alert"),
+    "site.capacity.shown": ("核定产能 {t} 吨/日", "approved {t} t/day"),
     "fence.title": ("电子围栏", "E-fence"),
     "fence.geojson": ("电子围栏（GeoJSON）", "E-fence (GeoJSON)"),
     "fence.geojson.hint": ("Polygon 或 MultiPolygon，坐标为 [经度, 纬度]", "A Polygon or MultiPolygon, coordinates [lon, lat]"),

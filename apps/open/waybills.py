@@ -30,7 +30,8 @@ async def create(machine: Machine, data: JSONBody[WaybillCreate], db: Db, ctx: C
 @post("/waybills/{waybill_no:str}/receipt", status_code=200, summary="The consignee's weighing closes the waybill")
 async def receipt(machine: Machine, waybill_no: FromPath[str], data: JSONBody[WaybillReceipt], db: Db,
                   ctx: Ctx) -> WaybillOut:
-    return await waybills.receipt_by_machine(db, redis=ctx.redis, machine=machine, waybill_no=waybill_no, data=data)
+    return await waybills.receipt_by_machine(db, redis=ctx.redis, settings=ctx.settings, machine=machine,
+                                             waybill_no=waybill_no, data=data)
 
 
 router = Router(

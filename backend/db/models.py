@@ -18,11 +18,12 @@ from backend.domain.sites import models as sites_models
 from backend.domain.terminals import models as terminals_models
 from backend.domain.tracking import models as tracking_models
 from backend.domain.vehicles import models as vehicles_models
+from backend.domain.watchdog import models as watchdog_models
 from backend.domain.waybills import models as waybills_models
 from backend.domain.weighing import models as weighing_models
 
 ALL = (
     alerts_models, audit_models, contracts_models, drivers_models, evidence_models, identity_models, invitations_models, machines_models, notices_models,
     orders_models, organisations_models, queue_models, regions_models, sites_models, terminals_models, tracking_models, vehicles_models,
-    waybills_models, weighing_models, seed_marks,
+    watchdog_models, waybills_models, weighing_models, seed_marks,
 )

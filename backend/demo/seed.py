@@ -346,7 +346,7 @@ async def seed_registry(
     await seed_chain(session, ctx=ctx, org_ids=org_ids, site_id=mine_site_id, driver_phone=DEMO_DRIVER_PHONE,
                      plate=DEMO_PLATE, created=report.created)
     await demo_alerts.ensure_alerts(session, actor=actor, org_id=org_ids["mine"], site_id=mine_site_id,
-                                    created=report.created)
+                                    created=report.created, settings=ctx.settings)
 
 
 async def seed_demo(settings: Settings) -> SeedReport:

@@ -41,10 +41,15 @@ def test_every_raisers_codes_are_catalogued() -> None:
                                                     m.SIGNAL_GAP, m.OVERSPEED)}
     assert {c.removeprefix("gps_") for c in gps.ALERTING} <= _GPS_EVENTS
     assert catalogue.codes(Source.GATE) == {"pass_forged", "pass_altered"} and catalogue.codes(Source.GATE) <= set(gate.ORDER_REFUSALS)
+    # Every other kind has its raiser (each raised the real way in tests/alerts/test_trade_alerts.py,
+    # test_sales_alerts.py and tests/watchdog).
+    assert catalogue.codes(Source.TRADE) == {"overload", "sales_above_baseline", "sales_above_capacity",
+                                             "price_off_contract", "receipt_disagreement"}
+    assert catalogue.codes(Source.WATCHDOG) == {"device_silent", "site_silent", "closed_site_activity"}
 
 
 def test_todays_grades_map_onto_the_four() -> None:
-    """Yesterday's 1/2/3 became red/orange/yellow; the new kinds are catalogued ahead of their raisers."""
+    """Yesterday's 1/2/3 became red/orange/yellow; the new kinds of issue 13 are all there."""
     grades = {c: k.grade for c, k in catalogue.KINDS.items()}
     assert {grades[c] for c in ("weight_jump", "plate_elsewhere", "overweight")} == {Grade.RED}
     assert {grades[c] for c in ("plate_mismatch", "gps_exit_not_designated", "gps_signal_gap")} == {Grade.ORANGE}

@@ -21,8 +21,9 @@ from backend.settings import Settings, load_settings
 from backend.workers.runner import Runner
 from tests import factories as f
 
-FEATURE_JOBS = {"alerts.escalate", "contracts.expire", "invitations.expire", "identity.purge_refresh_tokens", "notices.drain_outbox", "orders.expire",
-                "queue.resync_mirror", "queue.sweep_deadlines"}
+FEATURE_JOBS = {"alerts.escalate", "contracts.expire", "invitations.expire", "identity.purge_refresh_tokens",
+                "notices.drain_outbox", "orders.expire", "queue.resync_mirror", "queue.sweep_deadlines", "watchdog.sweep",
+                "weighing.daily_sales"}
 
 
 class Clock:
@@ -170,7 +171,7 @@ async def test_jobs_no_worker_runs_are_never_run_then_late(ctx: Context, client:
     status, body = await _health(client)
     assert status == 200 and body["status"] == "ok" and {j["state"] for j in body["jobs"]} == {"never"}, body
     clock = Clock()
-    clock.advance(-3600)  # the worker ran an hour ago, then stopped
+    clock.advance(-86_400)  # the worker ran a day ago, then stopped (late for the hourly jobs too)
     meter.mended = True
     await Runner(ctx, now=clock).run_due()
     status, body = await _health(client)

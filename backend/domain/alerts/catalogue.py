@@ -35,10 +35,14 @@ class Source(StrEnum):
     """Which part of the platform raises the kind (the raisers' own codes are checked against it)."""
 
     WEIGHING = "weighing"  # a refused weighing (backend.domain.weighing.submit)
-    GATE = "gate"  # a pass refused at a gate
+    GATE = "gate"  # a forged or altered pass refused at a gate (backend.domain.orders.gate)
     GPS = "gps"  # a GPS event (backend.domain.waybills.gps), code "gps_<event kind>"
-    TRADE = "trade"  # sales, prices and receipts (raisers come later)
-    WATCHDOG = "watchdog"  # devices and sites that went silent (raiser comes later)
+    # Sales, prices and receipts: the consignee's receipt (backend.domain.waybills.receipts) and the
+    # daily sales job (backend.domain.weighing.sales).
+    TRADE = "trade"
+    # Devices and sites that went silent (backend.domain.watchdog), and activity at a closed site
+    # (the gate and the scale: backend.domain.orders.gate, backend.domain.weighing.submit).
+    WATCHDOG = "watchdog"
 
 
 class UnknownAlertKind(ValueError):
@@ -87,7 +91,7 @@ _KINDS = (
     AlertKind(code="net_exceeds_order", name_zh="净重超过提煤单", name_en="Net above the pickup order",
               grade=Grade.ORANGE, handler=Handler.SITE_ENTERPRISE, subject=Subject.PLATE, source=Source.WEIGHING,
               evidence=(*_W, "ticket")),
-    # Passes refused at a gate (listed now; the gate raises them with the workflow).
+    # Passes refused at a gate for a signature the platform never made, or its own on a changed payload.
     AlertKind(code="pass_forged", name_zh="伪造通行码", name_en="Forged pass", grade=Grade.RED,
               handler=Handler.SITE_ENTERPRISE, subject=Subject.SITE, source=Source.GATE,
               evidence=("refused_pass", "camera_plates", "evidence_chain")),
@@ -107,7 +111,8 @@ _KINDS = (
               grade=Grade.ORANGE, handler=Handler.CARRIER, subject=Subject.PLATE, source=Source.GPS, evidence=_G),
     AlertKind(code="gps_overspeed", name_zh="超速行驶", name_en="Overspeed",
               grade=Grade.ORANGE, handler=Handler.CARRIER, subject=Subject.PLATE, source=Source.GPS, evidence=_G),
-    # New kinds of issue 13 (their raisers come in later slices).
+    # New kinds of issue 13. overload is the carrier's: the mine's scale refuses an overweight gross
+    # (the site's `overweight`), so a truck above its legal gross at the consignee was loaded on the road.
     AlertKind(code="overload", name_zh="车辆超限超载", name_en="Overloaded or over-limit truck",
               grade=Grade.RED, handler=Handler.CARRIER, subject=Subject.PLATE, source=Source.TRADE,
               evidence=("ticket", "receipt", "camera_plates")),

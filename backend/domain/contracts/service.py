@@ -47,7 +47,7 @@ from backend.domain.organisations import service as organisations
 from backend.errors import Invalid
 
 __all__ = ["NON_BUYER_KINDS", "SELLER_KINDS", "capacity_exceeded", "china_today", "complete_contract",
-    "confirm_contract", "contract_destination", "contract_numbers", "correct_execution", "create_contract",
+    "confirm_contract", "contract_destination", "contract_numbers", "contract_prices", "correct_execution", "create_contract",
     "delete_contract", "execute", "file_contract", "get_contract", "ledger_entries", "list_contracts", "list_events",
     "not_active", "pdf_file", "progress", "release", "reserve", "terminate_contract", "update_contract", "upload_pdf"]
 
@@ -193,6 +193,14 @@ async def contract_numbers(session: AsyncSession, *, contract_ids: set[uuid.UUID
         return {}
     rows = await session.execute(select(Contract.id, Contract.contract_no).where(Contract.id.in_(contract_ids)))
     return {i: n for i, n in rows.all()}
+
+
+async def contract_prices(session: AsyncSession, *, contract_ids: set[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Each contract's price in fen per tonne (no access check: the caller has decided who asks)."""
+    if not contract_ids:
+        return {}
+    rows = await session.execute(select(Contract.id, Contract.price_fen_per_t).where(Contract.id.in_(contract_ids)))
+    return {i: p for i, p in rows.all()}
 
 
 async def contract_destination(session: AsyncSession, *, contract_id: uuid.UUID) -> Destination | None:

@@ -12,6 +12,7 @@ Every verification is answered, never raised: a refusal is an everyday answer at
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -25,6 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.context import Context
 from backend.db.base import utcnow
 from backend.db.unit import savepoint
+from backend.domain.alerts import service as alerts
+from backend.domain.alerts.schemas import AlertRaise
 from backend.domain.audit.schemas import Actor
 from backend.domain.identity.schemas import GUARDS, Principal
 from backend.domain.machines.schemas import MachineCaller
@@ -230,7 +233,9 @@ async def verify_pass(session: AsyncSession, *, ctx: Context, machine: MachineCa
         own_id = order.id
         verdict = _verify(ctx, data, at_s=at_s, secret_for=lambda oid: secret if oid == own_id else None)
     if verdict.code == "pass_signature_invalid":
-        return answer(await forged_or_altered(session, ctx=ctx, code=data.code), data)
+        code = await forged_or_altered(session, ctx=ctx, code=data.code)
+        await _alert_refused_pass(session, machine=machine, data=data, code=code, at=now)
+        return answer(code, data)
     if not verdict.ok or claims is None:
         return answer(verdict.code, data, claims=claims, order=order)
     if order is None:
@@ -257,7 +262,43 @@ async def verify_pass(session: AsyncSession, *, ctx: Context, machine: MachineCa
     except BaseException:
         await ctx.redis.delete(used)
         raise
+    await _alert_closed_site(session, machine=machine, data=data, order=order, at=now)
     return answer("ok", data, claims=claims, order=order)
+
+
+async def _alert_refused_pass(session: AsyncSession, *, machine: MachineCaller, data: PassVerify, code: str,
+                              at: datetime) -> None:
+    """A forged or altered pass shown at a gate: someone made or doctored a pass, the site's to
+    answer. The evidence is the refused code itself (by its hash: the pass may carry a TOTP)."""
+    site = await sites.site_brief(session, site_id=data.site_id)
+    assert site is not None  # gate_label found it
+    zh, en = ORDER_REFUSALS[code]
+    digest = hashlib.sha256(data.code.strip().encode()).hexdigest()
+    await alerts.raise_alert(session, at=at, data=AlertRaise(
+        kind=code, org_id=site.org_id, site_id=site.id, region_code=site.region_code, ref=f"pass:{digest[:40]}",
+        message_zh=f"{site.name}：{zh}" + (f"（识别车牌 {data.plate_read}）" if data.plate_read else ""),
+        message_en=f"{site.name}: {en}" + (f" (plate read {data.plate_read})" if data.plate_read else ""),
+        plate=normalise_plate(data.plate_read)[:16] if data.plate_read else None,
+        details={"passSha256": digest, "gateId": str(data.gate_id) if data.gate_id else None,
+                 "deviceId": str(machine.device_id) if machine.device_id else None, "keyId": machine.key_id,
+                 "transition": data.transition, "plateRead": data.plate_read}))
+
+
+async def _alert_closed_site(session: AsyncSession, *, machine: MachineCaller, data: PassVerify,
+                             order: PickupOrder, at: datetime) -> None:
+    """A truck let through the gate of a site that is not open for sales (closed): coal moving
+    where none may be sold."""
+    site = await sites.site_brief(session, site_id=data.site_id)
+    if site is None or site.status == "active":
+        return
+    await alerts.raise_alert(session, at=at, data=AlertRaise(
+        kind="closed_site_activity", org_id=site.org_id, site_id=site.id, region_code=site.region_code,
+        ref=f"order:{order.id}", plate=order.plate, order_no=order.order_no,
+        message_zh=f"{site.name} 未开放销售，{order.plate} 仍经门岗{'入场' if data.transition == 'in' else '出场'}",
+        message_en=f"{site.name} is not open for sales, yet {order.plate} passed its gate ({data.transition})",
+        details={"orderId": str(order.id), "transition": data.transition, "siteStatus": site.status,
+                 "gateId": str(data.gate_id) if data.gate_id else None,
+                 "deviceId": str(machine.device_id) if machine.device_id else None}))
 
 
 # --- Passages a gate accepted offline (verified with its bundle), uploaded when the link returns ---

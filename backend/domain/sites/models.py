@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, IdMixin, JsonDoc, TimestampMixin
@@ -25,6 +25,8 @@ class Site(IdMixin, TimestampMixin, Base):
     centroid_lat: Mapped[float]
     checkin_zone: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc)
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | closed
+    # The tonnes a day the site is approved to sell (核定产能); None when the authority set none.
+    approved_capacity_t_per_day: Mapped[int | None]
 
 
 class Gate(IdMixin, TimestampMixin, Base):
@@ -53,6 +55,8 @@ class Lane(IdMixin, TimestampMixin, Base):
 
 class Device(IdMixin, TimestampMixin, Base):
     __tablename__ = "devices"
+    # The watchdog's sweep reads only devices silent beyond a cutoff: a range on this index.
+    __table_args__ = (Index("ix_devices_last_seen", "last_seen_at"),)
 
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
     lane_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("lanes.id", ondelete="SET NULL"))

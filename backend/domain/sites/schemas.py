@@ -37,6 +37,8 @@ GeoJson = dict[str, Any]
 # Serial-number style: what the device itself sends in its heartbeat, so kept exactly as given.
 DeviceCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]{2,63}$")]
 Lon = Annotated[float, msgspec.Meta(ge=-180, le=180)]
+# An approved daily capacity in tonnes: the largest mines are approved for ~100,000 t a day.
+CapacityT = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
 Lat = Annotated[float, msgspec.Meta(ge=-90, le=90)]
 
 
@@ -57,6 +59,8 @@ class SiteUpdate(Struct):
     status: SiteStatus | None = None
     fence: GeoJson | None = None
     checkin_zone: GeoJson | None | msgspec.UnsetType = msgspec.UNSET
+    # `approvedCapacityTPerDay: null` removes it.
+    approved_capacity_t_per_day: CapacityT | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class GateCreate(Struct):
@@ -128,6 +132,7 @@ class SiteOut(Out):
     centroid_lon: float
     centroid_lat: float
     checkin_zone: GeoJson | None
+    approved_capacity_t_per_day: int | None
     created_at: datetime
     updated_at: datetime
 
@@ -210,6 +215,32 @@ class DeviceLane(msgspec.Struct, frozen=True, kw_only=True):
     lane_id: uuid.UUID | None
     lane_name: str | None
     has_weighbridge: bool
+
+
+class SilentDevice(msgspec.Struct, frozen=True, kw_only=True):
+    """An active device of an active site that has reported, but not since the watchdog's cutoff."""
+
+    device_id: uuid.UUID
+    kind: str
+    code: str
+    name: str
+    lane_id: uuid.UUID | None
+    site_id: uuid.UUID
+    site_name: str
+    org_id: uuid.UUID
+    region_code: str
+    last_seen_at: datetime
+
+
+class SilentSite(msgspec.Struct, frozen=True, kw_only=True):
+    """An active site every reporting device of which is silent (power or network cut?)."""
+
+    site_id: uuid.UUID
+    site_name: str
+    org_id: uuid.UUID
+    region_code: str
+    devices: int
+    last_seen_at: datetime  # the newest report of any of its devices
 
 
 class LaneLive(msgspec.Struct, frozen=True, kw_only=True):

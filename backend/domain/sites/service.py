@@ -7,11 +7,12 @@ Gates, lanes and devices are in `equipment`; the app overviews and the regulator
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import msgspec
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
@@ -35,6 +36,8 @@ from backend.domain.sites.schemas import (
     DeviceLane,
     GateSpot,
     LaneLive,
+    SilentDevice,
+    SilentSite,
     SiteBrief,
     SiteCreate,
     SiteDetailOut,
@@ -49,7 +52,8 @@ from geo.fences import Fence, parse_fence
 __all__ = ["active_sites", "add_device", "add_gate", "add_lane", "create_site", "device_id_by_code", "device_lane",
     "device_org", "device_site", "gate_name", "get_site", "lanes_live", "list_org_sites", "my_sites", "org_audit",
     "org_with_sites", "regulator_sites", "regulator_summary", "retire_device", "site_brief", "site_names",
-    "touch_device", "update_site"]
+    "devices_last_seen", "silent_devices", "silent_sites", "site_capacities", "sites_last_seen", "touch_device",
+    "update_site"]
 
 
 # Organisations that operate no yard of their own: they reach sites as carriers or watch them.
@@ -116,6 +120,8 @@ async def update_site(session: AsyncSession, *, redis: Redis, actor: Principal, 
         site.status = data.status
     if data.region_code is not None:
         site.region_code = require_region(data.region_code)
+    if data.approved_capacity_t_per_day is not msgspec.UNSET:
+        site.approved_capacity_t_per_day = data.approved_capacity_t_per_day
     fence = geometry.site_fence(data.fence) if data.fence is not None else parse_fence(site.fence)
     if data.fence is not None:
         gates = await session.execute(select(Gate.name, Gate.lon, Gate.lat).where(Gate.site_id == site.id))
@@ -275,3 +281,57 @@ async def lanes_live(session: AsyncSession, *, site_id: uuid.UUID, device_kind: 
                             has_weighbridge=lane.has_weighbridge, device_code=d.code if d else None,
                             last_seen_at=d.last_seen_at if d else None, status=d.last_status if d else None))
     return out
+
+
+# --- For the device watchdog: one query per question, each a range on ix_devices_last_seen ---
+
+async def silent_devices(session: AsyncSession, *, before: datetime) -> list[SilentDevice]:
+    """Active devices of active sites that have reported, but not since `before` (a device never
+    seen is not commissioned yet: nobody expects it)."""
+    rows = await session.execute(
+        select(Device.id, Device.kind, Device.code, Device.name, Device.lane_id, Device.site_id, Site.name,
+               Site.org_id, Site.region_code, Device.last_seen_at)
+        .join(Site, Site.id == Device.site_id)
+        .where(Device.last_seen_at < before, Device.status == "active", Site.status == "active"))
+    return [SilentDevice(device_id=r[0], kind=r[1], code=r[2], name=r[3], lane_id=r[4], site_id=r[5], site_name=r[6],
+                         org_id=r[7], region_code=r[8], last_seen_at=r[9]) for r in rows.all() if r[9]]
+
+
+async def silent_sites(session: AsyncSession, *, before: datetime, min_devices: int) -> list[SilentSite]:
+    """Active sites with at least `min_devices` reporting devices, none of which reported since `before`."""
+    newest = func.max(Device.last_seen_at)
+    rows = await session.execute(
+        select(Site.id, Site.name, Site.org_id, Site.region_code, func.count(), newest)
+        .join(Device, Device.site_id == Site.id)
+        .where(Device.last_seen_at.is_not(None), Device.status == "active", Site.status == "active")
+        .group_by(Site.id, Site.name, Site.org_id, Site.region_code)
+        .having(func.count() >= min_devices, newest < before))
+    return [SilentSite(site_id=r[0], site_name=r[1], org_id=r[2], region_code=r[3], devices=r[4], last_seen_at=r[5])
+            for r in rows.all() if r[5]]
+
+
+async def devices_last_seen(session: AsyncSession, *, device_ids: set[uuid.UUID]) -> dict[uuid.UUID, datetime | None]:
+    """The last report of each device (a retired one, or one of a closed site, is no longer expected:
+    it reads as reporting now, so its outage ends)."""
+    if not device_ids:
+        return {}
+    rows = await session.execute(select(Device.id, Device.last_seen_at, Device.status, Site.status)
+                                 .join(Site, Site.id == Device.site_id).where(Device.id.in_(device_ids)))
+    now = utcnow()
+    return {i: seen if status == "active" and site_status == "active" else now for i, seen, status, site_status in rows.all()}
+
+
+async def sites_last_seen(session: AsyncSession, *, site_ids: set[uuid.UUID]) -> dict[uuid.UUID, datetime | None]:
+    """The newest report of any active device of each site."""
+    if not site_ids:
+        return {}
+    rows = await session.execute(select(Device.site_id, func.max(Device.last_seen_at))
+                                 .where(Device.site_id.in_(site_ids), Device.status == "active")
+                                 .group_by(Device.site_id))
+    return {i: seen for i, seen in rows.all()}
+
+
+async def site_capacities(session: AsyncSession) -> dict[uuid.UUID, int | None]:
+    """Every active site's approved daily capacity in tonnes (None: none approved)."""
+    rows = await session.execute(select(Site.id, Site.approved_capacity_t_per_day).where(Site.status == "active"))
+    return {i: c for i, c in rows.all()}

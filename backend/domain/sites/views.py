@@ -30,7 +30,8 @@ def _site_fields(site: Site) -> dict[str, Any]:
         id=site.id, org_id=site.org_id, name=site.name, kind=site.kind, region_code=site.region_code,
         region_name=region_name(site.region_code)[0], status=site.status, fence=site.fence,
         fence_area_m2=round(site.fence_area_m2, 1), centroid_lon=site.centroid_lon, centroid_lat=site.centroid_lat,
-        checkin_zone=site.checkin_zone, created_at=site.created_at, updated_at=site.updated_at,
+        checkin_zone=site.checkin_zone, approved_capacity_t_per_day=site.approved_capacity_t_per_day,
+        created_at=site.created_at, updated_at=site.updated_at,
     )
 
 

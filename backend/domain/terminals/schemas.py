@@ -45,3 +45,12 @@ class TerminalOut(Out):
     last_seen_at: datetime | None
     status: str
     online: bool
+
+
+class SilentTerminal(msgspec.Struct, frozen=True, kw_only=True):
+    """An active terminal that has reported, but not since the watchdog's cutoff."""
+
+    phone: str
+    vehicle_id: uuid.UUID
+    plate: str
+    last_seen_at: datetime

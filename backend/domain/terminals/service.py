@@ -32,6 +32,7 @@ from backend.domain.terminals.schemas import (
     REGISTER_VEHICLE_TAKEN,
     AuthOutcome,
     RegisterOutcome,
+    SilentTerminal,
     TerminalOut,
 )
 from backend.domain.vehicles import service as vehicles
@@ -39,7 +40,8 @@ from backend.structs import CONTROL_CHARS
 from geo.protocols.jt808 import Registration
 
 __all__ = ["JT808_PLATE_COLOURS", "ONLINE_WITHIN_S", "UNPLATED", "authenticate", "binding_of_vehicle", "hash_code",
-    "new_auth_code", "register", "release_vehicle", "terminal", "terminals_of_vehicles", "touch", "unregister"]
+    "new_auth_code", "register", "release_vehicle", "silent_terminals", "terminal", "terminals_last_seen",
+    "terminals_of_vehicles", "touch", "unregister"]
 
 
 # 0x0100 plate colour codes (JT/T 697.7) → the platform's colours. 0 means unplated (the plate
@@ -187,3 +189,25 @@ async def terminal(session: AsyncSession, *, phone: str, online_within_s: int = 
     if binding is None:
         raise errors.terminal_not_found()
     return _out(binding, now=utcnow(), online_within_s=online_within_s)
+
+
+async def silent_terminals(session: AsyncSession, *, vehicle_ids: set[uuid.UUID], before: datetime) -> list[SilentTerminal]:
+    """The active terminals of these vehicles that have reported, but not since `before` (the
+    watchdog asks only about trucks on an open waybill: a parked truck's terminal may sleep)."""
+    if not vehicle_ids:
+        return []
+    rows = await session.execute(select(TerminalBinding.phone, TerminalBinding.vehicle_id, TerminalBinding.plate,
+                                        TerminalBinding.last_seen_at)
+                                 .where(TerminalBinding.vehicle_id.in_(vehicle_ids), TerminalBinding.status == "active",
+                                        TerminalBinding.last_seen_at < before))
+    return [SilentTerminal(phone=p, vehicle_id=v, plate=pl, last_seen_at=at) for p, v, pl, at in rows.all() if at]
+
+
+async def terminals_last_seen(session: AsyncSession, *, phones: set[str]) -> dict[str, datetime | None]:
+    """The last report of each terminal (a revoked one is no longer expected: it reads as now)."""
+    if not phones:
+        return {}
+    rows = await session.execute(select(TerminalBinding.phone, TerminalBinding.last_seen_at, TerminalBinding.status)
+                                 .where(TerminalBinding.phone.in_(phones)))
+    now = utcnow()
+    return {p: seen if status == "active" else now for p, seen, status in rows.all()}

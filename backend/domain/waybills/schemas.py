@@ -41,6 +41,11 @@ class WaybillReceipt(Struct):
 
     net_kg: Annotated[int, msgspec.Meta(gt=0, le=200_000)]
     weighed_at: datetime
+    # The consignee's gross of the loaded truck (its scale weighs the truck, then the empty one): a
+    # gross above the truck's legal limit is an overload on the road, the carrier's to answer for.
+    gross_kg: Annotated[int, msgspec.Meta(gt=0, le=200_000)] | None = None
+    # The price the consignee settled the load at, when its system sends it (fen per tonne).
+    price_fen_per_t: Annotated[int, msgspec.Meta(gt=0, le=100_000_000)] | None = None
 
 
 class WaybillOut(Out):
@@ -141,3 +146,16 @@ class LiveMap(Out):
     zones: list[LiveZone]
     vehicles: list[LiveVehicle]
     bbox: list[float]  # [minLon, minLat, maxLon, maxLat]
+
+
+class OpenLoad(msgspec.Struct, frozen=True, kw_only=True):
+    """A truck on the road with its load (for the device watchdog: its terminal must report)."""
+
+    waybill_no: str
+    vehicle_id: uuid.UUID
+    plate: str
+    carrier_org_id: uuid.UUID | None
+    seller_org_id: uuid.UUID
+    origin_site_id: uuid.UUID
+    region_code: str
+    departed_at: datetime

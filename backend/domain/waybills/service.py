@@ -5,6 +5,9 @@ Opening and closing live in `opening`; what the GPS worker does with a batch's e
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,13 +19,14 @@ from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OrderStatus
 from backend.domain.parties.schemas import Standing
 from backend.domain.tracking.service import world_changed
-from backend.domain.waybills import errors, opening, views
+from backend.domain.waybills import errors, opening, receipts, views
 from backend.domain.waybills.access import can_read, readable_filter
 from backend.domain.waybills.gps import apply_batch, open_waybills
 from backend.domain.waybills.live import mine_live, regulator_live
 from backend.domain.waybills.models import Waybill
 from backend.domain.waybills.phone import open_vehicle_of_driver, upload
 from backend.domain.waybills.schemas import (
+    OpenLoad,
     WaybillCreate,
     WaybillDetail,
     WaybillOut,
@@ -31,9 +35,10 @@ from backend.domain.waybills.schemas import (
     WaybillStatus,
 )
 from backend.domain.waybills.world import load_world
+from backend.settings import Settings
 
-__all__ = ["apply_batch", "create_by_machine", "current_for_driver", "get_waybill", "list_waybills", "load_world",
-    "mine_live", "open_for_order", "open_vehicle_of_driver", "open_waybills", "receipt_by_machine", "regulator_live",
+__all__ = ["apply_batch", "create_by_machine", "current_for_driver", "departures_since", "get_waybill", "list_waybills", "load_world",
+    "mine_live", "open_for_order", "open_loads", "open_vehicle_of_driver", "open_waybills", "receipt_by_machine", "regulator_live",
     "upload"]
 
 
@@ -97,9 +102,11 @@ async def create_by_machine(session: AsyncSession, *, redis: Redis, machine: Mac
     return views.waybill_out(w), True
 
 
-async def receipt_by_machine(session: AsyncSession, *, redis: Redis, machine: MachineCaller, waybill_no: str,
-                             data: WaybillReceipt) -> WaybillOut:
-    """The consignee's weighing closes the waybill (received); only the buyer's keys may say so."""
+async def receipt_by_machine(session: AsyncSession, *, redis: Redis, settings: Settings, machine: MachineCaller,
+                             waybill_no: str, data: WaybillReceipt) -> WaybillOut:
+    """The consignee's weighing closes the waybill (received); only the buyer's keys may say so.
+    What it shows against the mine's ticket, the truck's limit and the contract's price raises the
+    trade alerts (receipts.check) in the same transaction."""
     w = await _by_no(session, waybill_no)
     if w is None or w.buyer_org_id != machine.org_id:
         raise errors.waybill_not_found()
@@ -107,7 +114,25 @@ async def receipt_by_machine(session: AsyncSession, *, redis: Redis, machine: Ma
     if weighed_at.tzinfo is None:
         raise errors.bad_time()
     await opening.receive(session, redis=redis, waybill=w, net_kg=data.net_kg, weighed_at=weighed_at)
+    await receipts.check(session, settings=settings, waybill=w, data=data, at=weighed_at)
     return views.waybill_out(w)
+
+
+async def open_loads(session: AsyncSession) -> list[OpenLoad]:
+    """Every open waybill's truck (for the device watchdog: one indexed query on status)."""
+    rows = (await session.execute(select(Waybill).where(Waybill.status == WaybillStatus.OPEN))).scalars()
+    return [OpenLoad(waybill_no=w.waybill_no, vehicle_id=w.vehicle_id, plate=w.plate, carrier_org_id=w.carrier_org_id,
+                     seller_org_id=w.seller_org_id, origin_site_id=w.origin_site_id, region_code=w.region_code,
+                     departed_at=w.departed_at) for w in rows]
+
+
+async def departures_since(session: AsyncSession, *, site_id: uuid.UUID, since: datetime) -> list[str]:
+    """The waybill numbers of loads that left `site_id` since `since` (its trucks seen on the road:
+    a waybill opens at the gate, or from GPS when the truck crosses the fence)."""
+    rows = await session.execute(select(Waybill.waybill_no).where(Waybill.origin_site_id == site_id,
+                                                                  Waybill.departed_at >= since)
+                                 .order_by(Waybill.departed_at).limit(20))
+    return list(rows.scalars())
 
 
 # For the gate (orders.gate): a ticketed truck passing the out-gate opens its waybill.

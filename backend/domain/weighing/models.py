@@ -70,6 +70,8 @@ class WeighTicket(IdMixin, Base):
         Index("uq_weigh_tickets_order_valid", "order_id", unique=True,
               sqlite_where=text("status = 'valid'"), postgresql_where=text("status = 'valid'")),
         Index("ix_weigh_tickets_site_issued", "site_id", "issued_at"),
+        # A day's sales are the tickets whose gross was weighed that day (weighing.sales).
+        Index("ix_weigh_tickets_gross_at", "gross_at"),
     )
 
     ticket_no: Mapped[str] = mapped_column(String(24), unique=True)

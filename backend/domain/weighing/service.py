@@ -43,7 +43,7 @@ from backend.files import store
 
 __all__ = ["LANE_STALE", "OVERRIDE_TTL", "SiteRules", "can_override", "create_override", "get_ticket", "identify",
     "list_tickets", "list_weighings", "order_tickets", "set_site_rules", "site_lanes", "submit", "ticket_out",
-    "ticket_photo", "ticket_qr_svg", "valid_ticket_no", "verify_ticket"]
+    "ticket_photo", "ticket_qr_svg", "valid_ticket", "valid_ticket_no", "verify_ticket"]
 
 
 # An override is for the truck on the scale now, not a standing permission.
@@ -111,6 +111,14 @@ async def valid_ticket_no(session: AsyncSession, *, order_id: uuid.UUID) -> str 
     has decided who asks)."""
     return (await session.execute(select(WeighTicket.ticket_no).where(
         WeighTicket.order_id == order_id, WeighTicket.status == TicketStatus.VALID))).scalars().first()
+
+
+async def valid_ticket(session: AsyncSession, *, order_id: uuid.UUID) -> TicketOut | None:
+    """The order's standing (valid) ticket, for a consignee's receipt to be held against (no access
+    check: the caller has decided who asks)."""
+    ticket = (await session.execute(select(WeighTicket).where(
+        WeighTicket.order_id == order_id, WeighTicket.status == TicketStatus.VALID))).scalars().first()
+    return None if ticket is None else ticket_out(ticket)
 
 
 async def ticket_photo(session: AsyncSession, *, ctx: Context, actor: Principal, ticket_no: str, sha256: str) -> str:

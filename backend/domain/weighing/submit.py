@@ -152,6 +152,22 @@ async def _accept(session: AsyncSession, *, ctx: Context, machine: MachineCaller
                    en=en.format(g=g, n=n, no=issued.ticket_no), open_exit=True, alerts_=[], ticket=issued)
 
 
+async def _alert_closed_site(session: AsyncSession, w: Weighing, order: OrderBrief, lane: DeviceLane) -> None:
+    """A truck weighed at a site that is not open for sales (closed): refused or not, the scale
+    was in use where no coal may be sold. Counted per site inside the kind's window."""
+    site = await sites.site_brief(session, site_id=lane.site_id)
+    if site is None or site.status == "active":
+        return
+    await alerts.raise_alert(session, at=w.weighed_at, data=AlertRaise(
+        kind="closed_site_activity", org_id=lane.org_id, site_id=lane.site_id, region_code=site.region_code,
+        ref=f"weighing:{w.id}", plate=order.plate, order_no=order.order_no,
+        message_zh=f"{site.name} 未开放销售，{lane.lane_name or ''} 仍有 {order.plate} 过磅（{w.kind}）",
+        message_en=f"{site.name} is not open for sales, yet {order.plate} was weighed ({w.kind}) on "
+                   f"{lane.lane_name or 'a lane'}",
+        details={"weighingId": str(w.id), "weighingStatus": w.status, "weightKg": w.weight_kg, "kind": w.kind,
+                 "deviceCode": lane.device_code, "siteStatus": site.status}))
+
+
 async def submit(session: AsyncSession, *, ctx: Context, machine: MachineCaller, data: WeighingSubmit,
                  raw: bytes, _retry: bool = True) -> WeighingAnswer:
     lane = await lanes.lane_of(session, machine=machine)
@@ -192,6 +208,7 @@ async def submit(session: AsyncSession, *, ctx: Context, machine: MachineCaller,
                 session.add(w)
                 answer = await _refuse(session, w, order, lane, finding)
             w.answer = msgspec.to_builtins(answer)
+            await _alert_closed_site(session, w, order, lane)
     except (IntegrityError, Conflict):
         # The same weighingId raced itself, or another weighing of this kind stood first.
         existing = await session.get(Weighing, data.weighing_id)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 20:05:50.740783
+Create Date: 2026-12-07 20:52:53.935173
 """
 from alembic import op
 import sqlalchemy as sa
@@ -467,6 +467,7 @@ def upgrade() -> None:
     sa.Column('centroid_lat', sa.Double(), nullable=False),
     sa.Column('checkin_zone', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('approved_capacity_t_per_day', sa.Integer(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
@@ -834,6 +835,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_terminal_bindings_vehicle_id'), ['vehicle_id'], unique=False)
         batch_op.create_index('uq_terminal_bindings_active_vehicle', ['vehicle_id'], unique=True, sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
 
+    op.create_table('watch_outages',
+    sa.Column('ref', sa.String(length=80), nullable=False),
+    sa.Column('subject', sa.String(length=8), nullable=False),
+    sa.Column('subject_id', sa.String(length=40), nullable=False),
+    sa.Column('alert_id', sa.Uuid(), nullable=False),
+    sa.Column('silent_since', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('back_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('outages', sa.Integer(), nullable=False),
+    sa.Column('outage_total_s', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['alert_id'], ['alerts.id'], name=op.f('fk_watch_outages_alert_id_alerts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_watch_outages')),
+    sa.UniqueConstraint('ref', name=op.f('uq_watch_outages_ref'))
+    )
     op.create_table('alert_files',
     sa.Column('alert_id', sa.Uuid(), nullable=False),
     sa.Column('purpose', sa.String(length=12), nullable=False),
@@ -872,6 +887,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('code', name=op.f('uq_devices_code'))
     )
     with op.batch_alter_table('devices', schema=None) as batch_op:
+        batch_op.create_index('ix_devices_last_seen', ['last_seen_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_devices_site_id'), ['site_id'], unique=False)
 
     op.create_table('gate_passages',
@@ -1094,6 +1110,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_weigh_tickets_buyer_org_id'), ['buyer_org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_weigh_tickets_contract_id'), ['contract_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_weigh_tickets_driver_user_id'), ['driver_user_id'], unique=False)
+        batch_op.create_index('ix_weigh_tickets_gross_at', ['gross_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_weigh_tickets_order_no'), ['order_no'], unique=False)
         batch_op.create_index(batch_op.f('ix_weigh_tickets_plate'), ['plate'], unique=False)
         batch_op.create_index(batch_op.f('ix_weigh_tickets_seller_org_id'), ['seller_org_id'], unique=False)
@@ -1111,6 +1128,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_weigh_tickets_seller_org_id'))
         batch_op.drop_index(batch_op.f('ix_weigh_tickets_plate'))
         batch_op.drop_index(batch_op.f('ix_weigh_tickets_order_no'))
+        batch_op.drop_index('ix_weigh_tickets_gross_at')
         batch_op.drop_index(batch_op.f('ix_weigh_tickets_driver_user_id'))
         batch_op.drop_index(batch_op.f('ix_weigh_tickets_contract_id'))
         batch_op.drop_index(batch_op.f('ix_weigh_tickets_buyer_org_id'))
@@ -1155,12 +1173,14 @@ def downgrade() -> None:
     op.drop_table('gate_passages')
     with op.batch_alter_table('devices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_devices_site_id'))
+        batch_op.drop_index('ix_devices_last_seen')
 
     op.drop_table('devices')
     with op.batch_alter_table('alert_files', schema=None) as batch_op:
         batch_op.drop_index('ix_alert_files_alert')
 
     op.drop_table('alert_files')
+    op.drop_table('watch_outages')
     with op.batch_alter_table('terminal_bindings', schema=None) as batch_op:
         batch_op.drop_index('uq_terminal_bindings_active_vehicle', sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
         batch_op.drop_index(batch_op.f('ix_terminal_bindings_vehicle_id'))
