@@ -21,12 +21,14 @@ import re
 from typing import Any
 
 import httpx
+import msgspec
 from litestar import Litestar
 from sqlalchemy import select
 
 from backend.context import Context
 from backend.db.base import Base
 from backend.db.unit import unit_of_work
+from backend.domain.alerts.service import ROUTING_DEFAULTS
 from tests import factories as f
 from tests.orders import pass_helpers as ph
 from tests.probes.world import Tenant, tenant
@@ -38,7 +40,8 @@ PARAM_KINDS: dict[str, list[str]] = {
     "contract_id": ["contract"], "device_id": ["device"], "key_id": ["key"], "driver_id": ["driver"],
     "vehicle_id": ["vehicle"], "zone_id": ["zone"], "notice_id": ["notice"], "user_id": ["mine_user"],
     "org_id": ["mine_org", "buyer_org", "carrier_org"], "invitation_id": ["invitation"], "session_id": ["session"],
-    "scan_id": ["scan"], "alert_id": ["alert"],
+    "scan_id": ["scan"], "alert_id": ["alert"], "file_id": ["alert_file"], "appeal_id": ["appeal"],
+    "region_code": ["region"],
 }
 LITERALS: dict[str, str] = {"role": "dispatcher", "sha256": "0" * 64}
 
@@ -89,6 +92,12 @@ BODIES: dict[str, Any] = {
     "POST /api/driver/orders/{order_id}/appointment": {"hourStart": "2030-01-01T02:00:00Z"},
     "POST /open/v1/orders/{order_id}/cancel": {"reason": "矩阵"},
     "POST /open/v1/waybills/{waybill_no}/receipt": {"netKg": 1000, "weighedAt": "2026-01-01T00:00:00+00:00"},
+    "POST /api/alerts/{alert_id}/acknowledge": {},
+    "POST /api/alerts/{alert_id}/dispose": {"cause": "矩阵原因", "measures": "矩阵措施"},
+    "POST /api/alerts/{alert_id}/review": {"accept": False, "reason": "矩阵退回"},
+    "POST /api/alerts/{alert_id}/appeals": {"note": "矩阵申诉"},
+    "POST /api/alerts/{alert_id}/appeals/{appeal_id}/decision": {"uphold": True, "reason": "矩阵裁决"},
+    "PUT /api/regulator/alert-routing/{region_code}": msgspec.to_builtins(ROUTING_DEFAULTS),
 }
 
 

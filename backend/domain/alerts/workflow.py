@@ -193,12 +193,14 @@ async def upload_file(session: AsyncSession, *, ctx: Context, actor: Principal, 
 
 async def file_of(session: AsyncSession, *, ctx: Context, actor: Principal, alert_id: uuid.UUID,
                   file_id: uuid.UUID) -> tuple[str, FileOut]:
-    """(path on disk, the file) for a reader of the alert."""
+    """(path on disk, the file) for a reader of the alert: an attached file, or one the reader uploaded
+    (as the timeline lists them). Anything else, another alert's file included, is not found (404)."""
     alert = await access_alert(session, actor, alert_id)
     row = await session.get(AlertFile, file_id)
     store = files.store(ctx.settings)
-    if row is None or row.alert_id != alert.id or not await asyncio.to_thread(store.exists, row.sha256):
-        raise errors.file_unknown("fileId")
+    if (row is None or row.alert_id != alert.id or (row.step_id is None and row.uploaded_by != actor.user_id)
+            or not await asyncio.to_thread(store.exists, row.sha256)):
+        raise NotFound("附件", "Attachment", field="fileId")
     return str(store.path(row.sha256)), file_out(row)
 
 
