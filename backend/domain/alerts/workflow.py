@@ -115,7 +115,7 @@ async def dispose(session: AsyncSession, *, actor: Principal, alert_id: uuid.UUI
     await _attach(session, alert, file_ids=data.file_ids, purpose="disposal", step=step)
     await _audit(session, actor, alert, "dispose", {"status": alert.status, "cause": data.cause,
                                                     "measures": data.measures, "files": len(data.file_ids)})
-    await notify.review_due(session, alert, level=Level(alert.reach) if alert.reach != "enterprise" else Level.DISTRICT)
+    await notify.review_due(session, alert, level=notify.reviewing_level(alert.region_code))
     return out(alert)
 
 
@@ -226,7 +226,7 @@ async def appeal(session: AsyncSession, *, actor: Principal, alert_id: uuid.UUID
                                   else Level.CITY.value).execution_options(synchronize_session=False))
     await session.refresh(alert)
     await _audit(session, actor, alert, "appeal", {"appealId": str(row.id), "trackPoints": len(data.track)})
-    await notify.review_due(session, alert, level=Level(alert.reach), appeal=True)
+    await notify.review_due(session, alert, level=notify.reviewing_level(alert.region_code), appeal=True)
     return await detail(session, actor=actor, alert_id=alert.id)
 
 
