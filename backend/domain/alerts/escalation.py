@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, select, update
+from sqlalchemy import Select, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
@@ -70,15 +70,20 @@ async def escalate_one(session: AsyncSession, *, alert_id: uuid.UUID, escalation
     return True
 
 
+def due_query(*, now: datetime, batch: int = SWEEP_BATCH) -> Select[tuple[uuid.UUID, int, str]]:
+    """The sweep's read: live alerts past their deadline with a level still above them, most overdue
+    first (its condition is the partial index's, so it reads the index alone; bench/alerts.py)."""
+    return (select(Alert.id, Alert.escalation, Alert.status)
+            .where(Alert.status != AlertStatus.CLOSED.value, Alert.due_at <= now, Alert.escalation < MAX_ESCALATION)
+            .order_by(Alert.due_at).limit(batch))
+
+
 async def sweep(session: AsyncSession, *, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
     """Escalate every live alert whose deadline passed (at most `batch` per call, most overdue first);
     returns how many this sweeper escalated. The partial index ix_alerts_live_due keeps the read to
     the live alerts whatever the closed history holds."""
     now = now or utcnow()
-    rows = (await session.execute(
-        select(Alert.id, Alert.escalation, Alert.status)
-        .where(Alert.status != AlertStatus.CLOSED.value, Alert.due_at <= now, Alert.escalation < MAX_ESCALATION)
-        .order_by(Alert.due_at).limit(batch))).all()
+    rows = (await session.execute(due_query(now=now, batch=batch))).all()
     done = 0
     for alert_id, escalation, status in rows:
         done += await escalate_one(session, alert_id=alert_id, escalation=escalation, status=status, now=now)
