@@ -70,7 +70,7 @@ async def escalate_one(session: AsyncSession, *, alert_id: uuid.UUID, escalation
     return True
 
 
-def due_query(*, now: datetime, batch: int = SWEEP_BATCH) -> Select[tuple[uuid.UUID, int, str]]:
+def due_query(*, now: datetime, batch: int = SWEEP_BATCH) -> Select[uuid.UUID, int, str]:
     """The sweep's read: live alerts past their deadline with a level still above them, most overdue
     first (its condition is the partial index's, so it reads the index alone; bench/alerts.py)."""
     return (select(Alert.id, Alert.escalation, Alert.status)
