@@ -4,7 +4,9 @@ level up (the district, then the city) and is notified there, exactly once.
 Exactly once, with any number of sweepers and across restarts: the step is one conditional UPDATE
 keyed on what the sweeper read (the escalation count, the state and a passed deadline). On PostgreSQL
 a second sweeper's UPDATE waits for the first's row lock, re-reads the row and matches nothing; on
-SQLite the unit's write lock serialises them. Only the winner writes the timeline step and the
+SQLite the UPDATE is the transaction's first write (its reads ran outside it), so it waits for the
+database's write lock (busy_timeout) until the other sweeper's COMMIT, then reads afresh and matches
+nothing (tests/alerts/test_escalation.py runs two processes on one file). Only the winner writes the timeline step and the
 notices, in the same transaction, so a crash before COMMIT leaves nothing to undo and the next sweep
 tries again. Deadlines come from the region's routing at the moment of each step.
 """
