@@ -21,7 +21,7 @@ from backend.settings import Settings, load_settings
 from backend.workers.runner import Runner
 from tests import factories as f
 
-FEATURE_JOBS = {"contracts.expire", "invitations.expire", "identity.purge_refresh_tokens", "notices.drain_outbox", "orders.expire",
+FEATURE_JOBS = {"alerts.escalate", "contracts.expire", "invitations.expire", "identity.purge_refresh_tokens", "notices.drain_outbox", "orders.expire",
                 "queue.resync_mirror", "queue.sweep_deadlines"}
 
 
