@@ -1,16 +1,20 @@
-"""`meitong` command: db upgrade, seed, serve, run (all of it), worker, jt808 (the gateway), evidence verify
-(the chain) and verify-pack (an alert's evidence pack),
+"""`meitong` command: db upgrade, seed, serve, run (all of it), worker, jobs (list, or run some once),
+jt808 (the gateway), evidence verify (the chain) and verify-pack (an alert's evidence pack),
 gps-dead-letters (the GPS stream's poison entries)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import os
 import sys
 import time
+from datetime import datetime
 from typing import Any
 
+from backend import clock
 from backend.settings import load_settings
 
 
@@ -154,6 +158,61 @@ def _worker(_: argparse.Namespace) -> None:
     asyncio.run(run_worker(load_settings()))
 
 
+def _at(value: str) -> datetime:
+    at = datetime.fromisoformat(value)
+    if at.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{value!r}: give the instant with its offset (…Z or +08:00)")
+    return at
+
+
+async def _run_jobs_once(names: list[str]) -> bool:
+    """Each named job once, as the worker would run it (its own unit of work, its record in Redis);
+    prints one JSON line per job. False when a job failed or is unknown."""
+    from backend import jobs
+    from backend.context import build_context
+    from backend.http.logs import configure_logging
+    from backend.workers.runner import Runner
+
+    settings = load_settings()
+    configure_logging(level=settings.log_level, as_json=settings.log_json)
+    ctx = build_context(settings)  # loads the features, which register their jobs
+    ok = True
+    try:
+        known = [job for job in (jobs.get(name) for name in names) if job is not None]
+        for name in sorted(set(names) - {job.name for job in known}):
+            print(json.dumps({"job": name, "error": "unknown job"}), flush=True)
+            ok = False
+        runner = Runner(ctx, only=known)
+        for job in known:
+            run = await runner.run_once(job)
+            failed = run.consecutive_failures > 0
+            ok = ok and not failed
+            print(json.dumps({"job": job.name, "counts": run.last_counts if not failed else None,
+                              "error": run.last_error if failed else None, "ms": run.duration_ms}), flush=True)
+    finally:
+        await ctx.redis.aclose()
+        await ctx.engine.dispose()
+    return ok
+
+
+def _jobs(args: argparse.Namespace) -> None:
+    if args.action == "list":
+        from backend import features, jobs
+
+        features.load()
+        for job in jobs.registered():
+            print(f"{job.name:<32} every {job.every_s:g} s")
+        return
+    if not args.names:
+        raise SystemExit("name the jobs to run (meitong jobs list shows them)")
+    # --at: the whole run reads this instant as the wall clock (backend/clock.py), for replaying a
+    # sweep at a given time from a tool or a test; production workers never take it.
+    fixed = args.at
+    with clock.use(lambda: fixed) if fixed is not None else contextlib.nullcontext():
+        if not asyncio.run(_run_jobs_once(args.names)):
+            sys.exit(1)
+
+
 async def _verify_evidence(from_seq: int) -> bool:
     from backend.db.session import create_engine, create_sessionmaker
     from backend.domain.evidence import service as evidence
@@ -215,6 +274,12 @@ def main(argv: list[str] | None = None) -> None:
         p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "1")))
         p.set_defaults(func=func)
     sub.add_parser("worker", help="run the background worker").set_defaults(func=_worker)
+    jobs = sub.add_parser("jobs", help="list the periodic jobs, or run some once (exit 1 when one fails)")
+    jobs.add_argument("action", choices=["list", "run"])
+    jobs.add_argument("names", nargs="*", help="the jobs to run, e.g. alerts.escalate")
+    jobs.add_argument("--at", type=_at, default=None,
+                      help="run as if the wall clock read this ISO instant (tools and tests; e.g. 2026-01-01T08:00:00Z)")
+    jobs.set_defaults(func=_jobs)
     jt808 = sub.add_parser("jt808", help="run the JT/T 808 terminal gateway alone")
     jt808.add_argument("--host", default=None, help="listen address (MEITONG_JT808_HOST)")
     jt808.add_argument("--port", type=int, default=None, help="TCP port (MEITONG_JT808_PORT, 5015)")

@@ -1,7 +1,8 @@
 """Two tenants of the chain, each complete: a mine with its site, lane, device and keys, a buyer, a
 contract, a ticketed pickup order with its waybill, a carrier with its admin, dispatcher, bound driver,
 truck and key, a carrier order, a self-employed driver with his own truck, a regulator's zone, a
-notice and a red alert at the mine. Built through the API and services like real data; drivers are bound to fleets by the
+notice, a red alert at the mine with a disposal photo, and a GPS alert about the driver's truck with
+his appeal. Built through the API and services like real data; drivers are bound to fleets by the
 factory (how a binding is consented to is not what the matrix probes)."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from backend.domain.notices.models import Notice
 from backend.domain.organisations import service as organisations
 from backend.domain.tracking import service as tracking
 from backend.domain.tracking.schemas import ZoneCreate
+from devices.sim.camera import tiny_jpeg
 from tests import factories as f
 from tests.contracts import helpers as ch
 from tests.drivers import helpers as dh
@@ -115,6 +117,23 @@ async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tena
         t.add("alert", alert.id)
         driver_user = uuid.UUID(await _user_id(client, gw.trucker.headers))
         notices = (await session.execute(select(Notice.id).where(Notice.user_id == driver_user))).scalars().all()
+        # A GPS alert about the driver's truck, which he appeals (the appeal's id is probed too).
+        gps_alert = await alerts.raise_alert(session, data=AlertRaise(
+            kind="gps_overspeed", org_id=uuid.UUID(str(p.seller_id)), site_id=None, region_code="150623",
+            ref="gps_event:matrix", plate=lw.plate, message_zh="矩阵超速", message_en="matrix overspeed",
+            driver_user_id=driver_user))
+        await session.commit()
+        t.add("alert", gps_alert.id)
     assert notices, "the dispatched driver has a notice"
     t.add("notice", notices[0])
+    t.add("region", "150623")  # the mine's district: its alert routing is its regulators' and the platform's
+    # A disposal photo on the red alert, and the driver's appeal on the GPS one.
+    r = await client.put(f"/api/alerts/{alert.id}/files?purpose=disposal&name=matrix.jpg", content=tiny_jpeg("matrix"),
+                         headers=p.seller)
+    assert r.status_code == 201, r.text
+    t.add("alert_file", r.json()["id"])
+    r = await client.post(f"/api/alerts/{gps_alert.id}/appeals", json={"note": "矩阵申诉：我没有超速"},
+                          headers=gw.trucker.headers)
+    assert r.status_code == 201, r.text
+    t.add("appeal", r.json()["appeals"][0]["id"])
     return t

@@ -8,8 +8,9 @@ from backend.errors import Conflict, Invalid
 
 def wrong_state(status: AlertStatus, *, wanted_zh: str, wanted_en: str) -> Conflict:
     zh, en = STATUS_LABELS[status]
-    return Conflict("alert_state", f"告警当前状态为「{zh}」，不能{wanted_zh}", f"The alert is {en}; it cannot be {wanted_en}",
-                    field="status")
+    # The English labels are a list's column ("to acknowledge", "being handled"): quoted as a state.
+    return Conflict("alert_state", f"告警当前状态为「{zh}」，不能{wanted_zh}",
+                    f"The alert's state is \u201c{en}\u201d: it cannot be {wanted_en}", field="status")
 
 
 def reason_required() -> Invalid:

@@ -4,7 +4,9 @@ level up (the district, then the city) and is notified there, exactly once.
 Exactly once, with any number of sweepers and across restarts: the step is one conditional UPDATE
 keyed on what the sweeper read (the escalation count, the state and a passed deadline). On PostgreSQL
 a second sweeper's UPDATE waits for the first's row lock, re-reads the row and matches nothing; on
-SQLite the unit's write lock serialises them. Only the winner writes the timeline step and the
+SQLite the UPDATE is the transaction's first write (its reads ran outside it), so it waits for the
+database's write lock (busy_timeout) until the other sweeper's COMMIT, then reads afresh and matches
+nothing (tests/alerts/test_escalation.py runs two processes on one file). Only the winner writes the timeline step and the
 notices, in the same transaction, so a crash before COMMIT leaves nothing to undo and the next sweep
 tries again. Deadlines come from the region's routing at the moment of each step.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, select, update
+from sqlalchemy import Select, case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
@@ -70,15 +72,20 @@ async def escalate_one(session: AsyncSession, *, alert_id: uuid.UUID, escalation
     return True
 
 
+def due_query(*, now: datetime, batch: int = SWEEP_BATCH) -> Select[uuid.UUID, int, str]:
+    """The sweep's read: live alerts past their deadline with a level still above them, most overdue
+    first (its condition is the partial index's, so it reads the index alone; bench/alerts.py)."""
+    return (select(Alert.id, Alert.escalation, Alert.status)
+            .where(Alert.status != AlertStatus.CLOSED.value, Alert.due_at <= now, Alert.escalation < MAX_ESCALATION)
+            .order_by(Alert.due_at).limit(batch))
+
+
 async def sweep(session: AsyncSession, *, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
     """Escalate every live alert whose deadline passed (at most `batch` per call, most overdue first);
     returns how many this sweeper escalated. The partial index ix_alerts_live_due keeps the read to
     the live alerts whatever the closed history holds."""
     now = now or utcnow()
-    rows = (await session.execute(
-        select(Alert.id, Alert.escalation, Alert.status)
-        .where(Alert.status != AlertStatus.CLOSED.value, Alert.due_at <= now, Alert.escalation < MAX_ESCALATION)
-        .order_by(Alert.due_at).limit(batch))).all()
+    rows = (await session.execute(due_query(now=now, batch=batch))).all()
     done = 0
     for alert_id, escalation, status in rows:
         done += await escalate_one(session, alert_id=alert_id, escalation=escalation, status=status, now=now)

@@ -96,6 +96,13 @@ async def escalated(session: AsyncSession, alert: Alert, *, level: Level, missed
     return count
 
 
+def reviewing_level(region_code: str) -> Level:
+    """The level above the handler, which reviews its disposals and decides appeals: the district, or
+    the city for a city's own sites. Not the alert's reach: a red alert the city sees at once is still
+    the district's to review (the city may, and hears when it escalates)."""
+    return Level.DISTRICT if level_codes(region_code, Level.DISTRICT) else Level.CITY
+
+
 async def review_due(session: AsyncSession, alert: Alert, *, level: Level, appeal: bool = False) -> None:
     title_zh, title_en = ("司机申诉待裁决", "A driver's appeal awaits a decision") if appeal else \
         ("告警处置待审核", "An alert's disposal awaits review")

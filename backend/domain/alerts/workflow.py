@@ -115,7 +115,7 @@ async def dispose(session: AsyncSession, *, actor: Principal, alert_id: uuid.UUI
     await _attach(session, alert, file_ids=data.file_ids, purpose="disposal", step=step)
     await _audit(session, actor, alert, "dispose", {"status": alert.status, "cause": data.cause,
                                                     "measures": data.measures, "files": len(data.file_ids)})
-    await notify.review_due(session, alert, level=Level(alert.reach) if alert.reach != "enterprise" else Level.DISTRICT)
+    await notify.review_due(session, alert, level=notify.reviewing_level(alert.region_code))
     return out(alert)
 
 
@@ -193,11 +193,13 @@ async def upload_file(session: AsyncSession, *, ctx: Context, actor: Principal, 
 
 async def file_of(session: AsyncSession, *, ctx: Context, actor: Principal, alert_id: uuid.UUID,
                   file_id: uuid.UUID) -> tuple[str, FileOut]:
-    """(path on disk, the file) for a reader of the alert."""
+    """(path on disk, the file) for a reader of the alert: an attached file, or one the reader uploaded
+    (as the timeline lists them). Anything else, another alert's file included, is not found (404)."""
     alert = await access_alert(session, actor, alert_id)
     row = await session.get(AlertFile, file_id)
     store = files.store(ctx.settings)
-    if row is None or row.alert_id != alert.id or not await asyncio.to_thread(store.exists, row.sha256):
+    if (row is None or row.alert_id != alert.id or (row.step_id is None and row.uploaded_by != actor.user_id)
+            or not await asyncio.to_thread(store.exists, row.sha256)):
         # A missing resource in the path is a 404, like the alert itself (422 is for a bad body).
         raise NotFound("附件", "Attachment", field="fileId")
     return str(store.path(row.sha256)), file_out(row)
@@ -225,7 +227,7 @@ async def appeal(session: AsyncSession, *, actor: Principal, alert_id: uuid.UUID
                                   else Level.CITY.value).execution_options(synchronize_session=False))
     await session.refresh(alert)
     await _audit(session, actor, alert, "appeal", {"appealId": str(row.id), "trackPoints": len(data.track)})
-    await notify.review_due(session, alert, level=Level(alert.reach), appeal=True)
+    await notify.review_due(session, alert, level=notify.reviewing_level(alert.region_code), appeal=True)
     return await detail(session, actor=actor, alert_id=alert.id)
 
 
