@@ -17,7 +17,15 @@ from litestar import Router, get, put
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 
 from backend.domain.alerts import service as alerts
-from backend.domain.alerts.schemas import AlertFigures, AlertOut, AlertPage, AlertState, Grade, Routing, RoutingOut
+from backend.domain.alerts.schemas import (
+    AlertFigures,
+    AlertOut,
+    AlertPage,
+    AlertState,
+    Grade,
+    Routing,
+    RoutingOut,
+)
 from backend.domain.identity.schemas import Role
 from backend.http.auth import any_role
 from backend.http.deps import Db, Limit, Me, Offset

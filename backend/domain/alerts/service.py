@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db.base import utcnow
 from backend.db.unit import savepoint
 from backend.domain.alerts import catalogue, notify, routing
-from backend.domain.alerts.figures import handling_figures
 from backend.domain.alerts.access import access_alert, driver_alerts, my_alerts, read_alert, region_alerts
 from backend.domain.alerts.catalogue import KINDS, Source, UnknownAlertKind, codes
+from backend.domain.alerts.figures import handling_figures
 from backend.domain.alerts.models import Alert
 from backend.domain.alerts.routing import DEFAULT_REGION as ROUTING_DEFAULT_REGION
 from backend.domain.alerts.routing import DEFAULTS as ROUTING_DEFAULTS
