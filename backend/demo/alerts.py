@@ -15,8 +15,9 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.demo.chain import principal
 from backend.demo.marks import once
+from backend.domain.alerts import escalation
 from backend.domain.alerts import service as alerts
-from backend.domain.alerts.schemas import AlertRaise, AppealIn, Disposal, Review, TrackPoint
+from backend.domain.alerts.schemas import AlertRaise, AlertStatus, AppealIn, Disposal, Review, TrackPoint
 from backend.domain.identity.schemas import Principal
 
 DEMO_GPS_PLATE = "蒙K66888"  # the demo driver's truck (seed.DEMO_DRIVER)
@@ -73,8 +74,14 @@ async def ensure_alert_states(session: AsyncSession, *, ctx: Context, org_ids: d
     driver = await principal(session, ctx, driver_phone)
     now = utcnow()
     mine = org_ids["mine"]
-    await _raise(session, kind="weight_jump", org_id=mine, site_id=site_id, plate="蒙K7D011", at=now - timedelta(hours=2),
-                 zh="2号磅 蒙K7D011：称重数据跳变，超过确认时限未确认", en="Lane 2 蒙K7D011: weight jump, not acknowledged in time")
+    late = await _raise(session, kind="weight_jump", org_id=mine, site_id=site_id, plate="蒙K7D011",
+                        at=now - timedelta(hours=2), zh="2号磅 蒙K7D011：称重数据跳变，超过确认时限未确认",
+                        en="Lane 2 蒙K7D011: weight jump, not acknowledged in time")
+    # Escalated to the district and then the city when it was missed (each escalation moves its deadline on,
+    # the city's is the last one), so it stays overdue now instead of the sweep pushing it on at start-up.
+    for escalated, minutes_ago in ((0, 105), (1, 90)):
+        await escalation.escalate_one(session, alert_id=late, escalation=escalated, status=AlertStatus.OPEN.value,
+                                      now=now - timedelta(minutes=minutes_ago))
     taken = await _raise(session, kind="plate_mismatch", org_id=mine, site_id=site_id, plate="蒙K7D012",
                          at=now - timedelta(minutes=40), zh="1号磅 蒙K7D012：摄像机识别车牌与提煤单不符",
                          en="Lane 1 蒙K7D012: camera plate differs from the order")
