@@ -46,6 +46,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "alert.closeDue": ("办结时限", "Close by"),
     "alert.dueNow": ("当前时限", "Current deadline"),
     "alert.acked": ("确认人", "Acknowledged by"),
+    "alert.disposedBy": ("处置人", "Disposed by"),
     "alert.escalation": ("已升级", "Escalated"),
     "alert.escalation.1": ("已升级至旗区能源局", "Escalated to the district bureau"),
     "alert.escalation.2": ("已升级至市能源局", "Escalated to the city bureau"),
