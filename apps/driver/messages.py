@@ -133,7 +133,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "driver.reads.newer": ("较新", "Newer"),
     "driver.reads.older": ("更早", "Older"),
     # ---- alerts about my trucks (alert_pages.py; shared strings: backend/http/alert_messages.py)
-    "nav.driver.alerts": ("告警", "Alerts"),
     "driver.alerts.title": ("我的告警", "My alerts"),
     "driver.alerts.lead": ("与您驾驶车辆有关的告警。对定位类告警有异议可提交申诉。",
                            "Alerts about the trucks you drove. You may appeal a GPS alert you think is wrong."),

@@ -64,11 +64,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reg.reads.newer": ("较新", "Newer"),
     "reg.reads.older": ("更早", "Older"),
     # ---- alert board and handling figures (alert_pages.py; shared strings: backend/http/alert_messages.py)
-    "nav.regulator.alerts": ("告警", "Alerts"),
     "reg.alerts.title": ("告警监管", "Alert board"),
     "reg.alerts.lead": ("辖区内达到本级的告警：超时的排在最前。审核企业处置，裁决司机申诉。",
                         "Alerts of your regions that reached your level, overdue first. Review disposals, decide appeals."),
-    "reg.alerts.figures": ("处置统计", "Handling figures"),
     "reg.figures.title": ("企业告警处置统计", "Alert handling by enterprise"),
     "reg.figures.lead": ("统计区间内产生的告警，按处置单位汇总；超时未办的排在最前。",
                          "Alerts raised in the period, per handling enterprise; those with overdue alerts first."),

@@ -15,7 +15,6 @@ from backend.context import Context
 from backend.db.base import utcnow
 from backend.demo.chain import principal
 from backend.demo.marks import once
-from backend.domain.alerts import escalation
 from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertRaise, AlertStatus, AppealIn, Disposal, Review, TrackPoint
 from backend.domain.identity.schemas import Principal
@@ -80,7 +79,7 @@ async def ensure_alert_states(session: AsyncSession, *, ctx: Context, org_ids: d
     # Escalated to the district and then the city when it was missed (each escalation moves its deadline on,
     # the city's is the last one), so it stays overdue now instead of the sweep pushing it on at start-up.
     for escalated, minutes_ago in ((0, 105), (1, 90)):
-        await escalation.escalate_one(session, alert_id=late, escalation=escalated, status=AlertStatus.OPEN.value,
+        await alerts.escalate_one(session, alert_id=late, escalation=escalated, status=AlertStatus.OPEN.value,
                                       now=now - timedelta(minutes=minutes_ago))
     taken = await _raise(session, kind="plate_mismatch", org_id=mine, site_id=site_id, plate="蒙K7D012",
                          at=now - timedelta(minutes=40), zh="1号磅 蒙K7D012：摄像机识别车牌与提煤单不符",

@@ -5,7 +5,11 @@ live in apps/<role>/messages.py. Merged by backend.http.i18n."""
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    # ---- the list
+    # ---- the navigation (every app's tab) and the list
+    "nav.mine.alerts": ("告警", "Alerts"),
+    "nav.driver.alerts": ("告警", "Alerts"),
+    "nav.regulator.alerts": ("告警", "Alerts"),
+    "alert.figures": ("处置统计", "Handling figures"),
     "alert.filter.grade": ("等级", "Grade"),
     "alert.filter.state": ("状态", "State"),
     "alert.filter.kind": ("类型", "Kind"),

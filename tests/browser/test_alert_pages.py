@@ -78,8 +78,9 @@ def test_dispatcher_disposes_with_a_photo_and_the_regulator_accepts(server: Serv
         page.goto("/regulator/login?next=/regulator/alerts")
         password_login(page, DISTRICT_REGULATOR, DEMO_PASSWORD)
         expect(page).to_have_url(f"{server.base_url}/regulator/alerts")
+        _until(page, "() => !!window.htmx")  # the filters reload the list through htmx (a deferred script)
         page.get_by_label("状态").select_option("disposed")
-        expect(page).to_have_url(re.compile(r"/regulator/alerts\?.*state=disposed"))  # htmx pushed the filter
+        expect(page).to_have_url(re.compile(r"/regulator/alerts\?.*state=disposed"), timeout=15_000)  # htmx pushed it
         row = page.locator("li[data-alert]", has_text=PLATE)
         expect(row).to_be_visible()
         expect(page.locator("li[data-alert] [data-state]").first).to_have_text("待审核")

@@ -15,6 +15,7 @@ from backend.db.unit import savepoint
 from backend.domain.alerts import catalogue, notify, routing
 from backend.domain.alerts.access import access_alert, driver_alerts, my_alerts, read_alert, region_alerts
 from backend.domain.alerts.catalogue import KINDS, Source, UnknownAlertKind, codes
+from backend.domain.alerts.escalation import escalate_one
 from backend.domain.alerts.figures import handling_figures
 from backend.domain.alerts.models import Alert
 from backend.domain.alerts.routing import DEFAULT_REGION as ROUTING_DEFAULT_REGION
@@ -47,7 +48,7 @@ from backend.domain.alerts.workflow import (
 
 __all__ = ["KINDS", "ROUTING_DEFAULTS", "ROUTING_DEFAULT_REGION", "Outcome", "Source", "UnknownAlertKind",
            "access_alert", "acknowledge", "appeal", "close_automatically", "codes", "decide_appeal", "dedupe_key",
-           "detail", "dispose", "driver_alerts", "effective_routing", "file_of", "handling_figures", "list_alerts", "mark_handled",
+           "detail", "dispose", "driver_alerts", "effective_routing", "escalate_one", "file_of", "handling_figures", "list_alerts", "mark_handled",
            "my_alerts", "raise_alert", "read_alert", "region_alerts", "review", "routing_of", "set_routing", "upload_file"]
 
 
