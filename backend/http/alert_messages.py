@@ -86,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "alert.disposal": ("处置情况", "Disposal"),
     "alert.appeals": ("司机申诉", "Driver's appeals"),
     "alert.appeal.note": ("申诉说明", "The driver's note"),
+    "alert.appeal.trackLabel": ("手机轨迹", "Phone track"),
     "alert.appeal.points": ("手机轨迹 {n} 个定位点", "{n} positions from the phone"),
     "alert.appeal.filed": ("提交于 {at}", "Filed {at}"),
     "alert.appeal.pending": ("待裁决", "Pending"),

@@ -24,7 +24,14 @@ if (node && canvas && window.Chart) {
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
-      scales: { x: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
+      scales: {
+        x: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } },
+        // On a phone a long enterprise name would squeeze the bars: shortened there (the table has it whole).
+        y: { ticks: { callback(value) {
+          const name = this.getLabelForValue(value);
+          return canvas.clientWidth < 500 && name.length > 8 ? `${name.slice(0, 7)}…` : name;
+        } } },
+      },
       plugins: { legend: { position: "bottom" }, tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${c.raw ?? "—"}%` } } },
     },
   });
