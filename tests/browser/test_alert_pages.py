@@ -114,7 +114,8 @@ def test_dispatcher_disposes_with_a_photo_and_the_regulator_accepts(server: Serv
         page.set_viewport_size({"width": 1280, "height": 900})  # and on a desk
         page.wait_for_timeout(300)
         page.screenshot(path=str(folder / "alerts-10-desktop-figures-en.png"), full_page=True)
-        page.goto(alert_url.replace(server.base_url, "") + "?lang=en")
+        page.goto(f"/regulator/alerts/{alert_url.split('/')[-1]}?lang=en")
+        expect(page.locator(".page-head [data-state]")).to_have_text("Closed")
         page.screenshot(path=str(folder / "alerts-10-desktop-detail-en.png"), full_page=True)
 
     with phone_page(browser, server) as page:
