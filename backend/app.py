@@ -93,6 +93,9 @@ def create_app(
         # The driver's pass draws its QR in the browser (qrcode-generator, pinned in package.json).
         create_static_files_router(path="/static/vendor/qrcode", directories=[node / "qrcode-generator" / "dist"],
                                    name="vendor-qrcode", include_in_schema=False),
+        # The regulator's alert handling figures draw their chart with Chart.js (its bundled UMD build).
+        create_static_files_router(path="/static/vendor/chartjs", directories=[node / "chart.js" / "dist"],
+                                   name="vendor-chartjs", include_in_schema=False),
     ]
     openapi = OpenAPIConfig(
         title="meitong 煤通 API",

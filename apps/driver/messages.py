@@ -132,4 +132,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "driver.reads.none": ("还没有人查看过您的信息", "Nobody has looked at your information yet"),
     "driver.reads.newer": ("较新", "Newer"),
     "driver.reads.older": ("更早", "Older"),
+    # ---- alerts about my trucks (alert_pages.py; shared strings: backend/http/alert_messages.py)
+    "driver.alerts.title": ("我的告警", "My alerts"),
+    "driver.alerts.lead": ("与您驾驶车辆有关的告警。对定位类告警有异议可提交申诉。",
+                           "Alerts about the trucks you drove. You may appeal a GPS alert you think is wrong."),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apps.driver import (
+    alert_pages,
     alerts,
     orders,
     pages,
@@ -21,5 +22,5 @@ from apps.driver import (
 
 ROUTERS: list[Any] = [
     routes.router, alerts.router, orders.router, passes.router, queue.router, tickets.router, positions.router, waybills.router,
-    pages.router, ticket_pages.router, waybill_pages.router, reads.router, reads.page_router,
+    pages.router, alert_pages.router, ticket_pages.router, waybill_pages.router, reads.router, reads.page_router,
 ]

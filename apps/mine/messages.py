@@ -127,4 +127,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ---- GPS: live maps, waybill tracks, the driver's waybill (issue 6; js/geomap.js, livemap.js, waybill.js)
     "gps.live.lead": ("场地围栏、出口与周边车辆，每 5 秒自动刷新。", "Site fences, exits and the trucks around them; refreshed every 5 s."),
     "gps.live.site": ("场地", "Site"),
+    # ---- 告警 (alert_pages.py; the shared alert strings: backend/http/alert_messages.py)
+    "mine.alerts.title": ("告警处置", "Alerts"),
+    "mine.alerts.lead": ("本单位场地与车辆的告警：超时的排在最前。确认后处置，提交监管部门审核。",
+                         "Alerts of your sites and trucks, overdue first. Acknowledge, dispose, and the regulator reviews."),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apps.mine import (
+    alert_pages,
     alerts,
     carriers,
     gate,
@@ -20,5 +21,5 @@ from apps.mine import (
 
 ROUTERS: list[Any] = [
     routes.router, alerts.router, orders.router, carriers.router, queue.router, gate.router, weighing.router, tracking.router,
-    pages.router, weighing_pages.router, tracking_pages.router,
+    pages.router, alert_pages.router, weighing_pages.router, tracking_pages.router,
 ]

@@ -2,6 +2,7 @@
 
     GET /api/regulator/alerts?district=&grade=&state=&kind=&offset=&limit=   newest first
     GET /api/regulator/alerts/{alert_id}                                      one (404 when not visible)
+    GET /api/regulator/alert-figures?from=&to=                               handling figures per enterprise
     GET /api/regulator/alert-routing/{region_code}                            the settings that apply there
     PUT /api/regulator/alert-routing/{region_code}                            set them (city regulators, platform)
 """
@@ -9,13 +10,22 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated
 
 from litestar import Router, get, put
 from litestar.params import FromQuery, JSONBody, PathParameter, QueryParameter
 
 from backend.domain.alerts import service as alerts
-from backend.domain.alerts.schemas import AlertOut, AlertPage, AlertState, Grade, Routing, RoutingOut
+from backend.domain.alerts.schemas import (
+    AlertFigures,
+    AlertOut,
+    AlertPage,
+    AlertState,
+    Grade,
+    Routing,
+    RoutingOut,
+)
 from backend.domain.identity.schemas import Role
 from backend.http.auth import any_role
 from backend.http.deps import Db, Limit, Me, Offset
@@ -39,6 +49,16 @@ async def get_alert(me: Me, db: Db, alert_id: uuid.UUID) -> AlertOut:
     return await alerts.read_alert(db, actor=me, alert_id=alert_id)
 
 
+# "from" is a Python keyword: the query keys are mapped.
+FromDate = Annotated[date | None, QueryParameter(query="from")]
+ToDate = Annotated[date | None, QueryParameter(query="to")]
+
+
+@get("/alert-figures", summary="Handling figures per enterprise: times to acknowledge and close, shares in time")
+async def figures(me: Me, db: Db, from_date: FromDate = None, to_date: ToDate = None) -> AlertFigures:
+    return await alerts.handling_figures(db, actor=me, from_date=from_date, to_date=to_date)
+
+
 RegionCode = Annotated[str, PathParameter(pattern=r"^\d{6}$")]
 
 
@@ -52,5 +72,6 @@ async def set_routing(me: Me, db: Db, region_code: RegionCode, data: JSONBody[Ro
     return await alerts.set_routing(db, actor=me, region_code=region_code, routing=data)
 
 
-router = Router(path="/api/regulator", route_handlers=[list_alerts, get_alert, get_routing, set_routing], guards=[any_role(Role.REGULATOR)],
+router = Router(path="/api/regulator", route_handlers=[list_alerts, get_alert, figures, get_routing, set_routing],
+                guards=[any_role(Role.REGULATOR)],
                 tags=["alerts"])

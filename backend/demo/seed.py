@@ -347,6 +347,8 @@ async def seed_registry(
                      plate=DEMO_PLATE, created=report.created)
     await demo_alerts.ensure_alerts(session, actor=actor, org_id=org_ids["mine"], site_id=mine_site_id,
                                     created=report.created, settings=ctx.settings)
+    await demo_alerts.ensure_alert_states(session, ctx=ctx, org_ids=org_ids, site_id=mine_site_id,
+                                          driver_phone=DEMO_DRIVER_PHONE, created=report.created)
 
 
 async def seed_demo(settings: Settings) -> SeedReport:

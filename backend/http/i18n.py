@@ -17,12 +17,20 @@ from typing import Any
 
 from jinja2 import pass_context
 
-from backend.http import invitation_messages, messages, order_messages, track_messages, weigh_messages
+from backend.http import (
+    alert_messages,
+    invitation_messages,
+    messages,
+    order_messages,
+    track_messages,
+    weigh_messages,
+)
 
 LANGS = ("zh", "en")
 LANG_COOKIE = "mt_lang"
 # The shared tables, in the order their "js.*" strings reach the browser scripts.
-SHARED: tuple[ModuleType, ...] = (messages, order_messages, weigh_messages, track_messages, invitation_messages)
+SHARED: tuple[ModuleType, ...] = (messages, order_messages, weigh_messages, track_messages, invitation_messages,
+                                  alert_messages)
 
 Table = Mapping[str, tuple[str, str]]
 

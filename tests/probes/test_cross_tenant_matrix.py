@@ -51,6 +51,7 @@ PUBLIC = {
     "/verify/{ticket_no}": "public ticket verification page, by design",
     "/static/{file_path}": "static files", "/static/vendor/htmx/{file_path}": "static files",
     "/static/vendor/swagger/{file_path}": "static files", "/static/vendor/qrcode/{file_path}": "static files",
+    "/static/vendor/chartjs/{file_path}": "static files",
     "/schema/{path}": "the OpenAPI document",
 }
 # Answer every id with the same redirect, whatever it names (the target page is probed itself).

@@ -30,7 +30,8 @@ from backend.domain.alerts.schemas import AlertOut, AlertPage, AlertStatus, Grad
 from backend.domain.identity.schemas import ALERT_AUDIENCE, Principal
 from backend.errors import NotFound
 
-__all__ = ["access_alert", "driver_alerts", "may_handle", "may_review", "my_alerts", "read_alert", "region_alerts"]
+__all__ = ["access_alert", "driver_alerts", "may_handle", "may_review", "my_alerts", "read_alert", "region_alerts",
+           "visible_to_regulator"]
 
 
 def _not_found() -> NotFound:
@@ -71,6 +72,11 @@ def _regulator_filter(actor: Principal) -> ColumnElement[bool]:
         codes = [c for c in REGIONS if is_within(c, scope)]
         terms.append(and_(Alert.region_code.in_(codes), Alert.reach.in_(levels_seen(scope))))
     return or_(*terms) if terms else false()
+
+
+def visible_to_regulator(actor: Principal) -> ColumnElement[bool]:
+    """The board's filter (platform admins see all: they skip it), for the handling figures too."""
+    return _regulator_filter(actor)
 
 
 async def access_alert(session: AsyncSession, actor: Principal, alert_id: uuid.UUID) -> Alert:

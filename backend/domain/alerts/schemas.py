@@ -295,3 +295,25 @@ class AlertFeed(Out):
     items: list[AlertOut]
     cursor: str | None
     more: bool
+
+
+class OrgFigures(Out):
+    """How one handling organisation dealt with its alerts over a period (issue 13, point 7).
+    Minutes are from raising; a share is of the alerts whose deadline has come (None: none has)."""
+
+    org_id: uuid.UUID
+    org_name: str
+    count: int
+    ack_median_min: float | None
+    ack_p90_min: float | None
+    close_median_min: float | None
+    acked_in_time_share: float | None
+    closed_in_time_share: float | None
+    # Live alerts past their current deadline now, raised at any time (an old one is the worst case).
+    open_overdue: int
+
+
+class AlertFigures(Out):
+    from_date: str
+    to_date: str
+    items: list[OrgFigures]

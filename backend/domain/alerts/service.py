@@ -15,7 +15,9 @@ from backend.db.unit import savepoint
 from backend.domain.alerts import catalogue, notify, routing
 from backend.domain.alerts.access import access_alert, driver_alerts, my_alerts, read_alert, region_alerts
 from backend.domain.alerts.catalogue import KINDS, Source, UnknownAlertKind, codes
+from backend.domain.alerts.escalation import escalate_one
 from backend.domain.alerts.feed import org_feed
+from backend.domain.alerts.figures import handling_figures
 from backend.domain.alerts.models import Alert
 from backend.domain.alerts.pack_verify import verify_pack
 from backend.domain.alerts.packs import build_pack, evidence_collector, json_file, ref_id, stored_file
@@ -49,9 +51,10 @@ from backend.domain.alerts.workflow import (
 
 __all__ = ["KINDS", "ROUTING_DEFAULTS", "ROUTING_DEFAULT_REGION", "Outcome", "Source", "UnknownAlertKind",
            "access_alert", "acknowledge", "appeal", "build_pack", "close_automatically", "codes", "decide_appeal",
-           "dedupe_key", "detail", "dispose", "driver_alerts", "effective_routing", "evidence_collector", "file_of",
-           "json_file", "list_alerts", "mark_handled", "my_alerts", "org_feed", "raise_alert", "read_alert", "ref_id",
-           "region_alerts", "review", "routing_of", "set_routing", "stored_file", "upload_file", "verify_pack"]
+           "dedupe_key", "detail", "dispose", "driver_alerts", "effective_routing", "escalate_one", "evidence_collector",
+           "file_of", "handling_figures", "json_file", "list_alerts", "mark_handled", "my_alerts", "org_feed",
+           "raise_alert", "read_alert", "ref_id", "region_alerts", "review", "routing_of", "set_routing", "stored_file",
+           "upload_file", "verify_pack"]
 
 
 def dedupe_key(data: AlertRaise, subject: catalogue.Subject) -> str | None:

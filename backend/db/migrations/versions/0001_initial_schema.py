@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 20:52:53.935173
+Create Date: 2026-12-07 20:57:20.645300
 """
 from alembic import op
 import sqlalchemy as sa

@@ -8,6 +8,36 @@ const SEND_EVERY_MS = 30000;
 const MIN_GAP_MS = 5000;
 const MAX_QUEUED = 500; // the endpoint's batch limit
 const KEY = "mt.shareGps";
+// The phone keeps its own copy of the fixes it shared, [unix_s, lon, lat], for a week (bounded), so
+// the driver can attach them to an appeal against a GPS alert (js/alert.js, recordedTrack).
+const TRACK_KEY = "mt.phoneTrack";
+const TRACK_KEEP_S = 7 * 24 * 3600;
+const TRACK_MAX = 20000;
+
+function readTrack() {
+  try {
+    const points = JSON.parse(localStorage.getItem(TRACK_KEY) || "[]");
+    return Array.isArray(points) ? points : [];
+  } catch {
+    return [];
+  }
+}
+
+function remember(atMs, lon, lat) {
+  const nowS = Math.floor(atMs / 1000);
+  const points = readTrack().filter((p) => p[0] > nowS - TRACK_KEEP_S);
+  points.push([nowS, Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6]);
+  try {
+    localStorage.setItem(TRACK_KEY, JSON.stringify(points.slice(-TRACK_MAX)));
+  } catch {
+    // Storage full or refused (private mode): the appeal will just have no track to offer.
+  }
+}
+
+/** The fixes this phone recorded between two instants (unix seconds), oldest first. */
+export function recordedTrack(fromS, toS) {
+  return readTrack().filter((p) => Array.isArray(p) && p.length === 3 && p[0] >= fromS && p[0] <= toS);
+}
 
 function bind(box) {
   const toggle = box.querySelector("input[type=checkbox]");
@@ -33,6 +63,7 @@ function bind(box) {
     if (Number.isFinite(c.heading) && c.heading !== null) fix.courseDeg = c.heading;
     if (Number.isFinite(c.accuracy)) fix.accuracyM = c.accuracy;
     queued.push(fix);
+    remember(at, c.longitude, c.latitude);
     if (queued.length > MAX_QUEUED) queued = queued.slice(-MAX_QUEUED);
     say(t("js.share.waiting").replace("{n}", queued.length).replace("{sent}", sent));
   }

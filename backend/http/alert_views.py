@@ -1,0 +1,46 @@
+"""What the alert pages of every app render (issue 13, point 7): the list with its filters and one
+alert with its timeline, files, appeals and the actions the reader may take (AlertDetail's `can*`).
+The pages only read; every action goes through the shared handling API (routes/alerts.py) from
+js/alert.js, so who may do what is decided in one place (alerts/access.py)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from backend.domain.alerts import service as alerts
+from backend.domain.alerts.schemas import AlertDetail, AlertStatus, Grade, StepAction
+from backend.domain.identity.schemas import Principal
+from backend.domain.organisations import service as organisations
+from backend.http.deps import Db
+
+GRADES = [g.value for g in Grade]
+STATES = [s.value for s in AlertStatus]
+PAGE_SIZE = 30
+
+
+def choice(value: str | None, allowed: list[str]) -> str | None:
+    """A filter from the query string: one of the allowed values, anything else means no filter."""
+    return value if value in allowed else None
+
+
+async def detail_context(db: Db, *, actor: Principal, alert_id: uuid.UUID) -> dict[str, Any]:
+    """The detail page's context; NotFound (a 404 page) for an alert the reader may not see."""
+    detail: AlertDetail = await alerts.detail(db, actor=actor, alert_id=alert_id)
+    org_id = (await alerts.access_alert(db, actor, alert_id)).org_id
+    names = await organisations.org_names(db, org_ids={org_id})
+    disposal = next((s for s in reversed(detail.steps) if s.action == StepAction.DISPOSED), None)
+    return {"d": detail, "a": detail.alert, "org_name": names.get(org_id, ""), "disposal": disposal,
+            "images": [f for f in detail.files if f.media_type.startswith("image/")],
+            "documents": [f for f in detail.files if not f.media_type.startswith("image/")],
+            "pending_appeal": next((p for p in detail.appeals if p.status == "pending"), None)}
+
+
+def pager(base: str, filters: dict[str, str | None]) -> Callable[[int], str]:
+    """The list's link to another page, keeping the filters."""
+    def at(offset: int) -> str:
+        query = {k: v for k, v in filters.items() if v} | ({"offset": str(max(offset, 0))} if offset > 0 else {})
+        return f"{base}?{urlencode(query)}" if query else base
+    return at
