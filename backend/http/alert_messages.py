@@ -56,6 +56,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "alert.escalation.2": ("已升级至市能源局", "Escalated to the city bureau"),
     "alert.outcome": ("结果", "Outcome"),
     "alert.timeline": ("处置记录", "Timeline"),
+    "alert.evidencePack": ("下载证据包", "Download the evidence pack"),
+    "alert.evidencePack.hint": ("zip 文件，内含 SHA-256 清单与平台签名，可离线复核", "a zip with a SHA-256 manifest and the "
+                                "platform's signature, checkable offline"),
     "alert.files": ("附件", "Files"),
     "alert.files.none": ("暂无附件", "No files"),
     "alert.file.disposal": ("处置照片", "Disposal"),

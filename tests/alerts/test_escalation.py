@@ -90,7 +90,7 @@ async def test_unhandled_alerts_go_up_once_per_level_with_two_workers_sweeping(
         assert [(s["data"]["level"], s["data"]["missed"]) for s in ups] == [("district", "ack"), ("city", "ack")]
         assert [datetime.fromisoformat(s["at"]) for s in ups] == [raised + timedelta(minutes=m)
                                                                   for m in (ACK_MIN, 2 * ACK_MIN)]
-        assert all(s["actor"] is None for s in ups) and "escalated to the district" in ups[0]["note"]
+        assert all(s["actor"] is None for s in ups) and "escalated to the district" in ups[0]["noteEn"] and "旗区" in ups[0]["note"]
         assert ups[0]["data"]["notified"] == 1 and ups[1]["data"]["notified"] == 1  # one regulator per level
         assert (d["alert"]["reach"], d["alert"]["escalation"], d["alert"]["status"]) == ("city", 2, "open")
     d = await flow.detail(client, acked, admin)

@@ -55,8 +55,12 @@ async def test_mine_alert_pages(ctx: Context, client: AsyncTestClient[Any]) -> N
     html = await _page(client, f"/mine/alerts/{late}")
     assert "一号磅称重跳变" in html and "确认接收" in html and "处置记录" in html and "产生告警" in html
     assert f'data-api="/api/alerts/{late}/acknowledge"' in html and "data-alert-dispose" not in html
+    # The evidence pack is one link away and downloads with the page's own sign-in (the cookie).
+    assert f'href="/api/alerts/{late}/evidence.zip"' in html and "下载证据包" in html
+    r = await client.get(f"/api/alerts/{late}/evidence.zip")
+    assert r.status_code == 200 and r.content[:2] == b"PK", (r.status_code, r.text[:300])
     html = await _page(client, f"/mine/alerts/{late}?lang=en")
-    assert "Acknowledge" in html and "Overdue" in html and "Weight jump" in html
+    assert "Acknowledge" in html and "Overdue" in html and "Weight jump" in html and "evidence pack" in html
     await _page(client, f"/mine/alerts/{theirs}", 404)
     await _page(client, f"/mine/alerts/{uuid.uuid4()}", 404)
 

@@ -66,9 +66,10 @@ async def escalate_one(session: AsyncSession, *, alert_id: uuid.UUID, escalation
     told = await notify.escalated(session, alert, level=level, missed=missed,
                                   sms=Grade(alert.grade) == Grade.RED and "sms" in route.channels)
     await add_step(session, alert, StepAction.ESCALATED, at=now,
-                   note=f"{'未按时确认' if missed == 'ack' else '未按时关闭'}，升级至{'旗区' if level == Level.DISTRICT else '市'}"
-                        f" / {'not acknowledged' if missed == 'ack' else 'not closed'} in time, escalated to the {level.value}",
-                   data={"level": level.value, "missed": missed, "notified": told})
+                   note=f"{'未按时确认' if missed == 'ack' else '未按时关闭'}，升级至{'旗区' if level == Level.DISTRICT else '市'}能源局",
+                   data={"level": level.value, "missed": missed, "notified": told,
+                         "noteEn": f"{'Not acknowledged' if missed == 'ack' else 'Not closed'} in time: escalated to the "
+                                   f"{level.value} energy bureau"})
     return True
 
 

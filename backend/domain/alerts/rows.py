@@ -35,8 +35,10 @@ def out(alert: Alert) -> AlertOut:
 
 
 def step_out(step: AlertStep) -> StepOut:
+    # The platform's own notes carry an English twin (data.noteEn); people's notes are in their words.
+    note_en = step.data.get("noteEn") if isinstance(step.data, dict) else None
     return StepOut(id=step.id, at=step.at, action=StepAction(step.action), actor=step.actor_label, note=step.note,
-                   data=step.data)
+                   note_en=note_en if isinstance(note_en, str) else step.note, data=step.data)
 
 
 def file_out(row: AlertFile) -> FileOut:

@@ -174,6 +174,7 @@ class StepOut(Out):
     action: StepAction
     actor: str | None
     note: str | None
+    note_en: str | None
     data: dict[str, Any]
 
 

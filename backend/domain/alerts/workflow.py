@@ -109,8 +109,9 @@ async def dispose(session: AsyncSession, *, actor: Principal, alert_id: uuid.UUI
     await _move(session, alert, from_=(AlertStatus.ACKNOWLEDGED,), wanted=("处置", "disposed"),
                 status=AlertStatus.DISPOSED.value, disposed_at=now, reach=reach)
     step = await add_step(session, alert, StepAction.DISPOSED, actor=actor, at=now,
-                          note=f"原因 Cause: {data.cause}\n措施 Measures: {data.measures}",
+                          note=f"原因：{data.cause}\n措施：{data.measures}",
                           data={"cause": data.cause, "measures": data.measures,
+                                "noteEn": f"Cause: {data.cause}\nMeasures: {data.measures}",
                                 "fileIds": [str(f) for f in data.file_ids]})
     await _attach(session, alert, file_ids=data.file_ids, purpose="disposal", step=step)
     await _audit(session, actor, alert, "dispose", {"status": alert.status, "cause": data.cause,
@@ -155,8 +156,8 @@ async def close_automatically(session: AsyncSession, *, alert_id: uuid.UUID, out
     alert = await session.get(Alert, alert_id)
     assert alert is not None
     await session.refresh(alert)
-    await add_step(session, alert, StepAction.CLOSED, at=at, note=f"{note_zh} / {note_en}",
-                   data={"outcome": outcome.value, **(data or {})})
+    await add_step(session, alert, StepAction.CLOSED, at=at, note=note_zh,
+                   data={"outcome": outcome.value, "noteEn": note_en, **(data or {})})
     return True
 
 
