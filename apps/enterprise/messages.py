@@ -183,4 +183,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ent.dispatch.truck.own": ("{name}自有", "{name}'s own"),
     "ent.dispatch.truck.busy": ("在途 {no}", "busy: {no}"),
     "ent.dispatch.driver.unverified": ("未通过实名", "not verified"),
+    # ---- 告警 (alert_pages.py; the shared alert strings: backend/http/alert_messages.py)
+    "enterprise.alerts.title": ("告警处置", "Alerts"),
+    "enterprise.alerts.lead": ("本单位负责处置的告警（承运商：本单位车辆的偏离路线、长时间停车、信号中断、超速）：超时的排在最前。",
+                               "Alerts your organisation handles (a carrier: its trucks' route leaves, long stops, "
+                               "signal gaps, overspeed), overdue first."),
 }

@@ -5,44 +5,13 @@ shared handling API. Notices link here (alerts/notify.url_for)."""
 
 from __future__ import annotations
 
-import uuid
-from typing import Annotated, Any
-
-from litestar import Request, Router, get
-from litestar.params import FromPath, FromQuery, QueryParameter
-from litestar.response import Redirect, Template
+from litestar import Router
 
 from apps.mine.pages import signed_in_staff
-from backend.domain.alerts import service as alerts
-from backend.domain.alerts.schemas import AlertStatus, Grade
-from backend.http.alert_views import GRADES, PAGE_SIZE, STATES, choice, detail_context, pager
-from backend.http.deps import Db, Offset
-from backend.http.pages import PAGE_ERRORS, render
+from backend.http.alert_views import handler_pages
+from backend.http.pages import PAGE_ERRORS
 
 BASE = "/mine/alerts"
-# "state" is reserved by Litestar for the app state: the query key is mapped.
-StateQuery = Annotated[str | None, QueryParameter(query="state")]
-
-
-@get("/alerts")
-async def alert_list(request: Request[Any, Any, Any], db: Db, grade: FromQuery[str | None] = None,
-                     alert_state: StateQuery = None, offset: FromQuery[Offset] = 0) -> Template | Redirect:
-    me = signed_in_staff(request)
-    chosen = {"grade": choice(grade, GRADES), "state": choice(alert_state, STATES)}
-    page = await alerts.my_alerts(db, actor=me, grade=Grade(chosen["grade"]) if chosen["grade"] else None,
-                                  state=AlertStatus(chosen["state"]) if chosen["state"] else None,
-                                  offset=max(offset, 0), limit=PAGE_SIZE)
-    return render(request, "alerts.html", app="mine", title_key="mine.alerts.title", lead_key="mine.alerts.lead",
-                  base=BASE, filters=True, grades=GRADES, states=STATES, kinds=[], districts=[], chosen=chosen,
-                  page=page, pager=pager(BASE, chosen), figures_href=None)
-
-
-@get("/alerts/{alert_id:uuid}")
-async def alert_page(request: Request[Any, Any, Any], db: Db, alert_id: FromPath[uuid.UUID]) -> Template | Redirect:
-    me = signed_in_staff(request)
-    context = await detail_context(db, actor=me, alert_id=alert_id)
-    return render(request, "alert.html", app="mine", current=BASE, base=BASE, **context)
-
 
 router = Router(path="/mine", include_in_schema=False, exception_handlers=PAGE_ERRORS,
-                route_handlers=[alert_list, alert_page])
+                route_handlers=handler_pages(app="mine", base=BASE, signed_in=signed_in_staff))

@@ -7,6 +7,7 @@ from __future__ import annotations
 MESSAGES: dict[str, tuple[str, str]] = {
     # ---- the navigation (every app's tab) and the list
     "nav.mine.alerts": ("告警", "Alerts"),
+    "nav.enterprise.alerts": ("告警", "Alerts"),
     "nav.driver.alerts": ("告警", "Alerts"),
     "nav.regulator.alerts": ("告警", "Alerts"),
     "alert.figures": ("处置统计", "Handling figures"),

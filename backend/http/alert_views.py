@@ -7,14 +7,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
+
+from litestar import Request, get
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect, Template
 
 from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertDetail, AlertStatus, Grade, StepAction
 from backend.domain.identity.schemas import Principal
 from backend.domain.organisations import service as organisations
-from backend.http.deps import Db
+from backend.http.deps import Db, Offset
+from backend.http.pages import render
+
+# "state" is reserved by Litestar for the app state: the query key is mapped.
+StateQuery = Annotated[str | None, QueryParameter(query="state")]
 
 GRADES = [g.value for g in Grade]
 STATES = [s.value for s in AlertStatus]
@@ -44,3 +52,28 @@ def pager(base: str, filters: dict[str, str | None]) -> Callable[[int], str]:
         query = {k: v for k, v in filters.items() if v} | ({"offset": str(max(offset, 0))} if offset > 0 else {})
         return f"{base}?{urlencode(query)}" if query else base
     return at
+
+
+def handler_pages(*, app: str, base: str, signed_in: Callable[[Any], Principal]) -> list[Any]:
+    """The handling organisation's two pages (the list, overdue first, and one alert) for an app whose
+    people handle alerts: the mine app's site staff, the enterprise app's carriers. `signed_in` is the
+    app's page guard (the login page or the no-access page for anyone else)."""
+    @get("/alerts", name=f"{app}_alert_list")
+    async def alert_list(request: Request[Any, Any, Any], db: Db, grade: FromQuery[str | None] = None,
+                         alert_state: StateQuery = None, offset: FromQuery[Offset] = 0) -> Template | Redirect:
+        me = signed_in(request)
+        chosen = {"grade": choice(grade, GRADES), "state": choice(alert_state, STATES)}
+        page = await alerts.my_alerts(db, actor=me, grade=Grade(chosen["grade"]) if chosen["grade"] else None,
+                                      state=AlertStatus(chosen["state"]) if chosen["state"] else None,
+                                      offset=max(offset, 0), limit=PAGE_SIZE)
+        return render(request, "alerts.html", app=app, title_key=f"{app}.alerts.title",
+                      lead_key=f"{app}.alerts.lead", base=base, filters=True, grades=GRADES, states=STATES, kinds=[],
+                      districts=[], chosen=chosen, page=page, pager=pager(base, chosen), figures_href=None)
+
+    @get("/alerts/{alert_id:uuid}", name=f"{app}_alert_page")
+    async def alert_page(request: Request[Any, Any, Any], db: Db, alert_id: FromPath[uuid.UUID]) -> Template | Redirect:
+        me = signed_in(request)
+        context = await detail_context(db, actor=me, alert_id=alert_id)
+        return render(request, "alert.html", app=app, current=base, base=base, **context)
+
+    return [alert_list, alert_page]

@@ -40,7 +40,7 @@ NAV: dict[str, list[tuple[str, str, str]]] = {
              ("nav.mine.queue", "/mine/queue", "queue"), ("nav.mine.gate", "/mine/gate", "shield"),
              ("nav.mine.weighbridge", "/mine/weighbridge", "scale"), ("nav.mine.tracking", "/mine/tracking", "map"),
              ("nav.mine.sites", "/mine/sites", "site")],
-    "enterprise": [("nav.enterprise.orgs", "/enterprise/orgs", "building"),
+    "enterprise": [("nav.enterprise.alerts", "/enterprise/alerts", "bell"), ("nav.enterprise.orgs", "/enterprise/orgs", "building"),
                    ("nav.enterprise.contracts", "/enterprise/contracts", "contract"),
                    ("nav.enterprise.orders", "/enterprise/orders", "ticket"), ("nav.home", "/", "home")],
     "regulator": [("nav.regulator.alerts", "/regulator/alerts", "bell"), ("nav.regulator.orgs", "/regulator/orgs", "shield"), ("nav.regulator.reviews", "/regulator/reviews", "building"),

@@ -115,3 +115,26 @@ async def test_driver_alert_pages(ctx: Context, client: AsyncTestClient[Any]) ->
     html = await _page(client, f"/driver/alerts/{mine}?lang=en")
     assert "Submit the appeal" in html
     await _page(client, f"/driver/alerts/{someone_elses}", 404)
+
+
+async def test_a_carrier_handles_its_trucks_alerts_in_the_enterprise_app(ctx: Context, client: AsyncTestClient[Any]) -> None:
+    _, phone, carrier = await f.staff(ctx, role="carrier_admin", kind="carrier")
+    _, _, mine = await f.staff(ctx, role="dispatcher")
+    ours = await _raise(ctx, carrier, "gps_corridor_leave", plate="蒙K20001", message="蒙K20001 偏离运输路线")
+    theirs = await _raise(ctx, mine, "weight_jump", plate="蒙K20002")
+    async with ctx.sessions() as session:  # the carrier's notice links to its own app's page
+        from sqlalchemy import select
+
+        from backend.domain.notices.models import Notice
+        urls = {n.data.get("url") for n in (await session.execute(select(Notice).where(
+            Notice.kind == "alert_gps_corridor_leave"))).scalars()}
+    assert urls == {f"/enterprise/alerts/{ours}"}, urls
+    await ph.cookie_login(client, phone)
+    html = await _page(client, "/enterprise/alerts")
+    assert "偏离运输路线" in html and ours in html and theirs not in html and 'href="/enterprise/alerts"' in html
+    html = await _page(client, f"/enterprise/alerts/{ours}")
+    assert f'data-api="/api/alerts/{ours}/acknowledge"' in html
+    r = await client.post(f"/api/alerts/{ours}/acknowledge", headers={"X-Requested-With": "fetch"})
+    assert r.status_code == 200 and r.json()["status"] == "acknowledged", r.text
+    await _page(client, f"/enterprise/alerts/{theirs}", 404)
+    assert "Alerts your organisation handles" in await _page(client, "/enterprise/alerts?lang=en")

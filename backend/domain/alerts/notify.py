@@ -14,6 +14,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.checks.regions import parent_code, region_level
+from backend.domain.alerts import catalogue
 from backend.domain.alerts.models import Alert
 from backend.domain.alerts.schemas import GRADE_LABELS, Grade, Level
 from backend.domain.identity import service as identity
@@ -36,8 +37,15 @@ def level_codes(region_code: str, level: Level) -> list[str]:
     return []
 
 
-def url_for(alert_id: uuid.UUID, level: Level) -> str:
-    return f"/mine/alerts/{alert_id}" if level == Level.ENTERPRISE else f"/regulator/alerts/{alert_id}"
+def url_for(alert: Alert, level: Level) -> str:
+    """The page of the reader's app: the regulator's, the carrier's (enterprise app) for the kinds a
+    carrier handles, else the mine app's."""
+    if level != Level.ENTERPRISE:
+        return f"/regulator/alerts/{alert.id}"
+    kind = catalogue.KINDS.get(alert.kind)
+    if kind is not None and kind.handler == catalogue.Handler.CARRIER:
+        return f"/enterprise/alerts/{alert.id}"
+    return f"/mine/alerts/{alert.id}"
 
 
 async def handlers(session: AsyncSession, alert: Alert) -> list[uuid.UUID]:
@@ -56,7 +64,7 @@ async def send(session: AsyncSession, alert: Alert, *, users: list[uuid.UUID], l
     for user_id in users:
         await notices.enqueue(session, user_id=user_id, kind=kind, title_zh=title_zh, title_en=title_en,
                               body_zh=body_zh or alert.message_zh, body_en=body_en or alert.message_en,
-                              data={"alertId": str(alert.id), "kind": alert.kind, "url": url_for(alert.id, level)},
+                              data={"alertId": str(alert.id), "kind": alert.kind, "url": url_for(alert, level)},
                               sms=sms)
     return len(users)
 
