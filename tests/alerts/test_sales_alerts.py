@@ -13,13 +13,12 @@ import pytest
 from litestar import Litestar
 
 from backend import clock as backend_clock
-from backend import jobs
 from backend.context import Context
-from backend.db.unit import unit_of_work
 from backend.settings import Settings
 from tests import conftest
 from tests.alerts import helpers as ah
 from tests.clock import TestClock
+from tests.watchdog import helpers as wdh
 from tests.weighing import helpers as wh
 
 
@@ -30,13 +29,7 @@ def settings(database_url: str) -> Settings:
 
 
 async def _run(ctx: Context) -> dict[str, int]:
-    job = jobs.get("weighing.daily_sales")
-    assert job is not None
-    async with unit_of_work(ctx) as session:
-        counts = await job.fn(session, ctx=ctx)
-        await session.commit()
-    assert counts is not None
-    return dict(counts)
+    return await wdh.run_job(ctx, "weighing.daily_sales")
 
 
 async def test_a_day_far_above_the_baseline_and_the_capacity_alerts_once(

@@ -34,8 +34,13 @@ async def beat(app: Litestar, key: ph.Key, device_code: str) -> None:
 
 async def sweep(ctx: Context) -> dict[str, int]:
     """One run of the registered job `watchdog.sweep` in its own committed unit, as the runner does."""
-    job = jobs.get("watchdog.sweep")
-    assert job is not None
+    return await run_job(ctx, "watchdog.sweep")
+
+
+async def run_job(ctx: Context, name: str) -> dict[str, int]:
+    """One run of a registered job in its own committed unit, as the runner does; its counts."""
+    job = jobs.get(name)
+    assert job is not None, name
     async with unit_of_work(ctx) as session:
         counts = await job.fn(session, ctx=ctx)
         await session.commit()

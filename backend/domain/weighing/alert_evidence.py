@@ -78,8 +78,14 @@ async def camera_plates(session: AsyncSession, ctx: Context, alert: AlertOut) ->
     if w is None:
         return []
     out = [alerts.json_file("camera/plates.json", {"plate": w.plate, "plateRead": w.plate_read, "pictures": w.pictures})]
-    for i, picture in enumerate(w.pictures, start=1):
-        stored = await alerts.stored_file(ctx, f"camera/{i:02d}-{picture.get('name', 'picture')}", str(picture.get("sha256")),
+    return out + await _jpegs(ctx, "camera/", w.pictures, "picture")
+
+
+async def _jpegs(ctx: Context, prefix: str, items: list[dict[str, Any]], default_name: str) -> list[PackFile]:
+    """The stored JPEGs a weighing or ticket names ({"sha256", "name"}), numbered; a missing one is left out."""
+    out: list[PackFile] = []
+    for i, item in enumerate(items, start=1):
+        stored = await alerts.stored_file(ctx, f"{prefix}{i:02d}-{item.get('name', default_name)}", str(item.get("sha256")),
                                           "image/jpeg")
         if stored is not None:
             out.append(stored)
@@ -94,11 +100,7 @@ async def ticket(session: AsyncSession, ctx: Context, alert: AlertOut) -> list[P
     out: list[PackFile] = []
     for t in await _order_tickets(session, w):
         out.append(alerts.json_file(f"ticket/{t.ticket_no}.json", {"ticket": ticket_out(t), "payload": tickets.payload(t)}))
-        for i, photo in enumerate(t.photos, start=1):
-            stored = await alerts.stored_file(ctx, f"ticket/{t.ticket_no}-{i:02d}-{photo.get('name', 'photo')}",
-                                              str(photo.get("sha256")), "image/jpeg")
-            if stored is not None:
-                out.append(stored)
+        out += await _jpegs(ctx, f"ticket/{t.ticket_no}-", t.photos, "photo")
     return out
 
 
