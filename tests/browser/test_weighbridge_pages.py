@@ -193,7 +193,13 @@ def test_the_mine_watches_the_lanes_and_prints_the_ticket(
     expect(sheet.locator(".tk-anomalies")).to_contain_text("光栅被遮挡")
     photos = page.locator("img[data-photo]")
     expect(photos).to_have_count(2)
-    page.wait_for_function("[...document.querySelectorAll('img[data-photo]')].every(i => i.complete && i.naturalWidth > 0)")
+    # Polled from here: wait_for_function polls with eval in the page, which the CSP (rightly) refuses.
+    loaded = "[...document.querySelectorAll('img[data-photo]')].every(i => i.complete && i.naturalWidth > 0)"
+    for _ in range(150):
+        if page.evaluate(loaded):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(loaded), "the ticket's photos did not load"
     shots(page, "wb-mine-ticket")
 
     # 复磅授权: a reason is required; then the answer shows in place.
