@@ -59,3 +59,18 @@ async def make_site(ctx: Context, *, actor: Principal, org_id: uuid.UUID, name: 
                                        data=SiteCreate(name=name, kind="mine_yard", fence=fence or sh.SITE_FENCE))
         await session.commit()
     return site.id
+
+
+async def evidence_found(ctx: Context, alert_id: uuid.UUID) -> dict[str, bool]:
+    """Each evidence name of the alert's pack (built as a platform admin reads it) and whether it was found."""
+    import io
+    import json
+    import zipfile
+
+    from tests import factories as f
+    admin_id, _ = await f.make_user(ctx, admin=True)
+    async with ctx.sessions() as session:
+        pack = await alerts.build_pack(session, ctx=ctx, actor=f.platform_principal(admin_id), alert_id=alert_id)
+        await session.commit()
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(pack.data)).read("manifest.json"))
+    return {e["name"]: e["found"] for e in manifest["evidence"]}

@@ -67,6 +67,10 @@ async def test_a_day_far_above_the_baseline_and_the_capacity_alerts_once(
     assert sorted((a.kind, a.count) for a in alerts) == [("sales_above_baseline", 2), ("sales_above_capacity", 1)]
     [cap] = [a for a in alerts if a.kind == "sales_above_capacity"]
     assert cap.grade == "red" and cap.details["approvedCapacityTPerDay"] == 20 and cap.details["soldKg"] == 29_000
+    found = await ah.evidence_found(ctx, cap.id)
+    assert found["daily_sales"] and found["approved_capacity"], found
+    [above] = [a for a in alerts if a.kind == "sales_above_baseline"]
+    assert (await ah.evidence_found(ctx, above.id))["baseline"] is True
 
 
 async def test_without_enough_history_there_is_no_baseline(ctx: Context, client: httpx.AsyncClient,

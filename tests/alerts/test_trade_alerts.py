@@ -52,6 +52,7 @@ async def test_forged_and_altered_passes_at_a_gate_alert_the_site(ctx: Context, 
     assert len(f.details["passSha256"]) == 64 and f.details["deviceId"] == gw.device_id
     assert f.details["transition"] == "in" and a.details["passSha256"] != f.details["passSha256"]
     assert {x.id for x in await ah.all_alerts(ctx, org_id=gw.w.parties.seller_id)} == {f.id, a.id}
+    assert (await ah.evidence_found(ctx, f.id))["refused_pass"] is True
 
 
 async def test_a_gate_and_a_scale_working_at_a_closed_site_alert(ctx: Context, client: httpx.AsyncClient,
@@ -73,6 +74,7 @@ async def test_a_gate_and_a_scale_working_at_a_closed_site_alert(ctx: Context, c
     assert tare["accepted"], tare
     [alert] = await ah.all_alerts(ctx)
     assert (alert.kind, alert.count) == ("closed_site_activity", 2), alert
+    assert (await ah.evidence_found(ctx, alert.id))["site_status"] is True
 
 
 async def test_a_receipt_that_disagrees_shows_an_overload_and_an_off_contract_price(
@@ -102,6 +104,9 @@ async def test_a_receipt_that_disagrees_shows_an_overload_and_an_off_contract_pr
     assert price.details["priceFenPerT"] == 90_000 and price.details["contractPriceFenPerT"] == 68_000
     assert price.details["contractId"] == lw.gw.w.contract["id"] and price.grade == "yellow"
     assert {a.id for a in await ah.all_alerts(ctx, org_id=seller)} == {gap.id, over.id, price.id}
+    found = await ah.evidence_found(ctx, gap.id)
+    assert found["receipt"] and found["ticket"], found
+    assert (await ah.evidence_found(ctx, price.id))["contract"] is True
 
 
 async def test_a_receipt_within_the_tolerances_raises_nothing(ctx: Context, client: httpx.AsyncClient,

@@ -56,6 +56,7 @@ async def test_a_flapping_lane_is_one_alert_with_a_count_and_recovery_closes_it_
     assert alert.site_id == uuid.UUID(lw.gw.site_id)
     assert alert.details["laneId"] == lw.lane_id and alert.details["deviceCode"] == lw.device_code
     assert alert.details["deviceKind"] == "lane_controller"
+    assert (await ah.evidence_found(ctx, alert.id))["heartbeats"] is True
 
     # Back for good: it stays open through the hold, then closes itself as recovered.
     hold_s = ctx.settings.watchdog_recovery_hold_s

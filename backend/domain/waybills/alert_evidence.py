@@ -22,6 +22,7 @@ from backend.context import Context
 from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertOut, PackFile
 from backend.domain.audit.schemas import Subject
+from backend.domain.contracts import service as contracts
 from backend.domain.orders import service as orders
 from backend.domain.sites import service as sites
 from backend.domain.tracking import service as tracking
@@ -154,3 +155,44 @@ async def site_fence(session: AsyncSession, ctx: Context, alert: AlertOut) -> li
     features += [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [g.lon, g.lat]},
                   "properties": {"gate": g.name, "designated": g.designated, "direction": g.direction}} for g in gates]
     return [alerts.json_file("site/fence.geojson", {"type": "FeatureCollection", "features": features})]
+
+
+@alerts.evidence_collector("receipt")
+async def receipt(session: AsyncSession, ctx: Context, alert: AlertOut) -> list[PackFile]:
+    """The consignee's receipt as the waybill holds it, beside the figures it was compared with."""
+    w = await _waybill(session, alert, await _truck(session, alert))
+    if w is None or w.received_at is None:
+        return []
+    compared = {k: v for k, v in alert.details.items() if isinstance(v, str | int | float | bool) or v is None}
+    return [alerts.json_file(f"receipt/{w.waybill_no}.json", {
+        "waybillNo": w.waybill_no, "orderNo": w.order_no, "ticketNo": w.ticket_no, "plate": w.plate,
+        "receivedAt": w.received_at.isoformat(), "receivedNetKg": w.received_net_kg, "compared": compared})]
+
+
+@alerts.evidence_collector("contract")
+async def contract(session: AsyncSession, ctx: Context, alert: AlertOut) -> list[PackFile]:
+    """The contract the load was sold under: its price per tonne and destination (no parties' details)."""
+    if not alert.order_no:
+        return []
+    order_id = await orders.order_id_by_no(session, order_no=alert.order_no)
+    order = await orders.order_brief(session, order_id=order_id) if order_id else None
+    if order is None:
+        return []
+    price = (await contracts.contract_prices(session, contract_ids={order.contract_id})).get(order.contract_id)
+    destination = await contracts.contract_destination(session, contract_id=order.contract_id)
+    return [alerts.json_file("contract/terms.json", {
+        "contractId": str(order.contract_id), "orderNo": order.order_no, "priceFenPerT": price,
+        "destination": None if destination is None else {"name": destination.name, "lon": destination.lon,
+                                                         "lat": destination.lat}})]
+
+
+@alerts.evidence_collector("site_status")
+async def site_status(session: AsyncSession, ctx: Context, alert: AlertOut) -> list[PackFile]:
+    """The site's status now (a closed site's activity: it was not open for sales)."""
+    if alert.site_id is None:
+        return []
+    site = await sites.site_brief(session, site_id=alert.site_id)
+    if site is None:
+        return []
+    return [alerts.json_file("site/status.json", {"siteId": str(site.id), "name": site.name, "kind": site.kind,
+                                                   "status": site.status, "regionCode": site.region_code})]

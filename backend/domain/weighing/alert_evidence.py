@@ -9,6 +9,7 @@ Read only; an alert that is not a weighing's gets nothing from here.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +19,8 @@ from backend.context import Context
 from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertOut, PackFile
 from backend.domain.evidence import service as evidence
-from backend.domain.weighing import tickets
+from backend.domain.sites import service as sites
+from backend.domain.weighing import sales, tickets
 from backend.domain.weighing.models import Weighing, WeighTicket
 from backend.domain.weighing.service import ticket_out
 
@@ -44,6 +46,18 @@ async def _order_tickets(session: AsyncSession, w: Weighing) -> list[WeighTicket
     if w.order_id is None:
         return []
     return list((await session.execute(select(WeighTicket).where(WeighTicket.order_id == w.order_id)
+                                       .order_by(WeighTicket.issued_at, WeighTicket.id))).scalars())
+
+
+async def _alert_tickets(session: AsyncSession, alert: AlertOut) -> list[WeighTicket] | None:
+    """The tickets of the order the alert is about: its weighing's (a refusal at the scale), else its
+    order number's (a receipt or an overload found downstream); None when it names neither."""
+    w = await _weighing(session, alert)
+    if w is not None:
+        return await _order_tickets(session, w)
+    if not alert.order_no:
+        return None
+    return list((await session.execute(select(WeighTicket).where(WeighTicket.order_no == alert.order_no)
                                        .order_by(WeighTicket.issued_at, WeighTicket.id))).scalars())
 
 
@@ -94,11 +108,11 @@ async def _jpegs(ctx: Context, prefix: str, items: list[dict[str, Any]], default
 
 @alerts.evidence_collector("ticket")
 async def ticket(session: AsyncSession, ctx: Context, alert: AlertOut) -> list[PackFile]:
-    w = await _weighing(session, alert)
-    if w is None:
+    rows = await _alert_tickets(session, alert)
+    if rows is None:
         return []
     out: list[PackFile] = []
-    for t in await _order_tickets(session, w):
+    for t in rows:
         out.append(alerts.json_file(f"ticket/{t.ticket_no}.json", {"ticket": ticket_out(t), "payload": tickets.payload(t)}))
         out += await _jpegs(ctx, f"ticket/{t.ticket_no}-", t.photos, "photo")
     return out
@@ -106,10 +120,10 @@ async def ticket(session: AsyncSession, ctx: Context, alert: AlertOut) -> list[P
 
 @alerts.evidence_collector("evidence_chain")
 async def evidence_chain(session: AsyncSession, ctx: Context, alert: AlertOut) -> list[PackFile]:
-    w = await _weighing(session, alert)
-    if w is None:
+    rows = await _alert_tickets(session, alert)
+    if rows is None:
         return []
-    refs = [str(t.id) for t in await _order_tickets(session, w)]
+    refs = [str(t.id) for t in rows]
     entries = [*await evidence.entries_for(session, kind=tickets.KIND, refs=refs),
                *await evidence.entries_for(session, kind=tickets.VOID_KIND, refs=refs)]
     if not entries:
@@ -131,3 +145,46 @@ async def tare_history(session: AsyncSession, ctx: Context, alert: AlertOut) -> 
     return [alerts.json_file("weighing/tare-history.json", {"plate": w.plate, "tares": [
         {"weighingId": str(r.id), "weightKg": r.weight_kg, "weighedAt": r.weighed_at.isoformat(), "lane": r.lane_name}
         for r in rows]})]
+
+
+def _sales_day(alert: AlertOut) -> date | None:
+    raw = alert.details.get("day")
+    try:
+        return date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+
+
+@alerts.evidence_collector("daily_sales")
+async def daily_sales(session: AsyncSession, ctx: Context, alert: AlertOut) -> list[PackFile]:
+    """The day's valid tickets at the site: each one that made the day's figure."""
+    day = _sales_day(alert)
+    if alert.site_id is None or day is None:
+        return []
+    rows = await sales.site_day_tickets(session, site_id=alert.site_id, day=day)
+    return [alerts.json_file("sales/day-tickets.json", {
+        "siteId": str(alert.site_id), "day": day.isoformat(), "soldKg": sum(t.net_kg for t in rows),
+        "tickets": [{"ticketNo": t.ticket_no, "plate": t.plate, "netKg": t.net_kg, "grossAt": t.gross_at.isoformat()}
+                    for t in rows]})]
+
+
+@alerts.evidence_collector("baseline")
+async def baseline(session: AsyncSession, ctx: Context, alert: AlertOut) -> list[PackFile]:
+    """The site's sales of the day and of the days its baseline was taken from (the median of the selling ones)."""
+    day = _sales_day(alert)
+    if alert.site_id is None or day is None:
+        return []
+    history = await sales.site_history(session, site_id=alert.site_id, day=day, days=ctx.settings.sales_baseline_days)
+    return [alerts.json_file("sales/history.json", {
+        "siteId": str(alert.site_id), "day": day.isoformat(), "factor": ctx.settings.sales_baseline_factor,
+        "minSellingDays": ctx.settings.sales_baseline_min_days,
+        "days": [{"day": d.isoformat(), "soldKg": kg} for d, kg in history]})]
+
+
+@alerts.evidence_collector("approved_capacity")
+async def approved_capacity(session: AsyncSession, ctx: Context, alert: AlertOut) -> list[PackFile]:
+    if alert.site_id is None:
+        return []
+    capacity_t = (await sites.site_capacities(session)).get(alert.site_id)
+    return [alerts.json_file("sales/approved-capacity.json", {"siteId": str(alert.site_id),
+                                                                "approvedCapacityTPerDay": capacity_t})]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import statistics
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +37,29 @@ async def _day_sales(session: AsyncSession, start: datetime) -> dict[uuid.UUID, 
     return {site_id: int(kg or 0) for site_id, kg in rows.all()}
 
 
+def day_start(day: date) -> datetime:
+    """Midnight of a Chinese calendar day (sales count by the ticket's gross time in China)."""
+    return datetime.combine(day, time(0), tzinfo=clock.CHINA_TZ)
+
+
+async def site_history(session: AsyncSession, *, site_id: uuid.UUID, day: date, days: int) -> list[tuple[date, int]]:
+    """(day, kg sold) of a site for `day` and the `days` before it, newest first (evidence of a sales alert)."""
+    out: list[tuple[date, int]] = []
+    for back in range(days + 1):
+        d = day - timedelta(days=back)
+        out.append((d, (await _day_sales(session, day_start(d))).get(site_id, 0)))
+    return out
+
+
+async def site_day_tickets(session: AsyncSession, *, site_id: uuid.UUID, day: date) -> list[WeighTicket]:
+    """The valid tickets of a site on a Chinese day, by gross time (what made the day's figure)."""
+    start = day_start(day)
+    rows = await session.execute(select(WeighTicket).where(
+        WeighTicket.site_id == site_id, WeighTicket.status == TicketStatus.VALID, WeighTicket.gross_at >= start,
+        WeighTicket.gross_at < start + timedelta(days=1)).order_by(WeighTicket.gross_at))
+    return list(rows.scalars())
+
+
 def _t(kg: float) -> str:
     return f"{kg / 1000:.1f}"
 
@@ -46,7 +69,7 @@ async def check_day(session: AsyncSession, *, settings: Settings, now: datetime 
     window is a day, so running hourly raises once and counts the later runs on the same alert."""
     now = now or utcnow()
     today = clock.china_time(now).date()
-    start = datetime.combine(today, time(0), tzinfo=clock.CHINA_TZ)
+    start = day_start(today)
     sold = await _day_sales(session, start)
     if not sold:
         return {"aboveBaseline": 0, "aboveCapacity": 0}
