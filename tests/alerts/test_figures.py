@@ -121,4 +121,7 @@ async def test_figures_per_enterprise_from_known_times(ctx: Context, client: htt
     r = await client.get(f"/api/regulator/alert-figures?from={today - timedelta(days=400)}", headers=district)
     assert r.status_code == 422 and r.json()["code"] == "invalid_period", r.text
     assert (await client.get("/api/regulator/alert-figures?from=yesterday", headers=district)).status_code == 400
+    for query in ("to=9999-12-31", "from=0001-01-01", "to=0001-01-05"):  # once a 500 (a date overflowed)
+        r = await client.get(f"/api/regulator/alert-figures?{query}", headers=district)
+        assert r.status_code == 422 and r.json()["code"] == "invalid_date", (query, r.text)
     assert (await client.get("/api/regulator/alert-figures", headers=dispatcher)).status_code == 403

@@ -44,7 +44,16 @@ MAX_DAYS = 366
 __all__ = ["DEFAULT_DAYS", "MAX_DAYS", "handling_figures"]
 
 
+# The platform's records begin long after the first and end long before the last; a date outside
+# is a typo (and 9999-12-31 plus a day would overflow).
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
 def _period(from_date: date | None, to_date: date | None) -> tuple[date, date]:
+    for value, field in ((from_date, "from"), (to_date, "to")):
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise Invalid("invalid_date", f"日期须在 {EARLIEST} 至 {LATEST} 之间", f"A date must lie between {EARLIEST} "
+                          f"and {LATEST}", field=field)
     to_date = to_date or clock.today_china()
     from_date = from_date or to_date - timedelta(days=DEFAULT_DAYS - 1)
     if from_date > to_date:
