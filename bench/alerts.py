@@ -150,10 +150,10 @@ async def _fill(ctx: Context, mine: uuid.UUID, now: datetime) -> None:
     but DUE of them already passed; plus as many closed ones (the history the partial index skips)."""
     columns = ("id, kind, grade, org_id, site_id, region_code, plate, order_no, ref, message_zh, message_en, details, "
                "status, outcome, driver_user_id, raised_at, reach, escalation, due_at, ack_due_at, close_due_at, "
-               "acked_at, acked_by, disposed_at, closed_at, dedupe_key, count, last_seen_at")
+               "acked_at, acked_by, disposed_at, closed_at, dedupe_key, count, last_seen_at, updated_at")
     select = ("SELECT gen_random_uuid(), 'weight_jump', 'red', :org, NULL, '150623', 'B' || g, NULL, 'bench:' || g, "
               "'基准告警', 'bench alert', '{{}}'::jsonb, {status}, {outcome}, NULL, :now - interval '1 hour', 'city', 0, "
-              "{due}, :now, :now, NULL, NULL, NULL, {closed}, NULL, 1, :now FROM generate_series(1, :n) AS g")
+              "{due}, :now, :now, NULL, NULL, NULL, {closed}, NULL, 1, :now, :now FROM generate_series(1, :n) AS g")
     live = select.format(status="CASE WHEN g % 3 = 0 THEN 'acknowledged' ELSE 'open' END", outcome="NULL",
                          due=f"CASE WHEN g <= {DUE} THEN :now - interval '1 minute' * g "
                              "ELSE :now + interval '1 minute' * (1 + g % 43200) END", closed="NULL")
