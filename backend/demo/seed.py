@@ -123,6 +123,10 @@ class SeedReport:
         lines.append(f"    {base_url}/regulator/tracking   {base_url}/regulator/waybills   (陈监管(市) 13800000006)")
         lines.append("  On the road: a checkpoint (10 km), a coverage hole (36–50 km: the trucks go silent and")
         lines.append("  re-upload — no signal_gap), a service area (100 km, a 20-minute rest).")
+        lines.append("  Alerts (告警) in every handling state, a driver's appeal and a camera the watchdog found silent:")
+        lines.append(f"    {base_url}/mine/alerts   (赵调度 13800000003: acknowledge, dispose with a photo)")
+        lines.append(f"    {base_url}/regulator/alerts   {base_url}/regulator/alerts/figures   (周监管(旗) 13800000007)")
+        lines.append(f"    {base_url}/driver/alerts   (张师傅, the appeal on 蒙K66888)")
         lines.append("=" * 72)
         return "\n".join(lines)
 
