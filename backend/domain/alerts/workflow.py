@@ -96,6 +96,15 @@ async def _attach(session: AsyncSession, alert: Alert, *, file_ids: list[uuid.UU
             raise errors.file_unknown(f"fileIds[{i}]")
 
 
+def _reach_at_least(alert: Alert) -> Any:
+    """The reach once a disposal or an appeal waits for the level above (notify.reviewing_level): it
+    must see the alert; a reach already higher stays (one SQL expression, so a racing escalation's
+    higher reach is never lowered)."""
+    if notify.reviewing_level(alert.region_code) == Level.CITY:
+        return Level.CITY.value
+    return case((Alert.reach == Level.ENTERPRISE.value, Level.DISTRICT.value), else_=Alert.reach)
+
+
 async def dispose(session: AsyncSession, *, actor: Principal, alert_id: uuid.UUID, data: Disposal) -> AlertOut:
     """The handler's account (cause, measures, photos); it goes to the level above for review: an
     alert that only its enterprise saw now reaches the district."""
@@ -103,11 +112,8 @@ async def dispose(session: AsyncSession, *, actor: Principal, alert_id: uuid.UUI
     if not may_handle(actor, alert):
         raise forbidden()
     now = utcnow()
-    reach = case((Alert.reach == Level.ENTERPRISE.value, Level.DISTRICT.value), else_=Alert.reach)
-    if not notify.level_codes(alert.region_code, Level.DISTRICT):  # a city's own site: the city reviews
-        reach = Level.CITY.value  # type: ignore[assignment]
     await _move(session, alert, from_=(AlertStatus.ACKNOWLEDGED,), wanted=("处置", "disposed"),
-                status=AlertStatus.DISPOSED.value, disposed_at=now, reach=reach)
+                status=AlertStatus.DISPOSED.value, disposed_at=now, reach=_reach_at_least(alert))
     step = await add_step(session, alert, StepAction.DISPOSED, actor=actor, at=now,
                           note=f"原因：{data.cause}\n措施：{data.measures}",
                           data={"cause": data.cause, "measures": data.measures,
@@ -223,9 +229,8 @@ async def appeal(session: AsyncSession, *, actor: Principal, alert_id: uuid.UUID
     step = await add_step(session, alert, StepAction.APPEALED, actor=actor, note=data.note,
                           data={"appealId": str(row.id), "trackPoints": len(data.track)})
     await _attach(session, alert, file_ids=data.file_ids, purpose="appeal", step=step, appeal_id=row.id)
-    await session.execute(update(Alert).where(Alert.id == alert.id, Alert.reach == Level.ENTERPRISE.value)
-                          .values(reach=Level.DISTRICT.value if notify.level_codes(alert.region_code, Level.DISTRICT)
-                                  else Level.CITY.value).execution_options(synchronize_session=False))
+    await session.execute(update(Alert).where(Alert.id == alert.id).values(reach=_reach_at_least(alert))
+                          .execution_options(synchronize_session=False))
     await session.refresh(alert)
     await _audit(session, actor, alert, "appeal", {"appealId": str(row.id), "trackPoints": len(data.track)})
     await notify.review_due(session, alert, level=notify.reviewing_level(alert.region_code), appeal=True)

@@ -25,6 +25,7 @@ from backend.domain.audit.schemas import Subject
 from backend.domain.contracts import service as contracts
 from backend.domain.orders import service as orders
 from backend.domain.sites import service as sites
+from backend.domain.sites.schemas import SiteBrief
 from backend.domain.tracking import service as tracking
 from backend.domain.tracking.schemas import StoredEvent
 from backend.domain.vehicles import service as vehicles
@@ -141,11 +142,13 @@ async def corridor(session: AsyncSession, ctx: Context, alert: AlertOut) -> list
     return [alerts.json_file("waybill/corridor.geojson", {"type": "FeatureCollection", "features": [feature]})]
 
 
+async def _site(session: AsyncSession, alert: AlertOut) -> SiteBrief | None:
+    return None if alert.site_id is None else await sites.site_brief(session, site_id=alert.site_id)
+
+
 @alerts.evidence_collector("site_fence")
 async def site_fence(session: AsyncSession, ctx: Context, alert: AlertOut) -> list[PackFile]:
-    if alert.site_id is None:
-        return []
-    site = await sites.site_brief(session, site_id=alert.site_id)
+    site = await _site(session, alert)
     if site is None:
         return []
     shapes = await sites.active_sites(session, site_ids={site.id})
@@ -189,9 +192,7 @@ async def contract(session: AsyncSession, ctx: Context, alert: AlertOut) -> list
 @alerts.evidence_collector("site_status")
 async def site_status(session: AsyncSession, ctx: Context, alert: AlertOut) -> list[PackFile]:
     """The site's status now (a closed site's activity: it was not open for sales)."""
-    if alert.site_id is None:
-        return []
-    site = await sites.site_brief(session, site_id=alert.site_id)
+    site = await _site(session, alert)
     if site is None:
         return []
     return [alerts.json_file("site/status.json", {"siteId": str(site.id), "name": site.name, "kind": site.kind,
