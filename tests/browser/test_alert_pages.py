@@ -125,3 +125,33 @@ def test_dispatcher_disposes_with_a_photo_and_the_regulator_accepts(server: Serv
         page.goto(alert_url + "?lang=en")
         expect(page.locator(".page-head [data-state]")).to_have_text("Closed")
         shots(page, "alerts-11-mine-closed-en")
+
+
+DRIVER, CARRIER_ADMIN = "13800000005", "13800000004"
+GPS_PLATE = "蒙K66888"  # the demo driver's truck: its corridor alert waits on his appeal, his carrier handles it
+
+
+def test_the_driver_follows_his_appeal_and_the_carrier_sees_its_trucks_alert(server: Server, browser: Browser,
+                                                                              shots: Any) -> None:
+    with phone_page(browser, server) as page:
+        page.goto("/driver/login?next=/driver/alerts")
+        password_login(page, DRIVER, DEMO_PASSWORD, second_factor=False)
+        expect(page).to_have_url(f"{server.base_url}/driver/alerts")
+        row = page.locator("li[data-alert]", has_text=GPS_PLATE)
+        expect(row).to_have_count(1)
+        shots(page, "alerts-12-driver-list")
+        row.locator("a.title").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("偏离运输路线")
+        expect(page.locator("#appeals")).to_contain_text("待裁决")
+        expect(page.locator("form[data-alert-appeal]")).to_have_count(0)  # one appeal waits: no second form
+        shots(page, "alerts-13-driver-appeal")
+        page.goto(page.url + "?lang=en")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Left the route corridor")
+        shots(page, "alerts-14-driver-appeal-en")
+
+    with phone_page(browser, server) as page:
+        page.goto("/enterprise/login?next=/enterprise/alerts")
+        password_login(page, CARRIER_ADMIN, DEMO_PASSWORD)
+        expect(page).to_have_url(f"{server.base_url}/enterprise/alerts")
+        expect(page.locator("li[data-alert]", has_text=GPS_PLATE)).to_have_count(1)
+        shots(page, "alerts-15-carrier-list")
