@@ -27,7 +27,7 @@ from backend.domain.alerts import catalogue
 from backend.domain.alerts.models import Alert
 from backend.domain.alerts.rows import out
 from backend.domain.alerts.schemas import AlertOut, AlertPage, AlertStatus, Grade, Level
-from backend.domain.identity.schemas import ALERT_AUDIENCE, Principal
+from backend.domain.identity.schemas import ALERT_AUDIENCE, TRADE_ALERT_AUDIENCE, Principal
 from backend.errors import NotFound
 
 __all__ = ["access_alert", "driver_alerts", "may_handle", "may_review", "my_alerts", "read_alert", "region_alerts",
@@ -58,7 +58,8 @@ def may_handle(actor: Principal, alert: Alert) -> bool:
         return actor.is_platform_admin
     if actor.machine_key is not None:  # the enterprise's own system, signed with its key (/open/v1)
         return actor.is_member(alert.org_id)
-    return actor.is_member(alert.org_id, ALERT_AUDIENCE)
+    trade = kind is not None and kind.handler == catalogue.Handler.TRADE_PARTY
+    return actor.is_member(alert.org_id, TRADE_ALERT_AUDIENCE if trade else ALERT_AUDIENCE)
 
 
 def may_review(actor: Principal, alert: Alert) -> bool:

@@ -21,6 +21,9 @@ class Handler(StrEnum):
     SITE_ENTERPRISE = "site_enterprise"  # the enterprise whose site it happened at
     CARRIER = "carrier"  # the truck's carrier (or the seller when the truck has none on file)
     PLATFORM = "platform"  # the platform's operators (nobody else can fix it)
+    # A party of a trade document (the seller, the buyer, the carrier that invoiced: the alert's org):
+    # its admins, dispatchers and finance people handle it in the enterprise app (issue 14).
+    TRADE_PARTY = "trade_party"
 
 
 class Subject(StrEnum):
@@ -29,6 +32,10 @@ class Subject(StrEnum):
     SITE = "site"
     PLATE = "plate"
     DEVICE = "device"
+    # A document of the chain (an order, a settlement, an invoice line...): the raiser's `ref`, e.g.
+    # "invoice:<no>:line:2". Its raisers keep their own record of what they raised, so a finding is
+    # raised once however often the documents are recomputed.
+    DOCUMENT = "document"
 
 
 class Source(StrEnum):
@@ -43,6 +50,9 @@ class Source(StrEnum):
     # Devices and sites that went silent (backend.domain.watchdog), and activity at a closed site
     # (the gate and the scale: backend.domain.orders.gate, backend.domain.weighing.submit).
     WATCHDOG = "watchdog"
+    # The chain after the waybill (issue 14, 六票合一): settlements, transport invoices, payments and
+    # the reconciliation across the six documents.
+    CHAIN = "chain"
 
 
 class UnknownAlertKind(ValueError):
@@ -138,6 +148,40 @@ _KINDS = (
     AlertKind(code="closed_site_activity", name_zh="未开放场站有业务活动", name_en="Activity at a site not open for sales",
               grade=Grade.RED, handler=Handler.SITE_ENTERPRISE, subject=Subject.SITE, source=Source.WATCHDOG,
               evidence=("weighing", "positions", "site_status")),
+    # The chain after the waybill (issue 14). The 虚开 suspicions (a false transport invoice) are red.
+    AlertKind(code="short_weight", name_zh="亏吨超过合同允许运损", name_en="Short weight beyond the allowed transit loss",
+              grade=Grade.ORANGE, handler=Handler.TRADE_PARTY, subject=Subject.DOCUMENT, source=Source.CHAIN,
+              evidence=("ticket", "receipt", "price_terms", "chain_status")),
+    AlertKind(code="settlement_mismatch", name_zh="结算单与平台复核不符", name_en="Settlement differs from the platform's recomputation",
+              grade=Grade.ORANGE, handler=Handler.TRADE_PARTY, subject=Subject.DOCUMENT, source=Source.CHAIN,
+              evidence=("settlement", "price_terms", "assays", "chain_status")),
+    AlertKind(code="price_above_contract", name_zh="结算价高于合同质价条款", name_en="Settled price above the contract after quality",
+              grade=Grade.ORANGE, handler=Handler.TRADE_PARTY, subject=Subject.DOCUMENT, source=Source.CHAIN,
+              evidence=("settlement", "price_terms", "assays", "contract")),
+    AlertKind(code="settlement_overdue", name_zh="结算逾期", name_en="Settlement overdue",
+              grade=Grade.YELLOW, handler=Handler.TRADE_PARTY, subject=Subject.DOCUMENT, source=Source.CHAIN,
+              evidence=("chain_status", "contract"), window_min=24 * 60),
+    AlertKind(code="invoice_without_waybill", name_zh="运输发票无对应运单（疑似虚开）", name_en="Invoice line without a waybill (suspected false invoice)",
+              grade=Grade.RED, handler=Handler.TRADE_PARTY, subject=Subject.DOCUMENT, source=Source.CHAIN,
+              evidence=("invoice", "waybill")),
+    AlertKind(code="waybill_invoiced_twice", name_zh="同一运单重复开票", name_en="Waybill invoiced twice",
+              grade=Grade.RED, handler=Handler.TRADE_PARTY, subject=Subject.DOCUMENT, source=Source.CHAIN,
+              evidence=("invoice", "waybill")),
+    AlertKind(code="invoiced_above_delivered", name_zh="开票吨数超过实际运量", name_en="Invoiced tonnage above delivered",
+              grade=Grade.RED, handler=Handler.TRADE_PARTY, subject=Subject.DOCUMENT, source=Source.CHAIN,
+              evidence=("invoice", "waybill", "receipt")),
+    AlertKind(code="freight_rate_off_band", name_zh="运价偏离区域合理区间", name_en="Freight rate outside the region's band",
+              grade=Grade.YELLOW, handler=Handler.TRADE_PARTY, subject=Subject.DOCUMENT, source=Source.CHAIN,
+              evidence=("invoice", "waybill")),
+    AlertKind(code="invoice_number_duplicate", name_zh="发票号码重复", name_en="Invoice number used twice",
+              grade=Grade.RED, handler=Handler.TRADE_PARTY, subject=Subject.DOCUMENT, source=Source.CHAIN,
+              evidence=("invoice",)),
+    AlertKind(code="payer_not_buyer", name_zh="付款方不是买方（资金流不一致）", name_en="Payer is not the buyer (money flow differs)",
+              grade=Grade.RED, handler=Handler.TRADE_PARTY, subject=Subject.DOCUMENT, source=Source.CHAIN,
+              evidence=("payment", "contract", "settlement", "invoice")),
+    AlertKind(code="parties_differ", name_zh="四流主体不一致", name_en="Parties differ across the four flows",
+              grade=Grade.ORANGE, handler=Handler.TRADE_PARTY, subject=Subject.DOCUMENT, source=Source.CHAIN,
+              evidence=("contract", "invoice", "payment", "chain_status")),
 )
 
 KINDS: MappingProxyType[str, AlertKind] = MappingProxyType({k.code: k for k in _KINDS})

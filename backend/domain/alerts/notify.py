@@ -18,7 +18,7 @@ from backend.domain.alerts import catalogue
 from backend.domain.alerts.models import Alert
 from backend.domain.alerts.schemas import GRADE_LABELS, Grade, Level
 from backend.domain.identity import service as identity
-from backend.domain.identity.schemas import ALERT_AUDIENCE
+from backend.domain.identity.schemas import ALERT_AUDIENCE, TRADE_ALERT_AUDIENCE
 from backend.domain.notices import service as notices
 from backend.domain.organisations import service as organisations
 
@@ -43,13 +43,15 @@ def url_for(alert: Alert, level: Level) -> str:
     if level != Level.ENTERPRISE:
         return f"/regulator/alerts/{alert.id}"
     kind = catalogue.KINDS.get(alert.kind)
-    if kind is not None and kind.handler == catalogue.Handler.CARRIER:
+    if kind is not None and kind.handler in (catalogue.Handler.CARRIER, catalogue.Handler.TRADE_PARTY):
         return f"/enterprise/alerts/{alert.id}"
     return f"/mine/alerts/{alert.id}"
 
 
 async def handlers(session: AsyncSession, alert: Alert) -> list[uuid.UUID]:
-    return await identity.member_ids(session, org_id=alert.org_id, roles=ALERT_AUDIENCE)
+    kind = catalogue.KINDS.get(alert.kind)
+    trade = kind is not None and kind.handler == catalogue.Handler.TRADE_PARTY
+    return await identity.member_ids(session, org_id=alert.org_id, roles=TRADE_ALERT_AUDIENCE if trade else ALERT_AUDIENCE)
 
 
 async def regulators(session: AsyncSession, alert: Alert, level: Level) -> list[uuid.UUID]:

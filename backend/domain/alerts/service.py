@@ -60,7 +60,8 @@ __all__ = ["KINDS", "ROUTING_DEFAULTS", "ROUTING_DEFAULT_REGION", "Outcome", "So
 def dedupe_key(data: AlertRaise, subject: catalogue.Subject) -> str | None:
     """The subject duplicates count against (None: this raise stands alone, e.g. a plate kind without a plate)."""
     value = {catalogue.Subject.SITE: str(data.site_id) if data.site_id else None,
-             catalogue.Subject.PLATE: data.plate, catalogue.Subject.DEVICE: data.device_ref}[subject]
+             catalogue.Subject.PLATE: data.plate, catalogue.Subject.DEVICE: data.device_ref,
+             catalogue.Subject.DOCUMENT: data.ref or None}[subject]
     return f"{data.kind}|{data.org_id}|{value}"[:160] if value else None
 
 

@@ -57,6 +57,8 @@ QUEUE_SETTINGS_ROLES = frozenset({Role.ENTERPRISE_ADMIN, Role.DISPATCHER})
 # it (rules art. 30: each enterprise names the people who log in and handle alerts). A carrier handles
 # the GPS kinds about its trucks through its admin and dispatchers.
 ALERT_AUDIENCE = frozenset({Role.ENTERPRISE_ADMIN, Role.DISPATCHER, Role.CARRIER_ADMIN})
+# The trade documents' alerts (settlements, invoices, payments: issue 14) are the money people's too.
+TRADE_ALERT_AUDIENCE = ALERT_AUDIENCE | {Role.FINANCE, Role.SALES}
 # A carrier's people who see its fleet and dispatch its trucks onto orders; only its admin changes the fleet.
 FLEET_READ_ROLES = frozenset({Role.CARRIER_ADMIN, Role.DISPATCHER})
 FLEET_ADMIN_ROLES = frozenset({Role.CARRIER_ADMIN})

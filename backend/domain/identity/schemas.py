@@ -26,13 +26,14 @@ from backend.domain.identity.roles import (
     SECOND_FACTOR_ROLES,
     SITE_STAFF,
     SUPERVISORS,
+    TRADE_ALERT_AUDIENCE,
     Role,
 )
 from backend.structs import Out, Struct
 
 # Roles and their named sets (identity/roles.py) are part of identity's public face.
 __all__ = [
-    "ADMIN_ROLES", "ALERT_AUDIENCE", "CARRIER_DISPATCHERS", "CARRIER_STAFF", "ENTERPRISE_ADMINS",
+    "ADMIN_ROLES", "ALERT_AUDIENCE", "TRADE_ALERT_AUDIENCE", "CARRIER_DISPATCHERS", "CARRIER_STAFF", "ENTERPRISE_ADMINS",
     "ENTERPRISE_ROLES", "ENTERPRISE_STAFF", "FLEET_ADMIN_ROLES", "FLEET_READ_ROLES", "GUARDS", "ISSUERS",
     "QUEUE_SETTINGS_ROLES", "ROLE_LABELS", "SECOND_FACTOR_ROLES", "SITE_STAFF", "SUPERVISORS", "Role", "Phone", "Password", "Code",
     "MembershipInfo", "PrincipalBasics", "Principal", "PasswordLogin", "SmsLogin", "SmsRequest",
