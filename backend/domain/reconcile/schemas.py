@@ -1,0 +1,127 @@
+"""Reconciliation on the wire (camelCase JSON): the chain rows, the boards and the trace."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from backend.structs import Out
+
+
+class LinkState(StrEnum):
+    """Where one link of a chain stands (stored as these strings)."""
+
+    PRESENT = "present"
+    MISSING = "missing"
+    MISMATCH = "mismatch"
+    PENDING = "pending"
+
+
+LINKS = ("contract", "order", "ticket", "waybill", "settlement", "invoice", "payment")
+LINK_LABELS: dict[str, tuple[str, str]] = {
+    "contract": ("合同", "Contract"),
+    "order": ("提煤单", "Pickup order"),
+    "ticket": ("磅单", "Weigh ticket"),
+    "waybill": ("运单", "Waybill"),
+    "settlement": ("结算单", "Settlement"),
+    "invoice": ("运输发票", "Transport invoice"),
+    "payment": ("付款", "Payment"),
+}
+STATE_LABELS: dict[str, tuple[str, str]] = {
+    LinkState.PRESENT: ("已有", "Present"),
+    LinkState.MISSING: ("缺失", "Missing"),
+    LinkState.MISMATCH: ("不符", "Mismatch"),
+    LinkState.PENDING: ("待办", "Pending"),
+}
+# Every reason code the recomputation writes, with its label (zh, en).
+REASONS: dict[str, tuple[str, str]] = {
+    "ticket_missing": ("提煤单已完成但无有效磅单", "Order completed without a valid weigh ticket"),
+    "waybill_missing": ("已过磅但无运单", "Weighed but no waybill"),
+    "waybill_without_arrival": ("运单长时间未到达", "Waybill open long past its departure"),
+    "short_weight": ("亏吨超过合同允许运损", "Short weight beyond the allowed transit loss"),
+    "settled_qty_differs": ("结算数量与磅单不符", "Settled quantity differs from the tickets"),
+    "price_above_contract": ("结算价高于合同质价条款", "Settled price above the contract after quality"),
+    "settlement_overdue": ("结算逾期", "Settlement overdue"),
+    "invoice_suspect": ("运输发票行存疑", "Transport invoice line suspect"),
+    "parties_differ": ("四流主体不一致", "Parties differ across the four flows"),
+}
+
+
+class ChainRowOut(Out):
+    order_id: uuid.UUID
+    order_no: str
+    contract_id: uuid.UUID
+    contract_no: str
+    region_code: str
+    day: date
+    ordered_kg: int
+    loaded_kg: int
+    delivered_kg: int
+    settled_kg: int
+    settled_fen: int
+    invoiced_kg: int
+    invoiced_fen: int
+    paid_fen: int
+    states: dict[str, str]
+    reasons: list[str]
+    mismatch: bool
+    updated_at: datetime
+
+
+class ChainPage(Out):
+    total: int
+    offset: int
+    limit: int
+    items: list[ChainRowOut]
+
+
+class BoardRow(Out):
+    """One group of a board: a contract (or a district) on one day or month."""
+
+    key: str  # contract id, or the district's region code
+    label: str  # contract number, or the district's name
+    period: str  # YYYY-MM-DD or YYYY-MM
+    orders: int
+    ordered_kg: int
+    loaded_kg: int
+    delivered_kg: int
+    settled_kg: int
+    settled_fen: int
+    invoiced_kg: int
+    invoiced_fen: int
+    paid_fen: int
+    mismatches: int
+
+
+class BoardOut(Out):
+    group: str  # day | month
+    date_from: date
+    date_to: date
+    rows: list[BoardRow]
+    totals: BoardRow
+
+
+class TraceDoc(Out):
+    """One document of the chain, in the order of the chain."""
+
+    kind: str  # contract | order | ticket | waybill | receipt | assay | settlement | invoice | payment
+    number: str
+    state: str
+    at: datetime | None
+    facts: dict[str, Any]
+    link: str | None = None  # the existing page that shows it (a waybill's track)
+
+
+class TraceChain(Out):
+    order_no: str
+    docs: list[TraceDoc]
+    status: ChainRowOut | None
+
+
+class TraceOut(Out):
+    number: str
+    kind: str  # what the number named
+    contract_no: str
+    chains: list[TraceChain]

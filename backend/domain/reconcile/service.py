@@ -1,0 +1,87 @@
+"""Reconciliation across the six documents: the public face (other features, the apps, the jobs).
+
+The chain rows are recomputed set-based (compute.py) when a document of the chain arrives
+(subscribers.py, in the same transaction) and hourly over the open period (jobs.py); new findings
+raise their alert once (findings.py). The boards (boards.py) sum the rows in SQL; the trace
+(trace.py) opens a whole chain from any document's number.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.db.base import utcnow
+from backend.domain.reconcile import compute, findings
+from backend.domain.reconcile.models import ChainStatus
+from backend.domain.reconcile.rules import SWEEP_DAYS
+
+__all__ = ["recompute_contract", "recompute_orders", "recompute_since", "sweep"]
+
+
+async def _recompute(
+    session: AsyncSession,
+    *,
+    where: ColumnElement[bool],
+    chain_where: ColumnElement[bool],
+    now: datetime | None,
+    alert: bool,
+) -> int:
+    now = now or utcnow()
+    count = await compute.recompute(session, where=where, now=now)
+    if alert:
+        await findings.raise_new(session, where=chain_where, now=now)
+    return count
+
+
+async def recompute_orders(
+    session: AsyncSession,
+    *,
+    order_ids: Collection[uuid.UUID],
+    now: datetime | None = None,
+    alert: bool = True,
+) -> int:
+    """The chain rows of these orders, and the alerts of their new findings."""
+    if not order_ids:
+        return 0
+    ids = sorted(set(order_ids), key=str)
+    return await _recompute(
+        session,
+        where=compute.for_orders(ids),
+        chain_where=ChainStatus.order_id.in_(ids),
+        now=now,
+        alert=alert,
+    )
+
+
+async def recompute_contract(
+    session: AsyncSession, *, contract_id: uuid.UUID, now: datetime | None = None, alert: bool = True
+) -> int:
+    return await _recompute(
+        session,
+        where=compute.for_contract(contract_id),
+        chain_where=ChainStatus.contract_id == contract_id,
+        now=now,
+        alert=alert,
+    )
+
+
+async def recompute_since(
+    session: AsyncSession, *, since: datetime, now: datetime | None = None, alert: bool = True
+) -> int:
+    """Every order valid or weighed since `since`, in one statement (a period, a month of a city)."""
+    now = now or utcnow()
+    return await _recompute(
+        session, where=compute.since(since), chain_where=ChainStatus.updated_at == now, now=now, alert=alert
+    )
+
+
+async def sweep(session: AsyncSession, *, now: datetime | None = None) -> int:
+    """The hourly recomputation of the open period: catches what no event announces (time passing:
+    a settlement falling overdue, a waybill that never arrived)."""
+    now = now or utcnow()
+    return await recompute_since(session, since=now - timedelta(days=SWEEP_DAYS), now=now)
