@@ -14,6 +14,7 @@ from backend.domain.orders import models as orders_models
 from backend.domain.organisations import models as organisations_models
 from backend.domain.queue import models as queue_models
 from backend.domain.regions import models as regions_models
+from backend.domain.settlements import models as settlements_models
 from backend.domain.sites import models as sites_models
 from backend.domain.terminals import models as terminals_models
 from backend.domain.tracking import models as tracking_models
@@ -24,6 +25,6 @@ from backend.domain.weighing import models as weighing_models
 
 ALL = (
     alerts_models, audit_models, contracts_models, drivers_models, evidence_models, identity_models, invitations_models, machines_models, notices_models,
-    orders_models, organisations_models, queue_models, regions_models, sites_models, terminals_models, tracking_models, vehicles_models,
+    orders_models, organisations_models, queue_models, regions_models, settlements_models, sites_models, terminals_models, tracking_models, vehicles_models,
     watchdog_models, waybills_models, weighing_models, seed_marks,
 )

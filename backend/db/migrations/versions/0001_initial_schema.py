@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 20:57:20.645300
+Create Date: 2026-12-07 23:04:47.322765
 """
 from alembic import op
 import sqlalchemy as sa
@@ -625,6 +625,80 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_queue_settings_site_id_sites'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('site_id', name=op.f('pk_queue_settings'))
     )
+    op.create_table('settlements',
+    sa.Column('settlement_no', sa.String(length=40), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('supersedes_id', sa.Uuid(), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('contract_id', sa.Uuid(), nullable=False),
+    sa.Column('contract_no', sa.String(length=64), nullable=False),
+    sa.Column('seller_org_id', sa.Uuid(), nullable=False),
+    sa.Column('buyer_org_id', sa.Uuid(), nullable=False),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('issued_by_org_id', sa.Uuid(), nullable=False),
+    sa.Column('issued_by_user_id', sa.Uuid(), nullable=True),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('period_from', sa.Date(), nullable=False),
+    sa.Column('period_to', sa.Date(), nullable=False),
+    sa.Column('settled_on', sa.Date(), nullable=False),
+    sa.Column('load_count', sa.Integer(), nullable=False),
+    sa.Column('supplier_kg', sa.BigInteger(), nullable=False),
+    sa.Column('settled_kg', sa.BigInteger(), nullable=False),
+    sa.Column('short_kg', sa.BigInteger(), nullable=False),
+    sa.Column('deduction_kg', sa.BigInteger(), nullable=False),
+    sa.Column('unit_price_fen_per_t', sa.BigInteger(), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('tax_rate_bp', sa.Integer(), nullable=False),
+    sa.Column('tax_fen', sa.BigInteger(), nullable=False),
+    sa.Column('total_fen', sa.BigInteger(), nullable=False),
+    sa.Column('quality', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('adjustments', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('computed_settled_kg', sa.BigInteger(), nullable=True),
+    sa.Column('computed_amount_fen', sa.BigInteger(), nullable=True),
+    sa.Column('computed_tax_fen', sa.BigInteger(), nullable=True),
+    sa.Column('computed_total_fen', sa.BigInteger(), nullable=True),
+    sa.Column('computed_unit_price_fen_per_t', sa.BigInteger(), nullable=True),
+    sa.Column('computed_adjustments', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('computed_basis', sa.String(length=16), nullable=False),
+    sa.Column('computed_terms_version', sa.Integer(), nullable=True),
+    sa.Column('mismatch', sa.Boolean(), nullable=False),
+    sa.Column('findings', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('previous_settled_kg', sa.BigInteger(), nullable=False),
+    sa.Column('previous_amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('buyer_confirmed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('seller_confirmed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('issued_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('bank', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('remarks', sa.String(length=500), nullable=False),
+    sa.Column('scan_sha256', sa.String(length=64), nullable=True),
+    sa.Column('scan_media_type', sa.String(length=32), nullable=True),
+    sa.Column('scan_size_bytes', sa.Integer(), nullable=True),
+    sa.Column('body_sha256', sa.String(length=64), nullable=True),
+    sa.Column('evidence_seq', sa.BigInteger(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.CheckConstraint('amount_fen >= 0 AND tax_fen >= 0 AND total_fen >= 0', name=op.f('ck_settlements_money_not_negative')),
+    sa.CheckConstraint('settled_kg >= 0 AND supplier_kg >= 0', name=op.f('ck_settlements_kg_not_negative')),
+    sa.CheckConstraint('version >= 1', name=op.f('ck_settlements_version_positive')),
+    sa.ForeignKeyConstraint(['buyer_org_id'], ['organisations.id'], name=op.f('fk_settlements_buyer_org_id_organisations')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_settlements_contract_id_contracts')),
+    sa.ForeignKeyConstraint(['issued_by_org_id'], ['organisations.id'], name=op.f('fk_settlements_issued_by_org_id_organisations')),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_settlements_region_code_regions')),
+    sa.ForeignKeyConstraint(['seller_org_id'], ['organisations.id'], name=op.f('fk_settlements_seller_org_id_organisations')),
+    sa.ForeignKeyConstraint(['supersedes_id'], ['settlements.id'], name=op.f('fk_settlements_supersedes_id_settlements')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_settlements')),
+    sa.UniqueConstraint('settlement_no', 'version', name=op.f('uq_settlements_settlement_no_version'))
+    )
+    with op.batch_alter_table('settlements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_settlements_buyer_org_id'), ['buyer_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlements_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index('ix_settlements_contract_period', ['contract_id', 'period_from'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlements_region_code'), ['region_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlements_seller_org_id'), ['seller_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlements_settlement_no'), ['settlement_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlements_status'), ['status'], unique=False)
+        batch_op.create_index('uq_settlements_no_current', ['settlement_no'], unique=True, sqlite_where=sa.text("status IN ('pending', 'confirmed')"), postgresql_where=sa.text("status IN ('pending', 'confirmed')"))
+
     op.create_table('vehicles',
     sa.Column('plate', sa.String(length=12), nullable=False),
     sa.Column('plate_colour', sa.String(length=16), nullable=False),
@@ -809,6 +883,14 @@ def upgrade() -> None:
         batch_op.create_index('ix_queue_events_entry_at', ['entry_id', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_queue_events_order_id'), ['order_id'], unique=False)
 
+    op.create_table('settlement_alerts',
+    sa.Column('settlement_id', sa.Uuid(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('alert_id', sa.Uuid(), nullable=True),
+    sa.Column('raised_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['settlement_id'], ['settlements.id'], name=op.f('fk_settlement_alerts_settlement_id_settlements'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('settlement_id', 'code', name=op.f('pk_settlement_alerts'))
+    )
     op.create_table('terminal_bindings',
     sa.Column('phone', sa.String(length=20), nullable=False),
     sa.Column('vehicle_id', sa.Uuid(), nullable=False),
@@ -1117,11 +1199,54 @@ def upgrade() -> None:
         batch_op.create_index('ix_weigh_tickets_site_issued', ['site_id', 'issued_at'], unique=False)
         batch_op.create_index('uq_weigh_tickets_order_valid', ['order_id'], unique=True, sqlite_where=sa.text("status = 'valid'"), postgresql_where=sa.text("status = 'valid'"))
 
+    op.create_table('settlement_lines',
+    sa.Column('settlement_id', sa.Uuid(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Uuid(), nullable=False),
+    sa.Column('ticket_no', sa.String(length=24), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('order_no', sa.String(length=24), nullable=False),
+    sa.Column('waybill_no', sa.String(length=24), nullable=True),
+    sa.Column('gross_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('net_kg', sa.BigInteger(), nullable=False),
+    sa.Column('received_kg', sa.BigInteger(), nullable=True),
+    sa.Column('deduction_kg', sa.BigInteger(), nullable=False),
+    sa.Column('settled_kg', sa.BigInteger(), nullable=False),
+    sa.Column('unit_price_fen_per_t', sa.BigInteger(), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('computed_settled_kg', sa.BigInteger(), nullable=True),
+    sa.Column('computed_unit_price_fen_per_t', sa.BigInteger(), nullable=True),
+    sa.Column('computed_amount_fen', sa.BigInteger(), nullable=True),
+    sa.Column('computed_adjustments', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('quality', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('live', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.CheckConstraint('settled_kg >= 0 AND amount_fen >= 0', name=op.f('ck_settlement_lines_line_not_negative')),
+    sa.ForeignKeyConstraint(['order_id'], ['pickup_orders.id'], name=op.f('fk_settlement_lines_order_id_pickup_orders')),
+    sa.ForeignKeyConstraint(['settlement_id'], ['settlements.id'], name=op.f('fk_settlement_lines_settlement_id_settlements'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['ticket_id'], ['weigh_tickets.id'], name=op.f('fk_settlement_lines_ticket_id_weigh_tickets')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_settlement_lines'))
+    )
+    with op.batch_alter_table('settlement_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_settlement_lines_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlement_lines_settlement_id'), ['settlement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlement_lines_ticket_id'), ['ticket_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlement_lines_ticket_no'), ['ticket_no'], unique=False)
+        batch_op.create_index('uq_settlement_lines_ticket_live', ['ticket_id'], unique=True, sqlite_where=sa.text('live'), postgresql_where=sa.text('live'))
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('settlement_lines', schema=None) as batch_op:
+        batch_op.drop_index('uq_settlement_lines_ticket_live', sqlite_where=sa.text('live'), postgresql_where=sa.text('live'))
+        batch_op.drop_index(batch_op.f('ix_settlement_lines_ticket_no'))
+        batch_op.drop_index(batch_op.f('ix_settlement_lines_ticket_id'))
+        batch_op.drop_index(batch_op.f('ix_settlement_lines_settlement_id'))
+        batch_op.drop_index(batch_op.f('ix_settlement_lines_order_id'))
+
+    op.drop_table('settlement_lines')
     with op.batch_alter_table('weigh_tickets', schema=None) as batch_op:
         batch_op.drop_index('uq_weigh_tickets_order_valid', sqlite_where=sa.text("status = 'valid'"), postgresql_where=sa.text("status = 'valid'"))
         batch_op.drop_index('ix_weigh_tickets_site_issued')
@@ -1186,6 +1311,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_terminal_bindings_vehicle_id'))
 
     op.drop_table('terminal_bindings')
+    op.drop_table('settlement_alerts')
     with op.batch_alter_table('queue_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_queue_events_order_id'))
         batch_op.drop_index('ix_queue_events_entry_at')
@@ -1235,6 +1361,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_vehicles_carrier_org_id'))
 
     op.drop_table('vehicles')
+    with op.batch_alter_table('settlements', schema=None) as batch_op:
+        batch_op.drop_index('uq_settlements_no_current', sqlite_where=sa.text("status IN ('pending', 'confirmed')"), postgresql_where=sa.text("status IN ('pending', 'confirmed')"))
+        batch_op.drop_index(batch_op.f('ix_settlements_status'))
+        batch_op.drop_index(batch_op.f('ix_settlements_settlement_no'))
+        batch_op.drop_index(batch_op.f('ix_settlements_seller_org_id'))
+        batch_op.drop_index(batch_op.f('ix_settlements_region_code'))
+        batch_op.drop_index('ix_settlements_contract_period')
+        batch_op.drop_index(batch_op.f('ix_settlements_contract_id'))
+        batch_op.drop_index(batch_op.f('ix_settlements_buyer_org_id'))
+
+    op.drop_table('settlements')
     op.drop_table('queue_settings')
     with op.batch_alter_table('queue_entries', schema=None) as batch_op:
         batch_op.drop_index('uq_queue_entries_order_active', sqlite_where=sa.text("state IN ('waiting', 'called')"), postgresql_where=sa.text("state IN ('waiting', 'called')"))
