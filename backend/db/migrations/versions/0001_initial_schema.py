@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 23:04:47.322765
+Create Date: 2026-12-07 23:05:55.659569
 """
 from alembic import op
 import sqlalchemy as sa
@@ -532,6 +532,53 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_appointment_slots')),
     sa.UniqueConstraint('site_id', 'hour_start', name=op.f('uq_appointment_slots_site_id_hour_start'))
     )
+    op.create_table('assays',
+    sa.Column('contract_id', sa.Uuid(), nullable=False),
+    sa.Column('contract_no', sa.String(length=40), nullable=False),
+    sa.Column('seller_org_id', sa.Uuid(), nullable=False),
+    sa.Column('buyer_org_id', sa.Uuid(), nullable=False),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('scope', sa.String(length=8), nullable=False),
+    sa.Column('ticket_no', sa.String(length=24), nullable=True),
+    sa.Column('batch_date', sa.Date(), nullable=True),
+    sa.Column('lab', sa.String(length=12), nullable=False),
+    sa.Column('lab_name', sa.String(length=100), nullable=False),
+    sa.Column('sample_no', sa.String(length=40), nullable=False),
+    sa.Column('report_no', sa.String(length=40), nullable=False),
+    sa.Column('standard', sa.String(length=60), nullable=False),
+    sa.Column('qnet_ar_kcal_per_kg', sa.Integer(), nullable=True),
+    sa.Column('qnet_input_value', sa.String(length=16), nullable=True),
+    sa.Column('qnet_input_unit', sa.String(length=12), nullable=True),
+    sa.Column('mt_bp', sa.Integer(), nullable=True),
+    sa.Column('mad_bp', sa.Integer(), nullable=True),
+    sa.Column('ad_bp', sa.Integer(), nullable=True),
+    sa.Column('vdaf_bp', sa.Integer(), nullable=True),
+    sa.Column('st_d_bp', sa.Integer(), nullable=True),
+    sa.Column('size_mm', sa.String(length=20), nullable=False),
+    sa.Column('scan_sha256', sa.String(length=64), nullable=True),
+    sa.Column('scan_media_type', sa.String(length=32), nullable=True),
+    sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('uploaded_by_org_id', sa.Uuid(), nullable=False),
+    sa.Column('tested_on', sa.Date(), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.CheckConstraint("(scope = 'load' AND ticket_no IS NOT NULL) OR (scope = 'batch' AND batch_date IS NOT NULL)", name=op.f('ck_assays_scope_names_its_loads')),
+    sa.ForeignKeyConstraint(['buyer_org_id'], ['organisations.id'], name=op.f('fk_assays_buyer_org_id_organisations')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_assays_contract_id_contracts')),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_assays_region_code_regions')),
+    sa.ForeignKeyConstraint(['seller_org_id'], ['organisations.id'], name=op.f('fk_assays_seller_org_id_organisations')),
+    sa.ForeignKeyConstraint(['uploaded_by_org_id'], ['organisations.id'], name=op.f('fk_assays_uploaded_by_org_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assays')),
+    sa.UniqueConstraint('uploaded_by_org_id', 'report_no', name=op.f('uq_assays_uploaded_by_org_id_report_no'))
+    )
+    with op.batch_alter_table('assays', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_assays_buyer_org_id'), ['buyer_org_id'], unique=False)
+        batch_op.create_index('ix_assays_contract_batch', ['contract_id', 'batch_date'], unique=False)
+        batch_op.create_index('ix_assays_contract_ticket', ['contract_id', 'ticket_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assays_region_code'), ['region_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assays_seller_org_id'), ['seller_org_id'], unique=False)
+
     op.create_table('contract_events',
     sa.Column('contract_id', sa.Uuid(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -578,6 +625,36 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('gates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_gates_site_id'), ['site_id'], unique=False)
+
+    op.create_table('price_terms',
+    sa.Column('contract_id', sa.Uuid(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('basis', sa.String(length=12), nullable=False),
+    sa.Column('base_price_fen_per_t', sa.BigInteger(), nullable=True),
+    sa.Column('base_price_milli_fen_per_kcal', sa.BigInteger(), nullable=True),
+    sa.Column('base_qnet_kcal_per_kg', sa.Integer(), nullable=False),
+    sa.Column('moisture_limit_bp', sa.Integer(), nullable=True),
+    sa.Column('quantity_basis', sa.String(length=12), nullable=False),
+    sa.Column('allowed_loss_bp', sa.Integer(), nullable=False),
+    sa.Column('lab', sa.String(length=12), nullable=False),
+    sa.Column('settlement_mode', sa.String(length=20), nullable=False),
+    sa.Column('vat_rate_bp', sa.Integer(), nullable=False),
+    sa.Column('payment_due_days', sa.Integer(), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.CheckConstraint('allowed_loss_bp BETWEEN 0 AND 1000', name=op.f('ck_price_terms_allowed_loss_range')),
+    sa.CheckConstraint('base_qnet_kcal_per_kg > 0', name=op.f('ck_price_terms_base_qnet_positive')),
+    sa.CheckConstraint('vat_rate_bp BETWEEN 0 AND 2000', name=op.f('ck_price_terms_vat_rate_range')),
+    sa.CheckConstraint('version > 0', name=op.f('ck_price_terms_version_positive')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_price_terms_contract_id_contracts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_price_terms')),
+    sa.UniqueConstraint('contract_id', 'version', name=op.f('uq_price_terms_contract_id_version'))
+    )
+    with op.batch_alter_table('price_terms', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_price_terms_contract_id'), ['contract_id'], unique=False)
 
     op.create_table('queue_entries',
     sa.Column('site_id', sa.Uuid(), nullable=False),
@@ -865,6 +942,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_pickup_orders_status'), ['status'], unique=False)
         batch_op.create_index('ix_pickup_orders_status_until', ['status', 'valid_until'], unique=False)
         batch_op.create_index('uq_pickup_orders_vehicle_open', ['vehicle_id'], unique=True, sqlite_where=sa.text("status IN ('dispatched', 'entered')"), postgresql_where=sa.text("status IN ('dispatched', 'entered')"))
+
+    op.create_table('price_rules',
+    sa.Column('terms_id', sa.Uuid(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('index', sa.String(length=8), nullable=False),
+    sa.Column('condition', sa.String(length=4), nullable=False),
+    sa.Column('lower', sa.String(length=24), nullable=True),
+    sa.Column('upper', sa.String(length=24), nullable=True),
+    sa.Column('step', sa.String(length=24), nullable=False),
+    sa.Column('amount_fen_per_step', sa.BigInteger(), nullable=False),
+    sa.Column('partial', sa.String(length=10), nullable=False),
+    sa.Column('decimals', sa.Integer(), nullable=True),
+    sa.Column('reject_below', sa.String(length=24), nullable=True),
+    sa.Column('reject_above', sa.String(length=24), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['terms_id'], ['price_terms.id'], name=op.f('fk_price_rules_terms_id_price_terms'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_price_rules')),
+    sa.UniqueConstraint('terms_id', 'position', name=op.f('uq_price_rules_terms_id_position'))
+    )
+    with op.batch_alter_table('price_rules', schema=None) as batch_op:
+        batch_op.create_index('ix_price_rules_terms', ['terms_id'], unique=False)
 
     op.create_table('queue_events',
     sa.Column('entry_id', sa.Uuid(), nullable=False),
@@ -1317,6 +1415,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_queue_events_entry_at')
 
     op.drop_table('queue_events')
+    with op.batch_alter_table('price_rules', schema=None) as batch_op:
+        batch_op.drop_index('ix_price_rules_terms')
+
+    op.drop_table('price_rules')
     with op.batch_alter_table('pickup_orders', schema=None) as batch_op:
         batch_op.drop_index('uq_pickup_orders_vehicle_open', sqlite_where=sa.text("status IN ('dispatched', 'entered')"), postgresql_where=sa.text("status IN ('dispatched', 'entered')"))
         batch_op.drop_index('ix_pickup_orders_status_until')
@@ -1382,6 +1484,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_queue_entries_line_served')
 
     op.drop_table('queue_entries')
+    with op.batch_alter_table('price_terms', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_price_terms_contract_id'))
+
+    op.drop_table('price_terms')
     with op.batch_alter_table('gates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_gates_site_id'))
 
@@ -1394,6 +1500,14 @@ def downgrade() -> None:
         batch_op.drop_index('ix_contract_events_contract_at')
 
     op.drop_table('contract_events')
+    with op.batch_alter_table('assays', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_assays_seller_org_id'))
+        batch_op.drop_index(batch_op.f('ix_assays_region_code'))
+        batch_op.drop_index('ix_assays_contract_ticket')
+        batch_op.drop_index('ix_assays_contract_batch')
+        batch_op.drop_index(batch_op.f('ix_assays_buyer_org_id'))
+
+    op.drop_table('assays')
     op.drop_table('appointment_slots')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.drop_index('uq_alerts_open_dedupe', postgresql_where=sa.text("status <> 'closed' AND dedupe_key IS NOT NULL"), sqlite_where=sa.text("status <> 'closed' AND dedupe_key IS NOT NULL"))
