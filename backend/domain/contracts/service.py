@@ -47,7 +47,7 @@ from backend.domain.organisations import service as organisations
 from backend.errors import Invalid
 
 __all__ = ["NON_BUYER_KINDS", "SELLER_KINDS", "capacity_exceeded", "china_today", "complete_contract",
-    "confirm_contract", "contract_destination", "contract_numbers", "contract_prices", "correct_execution", "create_contract",
+    "confirm_contract", "contract_destination", "contract_for", "contract_of_party", "contract_numbers", "contract_prices", "correct_execution", "create_contract",
     "delete_contract", "execute", "file_contract", "get_contract", "ledger_entries", "list_contracts", "list_events",
     "not_active", "pdf_file", "progress", "release", "reserve", "terminate_contract", "update_contract", "upload_pdf"]
 
@@ -201,6 +201,21 @@ async def contract_prices(session: AsyncSession, *, contract_ids: set[uuid.UUID]
         return {}
     rows = await session.execute(select(Contract.id, Contract.price_fen_per_t).where(Contract.id.in_(contract_ids)))
     return {i: p for i, p in rows.all()}
+
+
+async def contract_for(session: AsyncSession, *, contract_id: uuid.UUID) -> ContractOut | None:
+    """One contract (no access check: the caller has decided who asks; settlements recompute)."""
+    contract = await session.get(Contract, contract_id)
+    return None if contract is None else await views.one(session, contract)
+
+
+async def contract_of_party(session: AsyncSession, *, org_id: uuid.UUID, contract_no: str) -> ContractOut | None:
+    """The contract numbered `contract_no` to which `org_id` is a party (a machine names contracts by
+    number); None when there is none, or when the number is ambiguous across its counterparties."""
+    rows = (await session.execute(select(Contract).where(
+        Contract.contract_no == contract_no, or_(Contract.seller_org_id == org_id, Contract.buyer_org_id == org_id))
+        .limit(2))).scalars().all()
+    return await views.one(session, rows[0]) if len(rows) == 1 else None
 
 
 async def contract_destination(session: AsyncSession, *, contract_id: uuid.UUID) -> Destination | None:

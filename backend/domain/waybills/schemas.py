@@ -159,3 +159,12 @@ class OpenLoad(msgspec.Struct, frozen=True, kw_only=True):
     origin_site_id: uuid.UUID
     region_code: str
     departed_at: datetime
+
+
+class ReceivedLoad(Out):
+    """An order's waybill as the consignee received it (settlements: the buyer's gate weight)."""
+
+    order_id: uuid.UUID
+    waybill_no: str
+    status: str
+    received_net_kg: int | None

@@ -27,6 +27,7 @@ from backend.domain.waybills.models import Waybill
 from backend.domain.waybills.phone import open_vehicle_of_driver, upload
 from backend.domain.waybills.schemas import (
     OpenLoad,
+    ReceivedLoad,
     WaybillCreate,
     WaybillDetail,
     WaybillOut,
@@ -38,7 +39,7 @@ from backend.domain.waybills.world import load_world
 from backend.settings import Settings
 
 __all__ = ["apply_batch", "create_by_machine", "current_for_driver", "departures_since", "get_waybill", "list_waybills", "load_world",
-    "mine_live", "open_for_order", "open_loads", "open_vehicle_of_driver", "open_waybills", "receipt_by_machine", "regulator_live",
+    "mine_live", "open_for_order", "open_loads", "open_vehicle_of_driver", "open_waybills", "received_loads", "receipt_by_machine", "regulator_live",
     "upload"]
 
 
@@ -116,6 +117,16 @@ async def receipt_by_machine(session: AsyncSession, *, redis: Redis, settings: S
     await opening.receive(session, redis=redis, waybill=w, net_kg=data.net_kg, weighed_at=weighed_at)
     await receipts.check(session, settings=settings, waybill=w, data=data, at=weighed_at)
     return views.waybill_out(w)
+
+
+async def received_loads(session: AsyncSession, *, order_ids: set[uuid.UUID]) -> dict[uuid.UUID, ReceivedLoad]:
+    """Each order's waybill and what the consignee's gate weighed (no access check: the caller has
+    decided who asks)."""
+    if not order_ids:
+        return {}
+    rows = (await session.execute(select(Waybill).where(Waybill.order_id.in_(order_ids)))).scalars()
+    return {w.order_id: ReceivedLoad(order_id=w.order_id, waybill_no=w.waybill_no, status=w.status,
+                                     received_net_kg=w.received_net_kg) for w in rows}
 
 
 async def open_loads(session: AsyncSession) -> list[OpenLoad]:

@@ -200,3 +200,17 @@ class LaneOut(Out):
     weight_kg: int | None
     message: str
     outbox: int
+
+
+class TicketLoad(Out):
+    """A ticket as a load to be settled (settlements): which contract, how much, when weighed."""
+
+    id: uuid.UUID
+    ticket_no: str
+    status: str
+    order_id: uuid.UUID
+    order_no: str
+    contract_id: uuid.UUID
+    plate: str
+    net_kg: int
+    gross_at: datetime

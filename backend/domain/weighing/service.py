@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import msgspec
@@ -31,6 +32,7 @@ from backend.domain.weighing.schemas import (
     OverrideCreate,
     OverrideOut,
     TicketOut,
+    TicketLoad,
     TicketPage,
     TicketStatus,
     TicketVerifyOut,
@@ -43,7 +45,7 @@ from backend.files import store
 
 __all__ = ["LANE_STALE", "OVERRIDE_TTL", "SiteRules", "can_override", "create_override", "get_ticket", "identify",
     "list_tickets", "list_weighings", "order_tickets", "set_site_rules", "site_lanes", "submit", "ticket_out",
-    "ticket_photo", "ticket_qr_svg", "valid_ticket", "valid_ticket_no", "verify_ticket"]
+    "ticket_loads", "ticket_photo", "ticket_qr_svg", "valid_ticket", "valid_ticket_no", "verify_ticket"]
 
 
 # An override is for the truck on the scale now, not a standing permission.
@@ -119,6 +121,28 @@ async def valid_ticket(session: AsyncSession, *, order_id: uuid.UUID) -> TicketO
     ticket = (await session.execute(select(WeighTicket).where(
         WeighTicket.order_id == order_id, WeighTicket.status == TicketStatus.VALID))).scalars().first()
     return None if ticket is None else ticket_out(ticket)
+
+
+async def ticket_loads(
+    session: AsyncSession, *, ticket_nos: Sequence[str] | None = None, contract_id: uuid.UUID | None = None,
+    gross_from: datetime | None = None, gross_to: datetime | None = None, valid_only: bool = False,
+) -> list[TicketLoad]:
+    """Tickets as loads to settle, by number and/or by contract and gross-weighing time [from, to)
+    (no access check: the caller has decided who asks), oldest first."""
+    query = select(WeighTicket)
+    if ticket_nos is not None:
+        query = query.where(WeighTicket.ticket_no.in_(list(ticket_nos)))
+    if contract_id is not None:
+        query = query.where(WeighTicket.contract_id == contract_id)
+    if gross_from is not None:
+        query = query.where(WeighTicket.gross_at >= gross_from)
+    if gross_to is not None:
+        query = query.where(WeighTicket.gross_at < gross_to)
+    if valid_only:
+        query = query.where(WeighTicket.status == TicketStatus.VALID)
+    rows = (await session.execute(query.order_by(WeighTicket.gross_at, WeighTicket.ticket_no))).scalars()
+    return [TicketLoad(id=t.id, ticket_no=t.ticket_no, status=t.status, order_id=t.order_id, order_no=t.order_no,
+                       contract_id=t.contract_id, plate=t.plate, net_kg=t.net_kg, gross_at=t.gross_at) for t in rows]
 
 
 async def ticket_photo(session: AsyncSession, *, ctx: Context, actor: Principal, ticket_no: str, sha256: str) -> str:

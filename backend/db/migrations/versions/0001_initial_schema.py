@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 23:06:01.238140
+Create Date: 2026-12-07 23:06:21.187116
 """
 from alembic import op
 import sqlalchemy as sa
@@ -532,6 +532,53 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_appointment_slots')),
     sa.UniqueConstraint('site_id', 'hour_start', name=op.f('uq_appointment_slots_site_id_hour_start'))
     )
+    op.create_table('assays',
+    sa.Column('contract_id', sa.Uuid(), nullable=False),
+    sa.Column('contract_no', sa.String(length=40), nullable=False),
+    sa.Column('seller_org_id', sa.Uuid(), nullable=False),
+    sa.Column('buyer_org_id', sa.Uuid(), nullable=False),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('scope', sa.String(length=8), nullable=False),
+    sa.Column('ticket_no', sa.String(length=24), nullable=True),
+    sa.Column('batch_date', sa.Date(), nullable=True),
+    sa.Column('lab', sa.String(length=12), nullable=False),
+    sa.Column('lab_name', sa.String(length=100), nullable=False),
+    sa.Column('sample_no', sa.String(length=40), nullable=False),
+    sa.Column('report_no', sa.String(length=40), nullable=False),
+    sa.Column('standard', sa.String(length=60), nullable=False),
+    sa.Column('qnet_ar_kcal_per_kg', sa.Integer(), nullable=True),
+    sa.Column('qnet_input_value', sa.String(length=16), nullable=True),
+    sa.Column('qnet_input_unit', sa.String(length=12), nullable=True),
+    sa.Column('mt_bp', sa.Integer(), nullable=True),
+    sa.Column('mad_bp', sa.Integer(), nullable=True),
+    sa.Column('ad_bp', sa.Integer(), nullable=True),
+    sa.Column('vdaf_bp', sa.Integer(), nullable=True),
+    sa.Column('st_d_bp', sa.Integer(), nullable=True),
+    sa.Column('size_mm', sa.String(length=20), nullable=False),
+    sa.Column('scan_sha256', sa.String(length=64), nullable=True),
+    sa.Column('scan_media_type', sa.String(length=32), nullable=True),
+    sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('uploaded_by_org_id', sa.Uuid(), nullable=False),
+    sa.Column('tested_on', sa.Date(), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.CheckConstraint("(scope = 'load' AND ticket_no IS NOT NULL) OR (scope = 'batch' AND batch_date IS NOT NULL)", name=op.f('ck_assays_scope_names_its_loads')),
+    sa.ForeignKeyConstraint(['buyer_org_id'], ['organisations.id'], name=op.f('fk_assays_buyer_org_id_organisations')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_assays_contract_id_contracts')),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_assays_region_code_regions')),
+    sa.ForeignKeyConstraint(['seller_org_id'], ['organisations.id'], name=op.f('fk_assays_seller_org_id_organisations')),
+    sa.ForeignKeyConstraint(['uploaded_by_org_id'], ['organisations.id'], name=op.f('fk_assays_uploaded_by_org_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assays')),
+    sa.UniqueConstraint('uploaded_by_org_id', 'report_no', name=op.f('uq_assays_uploaded_by_org_id_report_no'))
+    )
+    with op.batch_alter_table('assays', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_assays_buyer_org_id'), ['buyer_org_id'], unique=False)
+        batch_op.create_index('ix_assays_contract_batch', ['contract_id', 'batch_date'], unique=False)
+        batch_op.create_index('ix_assays_contract_ticket', ['contract_id', 'ticket_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assays_region_code'), ['region_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assays_seller_org_id'), ['seller_org_id'], unique=False)
+
     op.create_table('contract_events',
     sa.Column('contract_id', sa.Uuid(), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -579,6 +626,36 @@ def upgrade() -> None:
     with op.batch_alter_table('gates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_gates_site_id'), ['site_id'], unique=False)
 
+    op.create_table('price_terms',
+    sa.Column('contract_id', sa.Uuid(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('basis', sa.String(length=12), nullable=False),
+    sa.Column('base_price_fen_per_t', sa.BigInteger(), nullable=True),
+    sa.Column('base_price_milli_fen_per_kcal', sa.BigInteger(), nullable=True),
+    sa.Column('base_qnet_kcal_per_kg', sa.Integer(), nullable=False),
+    sa.Column('moisture_limit_bp', sa.Integer(), nullable=True),
+    sa.Column('quantity_basis', sa.String(length=12), nullable=False),
+    sa.Column('allowed_loss_bp', sa.Integer(), nullable=False),
+    sa.Column('lab', sa.String(length=12), nullable=False),
+    sa.Column('settlement_mode', sa.String(length=20), nullable=False),
+    sa.Column('vat_rate_bp', sa.Integer(), nullable=False),
+    sa.Column('payment_due_days', sa.Integer(), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('created_by', sa.Uuid(), nullable=True),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.CheckConstraint('allowed_loss_bp BETWEEN 0 AND 1000', name=op.f('ck_price_terms_allowed_loss_range')),
+    sa.CheckConstraint('base_qnet_kcal_per_kg > 0', name=op.f('ck_price_terms_base_qnet_positive')),
+    sa.CheckConstraint('vat_rate_bp BETWEEN 0 AND 2000', name=op.f('ck_price_terms_vat_rate_range')),
+    sa.CheckConstraint('version > 0', name=op.f('ck_price_terms_version_positive')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_price_terms_contract_id_contracts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_price_terms')),
+    sa.UniqueConstraint('contract_id', 'version', name=op.f('uq_price_terms_contract_id_version'))
+    )
+    with op.batch_alter_table('price_terms', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_price_terms_contract_id'), ['contract_id'], unique=False)
+
     op.create_table('queue_entries',
     sa.Column('site_id', sa.Uuid(), nullable=False),
     sa.Column('line', sa.String(length=32), nullable=False),
@@ -625,6 +702,80 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_queue_settings_site_id_sites'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('site_id', name=op.f('pk_queue_settings'))
     )
+    op.create_table('settlements',
+    sa.Column('settlement_no', sa.String(length=40), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('supersedes_id', sa.Uuid(), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('contract_id', sa.Uuid(), nullable=False),
+    sa.Column('contract_no', sa.String(length=64), nullable=False),
+    sa.Column('seller_org_id', sa.Uuid(), nullable=False),
+    sa.Column('buyer_org_id', sa.Uuid(), nullable=False),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('issued_by_org_id', sa.Uuid(), nullable=False),
+    sa.Column('issued_by_user_id', sa.Uuid(), nullable=True),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('period_from', sa.Date(), nullable=False),
+    sa.Column('period_to', sa.Date(), nullable=False),
+    sa.Column('settled_on', sa.Date(), nullable=False),
+    sa.Column('load_count', sa.Integer(), nullable=False),
+    sa.Column('supplier_kg', sa.BigInteger(), nullable=False),
+    sa.Column('settled_kg', sa.BigInteger(), nullable=False),
+    sa.Column('short_kg', sa.BigInteger(), nullable=False),
+    sa.Column('deduction_kg', sa.BigInteger(), nullable=False),
+    sa.Column('unit_price_fen_per_t', sa.BigInteger(), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('tax_rate_bp', sa.Integer(), nullable=False),
+    sa.Column('tax_fen', sa.BigInteger(), nullable=False),
+    sa.Column('total_fen', sa.BigInteger(), nullable=False),
+    sa.Column('quality', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('adjustments', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('computed_settled_kg', sa.BigInteger(), nullable=True),
+    sa.Column('computed_amount_fen', sa.BigInteger(), nullable=True),
+    sa.Column('computed_tax_fen', sa.BigInteger(), nullable=True),
+    sa.Column('computed_total_fen', sa.BigInteger(), nullable=True),
+    sa.Column('computed_unit_price_fen_per_t', sa.BigInteger(), nullable=True),
+    sa.Column('computed_adjustments', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('computed_basis', sa.String(length=16), nullable=False),
+    sa.Column('computed_terms_version', sa.Integer(), nullable=True),
+    sa.Column('mismatch', sa.Boolean(), nullable=False),
+    sa.Column('findings', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('previous_settled_kg', sa.BigInteger(), nullable=False),
+    sa.Column('previous_amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('buyer_confirmed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('seller_confirmed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('issued_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', backend.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('bank', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('remarks', sa.String(length=500), nullable=False),
+    sa.Column('scan_sha256', sa.String(length=64), nullable=True),
+    sa.Column('scan_media_type', sa.String(length=32), nullable=True),
+    sa.Column('scan_size_bytes', sa.Integer(), nullable=True),
+    sa.Column('body_sha256', sa.String(length=64), nullable=True),
+    sa.Column('evidence_seq', sa.BigInteger(), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.CheckConstraint('amount_fen >= 0 AND tax_fen >= 0 AND total_fen >= 0', name=op.f('ck_settlements_money_not_negative')),
+    sa.CheckConstraint('settled_kg >= 0 AND supplier_kg >= 0', name=op.f('ck_settlements_kg_not_negative')),
+    sa.CheckConstraint('version >= 1', name=op.f('ck_settlements_version_positive')),
+    sa.ForeignKeyConstraint(['buyer_org_id'], ['organisations.id'], name=op.f('fk_settlements_buyer_org_id_organisations')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_settlements_contract_id_contracts')),
+    sa.ForeignKeyConstraint(['issued_by_org_id'], ['organisations.id'], name=op.f('fk_settlements_issued_by_org_id_organisations')),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_settlements_region_code_regions')),
+    sa.ForeignKeyConstraint(['seller_org_id'], ['organisations.id'], name=op.f('fk_settlements_seller_org_id_organisations')),
+    sa.ForeignKeyConstraint(['supersedes_id'], ['settlements.id'], name=op.f('fk_settlements_supersedes_id_settlements')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_settlements')),
+    sa.UniqueConstraint('settlement_no', 'version', name=op.f('uq_settlements_settlement_no_version'))
+    )
+    with op.batch_alter_table('settlements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_settlements_buyer_org_id'), ['buyer_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlements_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index('ix_settlements_contract_period', ['contract_id', 'period_from'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlements_region_code'), ['region_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlements_seller_org_id'), ['seller_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlements_settlement_no'), ['settlement_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlements_status'), ['status'], unique=False)
+        batch_op.create_index('uq_settlements_no_current', ['settlement_no'], unique=True, sqlite_where=sa.text("status IN ('pending', 'confirmed')"), postgresql_where=sa.text("status IN ('pending', 'confirmed')"))
+
     op.create_table('vehicles',
     sa.Column('plate', sa.String(length=12), nullable=False),
     sa.Column('plate_colour', sa.String(length=16), nullable=False),
@@ -792,6 +943,27 @@ def upgrade() -> None:
         batch_op.create_index('ix_pickup_orders_status_until', ['status', 'valid_until'], unique=False)
         batch_op.create_index('uq_pickup_orders_vehicle_open', ['vehicle_id'], unique=True, sqlite_where=sa.text("status IN ('dispatched', 'entered')"), postgresql_where=sa.text("status IN ('dispatched', 'entered')"))
 
+    op.create_table('price_rules',
+    sa.Column('terms_id', sa.Uuid(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('index', sa.String(length=8), nullable=False),
+    sa.Column('condition', sa.String(length=4), nullable=False),
+    sa.Column('lower', sa.String(length=24), nullable=True),
+    sa.Column('upper', sa.String(length=24), nullable=True),
+    sa.Column('step', sa.String(length=24), nullable=False),
+    sa.Column('amount_fen_per_step', sa.BigInteger(), nullable=False),
+    sa.Column('partial', sa.String(length=10), nullable=False),
+    sa.Column('decimals', sa.Integer(), nullable=True),
+    sa.Column('reject_below', sa.String(length=24), nullable=True),
+    sa.Column('reject_above', sa.String(length=24), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['terms_id'], ['price_terms.id'], name=op.f('fk_price_rules_terms_id_price_terms'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_price_rules')),
+    sa.UniqueConstraint('terms_id', 'position', name=op.f('uq_price_rules_terms_id_position'))
+    )
+    with op.batch_alter_table('price_rules', schema=None) as batch_op:
+        batch_op.create_index('ix_price_rules_terms', ['terms_id'], unique=False)
+
     op.create_table('queue_events',
     sa.Column('entry_id', sa.Uuid(), nullable=False),
     sa.Column('order_id', sa.Uuid(), nullable=False),
@@ -809,6 +981,14 @@ def upgrade() -> None:
         batch_op.create_index('ix_queue_events_entry_at', ['entry_id', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_queue_events_order_id'), ['order_id'], unique=False)
 
+    op.create_table('settlement_alerts',
+    sa.Column('settlement_id', sa.Uuid(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('alert_id', sa.Uuid(), nullable=True),
+    sa.Column('raised_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['settlement_id'], ['settlements.id'], name=op.f('fk_settlement_alerts_settlement_id_settlements'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('settlement_id', 'code', name=op.f('pk_settlement_alerts'))
+    )
     op.create_table('terminal_bindings',
     sa.Column('phone', sa.String(length=20), nullable=False),
     sa.Column('vehicle_id', sa.Uuid(), nullable=False),
@@ -1170,11 +1350,54 @@ def upgrade() -> None:
         batch_op.create_index('ix_weigh_tickets_site_issued', ['site_id', 'issued_at'], unique=False)
         batch_op.create_index('uq_weigh_tickets_order_valid', ['order_id'], unique=True, sqlite_where=sa.text("status = 'valid'"), postgresql_where=sa.text("status = 'valid'"))
 
+    op.create_table('settlement_lines',
+    sa.Column('settlement_id', sa.Uuid(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Uuid(), nullable=False),
+    sa.Column('ticket_no', sa.String(length=24), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('order_no', sa.String(length=24), nullable=False),
+    sa.Column('waybill_no', sa.String(length=24), nullable=True),
+    sa.Column('gross_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('net_kg', sa.BigInteger(), nullable=False),
+    sa.Column('received_kg', sa.BigInteger(), nullable=True),
+    sa.Column('deduction_kg', sa.BigInteger(), nullable=False),
+    sa.Column('settled_kg', sa.BigInteger(), nullable=False),
+    sa.Column('unit_price_fen_per_t', sa.BigInteger(), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('computed_settled_kg', sa.BigInteger(), nullable=True),
+    sa.Column('computed_unit_price_fen_per_t', sa.BigInteger(), nullable=True),
+    sa.Column('computed_amount_fen', sa.BigInteger(), nullable=True),
+    sa.Column('computed_adjustments', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('quality', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('live', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.CheckConstraint('settled_kg >= 0 AND amount_fen >= 0', name=op.f('ck_settlement_lines_line_not_negative')),
+    sa.ForeignKeyConstraint(['order_id'], ['pickup_orders.id'], name=op.f('fk_settlement_lines_order_id_pickup_orders')),
+    sa.ForeignKeyConstraint(['settlement_id'], ['settlements.id'], name=op.f('fk_settlement_lines_settlement_id_settlements'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['ticket_id'], ['weigh_tickets.id'], name=op.f('fk_settlement_lines_ticket_id_weigh_tickets')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_settlement_lines'))
+    )
+    with op.batch_alter_table('settlement_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_settlement_lines_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlement_lines_settlement_id'), ['settlement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlement_lines_ticket_id'), ['ticket_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_settlement_lines_ticket_no'), ['ticket_no'], unique=False)
+        batch_op.create_index('uq_settlement_lines_ticket_live', ['ticket_id'], unique=True, sqlite_where=sa.text('live'), postgresql_where=sa.text('live'))
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('settlement_lines', schema=None) as batch_op:
+        batch_op.drop_index('uq_settlement_lines_ticket_live', sqlite_where=sa.text('live'), postgresql_where=sa.text('live'))
+        batch_op.drop_index(batch_op.f('ix_settlement_lines_ticket_no'))
+        batch_op.drop_index(batch_op.f('ix_settlement_lines_ticket_id'))
+        batch_op.drop_index(batch_op.f('ix_settlement_lines_settlement_id'))
+        batch_op.drop_index(batch_op.f('ix_settlement_lines_order_id'))
+
+    op.drop_table('settlement_lines')
     with op.batch_alter_table('weigh_tickets', schema=None) as batch_op:
         batch_op.drop_index('uq_weigh_tickets_order_valid', sqlite_where=sa.text("status = 'valid'"), postgresql_where=sa.text("status = 'valid'"))
         batch_op.drop_index('ix_weigh_tickets_site_issued')
@@ -1250,11 +1473,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_terminal_bindings_vehicle_id'))
 
     op.drop_table('terminal_bindings')
+    op.drop_table('settlement_alerts')
     with op.batch_alter_table('queue_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_queue_events_order_id'))
         batch_op.drop_index('ix_queue_events_entry_at')
 
     op.drop_table('queue_events')
+    with op.batch_alter_table('price_rules', schema=None) as batch_op:
+        batch_op.drop_index('ix_price_rules_terms')
+
+    op.drop_table('price_rules')
     with op.batch_alter_table('pickup_orders', schema=None) as batch_op:
         batch_op.drop_index('uq_pickup_orders_vehicle_open', sqlite_where=sa.text("status IN ('dispatched', 'entered')"), postgresql_where=sa.text("status IN ('dispatched', 'entered')"))
         batch_op.drop_index('ix_pickup_orders_status_until')
@@ -1299,6 +1527,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_vehicles_carrier_org_id'))
 
     op.drop_table('vehicles')
+    with op.batch_alter_table('settlements', schema=None) as batch_op:
+        batch_op.drop_index('uq_settlements_no_current', sqlite_where=sa.text("status IN ('pending', 'confirmed')"), postgresql_where=sa.text("status IN ('pending', 'confirmed')"))
+        batch_op.drop_index(batch_op.f('ix_settlements_status'))
+        batch_op.drop_index(batch_op.f('ix_settlements_settlement_no'))
+        batch_op.drop_index(batch_op.f('ix_settlements_seller_org_id'))
+        batch_op.drop_index(batch_op.f('ix_settlements_region_code'))
+        batch_op.drop_index('ix_settlements_contract_period')
+        batch_op.drop_index(batch_op.f('ix_settlements_contract_id'))
+        batch_op.drop_index(batch_op.f('ix_settlements_buyer_org_id'))
+
+    op.drop_table('settlements')
     op.drop_table('queue_settings')
     with op.batch_alter_table('queue_entries', schema=None) as batch_op:
         batch_op.drop_index('uq_queue_entries_order_active', sqlite_where=sa.text("state IN ('waiting', 'called')"), postgresql_where=sa.text("state IN ('waiting', 'called')"))
@@ -1309,6 +1548,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_queue_entries_line_served')
 
     op.drop_table('queue_entries')
+    with op.batch_alter_table('price_terms', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_price_terms_contract_id'))
+
+    op.drop_table('price_terms')
     with op.batch_alter_table('gates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_gates_site_id'))
 
@@ -1321,6 +1564,14 @@ def downgrade() -> None:
         batch_op.drop_index('ix_contract_events_contract_at')
 
     op.drop_table('contract_events')
+    with op.batch_alter_table('assays', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_assays_seller_org_id'))
+        batch_op.drop_index(batch_op.f('ix_assays_region_code'))
+        batch_op.drop_index('ix_assays_contract_ticket')
+        batch_op.drop_index('ix_assays_contract_batch')
+        batch_op.drop_index(batch_op.f('ix_assays_buyer_org_id'))
+
+    op.drop_table('assays')
     op.drop_table('appointment_slots')
     with op.batch_alter_table('alerts', schema=None) as batch_op:
         batch_op.drop_index('uq_alerts_open_dedupe', postgresql_where=sa.text("status <> 'closed' AND dedupe_key IS NOT NULL"), sqlite_where=sa.text("status <> 'closed' AND dedupe_key IS NOT NULL"))
