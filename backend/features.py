@@ -18,7 +18,7 @@ import importlib.util
 FEATURES: tuple[str, ...] = (
     "regions", "audit", "identity", "parties", "organisations", "sites", "machines", "drivers", "vehicles",
     "terminals", "notices", "alerts", "evidence", "contracts", "passes", "queue", "orders", "weighing", "tracking",
-    "waybills", "invitations", "pricing", "assays", "watchdog", "settlements", "reconcile",
+    "waybills", "invitations", "pricing", "assays", "watchdog", "settlements", "invoices", "payments", "reconcile",
 )
 # subscribers: reactions to other features' events; jobs: periodic work; alert_evidence: collectors of
 # the records that prove an alert (alerts.evidence_collector), for its evidence pack.

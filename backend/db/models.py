@@ -9,11 +9,13 @@ from backend.domain.drivers import models as drivers_models
 from backend.domain.evidence import models as evidence_models
 from backend.domain.identity import models as identity_models
 from backend.domain.invitations import models as invitations_models
+from backend.domain.invoices import models as invoices_models
 from backend.domain.machines import models as machines_models
 from backend.domain.notices import models as notices_models
 from backend.domain.orders import models as orders_models
 from backend.domain.pricing import models as pricing_models
 from backend.domain.organisations import models as organisations_models
+from backend.domain.payments import models as payments_models
 from backend.domain.queue import models as queue_models
 from backend.domain.reconcile import models as reconcile_models
 from backend.domain.regions import models as regions_models
@@ -27,7 +29,7 @@ from backend.domain.waybills import models as waybills_models
 from backend.domain.weighing import models as weighing_models
 
 ALL = (
-    alerts_models, assays_models, audit_models, contracts_models, drivers_models, evidence_models, identity_models, invitations_models, machines_models, notices_models,
-    orders_models, organisations_models, pricing_models, queue_models, reconcile_models, regions_models, settlements_models, sites_models, terminals_models, tracking_models, vehicles_models,
+    alerts_models, assays_models, audit_models, contracts_models, drivers_models, evidence_models, identity_models, invitations_models, invoices_models, machines_models, notices_models,
+    orders_models, organisations_models, payments_models, pricing_models, queue_models, reconcile_models, regions_models, settlements_models, sites_models, terminals_models, tracking_models, vehicles_models,
     watchdog_models, waybills_models, weighing_models, seed_marks,
 )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 23:06:21.187116
+Create Date: 2026-12-07 23:06:28.339281
 """
 from alembic import op
 import sqlalchemy as sa
@@ -111,6 +111,15 @@ def upgrade() -> None:
     sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('vehicle_id', name=op.f('pk_gps_vehicle_states'))
     )
+    op.create_table('invoice_alerts',
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('ref', sa.String(length=64), nullable=False),
+    sa.Column('alert_id', sa.Uuid(), nullable=True),
+    sa.Column('raised_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invoice_alerts')),
+    sa.UniqueConstraint('kind', 'ref', name=op.f('uq_invoice_alerts_kind_ref'))
+    )
     op.create_table('org_groups',
     sa.Column('name', sa.String(length=128), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -118,6 +127,15 @@ def upgrade() -> None:
     sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_org_groups')),
     sa.UniqueConstraint('name', name=op.f('uq_org_groups_name'))
+    )
+    op.create_table('payment_alerts',
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('ref', sa.String(length=64), nullable=False),
+    sa.Column('alert_id', sa.Uuid(), nullable=True),
+    sa.Column('raised_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payment_alerts')),
+    sa.UniqueConstraint('kind', 'ref', name=op.f('uq_payment_alerts_kind_ref'))
     )
     op.create_table('personal_reads',
     sa.Column('at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
@@ -187,6 +205,16 @@ def upgrade() -> None:
     with op.batch_alter_table('auth_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_auth_sessions_user_id'), ['user_id'], unique=False)
 
+    op.create_table('freight_bands',
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('low_milli_yuan_per_tkm', sa.Integer(), nullable=False),
+    sa.Column('high_milli_yuan_per_tkm', sa.Integer(), nullable=False),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_freight_bands_region_code_regions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_freight_bands')),
+    sa.UniqueConstraint('region_code', name=op.f('uq_freight_bands_region_code'))
+    )
     op.create_table('gps_zones',
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('name', sa.String(length=128), nullable=False),
@@ -479,6 +507,45 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_sites_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_sites_region_code'), ['region_code'], unique=False)
 
+    op.create_table('transport_invoices',
+    sa.Column('invoice_no', sa.String(length=20), nullable=False),
+    sa.Column('issue_date', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=2), nullable=False),
+    sa.Column('seller_name', sa.String(length=128), nullable=False),
+    sa.Column('seller_credit_code', sa.String(length=18), nullable=False),
+    sa.Column('seller_org_id', sa.Uuid(), nullable=True),
+    sa.Column('buyer_name', sa.String(length=128), nullable=False),
+    sa.Column('buyer_credit_code', sa.String(length=18), nullable=False),
+    sa.Column('buyer_org_id', sa.Uuid(), nullable=True),
+    sa.Column('payer_side', sa.String(length=8), nullable=True),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('tax_rate_bp', sa.Integer(), nullable=False),
+    sa.Column('tax_fen', sa.BigInteger(), nullable=False),
+    sa.Column('total_fen', sa.BigInteger(), nullable=False),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('uploaded_by_org_id', sa.Uuid(), nullable=False),
+    sa.Column('uploaded_by_user_id', sa.Uuid(), nullable=True),
+    sa.Column('source', sa.String(length=12), nullable=False),
+    sa.Column('content_sha256', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('findings', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['buyer_org_id'], ['organisations.id'], name=op.f('fk_transport_invoices_buyer_org_id_organisations')),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_transport_invoices_region_code_regions')),
+    sa.ForeignKeyConstraint(['seller_org_id'], ['organisations.id'], name=op.f('fk_transport_invoices_seller_org_id_organisations')),
+    sa.ForeignKeyConstraint(['uploaded_by_org_id'], ['organisations.id'], name=op.f('fk_transport_invoices_uploaded_by_org_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_transport_invoices')),
+    sa.UniqueConstraint('invoice_no', name=op.f('uq_transport_invoices_invoice_no'))
+    )
+    with op.batch_alter_table('transport_invoices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_transport_invoices_buyer_credit_code'), ['buyer_credit_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transport_invoices_buyer_org_id'), ['buyer_org_id'], unique=False)
+        batch_op.create_index('ix_transport_invoices_region_issue', ['region_code', 'issue_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transport_invoices_seller_credit_code'), ['seller_credit_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transport_invoices_seller_org_id'), ['seller_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transport_invoices_uploaded_by_org_id'), ['uploaded_by_org_id'], unique=False)
+
     op.create_table('alerts',
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('grade', sa.String(length=8), nullable=False),
@@ -625,6 +692,48 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('gates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_gates_site_id'), ['site_id'], unique=False)
+
+    op.create_table('payments',
+    sa.Column('flow_no', sa.String(length=64), nullable=False),
+    sa.Column('payer_name', sa.String(length=128), nullable=False),
+    sa.Column('payer_credit_code', sa.String(length=18), nullable=False),
+    sa.Column('payer_org_id', sa.Uuid(), nullable=True),
+    sa.Column('payee_name', sa.String(length=128), nullable=False),
+    sa.Column('payee_credit_code', sa.String(length=18), nullable=False),
+    sa.Column('payee_org_id', sa.Uuid(), nullable=True),
+    sa.Column('payee_account', sa.String(length=40), nullable=False),
+    sa.Column('bank_code', sa.String(length=12), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('paid_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('means', sa.String(length=2), nullable=False),
+    sa.Column('settlement_id', sa.Uuid(), nullable=True),
+    sa.Column('settlement_no', sa.String(length=32), nullable=True),
+    sa.Column('invoice_id', sa.Uuid(), nullable=True),
+    sa.Column('invoice_no', sa.String(length=20), nullable=True),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('findings', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('source', sa.String(length=12), nullable=False),
+    sa.Column('content_sha256', sa.String(length=64), nullable=False),
+    sa.Column('uploaded_by_org_id', sa.Uuid(), nullable=False),
+    sa.Column('uploaded_by_user_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['invoice_id'], ['transport_invoices.id'], name=op.f('fk_payments_invoice_id_transport_invoices')),
+    sa.ForeignKeyConstraint(['payee_org_id'], ['organisations.id'], name=op.f('fk_payments_payee_org_id_organisations')),
+    sa.ForeignKeyConstraint(['payer_org_id'], ['organisations.id'], name=op.f('fk_payments_payer_org_id_organisations')),
+    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_payments_region_code_regions')),
+    sa.ForeignKeyConstraint(['uploaded_by_org_id'], ['organisations.id'], name=op.f('fk_payments_uploaded_by_org_id_organisations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payments')),
+    sa.UniqueConstraint('payer_credit_code', 'flow_no', name=op.f('uq_payments_payer_credit_code_flow_no'))
+    )
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payments_flow_no'), ['flow_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_invoice_id'), ['invoice_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_payee_org_id'), ['payee_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_payer_org_id'), ['payer_org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_settlement_id'), ['settlement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_uploaded_by_org_id'), ['uploaded_by_org_id'], unique=False)
 
     op.create_table('price_terms',
     sa.Column('contract_id', sa.Uuid(), nullable=False),
@@ -1288,6 +1397,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_machine_keys_device_id'), ['device_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_machine_keys_org_id'), ['org_id'], unique=False)
 
+    op.create_table('transport_invoice_lines',
+    sa.Column('invoice_id', sa.Uuid(), nullable=False),
+    sa.Column('line_no', sa.Integer(), nullable=False),
+    sa.Column('origin', sa.String(length=128), nullable=False),
+    sa.Column('destination', sa.String(length=128), nullable=False),
+    sa.Column('mode', sa.Integer(), nullable=False),
+    sa.Column('plate', sa.String(length=16), nullable=False),
+    sa.Column('goods', sa.String(length=64), nullable=False),
+    sa.Column('quantity_kg', sa.BigInteger(), nullable=False),
+    sa.Column('amount_fen', sa.BigInteger(), nullable=False),
+    sa.Column('service_date', sa.Date(), nullable=False),
+    sa.Column('waybill_id', sa.Uuid(), nullable=True),
+    sa.Column('waybill_no', sa.String(length=24), nullable=True),
+    sa.Column('order_id', sa.Uuid(), nullable=True),
+    sa.Column('order_no', sa.String(length=24), nullable=True),
+    sa.Column('status', sa.String(length=24), nullable=False),
+    sa.Column('delivered_kg', sa.BigInteger(), nullable=True),
+    sa.Column('rate_milli_yuan_per_tkm', sa.Integer(), nullable=True),
+    sa.Column('findings', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['invoice_id'], ['transport_invoices.id'], name=op.f('fk_transport_invoice_lines_invoice_id_transport_invoices'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['waybill_id'], ['waybills.id'], name=op.f('fk_transport_invoice_lines_waybill_id_waybills')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_transport_invoice_lines')),
+    sa.UniqueConstraint('invoice_id', 'line_no', name=op.f('uq_transport_invoice_lines_invoice_id_line_no'))
+    )
+    with op.batch_alter_table('transport_invoice_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_transport_invoice_lines_order_id'), ['order_id'], unique=False)
+        batch_op.create_index('ix_transport_invoice_lines_plate', ['plate'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transport_invoice_lines_waybill_id'), ['waybill_id'], unique=False)
+
     op.create_table('weigh_tickets',
     sa.Column('ticket_no', sa.String(length=24), nullable=False),
     sa.Column('verify_code', sa.String(length=16), nullable=False),
@@ -1385,11 +1524,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_settlement_lines_ticket_no'), ['ticket_no'], unique=False)
         batch_op.create_index('uq_settlement_lines_ticket_live', ['ticket_id'], unique=True, sqlite_where=sa.text('live'), postgresql_where=sa.text('live'))
 
+    op.create_table('transport_invoice_waybills',
+    sa.Column('line_id', sa.Uuid(), nullable=False),
+    sa.Column('invoice_id', sa.Uuid(), nullable=False),
+    sa.Column('waybill_id', sa.Uuid(), nullable=False),
+    sa.Column('waybill_no', sa.String(length=24), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('order_no', sa.String(length=24), nullable=False),
+    sa.Column('delivered_kg', sa.BigInteger(), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['invoice_id'], ['transport_invoices.id'], name=op.f('fk_transport_invoice_waybills_invoice_id_transport_invoices'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['line_id'], ['transport_invoice_lines.id'], name=op.f('fk_transport_invoice_waybills_line_id_transport_invoice_lines'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['waybill_id'], ['waybills.id'], name=op.f('fk_transport_invoice_waybills_waybill_id_waybills')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_transport_invoice_waybills')),
+    sa.UniqueConstraint('waybill_id', name=op.f('uq_transport_invoice_waybills_waybill_id'))
+    )
+    with op.batch_alter_table('transport_invoice_waybills', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_transport_invoice_waybills_invoice_id'), ['invoice_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transport_invoice_waybills_line_id'), ['line_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transport_invoice_waybills_order_id'), ['order_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('transport_invoice_waybills', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_transport_invoice_waybills_order_id'))
+        batch_op.drop_index(batch_op.f('ix_transport_invoice_waybills_line_id'))
+        batch_op.drop_index(batch_op.f('ix_transport_invoice_waybills_invoice_id'))
+
+    op.drop_table('transport_invoice_waybills')
     with op.batch_alter_table('settlement_lines', schema=None) as batch_op:
         batch_op.drop_index('uq_settlement_lines_ticket_live', sqlite_where=sa.text('live'), postgresql_where=sa.text('live'))
         batch_op.drop_index(batch_op.f('ix_settlement_lines_ticket_no'))
@@ -1410,6 +1575,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_weigh_tickets_buyer_org_id'))
 
     op.drop_table('weigh_tickets')
+    with op.batch_alter_table('transport_invoice_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_transport_invoice_lines_waybill_id'))
+        batch_op.drop_index('ix_transport_invoice_lines_plate')
+        batch_op.drop_index(batch_op.f('ix_transport_invoice_lines_order_id'))
+
+    op.drop_table('transport_invoice_lines')
     with op.batch_alter_table('machine_keys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_machine_keys_org_id'))
         batch_op.drop_index(batch_op.f('ix_machine_keys_device_id'))
@@ -1552,6 +1723,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_price_terms_contract_id'))
 
     op.drop_table('price_terms')
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payments_uploaded_by_org_id'))
+        batch_op.drop_index(batch_op.f('ix_payments_settlement_id'))
+        batch_op.drop_index(batch_op.f('ix_payments_payer_org_id'))
+        batch_op.drop_index(batch_op.f('ix_payments_payee_org_id'))
+        batch_op.drop_index(batch_op.f('ix_payments_invoice_id'))
+        batch_op.drop_index(batch_op.f('ix_payments_flow_no'))
+
+    op.drop_table('payments')
     with op.batch_alter_table('gates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_gates_site_id'))
 
@@ -1583,6 +1763,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_alerts_driver_user_id'))
 
     op.drop_table('alerts')
+    with op.batch_alter_table('transport_invoices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_transport_invoices_uploaded_by_org_id'))
+        batch_op.drop_index(batch_op.f('ix_transport_invoices_seller_org_id'))
+        batch_op.drop_index(batch_op.f('ix_transport_invoices_seller_credit_code'))
+        batch_op.drop_index('ix_transport_invoices_region_issue')
+        batch_op.drop_index(batch_op.f('ix_transport_invoices_buyer_org_id'))
+        batch_op.drop_index(batch_op.f('ix_transport_invoices_buyer_credit_code'))
+
+    op.drop_table('transport_invoices')
     with op.batch_alter_table('sites', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sites_region_code'))
         batch_op.drop_index(batch_op.f('ix_sites_org_id'))
@@ -1650,6 +1839,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_gps_zones_region_code'))
 
     op.drop_table('gps_zones')
+    op.drop_table('freight_bands')
     with op.batch_alter_table('auth_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auth_sessions_user_id'))
 
@@ -1667,7 +1857,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_personal_reads_actor_at')
 
     op.drop_table('personal_reads')
+    op.drop_table('payment_alerts')
     op.drop_table('org_groups')
+    op.drop_table('invoice_alerts')
     op.drop_table('gps_vehicle_states')
     op.drop_table('gps_positions')
     with op.batch_alter_table('gps_events', schema=None) as batch_op:
