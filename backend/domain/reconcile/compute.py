@@ -29,6 +29,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -89,11 +90,26 @@ def _settlement_payments() -> Any:
     )
 
 
+def _invoice_links() -> Any:
+    """(waybill, line, invoice, kg) for every waybill an invoice line bills: through the line's
+    waybill list (transport_invoice_waybills), else the line's own waybill (a line refused as a
+    second billing keeps its waybill there, and no list row)."""
+    il, iw = s.invoice_lines, s.invoice_waybills
+    listed = select(iw.c.waybill_id, iw.c.line_id, iw.c.delivered_kg.label("kg"))
+    unlisted = select(il.c.waybill_id, il.c.id.label("line_id"), il.c.quantity_kg.label("kg")).where(
+        il.c.waybill_id.is_not(None),
+        ~select(iw.c.line_id).where(iw.c.line_id == il.c.id, iw.c.waybill_id == il.c.waybill_id).exists(),
+    )
+    return union_all(listed, unlisted).subquery("ilinks")
+
+
 def _invoice_lines() -> Any:
-    """Per waybill: its invoice lines' tonnage and freight, the suspect ones, lines whose invoice names
-    other parties than the load's (the carrier invoices; the seller or the buyer pays), and the share
-    of each invoice's payments that falls on this waybill's lines (pro rata of the line's amount)."""
+    """Per waybill: its invoiced tonnage and freight (a line billing several waybills shares its
+    amount by their kg), its suspect lines, lines whose invoice names other parties than the load's
+    (the carrier invoices; the seller or the buyer pays), and the share of the invoices' payments that
+    falls on it (pro rata of the amount)."""
     il, inv, w, p = s.invoice_lines, s.invoices, s.waybills, s.payments
+    links = _invoice_links()
     ipay = (
         select(p.c.invoice_id, func.sum(p.c.amount_fen).label("paid_fen"), func.count().label("n"))
         .where(p.c.invoice_id.is_not(None))
@@ -112,28 +128,30 @@ def _invoice_lines() -> Any:
             inv.c.buyer_org_id != w.c.buyer_org_id,
         ),
     )
-    share = case(
-        (
-            inv.c.amount_fen > 0,
-            cast(func.coalesce(ipay.c.paid_fen, 0), BigInteger) * il.c.amount_fen // inv.c.amount_fen,
-        ),
+    fen = case(
+        (il.c.quantity_kg > 0, cast(il.c.amount_fen, BigInteger) * links.c.kg // il.c.quantity_kg),
+        else_=il.c.amount_fen,
+    )
+    paid = case(
+        (inv.c.amount_fen > 0, cast(func.coalesce(ipay.c.paid_fen, 0), BigInteger) * fen // inv.c.amount_fen),
         else_=0,
     )
     return (
         select(
-            il.c.waybill_id,
-            func.sum(il.c.quantity_kg).label("kg"),
-            func.sum(il.c.amount_fen).label("fen"),
+            links.c.waybill_id,
+            func.sum(links.c.kg).label("kg"),
+            func.sum(fen).label("fen"),
             func.sum(case((il.c.status != "matched", 1), else_=0)).label("suspect"),
             func.sum(case((differ, 1), else_=0)).label("differ"),
             func.sum(func.coalesce(ipay.c.n, 0)).label("payments"),
-            func.sum(share).label("paid_fen"),
+            func.sum(paid).label("paid_fen"),
         )
+        .select_from(links)
+        .join(il, il.c.id == links.c.line_id)
         .join(inv, inv.c.id == il.c.invoice_id)
-        .join(w, w.c.id == il.c.waybill_id)
+        .join(w, w.c.id == links.c.waybill_id)
         .outerjoin(ipay, ipay.c.invoice_id == il.c.invoice_id)
-        .where(il.c.waybill_id.is_not(None))
-        .group_by(il.c.waybill_id)
+        .group_by(links.c.waybill_id)
         .subquery("ilines")
     )
 

@@ -112,6 +112,14 @@ invoice_lines = table(
     column("amount_fen", BigInteger),
     column("status", String),
 )
+# One waybill billed by one invoice line (a line may bill several waybills; a waybill is billed once).
+invoice_waybills = table(
+    "transport_invoice_waybills",
+    column("line_id", Uuid),
+    column("invoice_id", Uuid),
+    column("waybill_id", Uuid),
+    column("delivered_kg", BigInteger),
+)
 payments = table(
     "payments",
     column("id", Uuid),
