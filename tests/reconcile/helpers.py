@@ -22,15 +22,24 @@ async def recompute(ctx: Context, *orders: dict[str, Any]) -> None:
 
 async def row(ctx: Context, order: dict[str, Any]) -> ChainStatus:
     async with unit_of_work(ctx) as session:
-        r = (await session.execute(select(ChainStatus).where(ChainStatus.order_id == uid(order["id"])))).scalar_one()
+        r = (
+            await session.execute(select(ChainStatus).where(ChainStatus.order_id == uid(order["id"])))
+        ).scalar_one()
         session.expunge(r)
         return r
 
 
 def states(r: ChainStatus) -> dict[str, str]:
-    return {k: getattr(r, f"{k}_state") for k in ("contract", "order", "ticket", "waybill", "settlement", "invoice", "payment")}
+    return {
+        k: getattr(r, f"{k}_state")
+        for k in ("contract", "order", "ticket", "waybill", "settlement", "invoice", "payment")
+    }
 
 
 async def alerts_for(ctx: Context, kind: str, order_no: str) -> list[Alert]:
     async with unit_of_work(ctx) as session:
-        return list((await session.execute(select(Alert).where(Alert.kind == kind, Alert.order_no == order_no))).scalars())
+        return list(
+            (
+                await session.execute(select(Alert).where(Alert.kind == kind, Alert.order_no == order_no))
+            ).scalars()
+        )

@@ -30,7 +30,9 @@ async def test_short_weight_alerts_the_buyer_once_for_three_recomputations(ctx, 
     assert raised[0].details["orderNo"] == o["orderNo"]
     async with unit_of_work(ctx) as session:
         keys = (await session.execute(select(ChainFinding))).scalars().all()
-        assert [(k.order_id, k.reason, k.alert_id) for k in keys] == [(ch.uid(o["id"]), "short_weight", raised[0].id)]
+        assert [(k.order_id, k.reason, k.alert_id) for k in keys] == [
+            (ch.uid(o["id"]), "short_weight", raised[0].id)
+        ]
 
 
 async def test_parties_differ_alerts_the_seller_and_overdue_the_buyer(ctx, client, clock) -> None:
@@ -55,7 +57,9 @@ async def test_a_reason_not_alerted_here_raises_nothing(ctx, client) -> None:
     o = c.orders[0]
     t = await ch.ticket(ctx, c, o)
     await ch.waybill(ctx, c, o, t)
-    await ch.settlement(ctx, c, [(t, 30_000, 31_000, 30_000)])  # price_above_contract: the settlement's own alert
+    await ch.settlement(
+        ctx, c, [(t, 30_000, 31_000, 30_000)]
+    )  # price_above_contract: the settlement's own alert
     await recompute(ctx, o)
     assert (await row(ctx, o)).reasons == ["price_above_contract"]
     async with unit_of_work(ctx) as session:

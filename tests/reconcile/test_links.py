@@ -14,9 +14,21 @@ async def test_an_issued_order_waits_for_its_ticket_and_a_completed_one_misses_i
     await ch.set_status(ctx, c.orders[1], "completed")
     await recompute(ctx, *c.orders)
     waiting, done = await row(ctx, c.orders[0]), await row(ctx, c.orders[1])
-    assert states(waiting) == {"contract": "present", "order": "present", "ticket": "pending", "waybill": "pending",
-                               "settlement": "pending", "invoice": "pending", "payment": "pending"}
-    assert waiting.reasons == [] and not waiting.mismatch and waiting.ordered_kg == 30_000 and waiting.loaded_kg == 0
+    assert states(waiting) == {
+        "contract": "present",
+        "order": "present",
+        "ticket": "pending",
+        "waybill": "pending",
+        "settlement": "pending",
+        "invoice": "pending",
+        "payment": "pending",
+    }
+    assert (
+        waiting.reasons == []
+        and not waiting.mismatch
+        and waiting.ordered_kg == 30_000
+        and waiting.loaded_kg == 0
+    )
     assert states(done)["ticket"] == "missing" and done.reasons == ["ticket_missing"] and done.mismatch
 
 
@@ -42,7 +54,10 @@ async def test_a_whole_chain_matches_on_every_link(ctx, client) -> None:
 async def test_short_weight_beyond_the_terms_allowed_loss(ctx, client) -> None:
     c = await ch.world(ctx, client, count=2)
     await ch.terms(ctx, c, allowed_loss_bp=50)
-    for o, received in ((c.orders[0], 29_850), (c.orders[1], 29_849)):  # 0.5 % exactly is allowed; 1 kg more is not
+    for o, received in (
+        (c.orders[0], 29_850),
+        (c.orders[1], 29_849),
+    ):  # 0.5 % exactly is allowed; 1 kg more is not
         t = await ch.ticket(ctx, c, o, net_kg=30_000)
         await ch.waybill(ctx, c, o, t, received_kg=received)
     await recompute(ctx, *c.orders)
@@ -82,8 +97,11 @@ async def test_settled_quantity_and_price_above_contract(ctx, client) -> None:
     ts = [await ch.ticket(ctx, c, o, net_kg=30_000) for o in c.orders]
     for o, t in zip(c.orders, ts, strict=True):
         await ch.waybill(ctx, c, o, t)
-    await ch.settlement(ctx, c, [(ts[0], 30_000, 30_000, 30_000), (ts[1], 30_500, 30_000, 30_000),
-                                 (ts[2], 30_000, 30_100, 30_000)])
+    await ch.settlement(
+        ctx,
+        c,
+        [(ts[0], 30_000, 30_000, 30_000), (ts[1], 30_500, 30_000, 30_000), (ts[2], 30_000, 30_100, 30_000)],
+    )
     await recompute(ctx, *c.orders)
     good, more, dear = [await row(ctx, o) for o in c.orders]
     assert states(good)["settlement"] == "present" and good.reasons == []
@@ -131,7 +149,9 @@ async def test_a_payer_other_than_the_buyer_differs(ctx, client) -> None:
     await ch.payment(ctx, c, amount_fen=s.total_fen, settlement=s, payer_org_id=c.carrier_id)
     await recompute(ctx, o)
     r = await row(ctx, o)
-    assert states(r)["payment"] == "mismatch" and r.reasons == ["parties_differ"] and r.paid_fen == s.total_fen
+    assert (
+        states(r)["payment"] == "mismatch" and r.reasons == ["parties_differ"] and r.paid_fen == s.total_fen
+    )
 
 
 async def test_a_settlement_of_two_loads_shares_its_payment(ctx, client) -> None:

@@ -43,8 +43,11 @@ async def chain_status(session: AsyncSession, ctx: Context, alert: AlertOut) -> 
     numbers = _order_nos(alert)
     if not numbers:
         return []
-    rows = (await session.execute(select(ChainStatus).where(ChainStatus.order_no.in_(numbers))
-                                  .order_by(ChainStatus.order_no))).scalars()
+    rows = (
+        await session.execute(
+            select(ChainStatus).where(ChainStatus.order_no.in_(numbers)).order_by(ChainStatus.order_no)
+        )
+    ).scalars()
     items = [row_out(r) for r in rows]
     if not items:
         return []

@@ -10,17 +10,38 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
-from backend.domain.reconcile import compute, findings
+from backend.domain.identity.schemas import Principal
+from backend.domain.reconcile import boards, compute, findings, xlsx
+from backend.domain.reconcile.boards import Group, enterprise_board, regulator_board
+from backend.domain.reconcile.chains import ChainFilter, enterprise_chains, regulator_chains
 from backend.domain.reconcile.models import ChainStatus
 from backend.domain.reconcile.rules import SWEEP_DAYS
+from backend.domain.reconcile.trace import trace
 
-__all__ = ["recompute_contract", "recompute_orders", "recompute_since", "sweep"]
+__all__ = [
+    "ChainFilter",
+    "Group",
+    "enterprise_board",
+    "enterprise_board_xlsx",
+    "enterprise_chains",
+    "recompute_contract",
+    "recompute_orders",
+    "recompute_since",
+    "regulator_board",
+    "regulator_board_xlsx",
+    "regulator_chains",
+    "sweep",
+    "trace",
+]
+
+# The mismatches sheet of an export lists at most this many chains (the newest).
+XLSX_MAX_CHAINS = 5000
 
 
 async def _recompute(
@@ -85,3 +106,61 @@ async def sweep(session: AsyncSession, *, now: datetime | None = None) -> int:
     a settlement falling overdue, a waybill that never arrived)."""
     now = now or utcnow()
     return await recompute_since(session, since=now - timedelta(days=SWEEP_DAYS), now=now)
+
+
+async def enterprise_board_xlsx(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    contract_id: uuid.UUID | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> bytes:
+    """The enterprise board as a workbook: by day, by month, the mismatches."""
+    start, to = boards.period(date_from, date_to)
+    by_day = await enterprise_board(
+        session, actor=actor, contract_id=contract_id, group="day", date_from=start, date_to=to
+    )
+    by_month = await enterprise_board(
+        session, actor=actor, contract_id=contract_id, group="month", date_from=start, date_to=to
+    )
+    chains = await enterprise_chains(
+        session,
+        actor=actor,
+        state=ChainFilter.MISMATCH,
+        contract_id=contract_id,
+        date_from=start,
+        date_to=to,
+        offset=0,
+        limit=XLSX_MAX_CHAINS,
+    )
+    return xlsx.workbook(by_day=by_day, by_month=by_month, chains=chains, first=("合同", "Contract"))
+
+
+async def regulator_board_xlsx(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    district: str | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> bytes:
+    """The regulator's board per district as a workbook: by day, by month, the mismatches."""
+    start, to = boards.period(date_from, date_to)
+    by_day = await regulator_board(
+        session, actor=actor, district=district, group="day", date_from=start, date_to=to
+    )
+    by_month = await regulator_board(
+        session, actor=actor, district=district, group="month", date_from=start, date_to=to
+    )
+    chains = await regulator_chains(
+        session,
+        actor=actor,
+        district=district,
+        state=ChainFilter.MISMATCH,
+        date_from=start,
+        date_to=to,
+        offset=0,
+        limit=XLSX_MAX_CHAINS,
+    )
+    return xlsx.workbook(by_day=by_day, by_month=by_month, chains=chains, first=("辖区", "District"))

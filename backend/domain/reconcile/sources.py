@@ -9,126 +9,175 @@ one against the real metadata, so a renamed column fails a test instead of a que
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Date, Integer, String, Uuid, column, table
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Date, Float, Integer, String, TableClause, Uuid, column, table
 
 from backend.db.base import UTCDateTime
 
-contracts = table(
+
+def _t(name: str, *columns: tuple[str, Any]) -> TableClause:
+    return table(name, *(column(n, t) for n, t in columns))
+
+
+U, S, B, N, D, T, F, BOOL = Uuid, String, BigInteger, Integer, Date, UTCDateTime, Float, Boolean
+contracts = _t(
     "contracts",
-    column("id", Uuid),
-    column("contract_no", String),
-    column("seller_org_id", Uuid),
-    column("buyer_org_id", Uuid),
-    column("price_fen_per_t", BigInteger),
-    column("status", String),
+    ("id", U),
+    ("contract_no", S),
+    ("seller_org_id", U),
+    ("buyer_org_id", U),
+    ("price_fen_per_t", B),
+    ("status", S),
+    ("valid_from", D),
+    ("valid_until", D),
+    ("quantity_kg", B),
 )
-orders = table(
+orders = _t(
     "pickup_orders",
-    column("id", Uuid),
-    column("order_no", String),
-    column("contract_id", Uuid),
-    column("seller_org_id", Uuid),
-    column("buyer_org_id", Uuid),
-    column("carrier_org_id", Uuid),
-    column("region_code", String),
-    column("planned_kg", BigInteger),
-    column("status", String),
-    column("valid_from", UTCDateTime),
-    column("created_at", UTCDateTime),
+    ("id", U),
+    ("order_no", S),
+    ("contract_id", U),
+    ("seller_org_id", U),
+    ("buyer_org_id", U),
+    ("carrier_org_id", U),
+    ("driver_user_id", U),
+    ("region_code", S),
+    ("planned_kg", B),
+    ("status", S),
+    ("plate", S),
+    ("valid_from", T),
+    ("closed_at", T),
+    ("created_at", T),
 )
-tickets = table(
+tickets = _t(
     "weigh_tickets",
-    column("id", Uuid),
-    column("ticket_no", String),
-    column("order_id", Uuid),
-    column("net_kg", BigInteger),
-    column("gross_at", UTCDateTime),
-    column("status", String),
-    column("evidence_seq", BigInteger),
+    ("id", U),
+    ("ticket_no", S),
+    ("order_id", U),
+    ("net_kg", B),
+    ("gross_at", T),
+    ("status", S),
+    ("evidence_seq", B),
+    ("issued_at", T),
+    ("plate", S),
+    ("void_reason", S),
 )
-waybills = table(
+waybills = _t(
     "waybills",
-    column("id", Uuid),
-    column("waybill_no", String),
-    column("order_id", Uuid),
-    column("status", String),
-    column("seller_org_id", Uuid),
-    column("buyer_org_id", Uuid),
-    column("carrier_org_id", Uuid),
-    column("departed_at", UTCDateTime),
-    column("arrived_at", UTCDateTime),
-    column("received_net_kg", BigInteger),
+    ("id", U),
+    ("waybill_no", S),
+    ("order_id", U),
+    ("status", S),
+    ("seller_org_id", U),
+    ("buyer_org_id", U),
+    ("carrier_org_id", U),
+    ("departed_at", T),
+    ("arrived_at", T),
+    ("received_at", T),
+    ("received_net_kg", B),
+    ("distance_m", F),
+    ("duration_s", B),
+    ("destination_name", S),
 )
-price_terms = table(
+price_terms = _t(
     "price_terms",
-    column("contract_id", Uuid),
-    column("version", Integer),
-    column("effective_from", Date),
-    column("quantity_basis", String),
-    column("allowed_loss_bp", Integer),
-    column("payment_due_days", Integer),
+    ("contract_id", U),
+    ("version", N),
+    ("effective_from", D),
+    ("quantity_basis", S),
+    ("allowed_loss_bp", N),
+    ("payment_due_days", N),
 )
-settlements = table(
+assays = _t(
+    "assays",
+    ("id", U),
+    ("contract_id", U),
+    ("scope", S),
+    ("ticket_no", S),
+    ("batch_date", D),
+    ("lab", S),
+    ("report_no", S),
+    ("qnet_ar_kcal_per_kg", N),
+    ("mt_bp", N),
+    ("ad_bp", N),
+    ("st_d_bp", N),
+    ("tested_on", D),
+)
+settlements = _t(
     "settlements",
-    column("id", Uuid),
-    column("settlement_no", String),
-    column("status", String),
-    column("contract_id", Uuid),
-    column("seller_org_id", Uuid),
-    column("buyer_org_id", Uuid),
-    column("amount_fen", BigInteger),
-    column("total_fen", BigInteger),
+    ("id", U),
+    ("settlement_no", S),
+    ("version", N),
+    ("status", S),
+    ("contract_id", U),
+    ("seller_org_id", U),
+    ("buyer_org_id", U),
+    ("settled_kg", B),
+    ("amount_fen", B),
+    ("total_fen", B),
+    ("issued_at", T),
+    ("evidence_seq", B),
+    ("mismatch", BOOL),
 )
-settlement_lines = table(
+settlement_lines = _t(
     "settlement_lines",
-    column("id", Uuid),
-    column("settlement_id", Uuid),
-    column("ticket_id", Uuid),
-    column("order_id", Uuid),
-    column("net_kg", BigInteger),
-    column("received_kg", BigInteger),
-    column("settled_kg", BigInteger),
-    column("unit_price_fen_per_t", BigInteger),
-    column("amount_fen", BigInteger),
-    column("computed_unit_price_fen_per_t", BigInteger),
-    column("live", Boolean),
+    ("id", U),
+    ("settlement_id", U),
+    ("ticket_id", U),
+    ("order_id", U),
+    ("net_kg", B),
+    ("received_kg", B),
+    ("settled_kg", B),
+    ("unit_price_fen_per_t", B),
+    ("amount_fen", B),
+    ("computed_unit_price_fen_per_t", B),
+    ("live", BOOL),
 )
-invoices = table(
+invoices = _t(
     "transport_invoices",
-    column("id", Uuid),
-    column("invoice_no", String),
-    column("seller_org_id", Uuid),
-    column("buyer_org_id", Uuid),
-    column("amount_fen", BigInteger),
-    column("status", String),
+    ("id", U),
+    ("invoice_no", S),
+    ("issue_date", D),
+    ("seller_org_id", U),
+    ("buyer_org_id", U),
+    ("amount_fen", B),
+    ("total_fen", B),
+    ("status", S),
 )
-invoice_lines = table(
+invoice_lines = _t(
     "transport_invoice_lines",
-    column("id", Uuid),
-    column("invoice_id", Uuid),
-    column("waybill_id", Uuid),
-    column("order_id", Uuid),
-    column("quantity_kg", BigInteger),
-    column("amount_fen", BigInteger),
-    column("status", String),
+    ("id", U),
+    ("invoice_id", U),
+    ("line_no", N),
+    ("waybill_id", U),
+    ("order_id", U),
+    ("plate", S),
+    ("quantity_kg", B),
+    ("amount_fen", B),
+    ("status", S),
 )
 # One waybill billed by one invoice line (a line may bill several waybills; a waybill is billed once).
-invoice_waybills = table(
+invoice_waybills = _t(
     "transport_invoice_waybills",
-    column("line_id", Uuid),
-    column("invoice_id", Uuid),
-    column("waybill_id", Uuid),
-    column("delivered_kg", BigInteger),
+    ("line_id", U),
+    ("invoice_id", U),
+    ("waybill_id", U),
+    ("order_id", U),
+    ("delivered_kg", B),
 )
-payments = table(
+payments = _t(
     "payments",
-    column("id", Uuid),
-    column("flow_no", String),
-    column("payer_org_id", Uuid),
-    column("payee_org_id", Uuid),
-    column("amount_fen", BigInteger),
-    column("settlement_id", Uuid),
-    column("invoice_id", Uuid),
+    ("id", U),
+    ("flow_no", S),
+    ("payer_org_id", U),
+    ("payee_org_id", U),
+    ("amount_fen", B),
+    ("settlement_id", U),
+    ("invoice_id", U),
+    ("paid_at", T),
+    ("status", S),
+    ("means", S),
 )
 
 ALL = (
@@ -137,9 +186,11 @@ ALL = (
     tickets,
     waybills,
     price_terms,
+    assays,
     settlements,
     settlement_lines,
     invoices,
     invoice_lines,
+    invoice_waybills,
     payments,
 )

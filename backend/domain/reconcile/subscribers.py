@@ -19,12 +19,16 @@ async def on_ticket(session: AsyncSession, ctx: Context, event: weighing_events.
 
 
 @subscriber(waybills_events.WaybillOpened)
-async def on_waybill_opened(session: AsyncSession, ctx: Context, event: waybills_events.WaybillOpened) -> None:
+async def on_waybill_opened(
+    session: AsyncSession, ctx: Context, event: waybills_events.WaybillOpened
+) -> None:
     await service.recompute_orders(session, order_ids=[event.order_id])
 
 
 @subscriber(waybills_events.WaybillClosed)
-async def on_waybill_closed(session: AsyncSession, ctx: Context, event: waybills_events.WaybillClosed) -> None:
+async def on_waybill_closed(
+    session: AsyncSession, ctx: Context, event: waybills_events.WaybillClosed
+) -> None:
     await service.recompute_orders(session, order_ids=[event.order_id])
 
 
