@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.enterprise import alert_pages, contracts, fleet, keys, orders, pages, reconcile, routes
+from apps.enterprise import alert_pages, contracts, fleet, keys, orders, pages, reconcile, reconcile_pages, routes
 
-ROUTERS: list[Any] = [routes.router, fleet.router, keys.router, contracts.router, orders.router, reconcile.router, pages.router, alert_pages.router]
+ROUTERS: list[Any] = [routes.router, fleet.router, keys.router, contracts.router, orders.router, reconcile.router, pages.router, alert_pages.router, reconcile_pages.router]

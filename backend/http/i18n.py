@@ -22,6 +22,7 @@ from backend.http import (
     invitation_messages,
     messages,
     order_messages,
+    reconcile_messages,
     track_messages,
     weigh_messages,
 )
@@ -30,7 +31,7 @@ LANGS = ("zh", "en")
 LANG_COOKIE = "mt_lang"
 # The shared tables, in the order their "js.*" strings reach the browser scripts.
 SHARED: tuple[ModuleType, ...] = (messages, order_messages, weigh_messages, track_messages, invitation_messages,
-                                  alert_messages)
+                                  alert_messages, reconcile_messages)
 
 Table = Mapping[str, tuple[str, str]]
 

@@ -42,10 +42,14 @@ NAV: dict[str, list[tuple[str, str, str]]] = {
              ("nav.mine.sites", "/mine/sites", "site")],
     "enterprise": [("nav.enterprise.alerts", "/enterprise/alerts", "bell"), ("nav.enterprise.orgs", "/enterprise/orgs", "building"),
                    ("nav.enterprise.contracts", "/enterprise/contracts", "contract"),
-                   ("nav.enterprise.orders", "/enterprise/orders", "ticket"), ("nav.home", "/", "home")],
+                   ("nav.enterprise.orders", "/enterprise/orders", "ticket"),
+                   ("nav.enterprise.reconcile", "/enterprise/reconcile", "receipt"),
+                   ("nav.enterprise.trace", "/enterprise/trace", "route"), ("nav.home", "/", "home")],
     "regulator": [("nav.regulator.alerts", "/regulator/alerts", "bell"), ("nav.regulator.orgs", "/regulator/orgs", "shield"), ("nav.regulator.reviews", "/regulator/reviews", "building"),
                   ("nav.regulator.tracking", "/regulator/tracking", "map"),
                   ("nav.regulator.waybills", "/regulator/waybills", "route"),
+                  ("nav.regulator.reconcile", "/regulator/reconcile", "receipt"),
+                  ("nav.regulator.trace", "/regulator/trace", "contract"),
                   ("nav.regulator.reads", "/regulator/personal-reads", "user"), ("nav.home", "/", "home")],
 }
 _STATIC = Path(__file__).parent / "static"

@@ -125,3 +125,36 @@ class TraceOut(Out):
     kind: str  # what the number named
     contract_no: str
     chains: list[TraceChain]
+
+
+class Choice(Out):
+    key: str
+    label: str
+
+
+class ReconcileView(Out):
+    """A board page: the board, the mismatches of the same period and scope, and the filter's choices
+    (the contracts or districts that have rows in the period)."""
+
+    board: BoardOut
+    mismatches: ChainPage
+    choices: list[Choice]
+
+
+# The facts a trace shows per document, labelled (zh, en).
+FACT_LABELS: dict[str, tuple[str, str]] = {
+    "priceFenPerT": ("合同单价（分/吨）", "Price (fen/t)"), "quantityKg": ("数量（千克）", "Quantity (kg)"),
+    "validFrom": ("生效", "Valid from"), "validUntil": ("到期", "Valid until"), "plannedKg": ("计划（千克）", "Planned (kg)"),
+    "plate": ("车牌", "Plate"), "closedAt": ("关闭时间", "Closed at"), "netKg": ("净重（千克）", "Net (kg)"),
+    "voidReason": ("作废原因", "Void reason"), "arrivedAt": ("到达时间", "Arrived at"), "distanceM": ("里程（米）", "Distance (m)"),
+    "durationS": ("用时（秒）", "Duration (s)"), "destination": ("目的地", "Destination"),
+    "receivedNetKg": ("收货净重（千克）", "Received net (kg)"), "lab": ("化验方", "Lab"), "scope": ("范围", "Scope"),
+    "qnetArKcalPerKg": ("Qnet,ar（千卡/千克）", "Qnet,ar (kcal/kg)"), "mtBp": ("Mt（基点）", "Mt (bp)"),
+    "adBp": ("Ad（基点）", "Ad (bp)"), "stDBp": ("St,d（基点）", "St,d (bp)"), "testedOn": ("化验日期", "Tested on"),
+    "version": ("版本", "Version"), "live": ("有效", "Live"), "settledKg": ("结算（千克）", "Settled (kg)"),
+    "unitPriceFenPerT": ("结算单价（分/吨）", "Unit price (fen/t)"),
+    "computedUnitPriceFenPerT": ("平台复核单价（分/吨）", "Platform's unit price (fen/t)"),
+    "amountFen": ("金额（分）", "Amount (fen)"), "lineNo": ("行号", "Line"), "issueDate": ("开票日期", "Issued on"),
+    "invoiceStatus": ("发票状态", "Invoice status"), "means": ("支付方式", "Means"),
+    "settlementId": ("结算单", "Settlement"), "invoiceId": ("发票", "Invoice"),
+}
