@@ -21,6 +21,7 @@ from backend.db import seed_marks
 from backend.db.unit import unit_of_work
 from backend.demo import alerts as demo_alerts
 from backend.demo import onboarding
+from backend.demo import reconcile as demo_reconcile
 from backend.demo import road as demo_road
 from backend.demo.chain import DEMO_CONTRACT_NO, principal, seed_chain
 from backend.demo.marks import ensure_site, made, once
@@ -353,6 +354,8 @@ async def seed_registry(
                                     created=report.created, settings=ctx.settings)
     await demo_alerts.ensure_alert_states(session, ctx=ctx, org_ids=org_ids, site_id=mine_site_id,
                                           driver_phone=DEMO_DRIVER_PHONE, created=report.created)
+    # Last: the chains of whatever the steps above made (orders, tickets, waybills and later documents).
+    await demo_reconcile.ensure_chain_status(session)
 
 
 async def seed_demo(settings: Settings) -> SeedReport:
