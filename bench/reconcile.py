@@ -266,7 +266,7 @@ async def _generate(ctx: Context, orgs: dict[str, list[uuid.UUID]], month: date,
             "amount_fen": "(SELECT total_fen FROM settlements WHERE id = md5('s' || k)::uuid)", "paid_at": ":now",
             "means": "'32'", "settlement_id": "md5('s' || k)::uuid", "region_code": "'150623'", "status": "'matched'",
             "source": "'hand'", "uploaded_by_org_id": _pick(buyers, f"k % {CONTRACTS}")},
-            f"FROM generate_series(0, (:n - 1) / {SETTLEMENT_LOADS}) AS k WHERE k % 5 <> 0")),
+            f"FROM generate_series(0, (:n - 1) / {SETTLEMENT_LOADS}) AS k WHERE k % 5 <> 0 AND k % 10 <> 9")),
         ("payments (invoices)", insert_select("payments", {
             "id": "gen_random_uuid()", "flow_no": "'LS-I-' || k", "payer_name": "'买方'", "payer_credit_code": "'Y'",
             "payer_org_id": _pick(buyers, f"(k / 20) % {CONTRACTS}"), "payee_name": "'承运'", "payee_credit_code": "'X'",

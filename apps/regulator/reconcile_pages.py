@@ -22,22 +22,48 @@ From = Annotated[date | None, QueryParameter(name="from")]
 To = Annotated[date | None, QueryParameter(name="to")]
 District = Annotated[str | None, QueryParameter(pattern=r"^([0-9]{6})?$")]
 Number = Annotated[str | None, QueryParameter(name="no", max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")]
-LABELS = {"link_labels": LINK_LABELS, "state_labels": STATE_LABELS, "reasons": REASONS, "fact_labels": FACT_LABELS}
+LABELS: dict[str, Any] = {
+    "link_labels": LINK_LABELS,
+    "state_labels": STATE_LABELS,
+    "reasons": REASONS,
+    "fact_labels": FACT_LABELS,
+}
 
 
 @get("/reconcile")
-async def board_page(request: Request[Any, Any, Any], db: Db, district: District = None,
-                     group: FromQuery[Literal["day", "month"]] = "day", date_from: From = None,
-                     date_to: To = None) -> Template | Redirect:
+async def board_page(
+    request: Request[Any, Any, Any],
+    db: Db,
+    district: District = None,
+    group: FromQuery[Literal["day", "month"]] = "day",
+    date_from: From = None,
+    date_to: To = None,
+) -> Template | Redirect:
     me = signed_in_regulator(request)
-    view = await reconcile.regulator_view(db, actor=me, district=district or None, group=group, date_from=date_from,
-                                          date_to=date_to)
-    query = f"from={view.board.date_from}&to={view.board.date_to}" + (f"&district={district}" if district else "")
+    view = await reconcile.regulator_view(
+        db, actor=me, district=district or None, group=group, date_from=date_from, date_to=date_to
+    )
+    query = f"from={view.board.date_from}&to={view.board.date_to}" + (
+        f"&district={district}" if district else ""
+    )
     totals = view.board.totals
-    chart = json.dumps({k: getattr(totals, f"{k}_kg") / 1000
-                        for k in ("ordered", "loaded", "delivered", "settled", "invoiced")})
-    return render(request, "regulator/reconcile.html", app="regulator", view=view, group=group,
-                  district=district or "", xlsx=f"/api/regulator/reconcile/board.xlsx?{query}", chart=chart, **LABELS)
+    chart = json.dumps(
+        {
+            k: getattr(totals, f"{k}_kg") / 1000
+            for k in ("ordered", "loaded", "delivered", "settled", "invoiced")
+        }
+    )
+    return render(
+        request,
+        "regulator/reconcile.html",
+        app="regulator",
+        view=view,
+        group=group,
+        district=district or "",
+        xlsx=f"/api/regulator/reconcile/board.xlsx?{query}",
+        chart=chart,
+        **LABELS,
+    )
 
 
 @get("/trace")
@@ -50,9 +76,20 @@ async def trace_page(request: Request[Any, Any, Any], db: Db, number: Number = N
             result = await reconcile.trace(db, actor=me, number=number)
         except DomainError:  # not found or outside my region: the page says so, as the API's 404 does
             missing = True
-    return render(request, "regulator/trace.html", app="regulator", number=number or "", result=result,
-                  missing=missing, **LABELS)
+    return render(
+        request,
+        "regulator/trace.html",
+        app="regulator",
+        number=number or "",
+        result=result,
+        missing=missing,
+        **LABELS,
+    )
 
 
-router = Router(path="/regulator", route_handlers=[board_page, trace_page], include_in_schema=False,
-                exception_handlers=PAGE_ERRORS)
+router = Router(
+    path="/regulator",
+    route_handlers=[board_page, trace_page],
+    include_in_schema=False,
+    exception_handlers=PAGE_ERRORS,
+)

@@ -196,7 +196,9 @@ async def _documents(session: AsyncSession, actor: Principal, orders: list[Any])
             },
         )
     t = s.tickets
-    tickets = (await session.execute(select(t).where(t.c.order_id.in_(ids)).order_by(t.c.issued_at))).all()
+    tickets = list(
+        (await session.execute(select(t).where(t.c.order_id.in_(ids)).order_by(t.c.issued_at))).all()
+    )
     for r in tickets:
         d.by_order[r.order_id].append(
             TraceDoc(
@@ -364,25 +366,27 @@ def _str(value: Any) -> str | None:
 
 async def _invoices(session: AsyncSession, d: _Docs, ids: list[uuid.UUID]) -> None:
     il, inv, w, p = s.invoice_lines, s.invoices, s.waybills, s.payments
-    rows = (
-        await session.execute(
-            select(
-                w.c.order_id,
-                il.c.line_no,
-                il.c.quantity_kg,
-                il.c.amount_fen,
-                il.c.status,
-                il.c.plate,
-                inv.c.id,
-                inv.c.invoice_no,
-                inv.c.issue_date,
-                inv.c.status.label("inv_status"),
+    rows = list(
+        (
+            await session.execute(
+                select(
+                    w.c.order_id,
+                    il.c.line_no,
+                    il.c.quantity_kg,
+                    il.c.amount_fen,
+                    il.c.status,
+                    il.c.plate,
+                    inv.c.id,
+                    inv.c.invoice_no,
+                    inv.c.issue_date,
+                    inv.c.status.label("inv_status"),
+                )
+                .join(il, il.c.waybill_id == w.c.id)
+                .join(inv, inv.c.id == il.c.invoice_id)
+                .where(w.c.order_id.in_(ids))
             )
-            .join(il, il.c.waybill_id == w.c.id)
-            .join(inv, inv.c.id == il.c.invoice_id)
-            .where(w.c.order_id.in_(ids))
-        )
-    ).all()
+        ).all()
+    )
     iw = s.invoice_waybills
     rows += (
         await session.execute(
