@@ -174,21 +174,43 @@ async def regulator_board(
     )
 
 
-async def choices(session: AsyncSession, *, where: ColumnElement[bool], key: Any, label: Any, start: date,
-                  to: date) -> list[tuple[str, str]]:
+async def choices(
+    session: AsyncSession, *, where: ColumnElement[bool], key: Any, label: Any, start: date, to: date
+) -> list[tuple[str, str]]:
     """The contracts (or districts) that have chain rows in the period, for a filter's options."""
-    query = (select(key, label).where(where, ChainStatus.day >= start, ChainStatus.day <= to)
-             .group_by(key, label).order_by(label).limit(500))
+    query = (
+        select(key, label)
+        .where(where, ChainStatus.day >= start, ChainStatus.day <= to)
+        .group_by(key, label)
+        .order_by(label)
+        .limit(500)
+    )
     return [(str(k), str(v)) for k, v in (await session.execute(query)).all()]
 
 
-async def enterprise_choices(session: AsyncSession, *, actor: Principal, start: date, to: date) -> list[Choice]:
-    found = await choices(session, where=access.readable_filter(actor, reading_as=AS_ORG_STAFF),
-                          key=ChainStatus.contract_id, label=ChainStatus.contract_no, start=start, to=to)
+async def enterprise_choices(
+    session: AsyncSession, *, actor: Principal, start: date, to: date
+) -> list[Choice]:
+    found = await choices(
+        session,
+        where=access.readable_filter(actor, reading_as=AS_ORG_STAFF),
+        key=ChainStatus.contract_id,
+        label=ChainStatus.contract_no,
+        start=start,
+        to=to,
+    )
     return [Choice(key=k, label=v) for k, v in found]
 
 
-async def regulator_choices(session: AsyncSession, *, actor: Principal, start: date, to: date) -> list[Choice]:
-    found = await choices(session, where=access.readable_filter(actor, reading_as=AS_REGULATOR),
-                          key=ChainStatus.region_code, label=ChainStatus.region_code, start=start, to=to)
+async def regulator_choices(
+    session: AsyncSession, *, actor: Principal, start: date, to: date
+) -> list[Choice]:
+    found = await choices(
+        session,
+        where=access.readable_filter(actor, reading_as=AS_REGULATOR),
+        key=ChainStatus.region_code,
+        label=ChainStatus.region_code,
+        start=start,
+        to=to,
+    )
     return [Choice(key=k, label=" ".join(regions.region_name(k))) for k, _ in found]

@@ -171,24 +171,63 @@ async def regulator_board_xlsx(
 PAGE_MISMATCHES = 50
 
 
-async def enterprise_view(session: AsyncSession, *, actor: Principal, contract_id: uuid.UUID | None, group: Group,
-                          date_from: date | None, date_to: date | None) -> ReconcileView:
+async def enterprise_view(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    contract_id: uuid.UUID | None,
+    group: Group,
+    date_from: date | None,
+    date_to: date | None,
+) -> ReconcileView:
     """The enterprise board page: the board, its mismatches, the contracts to choose from."""
     start, to = boards.period(date_from, date_to)
-    board = await enterprise_board(session, actor=actor, contract_id=contract_id, group=group, date_from=start,
-                                   date_to=to)
-    chains = await enterprise_chains(session, actor=actor, state=ChainFilter.MISMATCH, contract_id=contract_id,
-                                     date_from=start, date_to=to, offset=0, limit=PAGE_MISMATCHES)
-    return ReconcileView(board=board, mismatches=chains,
-                         choices=await boards.enterprise_choices(session, actor=actor, start=start, to=to))
+    board = await enterprise_board(
+        session, actor=actor, contract_id=contract_id, group=group, date_from=start, date_to=to
+    )
+    chains = await enterprise_chains(
+        session,
+        actor=actor,
+        state=ChainFilter.MISMATCH,
+        contract_id=contract_id,
+        date_from=start,
+        date_to=to,
+        offset=0,
+        limit=PAGE_MISMATCHES,
+    )
+    return ReconcileView(
+        board=board,
+        mismatches=chains,
+        choices=await boards.enterprise_choices(session, actor=actor, start=start, to=to),
+    )
 
 
-async def regulator_view(session: AsyncSession, *, actor: Principal, district: str | None, group: Group,
-                         date_from: date | None, date_to: date | None) -> ReconcileView:
+async def regulator_view(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    district: str | None,
+    group: Group,
+    date_from: date | None,
+    date_to: date | None,
+) -> ReconcileView:
     """The regulator's board page per district."""
     start, to = boards.period(date_from, date_to)
-    board = await regulator_board(session, actor=actor, district=district, group=group, date_from=start, date_to=to)
-    chains = await regulator_chains(session, actor=actor, district=district, state=ChainFilter.MISMATCH,
-                                    date_from=start, date_to=to, offset=0, limit=PAGE_MISMATCHES)
-    return ReconcileView(board=board, mismatches=chains,
-                         choices=await boards.regulator_choices(session, actor=actor, start=start, to=to))
+    board = await regulator_board(
+        session, actor=actor, district=district, group=group, date_from=start, date_to=to
+    )
+    chains = await regulator_chains(
+        session,
+        actor=actor,
+        district=district,
+        state=ChainFilter.MISMATCH,
+        date_from=start,
+        date_to=to,
+        offset=0,
+        limit=PAGE_MISMATCHES,
+    )
+    return ReconcileView(
+        board=board,
+        mismatches=chains,
+        choices=await boards.regulator_choices(session, actor=actor, start=start, to=to),
+    )
