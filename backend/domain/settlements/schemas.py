@@ -49,7 +49,7 @@ INDEX_LABELS: dict[str, tuple[str, str]] = {
 
 _PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 Whole = Annotated[int, msgspec.Meta(ge=-(10**15), le=10**15)]
-SettlementNo = Annotated[str, msgspec.Meta(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
+SettlementNo = Annotated[str, msgspec.Meta(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 TicketNo = Annotated[str, msgspec.Meta(min_length=1, max_length=24, pattern=_PRINTABLE)]
 Text = Annotated[str, msgspec.Meta(max_length=128, pattern=_PRINTABLE)]
 Remarks = Annotated[str, msgspec.Meta(max_length=500, pattern=_PRINTABLE)]
@@ -231,3 +231,8 @@ class ScanFile(Out):
     path: str
     media_type: str
     sha256: str
+
+
+class SettlementPdf(Out):
+    data: bytes
+    filename: str
