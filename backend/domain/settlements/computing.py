@@ -9,13 +9,17 @@ net, and the result says so (basis "flat_price").
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.domain.assays import service as assays
 from backend.domain.contracts.schemas import ContractOut
+from backend.domain.pricing import service as pricing
+from backend.domain.pricing.schemas import Adjustment, LoadIn, Quality
 from backend.domain.settlements.checks import amount_of, tax_of
 from backend.domain.settlements.loads import Load
 
@@ -47,6 +51,8 @@ class Calc(msgspec.Struct, frozen=True, kw_only=True):
     adjustments: list[dict[str, Any]]
     # A load the terms reject (an index beyond its rejection limit): ticket_no -> index code.
     rejected: dict[str, str] = {}
+    # Loads priced without an assay of the terms' lab (at the base quality): the platform says so.
+    quality_missing: list[str] = []
 
 
 def weighted_price(settled_kg: int, amount_fen: int) -> int:
@@ -68,5 +74,36 @@ def flat(contract: ContractOut, loads: list[Load]) -> Calc:
                 adjustments=[])
 
 
-async def compute(session: AsyncSession, *, contract: ContractOut, loads: list[Load], on: Any) -> Calc:
-    return flat(contract, loads)
+def _quality_json(q: Quality | None) -> dict[str, Any]:
+    if q is None:
+        return {}
+    return {k: str(v) for k, v in msgspec.to_builtins(q, builtin_types=(Decimal,)).items() if v is not None}
+
+
+def _adjustments(items: list[Adjustment]) -> list[dict[str, Any]]:
+    return [{"index": a.index, "value": str(a.value), "steps": str(a.steps), "fenPerT": a.fen_per_t} for a in items]
+
+
+async def compute(session: AsyncSession, *, contract: ContractOut, loads: list[Load], on: date) -> Calc:
+    terms = await pricing.terms_at(session, contract_id=contract.id, on=on)
+    if terms is None:
+        return flat(contract, loads)
+    qualities = await assays.quality_for(session, contract_id=contract.id,
+                                         ticket_nos=[ld.ticket.ticket_no for ld in loads], lab=terms.lab)
+    # The engine decides what a receipt means: the basis at buyer_gate, a transit-loss claim otherwise.
+    result = pricing.compute(terms=terms, loads=[LoadIn(
+        ticket_no=ld.ticket.ticket_no, net_kg=ld.ticket.net_kg,
+        received_kg=ld.received.received_net_kg if ld.received else None,
+        quality=qualities.get(ld.ticket.ticket_no)) for ld in loads])
+    lines = {x.ticket_no: LineCalc(
+        ticket_no=x.ticket_no, basis_kg=x.basis_kg, deduction_kg=x.deduction_kg, settled_kg=x.settled_kg,
+        unit_price_fen_per_t=x.unit_price_fen_per_t, amount_fen=x.amount_fen, adjustments=_adjustments(x.adjustments),
+        quality=_quality_json(result.quality if result.quality is not None else qualities.get(x.ticket_no)),
+    ) for x in result.lines}
+    shared = result.lines[0].adjustments if result.mode == "monthly_weighted" and result.lines else []
+    return Calc(basis="terms", terms_version=terms.version, lines=lines, settled_kg=result.settled_kg,
+                amount_fen=result.amount_fen, tax_rate_bp=result.tax_rate_bp, tax_fen=result.tax_fen,
+                total_fen=result.total_fen, unit_price_fen_per_t=result.unit_price_fen_per_t,
+                adjustments=_adjustments(shared),
+                rejected={x.ticket_no: x.rejected for x in result.lines if x.rejected},
+                quality_missing=[x.ticket_no for x in result.lines if x.quality_missing])

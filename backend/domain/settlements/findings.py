@@ -16,6 +16,9 @@ from backend.domain.settlements.models import Settlement, SettlementLine
 AMOUNT_TOLERANCE_FEN = 1  # per line
 MISMATCH = "settlement_mismatch"
 PRICE_ABOVE = "price_above_contract"
+QUALITY_MISSING = "quality_missing"
+# Findings that are notes, not differences: they alone do not make a mismatch.
+NOT_A_DIFFERENCE = frozenset({PRICE_ABOVE, QUALITY_MISSING})
 
 
 def _f(code: str, zh: str, en: str, field: str) -> dict[str, Any]:
@@ -66,6 +69,10 @@ def compare(s: Settlement, lines: list[SettlementLine], calc: Calc) -> list[dict
     for ticket_no, index in calc.rejected.items():
         found.append(_f("load_rejected", f"磅单 {ticket_no} 的 {index} 超出合同拒收限值", f"Ticket {ticket_no}: {index} beyond the "
                         "contract's rejection limit", "ticketNos"))
+    if calc.quality_missing:
+        nos = "、".join(calc.quality_missing[:5])
+        found.append(_f(QUALITY_MISSING, f"磅单 {nos} 无合同约定化验方的化验结果，按基准质量复核",
+                        f"Tickets {nos}: no assay of the lab the terms name; recomputed at the base quality", "quality"))
     above = s.unit_price_fen_per_t > calc.unit_price_fen_per_t or any(
         (c := calc.lines.get(x.ticket_no)) is not None and x.unit_price_fen_per_t > c.unit_price_fen_per_t for x in lines)
     if above:

@@ -44,7 +44,7 @@ async def apply(session: AsyncSession, *, settlement: Settlement, lines: list[Se
     s.computed_basis, s.computed_terms_version = calc.basis, calc.terms_version
     found = findings.compare(s, lines, calc)
     s.findings = found
-    s.mismatch = any(f["code"] != findings.PRICE_ABOVE for f in found)
+    s.mismatch = any(f["code"] not in findings.NOT_A_DIFFERENCE for f in found)
     await session.flush()
     if s.mismatch:
         await _raise_once(session, s, findings.MISMATCH, found)
@@ -62,8 +62,8 @@ async def _raise_once(session: AsyncSession, s: Settlement, code: str, found: li
             await session.flush()
     except IntegrityError:
         return  # a racing recomputation raised it
-    what = [f for f in found if f["code"] != findings.PRICE_ABOVE] if code == findings.MISMATCH else \
-        [f for f in found if f["code"] == findings.PRICE_ABOVE]
+    what = [f for f in found if f["code"] not in findings.NOT_A_DIFFERENCE] if code == findings.MISMATCH else \
+        [f for f in found if f["code"] == code]
     head_zh = "；".join(f["zh"] for f in what[:3])
     head_en = "; ".join(f["en"] for f in what[:3])
     alert = await alerts.raise_alert(session, data=AlertRaise(

@@ -236,3 +236,41 @@ class ScanFile(Out):
 class SettlementPdf(Out):
     data: bytes
     filename: str
+
+
+class PreviewLine(Out):
+    ticket_no: str
+    order_no: str
+    plate: str
+    gross_at: datetime
+    net_kg: int
+    received_kg: int | None
+    settled_kg: int
+    unit_price_fen_per_t: int
+    amount_fen: int
+    quality: dict[str, Any]
+
+
+class SettlementPreview(Out):
+    """What the platform computes for a contract's unsettled loads in a period: the issue page's
+    figures, prefilled and editable."""
+
+    contract_id: uuid.UUID
+    contract_no: str
+    seller_name: str
+    buyer_name: str
+    period_from: date
+    period_to: date
+    basis: str
+    terms_version: int | None
+    supplier_kg: int
+    settled_kg: int
+    unit_price_fen_per_t: int
+    amount_fen: int
+    tax_rate_bp: int
+    tax_fen: int
+    total_fen: int
+    adjustments: list[dict[str, Any]]
+    lines: list[PreviewLine]
+    i_am_buyer: bool
+    i_am_seller: bool

@@ -23,6 +23,7 @@ from backend.domain.settlements.reading import (
     get_by_no,
     get_settlement,
     list_settlements,
+    preview,
     scan_file,
     unsettled_tickets,
 )
@@ -30,7 +31,7 @@ from backend.domain.settlements.recompute import alerts_raised, recompute
 from backend.domain.settlements.schemas import SettlementPdf
 
 __all__ = ["alerts_raised", "confirm", "get_by_no", "get_settlement", "issue", "list_settlements", "new_version",
-           "recompute", "scan_file", "settlement_pdf", "unsettled_tickets", "upsert_by_machine", "withdraw",
+           "preview", "recompute", "scan_file", "settlement_pdf", "unsettled_tickets", "upsert_by_machine", "withdraw",
            "yuan_capitals"]
 
 
