@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.enterprise import alert_pages, contracts, fleet, keys, orders, pages, pricing, routes
+from apps.enterprise import alert_pages, assays, contracts, fleet, keys, orders, pages, pricing, routes
 
-ROUTERS: list[Any] = [routes.router, fleet.router, keys.router, contracts.router, pricing.router, orders.router, pages.router, alert_pages.router]
+ROUTERS: list[Any] = [routes.router, fleet.router, keys.router, contracts.router, pricing.router, assays.router, orders.router, pages.router, alert_pages.router]
