@@ -43,8 +43,8 @@ def plain(value: int | None, scale: int, digits: int) -> str:
 
 
 def quality_text(q: dict[str, Any]) -> str:
-    names = (("qnet_ar_kcal_per_kg", "Qnet,ar {} kcal/kg"), ("mt_pct", "Mt {}%"), ("ad_pct", "Ad {}%"),
-             ("st_d_pct", "St,d {}%"), ("vdaf_pct", "Vdaf {}%"), ("mad_pct", "Mad {}%"))
+    names = (("qnetArKcalPerKg", "Qnet,ar {} kcal/kg"), ("mtPct", "Mt {}%"), ("adPct", "Ad {}%"),
+             ("stDPct", "St,d {}%"), ("vdafPct", "Vdaf {}%"), ("madPct", "Mad {}%"))
     return " · ".join(pattern.format(q[key]) for key, pattern in names if q.get(key) not in (None, "")) or "—"
 
 

@@ -121,3 +121,52 @@ async def issue(client: httpx.AsyncClient, headers: dict[str, str], b: dict[str,
     assert r.status_code == status, r.text
     result: dict[str, Any] = r.json()
     return result
+
+
+async def terms(client: httpx.AsyncClient, w: World, **over: Any) -> dict[str, Any]:
+    """The issue's worked example as the contract's price terms (tests/pricing/worked.py)."""
+    from tests.pricing.worked import WORKED_BODY
+
+    r = await client.post(f"/api/enterprise/contracts/{w.contract['id']}/price-terms", json={**WORKED_BODY, **over},
+                          headers=w.p.sales)
+    assert r.status_code == 201, r.text
+    result: dict[str, Any] = r.json()
+    return result
+
+
+async def assay(client: httpx.AsyncClient, w: World, ticket_no: str, qnet: int, mt: str, *, lab: str = "buyer") -> None:
+    r = await client.post(f"/api/enterprise/contracts/{w.contract['id']}/assays", headers=w.p.buyer, json={
+        "scope": "load", "ticketNo": ticket_no, "lab": lab, "labName": "电厂化验室", "sampleNo": f"S-{ticket_no}",
+        "reportNo": f"HY-{ticket_no}", "standard": "GB/T 213-2008", "testedOn": backend_clock.now().date().isoformat(),
+        "qnetArKcalPerKg": qnet, "mtPct": mt})
+    assert r.status_code == 201, r.text
+
+
+def lines(tickets: list[str], nets: list[int], prices: list[int]) -> list[dict[str, Any]]:
+    return [{"ticketNo": no, "settledKg": n, "unitPriceFenPerT": p, "amountFen": amount(n, p)}
+            for no, n, p in zip(tickets, nets, prices, strict=True)]
+
+
+def with_lines(w: World, tickets: list[str], nets: list[int], prices: list[int], **over: Any) -> dict[str, Any]:
+    """A settlement whose figures are the sums of its lines (price: the weighted one, half-even)."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    ls = lines(tickets, nets, prices)
+    kg = sum(nets)
+    amt = sum(x["amountFen"] for x in ls)
+    unit = int((Decimal(amt) * 1000 / kg).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    b = body(w, tickets, nets=nets)
+    b.update(lines=ls, settledKg=kg, supplierKg=kg, amountFen=amt, unitPriceFenPerT=unit, taxFen=tax(amt),
+             totalFen=amt + tax(amt))
+    b.update(over)
+    return b
+
+
+async def alert_count(ctx: Context, ref: str, kind: str) -> int:
+    from sqlalchemy import func, select
+
+    from backend.domain.alerts.models import Alert
+
+    async with unit_of_work(ctx) as session:
+        return int((await session.execute(select(func.count()).select_from(Alert).where(
+            Alert.ref == ref, Alert.kind == kind))).scalar_one())
