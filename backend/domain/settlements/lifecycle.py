@@ -75,13 +75,15 @@ async def upsert_by_machine(session: AsyncSession, *, ctx: Context, actor: Princ
                             data: SettlementIssue) -> tuple[SettlementOut, bool]:
     """PUT /open/v1/settlements/{no}: the same body again answers the standing version (no new row);
     a changed body is a new version. Returns (the settlement, whether a row was created)."""
-    if data.settlement_no != settlement_no:
-        raise errors.number_changed()
     try:
         current = await access_by_no(session, actor, settlement_no)
     except NotFound:
         if await number_exists(session, settlement_no):
             raise  # another party's number: the same 404 as none at all
+        current = None
+    if data.settlement_no != settlement_no:
+        raise errors.number_changed()
+    if current is None:
         return await issuing.issue(session, ctx=ctx, actor=actor, data=data, via_open=True), True
     if current.body_sha256 == issuing.body_sha256(data) and current.status in rules.OPEN:
         return await views.one(session, current, actor), False
