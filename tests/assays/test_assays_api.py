@@ -183,7 +183,7 @@ async def test_open_api_upsert_is_idempotent_and_a_correction_updates(ctx, clien
         fixed = await lims.put("/open/v1/assays/HY-9001", json={**body, "mtPct": "16.5"})
         assert fixed.status_code == 200 and fixed.json()["mtBp"] == 1650
         wrong = await lims.put("/open/v1/assays/HY-9002", json={**body, "contractNo": "NO-SUCH"})
-        assert wrong.status_code == 422 and wrong.json()["field"] == "contractNo"
+        assert wrong.status_code == 404 and wrong.json()["field"] == "contractNo"
         bad = await lims.put("/open/v1/assays/HY-9003", json={**body, "ticketNo": "PD0000"})
         assert bad.status_code == 422 and bad.json()["field"] == "ticketNo"
     unsigned = await client.put("/open/v1/assays/HY-9001", json=body)

@@ -29,10 +29,12 @@ from backend.domain.tracking import service as tracking
 from backend.domain.tracking.schemas import ZoneCreate
 from devices.sim.camera import tiny_jpeg
 from tests import factories as f
+from tests.assays import helpers as ah
 from tests.contracts import helpers as ch
 from tests.drivers import helpers as dh
 from tests.orders import helpers as oh
 from tests.orders import pass_helpers as ph
+from tests.pricing.worked import WORKED_BODY
 from tests.sites import helpers as sh
 from tests.waybills import helpers as wayh
 
@@ -97,6 +99,18 @@ async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tena
     r = await ph.machine(app, gw.erp).post("/open/v1/waybills", json={"orderNo": gw.order["orderNo"]})
     assert r.status_code == 201, r.text
     t.add("waybill", r.json()["waybillNo"])
+    # The contract's price terms and the buyer's assay of the load, with its report's scan.
+    r = await client.post(f"/api/enterprise/contracts/{w.contract['id']}/price-terms", json=WORKED_BODY, headers=p.sales)
+    assert r.status_code == 201, r.text
+    report_no = f"HY-{uuid.uuid4().hex[:10]}"
+    r = await client.post(f"/api/enterprise/contracts/{w.contract['id']}/assays", headers=p.buyer,
+                          json=ah.load_body(tickets[0]["ticketNo"], reportNo=report_no))
+    assert r.status_code == 201, r.text
+    t.add("assay", r.json()["id"])
+    t.add("report", report_no)
+    r = await client.put(f"/api/enterprise/assays/{r.json()['id']}/scan", content=ah.PNG,
+                         headers={**p.buyer, "Content-Type": "image/png"})
+    assert r.status_code == 200, r.text
     # A settlement of the ticket, uploaded by the seller with the buyer's signed scan.
     settled = await client.post("/api/enterprise/settlements", headers=p.seller, json=settlement_body(
         w.contract, tickets[0]["ticketNo"], tickets[0]["netKg"], f"JS-M{uuid.uuid4().hex[:10].upper()}"))

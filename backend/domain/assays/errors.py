@@ -31,13 +31,9 @@ def ticket_other_contract() -> Invalid:
     )
 
 
-def contract_unknown() -> Invalid:
-    return Invalid(
-        "assay_contract_unknown",
-        "本机构没有该编号的合同",
-        "Your organisation has no contract with this number",
-        field="contractNo",
-    )
+def contract_unknown() -> NotFound:
+    # The same answer for a contract that does not exist and one of other parties: 404 on the field.
+    return NotFound("合同", "contract", field="contractNo")
 
 
 def report_taken() -> Conflict:

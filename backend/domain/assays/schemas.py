@@ -33,7 +33,7 @@ SOURCE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 _PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
-ReportNo = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
+ReportNo = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 Text40 = Annotated[str, msgspec.Meta(max_length=40, pattern=_PRINTABLE)]
 Text100 = Annotated[str, msgspec.Meta(max_length=100, pattern=_PRINTABLE)]
 

@@ -51,7 +51,7 @@ def _rule_out(r: PriceRule) -> IndexRule:
     )
 
 
-async def _out(session: AsyncSession, t: PriceTerms) -> TermsOut:
+async def terms_out(session: AsyncSession, t: PriceTerms) -> TermsOut:
     rows = (
         await session.execute(
             select(PriceRule).where(PriceRule.terms_id == t.id).order_by(PriceRule.position)
@@ -90,7 +90,7 @@ async def terms_at(session: AsyncSession, *, contract_id: uuid.UUID, on: date) -
             .limit(1)
         )
     ).scalar_one_or_none()
-    return None if row is None else await _out(session, row)
+    return None if row is None else await terms_out(session, row)
 
 
 async def list_terms(session: AsyncSession, *, actor: Principal, contract_id: uuid.UUID) -> list[TermsOut]:
@@ -107,7 +107,7 @@ async def list_terms(session: AsyncSession, *, actor: Principal, contract_id: uu
         .scalars()
         .all()
     )
-    return [await _out(session, t) for t in rows]
+    return [await terms_out(session, t) for t in rows]
 
 
 def _may_write(actor: Principal, contract: ContractOut) -> None:
@@ -177,7 +177,7 @@ async def add_terms(
             )
         )
     await session.flush()
-    out = await _out(session, terms)
+    out = await terms_out(session, terms)
     after = audit.snapshot(terms)
     after["rules"] = [
         {
