@@ -68,3 +68,27 @@ async def test_without_terms_the_flat_price_is_used_and_said(ctx, client):
     s = await h.issue(client, w.buyer_finance, h.body(w, tickets, nets=nets))
     assert s["computedBasis"] == "flat_price" and s["computedTermsVersion"] is None
     assert s["computedUnitPriceFenPerT"] == w.contract["priceFenPerT"] and not s["mismatch"]
+
+
+async def test_the_mismatch_alerts_evidence_pack_holds_the_settlement(ctx, client):
+    import io
+    import json
+    import zipfile
+
+    w, tickets, nets = await _worked(ctx, client)
+    s = await h.issue(client, w.buyer_finance, h.with_lines(w, tickets, nets, [30400, 29300]))
+    from backend.domain.settlements.models import SettlementAlert
+
+    async with unit_of_work(ctx) as session:
+        mark = await session.get(SettlementAlert, (uuid.UUID(s["id"]), "settlement_mismatch"))
+        assert mark is not None and mark.alert_id is not None
+    detail = (await client.get(f"/api/alerts/{mark.alert_id}", headers=w.p.seller)).json()
+    assert s["settlementNo"] in str(detail), detail
+    r = await client.get(f"/api/alerts/{mark.alert_id}/evidence.zip", headers=w.p.seller)
+    assert r.status_code == 200, r.text
+    names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
+    base = f"settlement/{s['settlementNo']}-v1"
+    assert any(n.endswith(f"{base}.json") for n in names) and any(n.endswith(f"{base}.pdf") for n in names), names
+    record = json.loads(zipfile.ZipFile(io.BytesIO(r.content)).read(next(n for n in names if n.endswith(f"{base}.json"))))
+    assert record["lines"][1]["computedUnitPriceFenPerT"] == 28300 and record["mismatch"]
+    assert any("price_terms" in n or "terms" in n for n in names), names

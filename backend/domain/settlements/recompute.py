@@ -73,6 +73,7 @@ async def _raise_once(session: AsyncSession, s: Settlement, code: str, found: li
         message_en=f"Settlement {s.settlement_no} (v{s.version}) differs from the platform's recomputation: {head_en}"[:300],
         details={"settlementId": str(s.id), "settlementNo": s.settlement_no, "version": s.version,
                  "contractId": str(s.contract_id), "contractNo": s.contract_no,
+                 "termsVersion": s.computed_terms_version,
                  "findings": [f["code"] for f in what]},
     ))
     mark.alert_id = alert.id
