@@ -21,6 +21,8 @@ from apps.driver import messages as driver_messages
 from apps.driver.routers import ROUTERS as DRIVER
 from apps.enterprise import contract_messages as enterprise_contract_messages
 from apps.enterprise import messages as enterprise_messages
+from apps.enterprise import quality_messages as enterprise_quality_messages
+from apps.enterprise import settlement_messages as enterprise_settlement_messages
 from apps.enterprise.routers import ROUTERS as ENTERPRISE
 from apps.mine import messages as mine_messages
 from apps.mine.routers import ROUTERS as MINE
@@ -47,7 +49,8 @@ from backend.workers.main import in_app_jobs
 _HTTP_DIR = Path(__file__).parent / "http"
 _APPS_DIR = ROOT_DIR / "apps"
 # The apps' UI strings, merged with the shared ones (backend/http) into one catalogue at start-up.
-APP_MESSAGES = (driver_messages, mine_messages, enterprise_messages, enterprise_contract_messages, regulator_messages)
+APP_MESSAGES = (driver_messages, mine_messages, enterprise_messages, enterprise_contract_messages, enterprise_quality_messages,
+                enterprise_settlement_messages, regulator_messages)
 
 
 # Something the web process runs beside the platform for its lifetime, given the context

@@ -16,22 +16,30 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from apps.enterprise import contract_views as v
+from apps.enterprise import quality_views as qv
 from backend.checks.credit_code import check_credit_code
 from backend.checks.errors import CheckFailed
+from backend.domain.assays import service as assays
+from backend.domain.assays.schemas import LAB_LABELS, SCOPE_LABELS
 from backend.domain.contracts import service as contracts
 from backend.domain.contracts.schemas import KIND_LABELS, PRODUCT_LABELS, STATUS_LABELS, ContractOut
 from backend.domain.contracts.service import NON_BUYER_KINDS, SELLER_KINDS, china_today
-from backend.domain.identity.schemas import ENTERPRISE_ADMINS, ISSUERS, Principal
+from backend.domain.identity.schemas import ENTERPRISE_ADMINS, ENTERPRISE_ROLES, ISSUERS, Principal
 from backend.domain.orders import service as orders
 from backend.domain.orders.schemas import OrderStatus
 from backend.domain.organisations import service as organisations
 from backend.domain.organisations.schemas import ORG_KIND_LABELS
+from backend.domain.pricing import service as pricing
+from backend.domain.pricing.schemas import CONDITION_LABELS, INDEX_LABELS, PARTIAL_LABELS
 from backend.http.deps import Db, Offset
 from backend.http.i18n import lang_of, translate
 from backend.http.pages import no_access, page_user, render
 
 PAGE_SIZE = 20
 ORDERS_SHOWN = 50
+ASSAYS_SHOWN = 50
+# Rule rows on the terms form: the worked example needs four; a contract rarely states more than eight.
+RULE_SLOTS = 8
 ORDER_BADGES = {OrderStatus.ISSUED: "info", OrderStatus.DISPATCHED: "info", OrderStatus.ENTERED: "ok",
                 OrderStatus.COMPLETED: "", OrderStatus.CANCELLED: "bad", OrderStatus.EXPIRED: "warn"}
 # Kg, fen and basis points as people read them (contract_views), for every contract template.
@@ -83,6 +91,22 @@ def _moves(me: Principal, c: ContractOut) -> dict[str, bool]:
     }
 
 
+def _quality_moves(me: Principal, c: ContractOut) -> dict[str, bool]:
+    """Set the terms: a party's admin or sales; enter an assay: any staff of a party (the API decides again)."""
+    parties = (c.seller_org_id, c.buyer_org_id)
+    return {"terms": any(me.is_member(o, ISSUERS) for o in parties),
+            "assay": any(me.is_member(o, ENTERPRISE_ROLES) for o in parties)}
+
+
+def _quality(me: Principal, c: ContractOut) -> dict[str, Any]:
+    """What the quality sections need besides the rows: labels, options, who may add."""
+    return dict(
+        qv=qv, quality_moves=_quality_moves(me, c), rule_slots=RULE_SLOTS, lab_labels=LAB_LABELS,
+        index_labels=INDEX_LABELS, condition_labels=CONDITION_LABELS, partial_labels=PARTIAL_LABELS,
+        lab_options=[(k, f"assay.lab.{k}") for k in LAB_LABELS], scope_options=[(k, f"assay.scope.{k}") for k in SCOPE_LABELS],
+    )
+
+
 @get("/contracts/{contract_id:uuid}")
 async def contract_page(request: Request[Any, Any, Any], db: Db, contract_id: FromPath[uuid.UUID]) -> Template | Redirect:
     me = _staff(request)
@@ -90,9 +114,12 @@ async def contract_page(request: Request[Any, Any, Any], db: Db, contract_id: Fr
     events = await contracts.list_events(db, actor=me, contract_id=contract_id)
     order_page = await orders.list_orders(db, actor=me, contract_id=contract_id, limit=ORDERS_SHOWN)
     open_orders = await orders.list_orders(db, actor=me, contract_id=contract_id, open_only=True, limit=1)
+    terms = await pricing.list_terms(db, actor=me, contract_id=contract_id)
+    assay_page = await assays.list_assays(db, actor=me, contract_id=contract_id, limit=ASSAYS_SHOWN)
     today = china_today()
     return render(
         request, "enterprise/contract.html", app="enterprise", c=contract, events=list(reversed(events)),
+        terms=terms, assays=assay_page, today=today.isoformat(), **_quality(me, contract),
         row=v.row(me, contract), moves=_moves(me, contract), value=v.value_yuan(contract.price_fen_per_t, contract.quantity_kg),
         days_left=v.days_left(contract.valid_until, today) if contract.status == "active" else None,
         orders=order_page, open_orders=open_orders.total, order_badges=ORDER_BADGES, **FORMAT,

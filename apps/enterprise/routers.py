@@ -5,6 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.enterprise import alert_pages, contracts, fleet, keys, orders, pages, reconcile, reconcile_pages, routes
+from apps.enterprise import (
+    alert_pages,
+    assays,
+    contracts,
+    fleet,
+    keys,
+    orders,
+    pages,
+    pricing,
+    reconcile,
+    reconcile_pages,
+    routes,
+    settlements,
+)
 
-ROUTERS: list[Any] = [routes.router, fleet.router, keys.router, contracts.router, orders.router, reconcile.router, pages.router, alert_pages.router, reconcile_pages.router]
+ROUTERS: list[Any] = [routes.router, fleet.router, keys.router, contracts.router, pricing.router, assays.router,
+                      orders.router, settlements.router, reconcile.router, pages.router, alert_pages.router,
+                      reconcile_pages.router]

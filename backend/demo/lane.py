@@ -159,6 +159,15 @@ async def _called_order(ctx: Context, setup: LaneSetup, fleet: Fleet | None) -> 
         return truck, order.id, order.planned_kg
 
 
+async def _settle(ctx: Context) -> None:
+    """Once three loads are ticketed, the demo's settlements are issued (backend/demo/settlements.py)."""
+    from backend.demo.settlements import ensure_settlements
+
+    async with unit_of_work(ctx) as session:
+        await ensure_settlements(session, ctx=ctx, created=[])
+        await session.commit()
+
+
 async def _demo_contract(session: AsyncSession, sales: Principal) -> uuid.UUID:
     found = await contracts.list_contracts(session, actor=sales, role="seller", q=DEMO_CONTRACT_NO, limit=1)
     return found.items[0].id
@@ -177,6 +186,7 @@ async def _traffic(ctx: Context, setup: LaneSetup, lane: SimulatedLane, fleet: F
                     net_kg = planned_kg - random.randint(0, 40) * 20
                     if await truck.drive_through(lane.physical, kg=TARE_KG + net_kg) and fleet and who != SIM_TRUCK:
                         fleet.depart(who.plate, order_id)  # the fleet waits for the ticket, then drives off
+                    await _settle(ctx)
         except Exception:  # the demo must keep going: log and try the next load
             log.exception("demo lane traffic failed; retrying")
         await asyncio.sleep(PAUSE_S)

@@ -21,8 +21,10 @@ from backend.db import seed_marks
 from backend.db.unit import unit_of_work
 from backend.demo import alerts as demo_alerts
 from backend.demo import onboarding
+from backend.demo import quality as demo_quality
 from backend.demo import reconcile as demo_reconcile
 from backend.demo import road as demo_road
+from backend.demo import settlements as demo_settlements
 from backend.demo.chain import DEMO_CONTRACT_NO, principal, seed_chain
 from backend.demo.marks import ensure_site, made, once
 from backend.demo.road import ZoneKind
@@ -350,6 +352,8 @@ async def seed_registry(
                                     created=report.created)
     await seed_chain(session, ctx=ctx, org_ids=org_ids, site_id=mine_site_id, driver_phone=DEMO_DRIVER_PHONE,
                      plate=DEMO_PLATE, created=report.created)
+    await demo_quality.ensure_quality(session, ctx=ctx, created=report.created)
+    await demo_settlements.ensure_settlements(session, ctx=ctx, created=report.created)
     await demo_alerts.ensure_alerts(session, actor=actor, org_id=org_ids["mine"], site_id=mine_site_id,
                                     created=report.created, settings=ctx.settings)
     await demo_alerts.ensure_alert_states(session, ctx=ctx, org_ids=org_ids, site_id=mine_site_id,

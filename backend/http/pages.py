@@ -43,6 +43,7 @@ NAV: dict[str, list[tuple[str, str, str]]] = {
     "enterprise": [("nav.enterprise.alerts", "/enterprise/alerts", "bell"), ("nav.enterprise.orgs", "/enterprise/orgs", "building"),
                    ("nav.enterprise.contracts", "/enterprise/contracts", "contract"),
                    ("nav.enterprise.orders", "/enterprise/orders", "ticket"),
+                   ("nav.enterprise.settlements", "/enterprise/settlements", "receipt"),
                    ("nav.enterprise.reconcile", "/enterprise/reconcile", "receipt"),
                    ("nav.enterprise.trace", "/enterprise/trace", "route"), ("nav.home", "/", "home")],
     "regulator": [("nav.regulator.alerts", "/regulator/alerts", "bell"), ("nav.regulator.orgs", "/regulator/orgs", "shield"), ("nav.regulator.reviews", "/regulator/reviews", "building"),

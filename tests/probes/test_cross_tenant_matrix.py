@@ -30,8 +30,10 @@ from backend.db.base import Base
 from backend.db.unit import unit_of_work
 from backend.domain.alerts.service import ROUTING_DEFAULTS
 from tests import factories as f
+from tests.assays import helpers as ah
 from tests.orders import pass_helpers as ph
-from tests.probes.world import Tenant, tenant
+from tests.pricing.worked import WORKED_BODY
+from tests.probes.world import Tenant, settlement_body, tenant
 from tests.sites import helpers as sh
 
 # Path parameter → the kinds of tenant B's ids it takes (every one is tried), or one literal value.
@@ -41,7 +43,8 @@ PARAM_KINDS: dict[str, list[str]] = {
     "vehicle_id": ["vehicle"], "zone_id": ["zone"], "notice_id": ["notice"], "user_id": ["mine_user"],
     "org_id": ["mine_org", "buyer_org", "carrier_org"], "invitation_id": ["invitation"], "session_id": ["session"],
     "scan_id": ["scan"], "alert_id": ["alert"], "file_id": ["alert_file"], "appeal_id": ["appeal"],
-    "region_code": ["region"],
+    "region_code": ["region"], "assay_id": ["assay"], "report_no": ["report"], "settlement_id": ["settlement"],
+    "settlement_no": ["settlement_no"],
 }
 LITERALS: dict[str, str] = {"role": "dispatcher", "sha256": "0" * 64}
 
@@ -103,6 +106,18 @@ BODIES: dict[str, Any] = {
     "POST /api/alerts/{alert_id}/appeals": {"note": "矩阵申诉"},
     "POST /api/alerts/{alert_id}/appeals/{appeal_id}/decision": {"uphold": True, "reason": "矩阵裁决"},
     "PUT /api/regulator/alert-routing/{region_code}": msgspec.to_builtins(ROUTING_DEFAULTS),
+    "POST /api/enterprise/contracts/{contract_id}/price-terms": WORKED_BODY,
+    "POST /api/enterprise/contracts/{contract_id}/price-terms/quote": {"qnetArKcalPerKg": 4260, "mtPct": 14},
+    "POST /api/enterprise/contracts/{contract_id}/assays": ah.load_body("PD-MATRIX", reportNo="HY-MATRIX"),
+    # A report number is each uploader's own: a key names a contract of its own or gets 404 (contractNo).
+    "PUT /open/v1/assays/{report_no}": {**{k: v for k, v in ah.load_body("PD-MATRIX").items() if k != "reportNo"},
+                                        "contractNo": "HT-MATRIX-NONE"},
+    "POST /api/enterprise/settlements/{settlement_id}/versions": settlement_body(
+        {"id": "00000000-0000-4000-8000-000000000000", "contractNo": "HT-MATRIX", "priceFenPerT": 68_000}, None,
+        30_000, "JS-MATRIX"),
+    "PUT /open/v1/settlements/{settlement_no}": settlement_body(
+        {"id": "00000000-0000-4000-8000-000000000000", "contractNo": "HT-MATRIX", "priceFenPerT": 68_000}, None,
+        30_000, "JS-MATRIX"),
 }
 
 

@@ -1,5 +1,5 @@
 """Two tenants of the chain, each complete: a mine with its site, lane, device and keys, a buyer, a
-contract, a ticketed pickup order with its waybill, a carrier with its admin, dispatcher, bound driver,
+contract, a ticketed pickup order with its waybill and its settlement, a carrier with its admin, dispatcher, bound driver,
 truck and key, a carrier order, a self-employed driver with his own truck, a regulator's zone, a
 notice, a red alert at the mine with a disposal photo, and a GPS alert about the driver's truck with
 his appeal. Built through the API and services like real data; drivers are bound to fleets by the
@@ -7,13 +7,18 @@ factory (how a binding is consented to is not what the matrix probes)."""
 
 from __future__ import annotations
 
+import base64
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 import httpx
 from litestar import Litestar
 from sqlalchemy import select
 
+from backend import clock as backend_clock
 from backend.context import Context
 from backend.db.unit import unit_of_work
 from backend.domain.alerts import service as alerts
@@ -24,10 +29,12 @@ from backend.domain.tracking import service as tracking
 from backend.domain.tracking.schemas import ZoneCreate
 from devices.sim.camera import tiny_jpeg
 from tests import factories as f
+from tests.assays import helpers as ah
 from tests.contracts import helpers as ch
 from tests.drivers import helpers as dh
 from tests.orders import helpers as oh
 from tests.orders import pass_helpers as ph
+from tests.pricing.worked import WORKED_BODY
 from tests.sites import helpers as sh
 from tests.waybills import helpers as wayh
 
@@ -48,6 +55,24 @@ async def _user_id(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
     r = await client.get("/api/auth/me", headers=headers)
     assert r.status_code == 200, r.text
     return str(r.json()["userId"])
+
+
+def settlement_body(contract: dict[str, Any], ticket_no: str | None, net_kg: int, number: str) -> dict[str, Any]:
+    """A consistent settlement of one load at the contract's flat price, with a scan (a seller's upload)."""
+    price = contract["priceFenPerT"]
+    amount = int((Decimal(net_kg) * price / 1000).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    tax = int((Decimal(amount) * 1300 / 10000).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    today = backend_clock.now().date()
+    body: dict[str, Any] = {
+        "settlementNo": number, "contractId": contract["id"], "contractNo": contract["contractNo"],
+        "periodFrom": (today - timedelta(days=2)).isoformat(), "periodTo": (today + timedelta(days=1)).isoformat(),
+        "supplierKg": net_kg, "settledKg": net_kg, "unitPriceFenPerT": price, "amountFen": amount, "taxRateBp": 1300,
+        "taxFen": tax, "totalFen": amount + tax, "scan": base64.b64encode(ch.PDF).decode(),
+        "bank": {"accountName": "矩阵煤矿", "bank": "矩阵银行", "accountNo": "6222 0000 1111"},
+    }
+    if ticket_no is not None:
+        body["ticketNos"] = [ticket_no]
+    return body
 
 
 async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tenant:
@@ -74,6 +99,24 @@ async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tena
     r = await ph.machine(app, gw.erp).post("/open/v1/waybills", json={"orderNo": gw.order["orderNo"]})
     assert r.status_code == 201, r.text
     t.add("waybill", r.json()["waybillNo"])
+    # The contract's price terms and the buyer's assay of the load, with its report's scan.
+    r = await client.post(f"/api/enterprise/contracts/{w.contract['id']}/price-terms", json=WORKED_BODY, headers=p.sales)
+    assert r.status_code == 201, r.text
+    report_no = f"HY-{uuid.uuid4().hex[:10]}"
+    r = await client.post(f"/api/enterprise/contracts/{w.contract['id']}/assays", headers=p.buyer,
+                          json=ah.load_body(tickets[0]["ticketNo"], reportNo=report_no))
+    assert r.status_code == 201, r.text
+    t.add("assay", r.json()["id"])
+    t.add("report", report_no)
+    r = await client.put(f"/api/enterprise/assays/{r.json()['id']}/scan", content=ah.PNG,
+                         headers={**p.buyer, "Content-Type": "image/png"})
+    assert r.status_code == 200, r.text
+    # A settlement of the ticket, uploaded by the seller with the buyer's signed scan.
+    settled = await client.post("/api/enterprise/settlements", headers=p.seller, json=settlement_body(
+        w.contract, tickets[0]["ticketNo"], tickets[0]["netKg"], f"JS-M{uuid.uuid4().hex[:10].upper()}"))
+    assert settled.status_code == 201, settled.text
+    t.add("settlement", settled.json()["id"])
+    t.add("settlement_no", settled.json()["settlementNo"])
 
     # The carrier: admin, dispatcher, a bound driver, a truck, a key, an order carried by it.
     _, carrier_id, carrier_admin = await sh.member(ctx, client, role="carrier_admin", kind="carrier")

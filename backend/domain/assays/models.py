@@ -21,8 +21,10 @@ class Assay(IdMixin, Base):
     __tablename__ = "assays"
     __table_args__ = (
         UniqueConstraint("uploaded_by_org_id", "report_no"),
-        CheckConstraint("(scope = 'load' AND ticket_no IS NOT NULL) OR (scope = 'batch' AND batch_date IS NOT NULL)",
-                        name="scope_names_its_loads"),
+        CheckConstraint(
+            "(scope = 'load' AND ticket_no IS NOT NULL) OR (scope = 'batch' AND batch_date IS NOT NULL)",
+            name="scope_names_its_loads",
+        ),
         Index("ix_assays_contract_ticket", "contract_id", "ticket_no"),
         Index("ix_assays_contract_batch", "contract_id", "batch_date"),
     )

@@ -18,6 +18,7 @@ from backend.domain.evidence.schemas import Resolver
 _KNOWN: dict[str, tuple[str, str]] = {
     "weigh_ticket": ("backend.domain.weighing.tickets", "ticket_payload"),
     "weigh_ticket_void": ("backend.domain.weighing.tickets", "void_payload"),
+    "settlement": ("backend.domain.settlements.record", "settlement_payload"),
 }
 
 

@@ -24,6 +24,7 @@ Condition = Literal["ge", "le", "band"]
 Partial = Literal["up", "down", "half_even", "decimals"]
 
 INDEX_CODES: tuple[str, ...] = ("qnet_ar", "mt", "mad", "ad", "vdaf", "st_d")
+CONDITION_CODES: tuple[str, ...] = ("ge", "le", "band")
 PARTIAL_CODES: tuple[str, ...] = ("up", "down", "half_even", "decimals")
 # Which Quality attribute an index reads, and its label and unit for people.
 INDEX_FIELDS: dict[str, str] = {
@@ -60,6 +61,7 @@ _DEC_LIMIT = Decimal(1_000_000)
 Fen = Annotated[int, msgspec.Meta(ge=-(10**12), le=10**12)]
 SmallInt = Annotated[int, msgspec.Meta(ge=-(10**6), le=10**6)]
 _PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=16)]
 
 
 def check_decimals(struct: msgspec.Struct) -> None:
@@ -98,11 +100,12 @@ class IndexRule(DecimalStruct):
     upper limit for Qnet,ar, the lower for moisture, ash, volatiles and sulphur) across the band.
     `amountFenPerStep` is signed: + adds, − deducts. Outside `rejectBelow`..`rejectAbove` the load is refused."""
 
-    index: IndexCode
-    condition: Condition
+    # Codes as plain strings: an unknown one is a 422 naming the field (service), not a bare decode error.
+    index: Code
+    condition: Code
     step: Dec
     amount_fen_per_step: Fen
-    partial: Partial
+    partial: Code
     lower: Dec | None = None
     upper: Dec | None = None
     decimals: SmallInt | None = None

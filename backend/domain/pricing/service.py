@@ -7,5 +7,17 @@ is what settlements recompute with: `terms_at` + `price_load` / `compute`.
 from __future__ import annotations
 
 from backend.domain.pricing.engine import compute, kcal_per_kg, price_load, weighted_quality
+from backend.domain.pricing.rules import check_quality
+from backend.domain.pricing.terms import add_terms, list_terms, quote, terms_at
 
-__all__ = ["compute", "kcal_per_kg", "price_load", "weighted_quality"]
+__all__ = [
+    "add_terms",
+    "check_quality",
+    "compute",
+    "kcal_per_kg",
+    "list_terms",
+    "price_load",
+    "quote",
+    "terms_at",
+    "weighted_quality",
+]

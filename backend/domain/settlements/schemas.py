@@ -49,7 +49,7 @@ INDEX_LABELS: dict[str, tuple[str, str]] = {
 
 _PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 Whole = Annotated[int, msgspec.Meta(ge=-(10**15), le=10**15)]
-SettlementNo = Annotated[str, msgspec.Meta(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
+SettlementNo = Annotated[str, msgspec.Meta(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 TicketNo = Annotated[str, msgspec.Meta(min_length=1, max_length=24, pattern=_PRINTABLE)]
 Text = Annotated[str, msgspec.Meta(max_length=128, pattern=_PRINTABLE)]
 Remarks = Annotated[str, msgspec.Meta(max_length=500, pattern=_PRINTABLE)]
@@ -231,3 +231,46 @@ class ScanFile(Out):
     path: str
     media_type: str
     sha256: str
+
+
+class SettlementPdf(Out):
+    data: bytes
+    filename: str
+
+
+class PreviewLine(Out):
+    ticket_no: str
+    order_no: str
+    plate: str
+    gross_at: datetime
+    net_kg: int
+    received_kg: int | None
+    settled_kg: int
+    unit_price_fen_per_t: int
+    amount_fen: int
+    quality: dict[str, Any]
+
+
+class SettlementPreview(Out):
+    """What the platform computes for a contract's unsettled loads in a period: the issue page's
+    figures, prefilled and editable."""
+
+    contract_id: uuid.UUID
+    contract_no: str
+    seller_name: str
+    buyer_name: str
+    period_from: date
+    period_to: date
+    basis: str
+    terms_version: int | None
+    supplier_kg: int
+    settled_kg: int
+    unit_price_fen_per_t: int
+    amount_fen: int
+    tax_rate_bp: int
+    tax_fen: int
+    total_fen: int
+    adjustments: list[dict[str, Any]]
+    lines: list[PreviewLine]
+    i_am_buyer: bool
+    i_am_seller: bool

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -214,3 +214,13 @@ class TicketLoad(Out):
     plate: str
     net_kg: int
     gross_at: datetime
+
+
+class TicketKey(msgspec.Struct, frozen=True, kw_only=True):
+    """A valid ticket's join facts (weighing.ticket_keys): which contract and order, how much, which day."""
+
+    ticket_no: str
+    contract_id: uuid.UUID
+    order_id: uuid.UUID
+    net_kg: int
+    day: date

@@ -24,6 +24,7 @@ from backend.domain.sites import service as sites
 from backend.domain.weighing import errors, lanes, tickets
 from backend.domain.weighing.access import can_read_ticket, can_watch_site, tickets_filter
 from backend.domain.weighing.decide import identify
+from backend.domain.weighing.keys import ticket_keys
 from backend.domain.weighing.lanes import set_site_rules
 from backend.domain.weighing.models import Weighing, WeighOverride, WeighTicket
 from backend.domain.weighing.rules import SiteRules
@@ -31,8 +32,8 @@ from backend.domain.weighing.schemas import (
     LaneOut,
     OverrideCreate,
     OverrideOut,
-    TicketOut,
     TicketLoad,
+    TicketOut,
     TicketPage,
     TicketStatus,
     TicketVerifyOut,
@@ -44,8 +45,8 @@ from backend.errors import forbidden
 from backend.files import store
 
 __all__ = ["LANE_STALE", "OVERRIDE_TTL", "SiteRules", "can_override", "create_override", "get_ticket", "identify",
-    "list_tickets", "list_weighings", "order_tickets", "set_site_rules", "site_lanes", "submit", "ticket_out",
-    "ticket_loads", "ticket_photo", "ticket_qr_svg", "valid_ticket", "valid_ticket_no", "verify_ticket"]
+    "list_tickets", "list_weighings", "order_tickets", "set_site_rules", "site_lanes", "submit", "ticket_keys",
+    "ticket_loads", "ticket_out", "ticket_photo", "ticket_qr_svg", "valid_ticket", "valid_ticket_no", "verify_ticket"]
 
 
 # An override is for the truck on the scale now, not a standing permission.

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 23:09:02.234699
+Create Date: 2026-12-07 23:28:43.050828
 """
 from alembic import op
 import sqlalchemy as sa
