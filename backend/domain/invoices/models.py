@@ -91,6 +91,8 @@ class TransportInvoiceWaybill(IdMixin, Base):
     order_id: Mapped[uuid.UUID] = mapped_column(index=True)
     order_no: Mapped[str] = mapped_column(String(24))
     delivered_kg: Mapped[int] = mapped_column(BigInteger)
+    # Who drove the load: he reads the freight billed for it in the driver app.
+    driver_user_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
 
 
 class InvoiceAlert(IdMixin, Base):
