@@ -7,6 +7,7 @@ from typing import Any
 from apps.driver import (
     alert_pages,
     alerts,
+    freight,
     orders,
     pages,
     passes,
@@ -21,6 +22,6 @@ from apps.driver import (
 )
 
 ROUTERS: list[Any] = [
-    routes.router, alerts.router, orders.router, passes.router, queue.router, tickets.router, positions.router, waybills.router,
+    routes.router, alerts.router, orders.router, passes.router, queue.router, tickets.router, positions.router, waybills.router, freight.router,
     pages.router, alert_pages.router, ticket_pages.router, waybill_pages.router, reads.router, reads.page_router,
 ]

@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.enterprise import alert_pages, contracts, fleet, keys, orders, pages, routes
+from apps.enterprise import alert_pages, contracts, fleet, invoices, keys, orders, pages, routes
 
-ROUTERS: list[Any] = [routes.router, fleet.router, keys.router, contracts.router, orders.router, pages.router, alert_pages.router]
+ROUTERS: list[Any] = [routes.router, fleet.router, keys.router, contracts.router, orders.router, invoices.router, pages.router, alert_pages.router]

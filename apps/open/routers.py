@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.open import alerts, business, passes, routes, waybills, weighing
+from apps.open import alerts, business, invoices, passes, routes, waybills, weighing
 
-ROUTERS: list[Any] = [routes.router, business.router, passes.router, weighing.router, waybills.router, alerts.router]
+ROUTERS: list[Any] = [routes.router, business.router, passes.router, weighing.router, waybills.router, invoices.router, alerts.router]

@@ -34,7 +34,8 @@ from backend.events import announce
 def _sha256(clean: CleanInvoice) -> str:
     doc = {"no": clean.invoice_no, "data": msgspec.to_builtins(clean.data), "seller": clean.seller_credit_code,
            "buyer": clean.buyer_credit_code, "lines": [msgspec.to_builtins(x) for x in clean.lines]}
-    doc["data"].pop("lines", None)
+    for key in ("lines", "invoiceNo"):  # the hand form carries the number in its body, a PUT in its path
+        doc["data"].pop(key, None)
     return hashlib.sha256(msgspec.json.encode(doc, order="sorted")).hexdigest()
 
 

@@ -101,6 +101,7 @@ async def _documents(session: AsyncSession, data: PaymentIn) -> tuple[Expected |
 def _sha256(flow: str, payer: str, payee: str, account: str, data: PaymentIn) -> str:
     doc = {**msgspec.to_builtins(data), "flow": flow, "payer": payer, "payee": payee, "account": account,
            "paidAt": data.paid_at.astimezone(UTC).isoformat()}
+    doc.pop("flowNo", None)  # the hand form carries it in its body, a PUT in its path
     return hashlib.sha256(msgspec.json.encode(doc, order="sorted")).hexdigest()
 
 
