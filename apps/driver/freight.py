@@ -1,6 +1,6 @@
 """The freight billed for my loads (运费发票).
 
-    GET /api/driver/freight   the invoice lines that bill waybills I drove: invoice no, date, waybill, quantity, amount
+GET /api/driver/freight   the invoice lines that bill waybills I drove: invoice no, date, waybill, quantity, amount
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from backend.http.deps import Db, Limit, Me, Offset
 
 
 @get("/freight", summary="Freight invoiced for my loads")
-async def freight(me: Me, db: Db, offset: FromQuery[Offset] = 0, limit: FromQuery[Limit] = 50) -> list[FreightOut]:
+async def freight(
+    me: Me, db: Db, offset: FromQuery[Offset] = 0, limit: FromQuery[Limit] = 50
+) -> list[FreightOut]:
     return await invoices.driver_freight(db, actor=me, offset=offset, limit=limit)
 
 

@@ -8,6 +8,7 @@ from apps.driver import (
     alert_pages,
     alerts,
     freight,
+    freight_pages,
     orders,
     pages,
     passes,
@@ -23,5 +24,5 @@ from apps.driver import (
 
 ROUTERS: list[Any] = [
     routes.router, alerts.router, orders.router, passes.router, queue.router, tickets.router, positions.router, waybills.router, freight.router,
-    pages.router, alert_pages.router, ticket_pages.router, waybill_pages.router, reads.router, reads.page_router,
+    pages.router, alert_pages.router, ticket_pages.router, waybill_pages.router, reads.router, reads.page_router, freight_pages.router,
 ]

@@ -25,20 +25,33 @@ from backend.http.deps import Db
 from backend.http.signing import MachineActor, provide_machine, provide_machine_actor, signed_machine
 
 
-@put("/transport-invoices/{invoice_no:str}", summary="Upload a transport invoice (idempotent by number and content)")
-async def put_invoice(invoice_no: FromPath[str], data: JSONBody[InvoiceIn], caller: MachineActor, db: Db) -> Response[Any]:
-    out, created = await invoices.record_invoice(db, actor=caller, invoice_no=invoice_no, data=data, source="open_api")
+@put(
+    "/transport-invoices/{invoice_no:str}",
+    summary="Upload a transport invoice (idempotent by number and content)",
+)
+async def put_invoice(
+    invoice_no: FromPath[str], data: JSONBody[InvoiceIn], caller: MachineActor, db: Db
+) -> Response[Any]:
+    out, created = await invoices.record_invoice(
+        db, actor=caller, invoice_no=invoice_no, data=data, source="open_api"
+    )
     return Response(content=out, status_code=201 if created else 200)
 
 
 @put("/payments/{flow_no:str}", summary="Record a payment (idempotent by payer, flow number and content)")
-async def put_payment(flow_no: FromPath[str], data: JSONBody[PaymentIn], caller: MachineActor, db: Db) -> Response[Any]:
-    out, created = await payments.record_payment(db, actor=caller, flow_no=flow_no, data=data, source="open_api")
+async def put_payment(
+    flow_no: FromPath[str], data: JSONBody[PaymentIn], caller: MachineActor, db: Db
+) -> Response[Any]:
+    out, created = await payments.record_payment(
+        db, actor=caller, flow_no=flow_no, data=data, source="open_api"
+    )
     return Response(content=out, status_code=201 if created else 200)
 
 
 router = Router(
-    path="/open/v1", route_handlers=[put_invoice, put_payment], tags=["open", "invoices", "payments"],
+    path="/open/v1",
+    route_handlers=[put_invoice, put_payment],
+    tags=["open", "invoices", "payments"],
     guards=[signed_machine],
     dependencies={"machine": Provide(provide_machine), "caller": Provide(provide_machine_actor)},
 )

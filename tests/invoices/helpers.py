@@ -56,9 +56,18 @@ async def delivered(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> C
     receipt = {"netKg": RECEIVED_KG, "weighedAt": (backend_clock.now() + timedelta(minutes=1)).isoformat()}
     r = await buyer_key.post(f"/open/v1/waybills/{no}/receipt", json=receipt)
     assert r.status_code == 200, r.text
-    return Chain(lw=lw, waybill_no=no, plate=lw.gw.trucker.plate, seller_cc=await credit_code(ctx, p.seller_id),
-                 buyer_cc=await credit_code(ctx, p.buyer_id), service_date=backend_clock.china_time(departed).date(),
-                 seller=p.seller, buyer=p.buyer, erp=erp, buyer_key=buyer_key)
+    return Chain(
+        lw=lw,
+        waybill_no=no,
+        plate=lw.gw.trucker.plate,
+        seller_cc=await credit_code(ctx, p.seller_id),
+        buyer_cc=await credit_code(ctx, p.buyer_id),
+        service_date=backend_clock.china_time(departed).date(),
+        seller=p.seller,
+        buyer=p.buyer,
+        erp=erp,
+        buyer_key=buyer_key,
+    )
 
 
 def number(province: str = "15") -> str:
@@ -66,22 +75,56 @@ def number(province: str = "15") -> str:
     return f"{yy:02d}{province}2{random.randrange(1, 10**15):015d}"
 
 
-def line(c: Chain, *, line_no: int = 1, plate: str | None = None, quantity_kg: int = RECEIVED_KG,
-         amount_fen: int = 300_000, **extra: Any) -> dict[str, Any]:
-    return {"lineNo": line_no, "origin": "内蒙古自治区&鄂尔多斯市&鄂托克前旗", "destination": "电厂", "mode": 2,
-            "plate": plate or c.plate, "goods": "*运输服务*煤炭", "quantityKg": quantity_kg, "amountFen": amount_fen,
-            "serviceDate": c.service_date.isoformat(), **extra}
+def line(
+    c: Chain,
+    *,
+    line_no: int = 1,
+    plate: str | None = None,
+    quantity_kg: int = RECEIVED_KG,
+    amount_fen: int = 300_000,
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "lineNo": line_no,
+        "origin": "内蒙古自治区&鄂尔多斯市&鄂托克前旗",
+        "destination": "电厂",
+        "mode": 2,
+        "plate": plate or c.plate,
+        "goods": "*运输服务*煤炭",
+        "quantityKg": quantity_kg,
+        "amountFen": amount_fen,
+        "serviceDate": c.service_date.isoformat(),
+        **extra,
+    }
 
 
-def body(c: Chain, lines: list[dict[str, Any]] | None = None, *, no: str | None = None, with_no: bool = True,
-         seller_cc: str | None = None, buyer_cc: str | None = None, **extra: Any) -> dict[str, Any]:
+def body(
+    c: Chain,
+    lines: list[dict[str, Any]] | None = None,
+    *,
+    no: str | None = None,
+    with_no: bool = True,
+    seller_cc: str | None = None,
+    buyer_cc: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     lines = lines if lines is not None else [line(c)]
     amount = sum(x["amountFen"] for x in lines)
     tax = invoices.tax_of(amount, 900)
     doc: dict[str, Any] = {
-        "issueDate": backend_clock.today_china().isoformat(), "kind": "81", "sellerName": "承运公司",
-        "sellerCreditCode": seller_cc or c.seller_cc, "buyerName": "付款公司", "buyerCreditCode": buyer_cc or c.buyer_cc,
-        "amountFen": amount, "taxRateBp": 900, "taxFen": tax, "totalFen": amount + tax, "lines": lines, **extra}
+        "issueDate": backend_clock.today_china().isoformat(),
+        "kind": "81",
+        "sellerName": "承运公司",
+        "sellerCreditCode": seller_cc or c.seller_cc,
+        "buyerName": "付款公司",
+        "buyerCreditCode": buyer_cc or c.buyer_cc,
+        "amountFen": amount,
+        "taxRateBp": 900,
+        "taxFen": tax,
+        "totalFen": amount + tax,
+        "lines": lines,
+        **extra,
+    }
     if with_no:
         doc["invoiceNo"] = no or number()
     return doc
@@ -98,6 +141,8 @@ async def alerts_of(ctx: Context, kind: str, ref: str) -> int:
 
 async def set_distance(ctx: Context, waybill_no: str, distance_m: float) -> None:
     async with unit_of_work(ctx) as session:
-        await session.execute(text("UPDATE waybills SET distance_m = :d WHERE waybill_no = :n"),
-                              {"d": distance_m, "n": waybill_no})
+        await session.execute(
+            text("UPDATE waybills SET distance_m = :d WHERE waybill_no = :n"),
+            {"d": distance_m, "n": waybill_no},
+        )
         await session.commit()

@@ -18,14 +18,17 @@ INVOICES = "/api/enterprise/transport-invoices"
 
 
 async def test_a_clean_invoice_matches_its_waybill_and_a_repeat_stores_nothing(
-        ctx: Context, client: httpx.AsyncClient, app: Litestar) -> None:
+    ctx: Context, client: httpx.AsyncClient, app: Litestar
+) -> None:
     c = await h.delivered(ctx, client, app)
     doc = h.body(c)
     r = await client.post(INVOICES, json=doc, headers=c.seller)
     assert r.status_code == 201, r.text
     out = r.json()
     assert out["status"] == "checked" and out["findings"] == [] and out["payerSide"] == "buyer", out
-    assert out["lines"][0]["status"] == "matched" and out["lines"][0]["waybills"][0]["waybillNo"] == c.waybill_no
+    assert (
+        out["lines"][0]["status"] == "matched" and out["lines"][0]["waybills"][0]["waybillNo"] == c.waybill_no
+    )
     assert out["lines"][0]["deliveredKg"] == h.RECEIVED_KG
     again = await client.post(INVOICES, json=doc, headers=c.seller)
     assert again.status_code == 200 and again.json()["id"] == out["id"], again.text
@@ -45,15 +48,25 @@ async def test_a_clean_invoice_matches_its_waybill_and_a_repeat_stores_nothing(
     assert r.status_code == 200 and r.json() == [], r.text
 
 
-async def test_each_suspicion_raises_its_alert_once(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> None:
+async def test_each_suspicion_raises_its_alert_once(
+    ctx: Context, client: httpx.AsyncClient, app: Litestar
+) -> None:
     c = await h.delivered(ctx, client, app)
-    doc = h.body(c, [h.line(c, line_no=1, plate="蒙A00000", amount_fen=100_000),
-                     h.line(c, line_no=2, quantity_kg=h.RECEIVED_KG + 5_000, amount_fen=200_000)])
+    doc = h.body(
+        c,
+        [
+            h.line(c, line_no=1, plate="蒙A00000", amount_fen=100_000),
+            h.line(c, line_no=2, quantity_kg=h.RECEIVED_KG + 5_000, amount_fen=200_000),
+        ],
+    )
     for _ in range(2):
         r = await client.post(INVOICES, json=doc, headers=c.seller)
         assert r.status_code in (200, 201), r.text
     out = r.json()
-    assert out["status"] == "suspect" and [x["status"] for x in out["lines"]] == ["no_waybill", "above_delivered"], out
+    assert out["status"] == "suspect" and [x["status"] for x in out["lines"]] == [
+        "no_waybill",
+        "above_delivered",
+    ], out
     no = doc["invoiceNo"]
     assert await h.alerts_of(ctx, "invoice_without_waybill", f"invoice:{no}:line:1") == 1
     assert await h.alerts_of(ctx, "invoiced_above_delivered", f"invoice:{no}:line:2") == 1
@@ -69,8 +82,9 @@ async def test_each_suspicion_raises_its_alert_once(ctx: Context, client: httpx.
     assert await h.alerts_of(ctx, "waybill_invoiced_twice", f"invoice:{second['invoiceNo']}:line:1") == 1
 
 
-async def test_freight_off_the_regions_band_is_raised_once(ctx: Context, client: httpx.AsyncClient,
-                                                           app: Litestar) -> None:
+async def test_freight_off_the_regions_band_is_raised_once(
+    ctx: Context, client: httpx.AsyncClient, app: Litestar
+) -> None:
     c = await h.delivered(ctx, client, app)
     await h.set_distance(ctx, c.waybill_no, 100_000.0)  # 100 km: 28.95 t × 100 km = 2,895 t·km
     fair = h.body(c, [h.line(c, amount_fen=150_000)])  # 1,500 yuan: 0.518 yuan/t·km
@@ -87,7 +101,8 @@ async def test_freight_off_the_regions_band_is_raised_once(ctx: Context, client:
 
 
 async def test_the_same_number_from_another_party_or_with_other_content_is_409_and_one_alert(
-        ctx: Context, client: httpx.AsyncClient, app: Litestar) -> None:
+    ctx: Context, client: httpx.AsyncClient, app: Litestar
+) -> None:
     c = await h.delivered(ctx, client, app)
     doc = h.body(c)
     assert (await client.post(INVOICES, json=doc, headers=c.seller)).status_code == 201
@@ -100,8 +115,9 @@ async def test_the_same_number_from_another_party_or_with_other_content_is_409_a
     assert await h.count(ctx, "SELECT COUNT(*) FROM transport_invoices") == 1
 
 
-async def test_an_invoice_to_a_third_party_differs_in_its_parties(ctx: Context, client: httpx.AsyncClient,
-                                                                  app: Litestar) -> None:
+async def test_an_invoice_to_a_third_party_differs_in_its_parties(
+    ctx: Context, client: httpx.AsyncClient, app: Litestar
+) -> None:
     c = await h.delivered(ctx, client, app)
     _, third, _ = await sh.member(ctx, client, role="enterprise_admin", kind="trader")
     doc = h.body(c, buyer_cc=await h.credit_code(ctx, third))
@@ -115,15 +131,28 @@ def _yy(delta: int) -> str:
     return f"{(clock.today_china().year + delta) % 100:02d}"
 
 
-@pytest.mark.parametrize(("number", "why"), [
-    ("1234567890123456789", "19 digits"), ("123456789012345678901", "21 digits"), ("2615A000000000000001", "a letter"),
-    ("FUTURE", "next year"), ("18152000000000000001", "before 2019"), ("PROV99", "province 99"),
-    ("PROV71", "Taiwan is not issued here"), ("PROV10", "no province 10"), ("ZEROS", "sequence of zeros"),
-])
+@pytest.mark.parametrize(
+    ("number", "why"),
+    [
+        ("1234567890123456789", "19 digits"),
+        ("123456789012345678901", "21 digits"),
+        ("2615A000000000000001", "a letter"),
+        ("FUTURE", "next year"),
+        ("18152000000000000001", "before 2019"),
+        ("PROV99", "province 99"),
+        ("PROV71", "Taiwan is not issued here"),
+        ("PROV10", "no province 10"),
+        ("ZEROS", "sequence of zeros"),
+    ],
+)
 def test_the_number_structure_is_checked(number: str, why: str) -> None:
-    number = {"FUTURE": f"{_yy(1)}152000000000000001", "PROV99": f"{_yy(0)}992000000000000001",
-              "PROV71": f"{_yy(0)}712000000000000001", "PROV10": f"{_yy(0)}102000000000000001",
-              "ZEROS": f"{_yy(0)}152000000000000000"}.get(number, number)
+    number = {
+        "FUTURE": f"{_yy(1)}152000000000000001",
+        "PROV99": f"{_yy(0)}992000000000000001",
+        "PROV71": f"{_yy(0)}712000000000000001",
+        "PROV10": f"{_yy(0)}102000000000000001",
+        "ZEROS": f"{_yy(0)}152000000000000000",
+    }.get(number, number)
     with pytest.raises(Invalid) as refused:
         invoices.check_number(number, today=clock.today_china())
     assert refused.value.field == "invoiceNo" and refused.value.message_zh and refused.value.message_en, why
@@ -135,21 +164,34 @@ def test_well_formed_numbers_pass(number: str) -> None:
     assert invoices.check_number(number, today=clock.today_china()) == number
 
 
-async def test_bad_content_is_refused_on_its_field_and_stores_nothing(ctx: Context, client: httpx.AsyncClient,
-                                                                      app: Litestar) -> None:
+async def test_bad_content_is_refused_on_its_field_and_stores_nothing(
+    ctx: Context, client: httpx.AsyncClient, app: Litestar
+) -> None:
     c = await h.delivered(ctx, client, app)
     base = h.body(c)
     cases = [
-        ({"invoiceNo": f"{_yy(0)}992000000000000001"}, "invoiceNo"), ({"invoiceNo": "123"}, "invoiceNo"),
-        ({"kind": "83"}, "kind"), ({"taxFen": base["taxFen"] + 2}, "taxFen"), ({"totalFen": base["totalFen"] + 1}, "totalFen"),
-        ({"sellerCreditCode": c.seller_cc[:-1] + ("0" if c.seller_cc[-1] != "0" else "1")}, "sellerCreditCode"),
-        ({"taxRateBp": 800}, "taxRateBp"), ({"issueDate": "2018-12-31"}, "issueDate"),
-        ({"lines": [h.line(c, mode=6)]}, "lines[0].mode"), ({"lines": [h.line(c, plate="蒙K1234567890")]}, "lines[0].plate"),
-        ({"lines": [h.line(c, quantity_kg=0)]}, "lines[0].quantityKg"), ({"amountFen": base["amountFen"] + 1,
-                                                                        "taxFen": invoices.tax_of(base["amountFen"] + 1, 900),
-                                                                        "totalFen": base["amountFen"] + 1 +
-                                                                        invoices.tax_of(base["amountFen"] + 1, 900)},
-                                                                       "amountFen"),
+        ({"invoiceNo": f"{_yy(0)}992000000000000001"}, "invoiceNo"),
+        ({"invoiceNo": "123"}, "invoiceNo"),
+        ({"kind": "83"}, "kind"),
+        ({"taxFen": base["taxFen"] + 2}, "taxFen"),
+        ({"totalFen": base["totalFen"] + 1}, "totalFen"),
+        (
+            {"sellerCreditCode": c.seller_cc[:-1] + ("0" if c.seller_cc[-1] != "0" else "1")},
+            "sellerCreditCode",
+        ),
+        ({"taxRateBp": 800}, "taxRateBp"),
+        ({"issueDate": "2018-12-31"}, "issueDate"),
+        ({"lines": [h.line(c, mode=6)]}, "lines[0].mode"),
+        ({"lines": [h.line(c, plate="蒙K1234567890")]}, "lines[0].plate"),
+        ({"lines": [h.line(c, quantity_kg=0)]}, "lines[0].quantityKg"),
+        (
+            {
+                "amountFen": base["amountFen"] + 1,
+                "taxFen": invoices.tax_of(base["amountFen"] + 1, 900),
+                "totalFen": base["amountFen"] + 1 + invoices.tax_of(base["amountFen"] + 1, 900),
+            },
+            "amountFen",
+        ),
     ]
     for change, field in cases:
         r = await client.post(INVOICES, json={**base, **change}, headers=c.seller)
@@ -159,7 +201,9 @@ async def test_bad_content_is_refused_on_its_field_and_stores_nothing(ctx: Conte
     assert await h.count(ctx, "SELECT COUNT(*) FROM alerts WHERE ref LIKE 'invoice:%'") == 0
 
 
-async def test_strangers_get_404_and_cannot_upload(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> None:
+async def test_strangers_get_404_and_cannot_upload(
+    ctx: Context, client: httpx.AsyncClient, app: Litestar
+) -> None:
     c = await h.delivered(ctx, client, app)
     r = await client.post(INVOICES, json=h.body(c), headers=c.seller)
     assert r.status_code == 201, r.text

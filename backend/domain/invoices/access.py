@@ -18,7 +18,8 @@ from backend.domain.parties import service as parties
 from backend.domain.parties.schemas import Standing
 
 INVOICE_PARTIES = parties.PartyColumns(
-    region_code=TransportInvoice.region_code, seller_org_id=TransportInvoice.seller_org_id,
+    region_code=TransportInvoice.region_code,
+    seller_org_id=TransportInvoice.seller_org_id,
     buyer_org_id=TransportInvoice.buyer_org_id,
 )
 # The carrier's people who may issue its invoices into the platform.
@@ -34,7 +35,9 @@ def readable_filter(actor: Principal, *, reading_as: frozenset[Standing]) -> Col
     return parties.visible_filter(actor, INVOICE_PARTIES, reading_as=reading_as)
 
 
-def uploader_org(actor: Principal, *, seller_org_id: uuid.UUID | None, buyer_org_id: uuid.UUID | None) -> uuid.UUID:
+def uploader_org(
+    actor: Principal, *, seller_org_id: uuid.UUID | None, buyer_org_id: uuid.UUID | None
+) -> uuid.UUID:
     """The organisation the actor uploads for: the seller (carrier) first, else the buyer (payer); 403 otherwise.
     A signed system acts for its whole organisation."""
     machine = actor.machine_key is not None
@@ -45,9 +48,12 @@ def uploader_org(actor: Principal, *, seller_org_id: uuid.UUID | None, buyer_org
     raise errors.not_a_party()
 
 
-async def access_invoice(session: AsyncSession, actor: Principal, invoice_id: uuid.UUID, *,
-                         reading_as: frozenset[Standing]) -> TransportInvoice:
-    invoice = (await session.execute(select(TransportInvoice).where(TransportInvoice.id == invoice_id))).scalar_one_or_none()
+async def access_invoice(
+    session: AsyncSession, actor: Principal, invoice_id: uuid.UUID, *, reading_as: frozenset[Standing]
+) -> TransportInvoice:
+    invoice = (
+        await session.execute(select(TransportInvoice).where(TransportInvoice.id == invoice_id))
+    ).scalar_one_or_none()
     if invoice is None or not can_read(actor, invoice, reading_as=reading_as):
         raise errors.invoice_not_found()
     return invoice

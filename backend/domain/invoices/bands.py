@@ -23,18 +23,25 @@ def _ancestors(region_code: str) -> list[str]:
 
 async def band_for(session: AsyncSession, *, region_code: str) -> tuple[int, int]:
     codes = _ancestors(region_code)
-    rows = {b.region_code: b for b in (await session.execute(
-        select(FreightBand).where(FreightBand.region_code.in_(codes)))).scalars()}
+    rows = {
+        b.region_code: b
+        for b in (
+            await session.execute(select(FreightBand).where(FreightBand.region_code.in_(codes)))
+        ).scalars()
+    }
     for code in codes:
         if code in rows:
             return rows[code].low_milli_yuan_per_tkm, rows[code].high_milli_yuan_per_tkm
     return DEFAULT_BAND_MILLI_YUAN_PER_TKM
 
 
-async def set_band(session: AsyncSession, *, region_code: str, low_milli_yuan_per_tkm: int,
-                   high_milli_yuan_per_tkm: int) -> None:
+async def set_band(
+    session: AsyncSession, *, region_code: str, low_milli_yuan_per_tkm: int, high_milli_yuan_per_tkm: int
+) -> None:
     """For operators and the demo (no access check: the caller decides who asks)."""
-    row = (await session.execute(select(FreightBand).where(FreightBand.region_code == region_code))).scalar_one_or_none()
+    row = (
+        await session.execute(select(FreightBand).where(FreightBand.region_code == region_code))
+    ).scalar_one_or_none()
     if row is None:
         row = FreightBand(region_code=region_code)
         session.add(row)

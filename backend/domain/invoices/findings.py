@@ -22,7 +22,9 @@ def _t(kg: int | None) -> str:
 def line_finding(code: str, c: LineCheck) -> dict[str, Any]:
     line = c.line
     if code == LineStatus.NO_WAYBILL:
-        zh = f"第 {line.line_no} 行：车辆 {line.plate} 在 {line.service_date} 前后没有已到达的运单（疑似虚开）"
+        zh = (
+            f"第 {line.line_no} 行：车辆 {line.plate} 在 {line.service_date} 前后没有已到达的运单（疑似虚开）"
+        )
         en = f"Line {line.line_no}: no closed waybill of {line.plate} around {line.service_date} (suspected false invoice)"
     elif code == LineStatus.INVOICED_TWICE:
         nos = "、".join(w.waybill_no for w in c.twice)
@@ -33,7 +35,7 @@ def line_finding(code: str, c: LineCheck) -> dict[str, Any]:
         en = f"Line {line.line_no}: {_t(line.quantity_kg)} t invoiced, {_t(c.delivered_kg)} t delivered"
     else:
         rate = (c.rate_milli_yuan_per_tkm or 0) / 1000
-        low, high = ((c.band[0] / 1000, c.band[1] / 1000) if c.band else (0.0, 0.0))
+        low, high = (c.band[0] / 1000, c.band[1] / 1000) if c.band else (0.0, 0.0)
         zh = f"第 {line.line_no} 行：运价 {rate:.3f} 元/吨·公里，区域合理区间 {low:.2f}–{high:.2f}"
         en = f"Line {line.line_no}: freight {rate:.3f} yuan/t·km, the region's band is {low:.2f}-{high:.2f}"
     return {"code": code, "zh": zh, "en": en, "lineNo": line.line_no}
@@ -47,5 +49,8 @@ def parties_finding(carrier_differs: bool, payer_differs: bool) -> dict[str, Any
     if payer_differs:
         parts_zh.append("发票购买方既不是提煤单的买方也不是卖方")
         parts_en.append("the invoice's buyer is neither the buyer nor the seller of the orders")
-    return {"code": "parties_differ", "zh": "四流主体不一致：" + "；".join(parts_zh),
-            "en": "Parties differ: " + "; ".join(parts_en)}
+    return {
+        "code": "parties_differ",
+        "zh": "四流主体不一致：" + "；".join(parts_zh),
+        "en": "Parties differ: " + "; ".join(parts_en),
+    }

@@ -15,8 +15,11 @@ from backend.domain.invoices.models import InvoiceAlert
 
 async def raise_once(session: AsyncSession, *, data: AlertRaise) -> bool:
     """True when this finding is new and its alert was raised now."""
-    seen = (await session.execute(select(InvoiceAlert.id).where(InvoiceAlert.kind == data.kind,
-                                                                InvoiceAlert.ref == data.ref))).first()
+    seen = (
+        await session.execute(
+            select(InvoiceAlert.id).where(InvoiceAlert.kind == data.kind, InvoiceAlert.ref == data.ref)
+        )
+    ).first()
     if seen is not None:
         return False
     record = InvoiceAlert(kind=data.kind, ref=data.ref)

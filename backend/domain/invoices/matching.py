@@ -52,7 +52,9 @@ def _score(line: CleanLine, w: BillableWaybill, names: dict[str, str]) -> tuple[
         route += 1
     elif names.get(w.origin_region_code, "\x00") in origin:
         route += 1
-    if w.destination_name and (w.destination_name in line.destination or line.destination in w.destination_name):
+    if w.destination_name and (
+        w.destination_name in line.destination or line.destination in w.destination_name
+    ):
         route += 1
     day = datetime.combine(line.service_date, time(12), CHINA_TZ)
     return -route, abs((china_time(w.departed_at) - day).total_seconds())
@@ -61,7 +63,10 @@ def _score(line: CleanLine, w: BillableWaybill, names: dict[str, str]) -> tuple[
 def _region_names(codes: set[str]) -> dict[str, str]:
     """Region names without the 市/旗/区 suffix ("鄂尔多斯市" → "鄂尔多斯"), as invoices print them."""
     names = {code: regions.region_name(code)[0] for code in codes}
-    return {code: name[:-1] if len(name) > 2 and name[-1] in "市旗区县省" else name for code, name in names.items()}
+    return {
+        code: name[:-1] if len(name) > 2 and name[-1] in "市旗区县省" else name
+        for code, name in names.items()
+    }
 
 
 def _rate(amount_fen: int, quantity_kg: int, linked: list[BillableWaybill]) -> int | None:
@@ -81,26 +86,48 @@ async def check_lines(session: AsyncSession, *, lines: tuple[CleanLine, ...]) ->
         return []
     start = datetime.combine(min(x.service_date for x in lines), time(0), CHINA_TZ) - WINDOW
     end = datetime.combine(max(x.service_date for x in lines), time(0), CHINA_TZ) + timedelta(days=1) + WINDOW
-    candidates = await waybills.closed_by_plates(session, plates={x.plate for x in lines}, start=start, end=end)
+    candidates = await waybills.closed_by_plates(
+        session, plates={x.plate for x in lines}, start=start, end=end
+    )
     ids = {w.id for w in candidates}
-    billed: set[uuid.UUID] = set((await session.execute(
-        select(TransportInvoiceWaybill.waybill_id).where(TransportInvoiceWaybill.waybill_id.in_(ids)))).scalars()) if ids else set()
+    billed: set[uuid.UUID] = (
+        set(
+            (
+                await session.execute(
+                    select(TransportInvoiceWaybill.waybill_id).where(
+                        TransportInvoiceWaybill.waybill_id.in_(ids)
+                    )
+                )
+            ).scalars()
+        )
+        if ids
+        else set()
+    )
     names = _region_names({w.origin_region_code for w in candidates})
     taken: set[uuid.UUID] = set()
     checks = []
     for line in lines:
         day0 = datetime.combine(line.service_date, time(0), CHINA_TZ)
-        near = [w for w in candidates if w.plate == line.plate and day0 - WINDOW <= w.departed_at < day0 + timedelta(days=1) + WINDOW]
+        near = [
+            w
+            for w in candidates
+            if w.plate == line.plate and day0 - WINDOW <= w.departed_at < day0 + timedelta(days=1) + WINDOW
+        ]
         check = LineCheck(line=line, twice=[w for w in near if w.id in billed])
         covered = 0
-        for w in sorted((w for w in near if w.id not in billed and w.id not in taken), key=lambda w: _score(line, w, names)):
+        for w in sorted(
+            (w for w in near if w.id not in billed and w.id not in taken),
+            key=lambda w: _score(line, w, names),
+        ):
             if check.linked and covered >= line.quantity_kg:
                 break
             check.linked.append(w)
             taken.add(w.id)
             covered += w.delivered_kg or 0
         if not check.linked:
-            check.codes.append(LineStatus.INVOICED_TWICE.value if check.twice else LineStatus.NO_WAYBILL.value)
+            check.codes.append(
+                LineStatus.INVOICED_TWICE.value if check.twice else LineStatus.NO_WAYBILL.value
+            )
         else:
             if check.twice:
                 check.codes.append(LineStatus.INVOICED_TWICE.value)

@@ -38,7 +38,8 @@ LINE_STATUS_LABELS: dict[str, tuple[str, str]] = {
     LineStatus.RATE_OFF_BAND: ("运价偏离区域合理区间", "freight rate off the region's band"),
 }
 STATUS_LABELS: dict[str, tuple[str, str]] = {
-    InvoiceStatus.CHECKED: ("核验通过", "checked"), InvoiceStatus.SUSPECT: ("存疑", "suspect"),
+    InvoiceStatus.CHECKED: ("核验通过", "checked"),
+    InvoiceStatus.SUSPECT: ("存疑", "suspect"),
 }
 
 

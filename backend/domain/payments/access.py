@@ -15,8 +15,9 @@ from backend.domain.parties.schemas import Standing
 from backend.domain.payments import errors
 from backend.domain.payments.models import Payment
 
-PAYMENT_PARTIES = parties.PartyColumns(region_code=Payment.region_code, seller_org_id=Payment.payee_org_id,
-                                       buyer_org_id=Payment.payer_org_id)
+PAYMENT_PARTIES = parties.PartyColumns(
+    region_code=Payment.region_code, seller_org_id=Payment.payee_org_id, buyer_org_id=Payment.payer_org_id
+)
 RECORDERS = frozenset(ENTERPRISE_STAFF) | frozenset(CARRIER_STAFF)
 
 
@@ -28,7 +29,9 @@ def readable_filter(actor: Principal, *, reading_as: frozenset[Standing]) -> Col
     return parties.visible_filter(actor, PAYMENT_PARTIES, reading_as=reading_as)
 
 
-def recorder_org(actor: Principal, *, payer_org_id: uuid.UUID | None, payee_org_id: uuid.UUID | None) -> uuid.UUID:
+def recorder_org(
+    actor: Principal, *, payer_org_id: uuid.UUID | None, payee_org_id: uuid.UUID | None
+) -> uuid.UUID:
     roles = None if actor.machine_key is not None else RECORDERS
     for org_id in (payer_org_id, payee_org_id):
         if org_id is not None and actor.is_member(org_id, roles):
@@ -36,8 +39,9 @@ def recorder_org(actor: Principal, *, payer_org_id: uuid.UUID | None, payee_org_
     raise errors.not_a_party()
 
 
-async def access_payment(session: AsyncSession, actor: Principal, payment_id: uuid.UUID, *,
-                         reading_as: frozenset[Standing]) -> Payment:
+async def access_payment(
+    session: AsyncSession, actor: Principal, payment_id: uuid.UUID, *, reading_as: frozenset[Standing]
+) -> Payment:
     p = (await session.execute(select(Payment).where(Payment.id == payment_id))).scalar_one_or_none()
     if p is None or not can_read(actor, p, reading_as=reading_as):
         raise errors.payment_not_found()

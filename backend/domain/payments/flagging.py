@@ -13,8 +13,11 @@ from backend.domain.payments.models import PaymentAlert
 
 
 async def raise_once(session: AsyncSession, *, data: AlertRaise) -> bool:
-    seen = (await session.execute(select(PaymentAlert.id).where(PaymentAlert.kind == data.kind,
-                                                                PaymentAlert.ref == data.ref))).first()
+    seen = (
+        await session.execute(
+            select(PaymentAlert.id).where(PaymentAlert.kind == data.kind, PaymentAlert.ref == data.ref)
+        )
+    ).first()
     if seen is not None:
         return False
     record = PaymentAlert(kind=data.kind, ref=data.ref)

@@ -15,9 +15,15 @@ _Name = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 
 # Means of payment (the freight-payment reference): cash is not accepted.
 MEANS_LABELS: dict[str, tuple[str, str]] = {
-    "1": ("信用证", "letter of credit"), "2": ("托收", "collection"), "3": ("汇兑", "remittance"),
-    "31": ("银行汇票", "bank draft"), "32": ("银行转账", "bank transfer"), "4": ("第三方支付平台", "third-party platform"),
-    "41": ("支付宝", "Alipay"), "42": ("微信支付", "WeChat Pay"), "9": ("其他电子支付", "other electronic"),
+    "1": ("信用证", "letter of credit"),
+    "2": ("托收", "collection"),
+    "3": ("汇兑", "remittance"),
+    "31": ("银行汇票", "bank draft"),
+    "32": ("银行转账", "bank transfer"),
+    "4": ("第三方支付平台", "third-party platform"),
+    "41": ("支付宝", "Alipay"),
+    "42": ("微信支付", "WeChat Pay"),
+    "9": ("其他电子支付", "other electronic"),
 }
 
 
@@ -27,7 +33,8 @@ class PaymentStatus(StrEnum):
 
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
-    PaymentStatus.MATCHED: ("四流一致", "flows agree"), PaymentStatus.SUSPECT: ("存疑", "suspect"),
+    PaymentStatus.MATCHED: ("四流一致", "flows agree"),
+    PaymentStatus.SUSPECT: ("存疑", "suspect"),
 }
 
 

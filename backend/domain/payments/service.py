@@ -23,21 +23,40 @@ from backend.domain.payments.schemas import PaymentOut, PaymentPage
 __all__ = ["check_flow", "get_payment", "list_payments", "record_payment"]
 
 
-async def get_payment(session: AsyncSession, *, actor: Principal, reading_as: frozenset[Standing],
-                      payment_id: uuid.UUID) -> PaymentOut:
+async def get_payment(
+    session: AsyncSession, *, actor: Principal, reading_as: frozenset[Standing], payment_id: uuid.UUID
+) -> PaymentOut:
     return views.payment_out(await access_payment(session, actor, payment_id, reading_as=reading_as))
 
 
-async def list_payments(session: AsyncSession, *, actor: Principal, reading_as: frozenset[Standing],
-                        status: str | None = None, q: str | None = None, offset: int = 0, limit: int = 50) -> PaymentPage:
+async def list_payments(
+    session: AsyncSession,
+    *,
+    actor: Principal,
+    reading_as: frozenset[Standing],
+    status: str | None = None,
+    q: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> PaymentPage:
     query = select(Payment).where(readable_filter(actor, reading_as=reading_as))
     if status:
         query = query.where(Payment.status == status)
     if q and q.strip():
         term = q.strip()
-        query = query.where(or_(Payment.flow_no.startswith(term, autoescape=True), Payment.invoice_no == term,
-                                Payment.settlement_no == term, Payment.payer_name.contains(term, autoescape=True),
-                                Payment.payee_name.contains(term, autoescape=True)))
+        query = query.where(
+            or_(
+                Payment.flow_no.startswith(term, autoescape=True),
+                Payment.invoice_no == term,
+                Payment.settlement_no == term,
+                Payment.payer_name.contains(term, autoescape=True),
+                Payment.payee_name.contains(term, autoescape=True),
+            )
+        )
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.execute(query.order_by(Payment.paid_at.desc(), Payment.flow_no).offset(offset).limit(limit))
-    return PaymentPage(total=total, offset=offset, limit=limit, items=[views.payment_out(p) for p in rows.scalars()])
+    rows = await session.execute(
+        query.order_by(Payment.paid_at.desc(), Payment.flow_no).offset(offset).limit(limit)
+    )
+    return PaymentPage(
+        total=total, offset=offset, limit=limit, items=[views.payment_out(p) for p in rows.scalars()]
+    )
