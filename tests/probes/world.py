@@ -58,48 +58,18 @@ async def _invoice_and_payment(ctx: Context, client: httpx.AsyncClient, t: Tenan
     p = lw.gw.w.parties
     seller_cc, buyer_cc = await invh.credit_code(ctx, p.seller_id), await invh.credit_code(ctx, p.buyer_id)
     today = backend_clock.today_china()
-    line = {
-        "lineNo": 1,
-        "origin": "鄂托克前旗",
-        "destination": "电厂",
-        "mode": 2,
-        "plate": lw.plate,
-        "goods": "煤炭运输",
-        "quantityKg": 29_000,
-        "amountFen": 100_000,
-        "serviceDate": today.isoformat(),
-    }
-    doc = {
-        "invoiceNo": invh.number(),
-        "issueDate": today.isoformat(),
-        "kind": "82",
-        "sellerName": "矿",
-        "sellerCreditCode": seller_cc,
-        "buyerName": "电厂",
-        "buyerCreditCode": buyer_cc,
-        "amountFen": 100_000,
-        "taxRateBp": 900,
-        "taxFen": 9_000,
-        "totalFen": 109_000,
-        "lines": [line],
-    }
+    line = {"lineNo": 1, "origin": "鄂托克前旗", "destination": "电厂", "mode": 2, "plate": lw.plate, "goods": "煤炭运输",
+            "quantityKg": 29_000, "amountFen": 100_000, "serviceDate": today.isoformat()}
+    doc = {"invoiceNo": invh.number(), "issueDate": today.isoformat(), "kind": "82", "sellerName": "矿",
+           "sellerCreditCode": seller_cc, "buyerName": "电厂", "buyerCreditCode": buyer_cc, "amountFen": 100_000,
+           "taxRateBp": 900, "taxFen": 9_000, "totalFen": 109_000, "lines": [line]}
     r = await client.post("/api/enterprise/transport-invoices", json=doc, headers=p.seller)
     assert r.status_code == 201, r.text
     t.add("invoice", r.json()["id"])
     t.add("invoice_no", doc["invoiceNo"])
-    pay = {
-        "flowNo": f"M{doc['invoiceNo']}",
-        "payerName": "电厂",
-        "payerCreditCode": buyer_cc,
-        "payeeName": "矿",
-        "payeeCreditCode": seller_cc,
-        "payeeAccount": "6222020200112233445",
-        "bankCode": "102100099996",
-        "amountFen": 109_000,
-        "paidAt": backend_clock.now().isoformat(),
-        "means": "32",
-        "invoiceNo": doc["invoiceNo"],
-    }
+    pay = {"flowNo": f"M{doc['invoiceNo']}", "payerName": "电厂", "payerCreditCode": buyer_cc, "payeeName": "矿",
+           "payeeCreditCode": seller_cc, "payeeAccount": "6222020200112233445", "bankCode": "102100099996",
+           "amountFen": 109_000, "paidAt": backend_clock.now().isoformat(), "means": "32", "invoiceNo": doc["invoiceNo"]}
     r = await client.post("/api/enterprise/payments", json=pay, headers=p.buyer)
     assert r.status_code == 201, r.text
     t.add("payment", r.json()["id"])
@@ -111,14 +81,8 @@ async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tena
     lw = await wayh.ticketed(ctx, client, app)
     gw, w = lw.gw, lw.gw.w
     p = w.parties
-    t.people.update(
-        mine_admin=p.seller,
-        mine_sales=p.sales,
-        mine_dispatcher=w.dispatcher,
-        buyer_admin=p.buyer,
-        buyer_dispatcher=p.buyer_staff,
-        driver=gw.trucker.headers,
-    )
+    t.people.update(mine_admin=p.seller, mine_sales=p.sales, mine_dispatcher=w.dispatcher, buyer_admin=p.buyer,
+                    buyer_dispatcher=p.buyer_staff, driver=gw.trucker.headers)
     t.erp = gw.erp
     t.add("mine_org", p.seller_id)
     t.add("buyer_org", p.buyer_id)
@@ -142,9 +106,8 @@ async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tena
     _, _, carrier_dispatcher = await sh.member(ctx, client, role="dispatcher", org_id=carrier_id)
     t.people.update(carrier_admin=carrier_admin, carrier_dispatcher=carrier_dispatcher)
     t.add("carrier_org", carrier_id)
-    r = await client.post(
-        f"/api/enterprise/orgs/{carrier_id}/fleet/vehicles", json=dh.vehicle_body(), headers=carrier_admin
-    )
+    r = await client.post(f"/api/enterprise/orgs/{carrier_id}/fleet/vehicles", json=dh.vehicle_body(),
+                          headers=carrier_admin)
     assert r.status_code == 201, r.text
     t.add("vehicle", r.json()["id"])
     bound, _ = await dh.driver(client, ctx)
@@ -154,9 +117,8 @@ async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tena
     carried = await oh.issue(client, w, carrierOrgId=str(carrier_id))
     t.add("order", carried["id"])
     # A pending invitation, a login session and a licence scan: ids only their own people may use.
-    invited = await client.post(
-        f"/api/enterprise/orgs/{carrier_id}/fleet/drivers", json={"phone": f.phone()}, headers=carrier_admin
-    )
+    invited = await client.post(f"/api/enterprise/orgs/{carrier_id}/fleet/drivers", json={"phone": f.phone()},
+                                headers=carrier_admin)
     assert invited.status_code == 201, invited.text
     t.add("invitation", invited.json()["id"])
     sessions = (await client.get("/api/auth/sessions", headers=carrier_admin)).json()
@@ -164,83 +126,41 @@ async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tena
     await _invoice_and_payment(ctx, client, t, lw)
 
     async with unit_of_work(ctx) as session:
-        zone = await tracking.create_zone(
-            session,
-            redis=ctx.redis,
-            actor=sh.PLATFORM,
-            data=ZoneCreate(
-                kind="checkpoint",
-                name=f"矩阵卡口{uuid.uuid4().hex[:6]}",
-                region_code="150623",
-                geometry=sh.rect(*sh.offset(sh.LON, sh.LAT, east_m=5000.0), width_m=200.0, height_m=200.0),
-            ),
-        )
+        zone = await tracking.create_zone(session, redis=ctx.redis, actor=sh.PLATFORM, data=ZoneCreate(
+            kind="checkpoint", name=f"矩阵卡口{uuid.uuid4().hex[:6]}", region_code="150623",
+            geometry=sh.rect(*sh.offset(sh.LON, sh.LAT, east_m=5000.0), width_m=200.0, height_m=200.0)))
         await session.commit()
         t.add("zone", zone.id)
         # Scans are lodged while an organisation awaits review; the platform may add one to any.
-        scan = await organisations.upload_scan(
-            session,
-            ctx=ctx,
-            actor=sh.PLATFORM,
-            org_id=uuid.UUID(str(p.seller_id)),
-            data=ch.PDF,
-            title="营业执照",
-        )
+        scan = await organisations.upload_scan(session, ctx=ctx, actor=sh.PLATFORM, org_id=uuid.UUID(str(p.seller_id)),
+                                               data=ch.PDF, title="营业执照")
         await session.commit()
         t.add("scan", scan.id)
         # A red alert at the mine (red: its district and city regulators see it too).
-        alert = await alerts.raise_alert(
-            session,
-            data=AlertRaise(
-                kind="weight_jump",
-                org_id=uuid.UUID(str(p.seller_id)),
-                site_id=uuid.UUID(str(gw.site_id)),
-                region_code="150623",
-                ref="weighing:matrix",
-                plate=lw.plate,
-                message_zh="矩阵告警",
-                message_en="matrix alert",
-            ),
-        )
+        alert = await alerts.raise_alert(session, data=AlertRaise(
+            kind="weight_jump", org_id=uuid.UUID(str(p.seller_id)), site_id=uuid.UUID(str(gw.site_id)),
+            region_code="150623", ref="weighing:matrix", plate=lw.plate, message_zh="矩阵告警", message_en="matrix alert"))
         await session.commit()
         t.add("alert", alert.id)
         driver_user = uuid.UUID(await _user_id(client, gw.trucker.headers))
-        notices = (
-            (await session.execute(select(Notice.id).where(Notice.user_id == driver_user))).scalars().all()
-        )
+        notices = (await session.execute(select(Notice.id).where(Notice.user_id == driver_user))).scalars().all()
         # A GPS alert about the driver's truck, which he appeals (the appeal's id is probed too).
-        gps_alert = await alerts.raise_alert(
-            session,
-            data=AlertRaise(
-                kind="gps_overspeed",
-                org_id=uuid.UUID(str(p.seller_id)),
-                site_id=None,
-                region_code="150623",
-                ref="gps_event:matrix",
-                plate=lw.plate,
-                message_zh="矩阵超速",
-                message_en="matrix overspeed",
-                driver_user_id=driver_user,
-            ),
-        )
+        gps_alert = await alerts.raise_alert(session, data=AlertRaise(
+            kind="gps_overspeed", org_id=uuid.UUID(str(p.seller_id)), site_id=None, region_code="150623",
+            ref="gps_event:matrix", plate=lw.plate, message_zh="矩阵超速", message_en="matrix overspeed",
+            driver_user_id=driver_user))
         await session.commit()
         t.add("alert", gps_alert.id)
     assert notices, "the dispatched driver has a notice"
     t.add("notice", notices[0])
     t.add("region", "150623")  # the mine's district: its alert routing is its regulators' and the platform's
     # A disposal photo on the red alert, and the driver's appeal on the GPS one.
-    r = await client.put(
-        f"/api/alerts/{alert.id}/files?purpose=disposal&name=matrix.jpg",
-        content=tiny_jpeg("matrix"),
-        headers=p.seller,
-    )
+    r = await client.put(f"/api/alerts/{alert.id}/files?purpose=disposal&name=matrix.jpg", content=tiny_jpeg("matrix"),
+                         headers=p.seller)
     assert r.status_code == 201, r.text
     t.add("alert_file", r.json()["id"])
-    r = await client.post(
-        f"/api/alerts/{gps_alert.id}/appeals",
-        json={"note": "矩阵申诉：我没有超速"},
-        headers=gw.trucker.headers,
-    )
+    r = await client.post(f"/api/alerts/{gps_alert.id}/appeals", json={"note": "矩阵申诉：我没有超速"},
+                          headers=gw.trucker.headers)
     assert r.status_code == 201, r.text
     t.add("appeal", r.json()["appeals"][0]["id"])
     return t
