@@ -20,6 +20,7 @@ from backend.context import Context, build_context
 from backend.db import seed_marks
 from backend.db.unit import unit_of_work
 from backend.demo import alerts as demo_alerts
+from backend.demo import invoices as demo_invoices
 from backend.demo import onboarding
 from backend.demo import road as demo_road
 from backend.demo.chain import DEMO_CONTRACT_NO, principal, seed_chain
@@ -353,6 +354,8 @@ async def seed_registry(
                                     created=report.created, settings=ctx.settings)
     await demo_alerts.ensure_alert_states(session, ctx=ctx, org_ids=org_ids, site_id=mine_site_id,
                                           driver_phone=DEMO_DRIVER_PHONE, created=report.created)
+    await demo_invoices.ensure_invoices(session, ctx=ctx, actor=actor, org_ids=org_ids, created=report.created,
+                                        plates={DEMO_PLATE, SIM_DRIVER["plate"], *(d["plate"] for d in DEMO_FLEET)})
 
 
 async def seed_demo(settings: Settings) -> SeedReport:
