@@ -64,7 +64,7 @@ async def _clean_lines(
 ) -> list[InvoiceLineIn]:
     now = clock.now()
     closed = await waybills.closed_by_plates(session, plates=plates, start=now - timedelta(days=30), end=now)
-    lines = []
+    lines: list[InvoiceLineIn] = []
     for w in [w for w in closed if w.carrier_org_id == carrier_id and w.delivered_kg][:3]:
         km = (w.distance_m or 0) / 1000
         kg = w.delivered_kg or 0

@@ -10,7 +10,9 @@ from tests.invoices import helpers as h
 
 async def test_the_demo_has_a_suspect_invoice_and_the_buyers_payment(ctx: Context) -> None:
     first = await seed_with(ctx)
-    assert any(item.startswith("transport invoice ") and "suspect" in item for item in first.created), first.created
+    assert any(item.startswith("transport invoice ") and "suspect" in item for item in first.created), (
+        first.created
+    )
     assert any(item.startswith("payment ") and "matched" in item for item in first.created), first.created
     await seed_with(ctx)
     assert await h.count(ctx, "SELECT COUNT(*) FROM transport_invoices WHERE status = 'suspect'") == 1

@@ -3,6 +3,9 @@ number's structure, refusals that store nothing, idempotent uploads, strangers a
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import httpx
 import pytest
 from litestar import Litestar
@@ -214,3 +217,19 @@ async def test_strangers_get_404_and_cannot_upload(
     r = await client.post(INVOICES, json=h.body(c), headers=stranger)
     assert r.status_code == 403 and r.json()["code"] == "invoice_not_party", r.text
     assert await h.count(ctx, "SELECT COUNT(*) FROM transport_invoices") == 1
+
+
+async def test_the_alerts_evidence_pack_holds_the_invoice_and_the_waybill(
+    ctx: Context, client: httpx.AsyncClient, app: Litestar
+) -> None:
+    c = await h.delivered(ctx, client, app)
+    doc = h.body(c, [h.line(c, quantity_kg=h.RECEIVED_KG + 9_000)])
+    assert (await client.post(INVOICES, json=doc, headers=c.seller)).status_code == 201
+    alerts = (await c.erp.get("/open/v1/alerts?state=all&limit=200")).json()
+    found = [a for a in alerts["items"] if a["kind"] == "invoiced_above_delivered"]
+    assert len(found) == 1, alerts
+    r = await c.erp.get(f"/open/v1/alerts/{found[0]['id']}/evidence.zip")
+    assert r.status_code == 200, r.text
+    names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
+    assert f"invoice/{doc['invoiceNo']}.json" in names and f"waybill/{c.waybill_no}.json" in names, names
+    assert f"receipt/{c.waybill_no}.json" in names, names

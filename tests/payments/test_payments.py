@@ -3,6 +3,8 @@ party paying is raised once, unknown documents and bad input store nothing, stra
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import timedelta
 from typing import Any
 
@@ -103,6 +105,14 @@ async def test_a_third_party_paying_is_raised_once(
         assert r.status_code in (200, 201), r.text
     assert r.json()["status"] == "suspect" and r.json()["findings"][0]["code"] == "payer_not_buyer", r.text
     assert await h.alerts_of(ctx, "payer_not_buyer", f"payment:{doc['flowNo']}") == 1
+    # The payee handles it; its evidence pack holds the payment and the invoice it pays.
+    alerts = (await c.erp.get("/open/v1/alerts?state=all&limit=200")).json()["items"]
+    found = [a for a in alerts if a["kind"] == "payer_not_buyer"]
+    assert len(found) == 1, alerts
+    r = await c.erp.get(f"/open/v1/alerts/{found[0]['id']}/evidence.zip")
+    assert r.status_code == 200, r.text
+    names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
+    assert f"payment/{doc['flowNo']}.json" in names and f"invoice/{invoice['invoiceNo']}.json" in names, names
 
 
 async def test_strangers_get_404_and_cannot_record(
