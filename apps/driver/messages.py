@@ -136,4 +136,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "driver.alerts.title": ("我的告警", "My alerts"),
     "driver.alerts.lead": ("与您驾驶车辆有关的告警。对定位类告警有异议可提交申诉。",
                            "Alerts about the trucks you drove. You may appeal a GPS alert you think is wrong."),
+    # ---- freight invoiced for my loads (freight_pages.py)
+    "driver.freight.title": ("运费发票", "Freight invoiced"),
+    "driver.freight.lead": ("承运人为您拉的车开具的运输发票：发票号、日期、运单、运量和这一车的运费。",
+                            "The transport invoices billing the loads you drove: number, date, waybill, quantity and "
+                            "this load's freight."),
+    "driver.freight.none": ("您拉的车还没有开具运输发票。", "No freight has been invoiced for your loads yet."),
+    "driver.freight.waybill": ("运单", "Waybill"),
+    "driver.freight.delivered": ("运量", "Delivered"),
+    "driver.freight.amount": ("运费", "Freight"),
 }

@@ -7,6 +7,8 @@ from typing import Any
 from apps.driver import (
     alert_pages,
     alerts,
+    freight,
+    freight_pages,
     orders,
     pages,
     passes,
@@ -21,6 +23,6 @@ from apps.driver import (
 )
 
 ROUTERS: list[Any] = [
-    routes.router, alerts.router, orders.router, passes.router, queue.router, tickets.router, positions.router, waybills.router,
-    pages.router, alert_pages.router, ticket_pages.router, waybill_pages.router, reads.router, reads.page_router,
+    routes.router, alerts.router, orders.router, passes.router, queue.router, tickets.router, positions.router, waybills.router, freight.router,
+    pages.router, alert_pages.router, ticket_pages.router, waybill_pages.router, reads.router, reads.page_router, freight_pages.router,
 ]

@@ -11,7 +11,7 @@ from litestar import Request, Router, get
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from apps.enterprise import contract_pages, order_pages, settlement_pages
+from apps.enterprise import contract_pages, invoice_pages, order_pages, settlement_pages
 from backend.domain.identity.schemas import (
     ADMIN_ROLES,
     CARRIER_STAFF,
@@ -132,6 +132,6 @@ async def site_page(request: Request[Any, Any, Any], db: Db, site_id: FromPath[u
 
 router = Router(
     path="/enterprise", route_handlers=[home, login, my_orgs, org_page, new_site, site_page, *contract_pages.ROUTES,
-                     *order_pages.ROUTES, *settlement_pages.ROUTES],
+                     *order_pages.ROUTES, *settlement_pages.ROUTES, *invoice_pages.ROUTES],
     include_in_schema=False, exception_handlers=PAGE_ERRORS,
 )

@@ -10,6 +10,7 @@ from apps.enterprise import (
     assays,
     contracts,
     fleet,
+    invoices,
     keys,
     orders,
     pages,
@@ -21,5 +22,5 @@ from apps.enterprise import (
 )
 
 ROUTERS: list[Any] = [routes.router, fleet.router, keys.router, contracts.router, pricing.router, assays.router,
-                      orders.router, settlements.router, reconcile.router, pages.router, alert_pages.router,
-                      reconcile_pages.router]
+                      orders.router, settlements.router, invoices.router, reconcile.router, pages.router,
+                      alert_pages.router, reconcile_pages.router]

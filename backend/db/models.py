@@ -13,9 +13,9 @@ from backend.domain.invoices import models as invoices_models
 from backend.domain.machines import models as machines_models
 from backend.domain.notices import models as notices_models
 from backend.domain.orders import models as orders_models
-from backend.domain.pricing import models as pricing_models
 from backend.domain.organisations import models as organisations_models
 from backend.domain.payments import models as payments_models
+from backend.domain.pricing import models as pricing_models
 from backend.domain.queue import models as queue_models
 from backend.domain.reconcile import models as reconcile_models
 from backend.domain.regions import models as regions_models

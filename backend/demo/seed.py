@@ -20,6 +20,7 @@ from backend.context import Context, build_context
 from backend.db import seed_marks
 from backend.db.unit import unit_of_work
 from backend.demo import alerts as demo_alerts
+from backend.demo import invoices as demo_invoices
 from backend.demo import onboarding
 from backend.demo import quality as demo_quality
 from backend.demo import reconcile as demo_reconcile
@@ -358,6 +359,8 @@ async def seed_registry(
                                     created=report.created, settings=ctx.settings)
     await demo_alerts.ensure_alert_states(session, ctx=ctx, org_ids=org_ids, site_id=mine_site_id,
                                           driver_phone=DEMO_DRIVER_PHONE, created=report.created)
+    await demo_invoices.ensure_invoices(session, ctx=ctx, actor=actor, org_ids=org_ids, created=report.created,
+                                        plates={DEMO_PLATE, SIM_DRIVER["plate"], *(d["plate"] for d in DEMO_FLEET)})
     # Last: the chains of whatever the steps above made (orders, tickets, waybills and later documents).
     await demo_reconcile.ensure_chain_status(session)
 

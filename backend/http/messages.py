@@ -29,6 +29,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.mine.gate": ("验码", "Gate"),
     "nav.enterprise.orgs": ("我的机构", "Organisations"),
     "nav.enterprise.contracts": ("电子合同", "Contracts"),
+    "nav.enterprise.invoices": ("运输发票", "Freight invoices"),
+    "nav.enterprise.payments": ("付款", "Payments"),
     "nav.regulator.orgs": ("机构监管", "Orgs"),
     "nav.regulator.reads": ("查阅记录", "Reads"),
     "nav.regulator.reviews": ("入驻审核", "Reviews"),

@@ -44,6 +44,8 @@ NAV: dict[str, list[tuple[str, str, str]]] = {
                    ("nav.enterprise.contracts", "/enterprise/contracts", "contract"),
                    ("nav.enterprise.orders", "/enterprise/orders", "ticket"),
                    ("nav.enterprise.settlements", "/enterprise/settlements", "receipt"),
+                   ("nav.enterprise.invoices", "/enterprise/transport-invoices", "receipt"),
+                   ("nav.enterprise.payments", "/enterprise/payments", "contract"),
                    ("nav.enterprise.reconcile", "/enterprise/reconcile", "receipt"),
                    ("nav.enterprise.trace", "/enterprise/trace", "route"), ("nav.home", "/", "home")],
     "regulator": [("nav.regulator.alerts", "/regulator/alerts", "bell"), ("nav.regulator.orgs", "/regulator/orgs", "shield"), ("nav.regulator.reviews", "/regulator/reviews", "building"),

@@ -34,6 +34,7 @@ FAMILIES = {
     "vehicle.status.{}": ["active", "retired", "blacklisted"],
     "site.status.{}": ["active", "closed"],
     "dir.{}": ["in", "out", "both"],
+    "inv.kind.{}": ["81", "82"], "inv.payerSide.{}": ["buyer", "seller"], "inv.source.{}": ["hand", "open_api"],
     "device.kind.{}": ["camera", "weighbridge", "barrier", "io_module", "led", "speaker", "edge_agent", "qr_scanner",
                        "belt_scale", "rail_scale"],
 }

@@ -44,7 +44,8 @@ PARAM_KINDS: dict[str, list[str]] = {
     "org_id": ["mine_org", "buyer_org", "carrier_org"], "invitation_id": ["invitation"], "session_id": ["session"],
     "scan_id": ["scan"], "alert_id": ["alert"], "file_id": ["alert_file"], "appeal_id": ["appeal"],
     "region_code": ["region"], "assay_id": ["assay"], "report_no": ["report"], "settlement_id": ["settlement"],
-    "settlement_no": ["settlement_no"],
+    "settlement_no": ["settlement_no"], "invoice_id": ["invoice"], "payment_id": ["payment"], "invoice_no": ["invoice_no"],
+    "flow_no": ["flow_no"],
 }
 LITERALS: dict[str, str] = {"role": "dispatcher", "sha256": "0" * 64}
 
@@ -118,6 +119,15 @@ BODIES: dict[str, Any] = {
     "PUT /open/v1/settlements/{settlement_no}": settlement_body(
         {"id": "00000000-0000-4000-8000-000000000000", "contractNo": "HT-MATRIX", "priceFenPerT": 68_000}, None,
         30_000, "JS-MATRIX"),
+    "PUT /open/v1/transport-invoices/{invoice_no}": {
+        "issueDate": "2026-01-02", "kind": "82", "sellerName": "矩阵承运", "sellerCreditCode": "91150000MA0N00001X",
+        "buyerName": "矩阵付款", "buyerCreditCode": "91150000MA0N000021", "amountFen": 100, "taxRateBp": 900, "taxFen": 9,
+        "totalFen": 109, "lines": [{"lineNo": 1, "origin": "矩阵", "destination": "矩阵", "mode": 2, "plate": "蒙K12345",
+                                    "goods": "煤炭", "quantityKg": 1000, "amountFen": 100, "serviceDate": "2026-01-01"}]},
+    "PUT /open/v1/payments/{flow_no}": {
+        "payerName": "矩阵付款", "payerCreditCode": "91150000MA0N000021", "payeeName": "矩阵承运",
+        "payeeCreditCode": "91150000MA0N00001X", "payeeAccount": "6222020200112233445", "bankCode": "102100099996",
+        "amountFen": 109, "paidAt": "2026-01-02T00:00:00+00:00", "means": "32", "invoiceNo": "26152000000000000001"},
 }
 
 

@@ -32,11 +32,13 @@ from tests import factories as f
 from tests.assays import helpers as ah
 from tests.contracts import helpers as ch
 from tests.drivers import helpers as dh
+from tests.invoices import helpers as invh
 from tests.orders import helpers as oh
 from tests.orders import pass_helpers as ph
 from tests.pricing.worked import WORKED_BODY
 from tests.sites import helpers as sh
 from tests.waybills import helpers as wayh
+from tests.weighing import helpers as wh
 
 
 @dataclass
@@ -73,6 +75,29 @@ def settlement_body(contract: dict[str, Any], ticket_no: str | None, net_kg: int
     if ticket_no is not None:
         body["ticketNos"] = [ticket_no]
     return body
+
+
+async def _invoice_and_payment(ctx: Context, client: httpx.AsyncClient, t: Tenant, lw: wh.LaneWorld) -> None:
+    """A freight invoice the mine issued to its buyer for the load, and the buyer's payment of it."""
+    p = lw.gw.w.parties
+    seller_cc, buyer_cc = await invh.credit_code(ctx, p.seller_id), await invh.credit_code(ctx, p.buyer_id)
+    today = backend_clock.today_china()
+    line = {"lineNo": 1, "origin": "鄂托克前旗", "destination": "电厂", "mode": 2, "plate": lw.plate, "goods": "煤炭运输",
+            "quantityKg": 29_000, "amountFen": 100_000, "serviceDate": today.isoformat()}
+    doc = {"invoiceNo": invh.number(), "issueDate": today.isoformat(), "kind": "82", "sellerName": "矿",
+           "sellerCreditCode": seller_cc, "buyerName": "电厂", "buyerCreditCode": buyer_cc, "amountFen": 100_000,
+           "taxRateBp": 900, "taxFen": 9_000, "totalFen": 109_000, "lines": [line]}
+    r = await client.post("/api/enterprise/transport-invoices", json=doc, headers=p.seller)
+    assert r.status_code == 201, r.text
+    t.add("invoice", r.json()["id"])
+    t.add("invoice_no", doc["invoiceNo"])
+    pay = {"flowNo": f"M{doc['invoiceNo']}", "payerName": "电厂", "payerCreditCode": buyer_cc, "payeeName": "矿",
+           "payeeCreditCode": seller_cc, "payeeAccount": "6222020200112233445", "bankCode": "102100099996",
+           "amountFen": 109_000, "paidAt": backend_clock.now().isoformat(), "means": "32", "invoiceNo": doc["invoiceNo"]}
+    r = await client.post("/api/enterprise/payments", json=pay, headers=p.buyer)
+    assert r.status_code == 201, r.text
+    t.add("payment", r.json()["id"])
+    t.add("flow_no", pay["flowNo"])
 
 
 async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tenant:
@@ -140,6 +165,7 @@ async def tenant(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> Tena
     t.add("invitation", invited.json()["id"])
     sessions = (await client.get("/api/auth/sessions", headers=carrier_admin)).json()
     t.add("session", sessions[0]["sessionId"])
+    await _invoice_and_payment(ctx, client, t, lw)
 
     async with unit_of_work(ctx) as session:
         zone = await tracking.create_zone(session, redis=ctx.redis, actor=sh.PLATFORM, data=ZoneCreate(

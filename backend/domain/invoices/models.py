@@ -54,7 +54,10 @@ class TransportInvoice(IdMixin, Base):
 
 class TransportInvoiceLine(IdMixin, Base):
     __tablename__ = "transport_invoice_lines"
-    __table_args__ = (UniqueConstraint("invoice_id", "line_no"), Index("ix_transport_invoice_lines_plate", "plate"))
+    __table_args__ = (
+        UniqueConstraint("invoice_id", "line_no"),
+        Index("ix_transport_invoice_lines_plate", "plate"),
+    )
 
     invoice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("transport_invoices.id", ondelete="CASCADE"))
     line_no: Mapped[int]
@@ -84,13 +87,19 @@ class TransportInvoiceWaybill(IdMixin, Base):
 
     __tablename__ = "transport_invoice_waybills"
 
-    line_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("transport_invoice_lines.id", ondelete="CASCADE"), index=True)
-    invoice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("transport_invoices.id", ondelete="CASCADE"), index=True)
+    line_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("transport_invoice_lines.id", ondelete="CASCADE"), index=True
+    )
+    invoice_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("transport_invoices.id", ondelete="CASCADE"), index=True
+    )
     waybill_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("waybills.id"), unique=True)
     waybill_no: Mapped[str] = mapped_column(String(24))
     order_id: Mapped[uuid.UUID] = mapped_column(index=True)
     order_no: Mapped[str] = mapped_column(String(24))
     delivered_kg: Mapped[int] = mapped_column(BigInteger)
+    # Who drove the load: he reads the freight billed for it in the driver app.
+    driver_user_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
 
 
 class InvoiceAlert(IdMixin, Base):

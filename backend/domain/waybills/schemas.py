@@ -168,3 +168,26 @@ class ReceivedLoad(Out):
     waybill_no: str
     status: str
     received_net_kg: int | None
+
+
+class BillableWaybill(msgspec.Struct, frozen=True, kw_only=True):
+    """A closed waybill as a freight invoice's line is checked against it (invoices): who carried
+    what, from where to where, how far, and how much arrived (the consignee's receipt, else the ticket)."""
+
+    id: uuid.UUID
+    waybill_no: str
+    order_id: uuid.UUID
+    order_no: str
+    plate: str
+    status: str
+    carrier_org_id: uuid.UUID | None
+    seller_org_id: uuid.UUID
+    buyer_org_id: uuid.UUID
+    driver_user_id: uuid.UUID | None
+    region_code: str
+    origin_name: str
+    origin_region_code: str
+    destination_name: str
+    departed_at: datetime
+    distance_m: float | None
+    delivered_kg: int | None

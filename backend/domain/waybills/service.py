@@ -21,6 +21,7 @@ from backend.domain.parties.schemas import Standing
 from backend.domain.tracking.service import world_changed
 from backend.domain.waybills import errors, opening, receipts, views
 from backend.domain.waybills.access import can_read, readable_filter
+from backend.domain.waybills.billing import billable_by_ids, closed_by_plates
 from backend.domain.waybills.gps import apply_batch, open_waybills
 from backend.domain.waybills.live import mine_live, regulator_live
 from backend.domain.waybills.models import Waybill
@@ -38,8 +39,8 @@ from backend.domain.waybills.schemas import (
 from backend.domain.waybills.world import load_world
 from backend.settings import Settings
 
-__all__ = ["apply_batch", "create_by_machine", "current_for_driver", "departures_since", "get_waybill", "list_waybills", "load_world",
-    "mine_live", "open_for_order", "open_loads", "open_vehicle_of_driver", "open_waybills", "received_loads", "receipt_by_machine", "regulator_live",
+__all__ = ["apply_batch", "billable_by_ids", "closed_by_plates", "create_by_machine", "current_for_driver", "departures_since", "get_waybill", "list_waybills",
+    "load_world", "mine_live", "open_for_order", "open_loads", "open_vehicle_of_driver", "open_waybills", "receipt_by_machine", "received_loads", "regulator_live",
     "upload"]
 
 

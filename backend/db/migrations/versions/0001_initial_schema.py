@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 23:28:43.050828
+Create Date: 2026-12-07 23:29:06.506618
 """
 from alembic import op
 import sqlalchemy as sa
@@ -1532,6 +1532,7 @@ def upgrade() -> None:
     sa.Column('order_id', sa.Uuid(), nullable=False),
     sa.Column('order_no', sa.String(length=24), nullable=False),
     sa.Column('delivered_kg', sa.BigInteger(), nullable=False),
+    sa.Column('driver_user_id', sa.Uuid(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.ForeignKeyConstraint(['invoice_id'], ['transport_invoices.id'], name=op.f('fk_transport_invoice_waybills_invoice_id_transport_invoices'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['line_id'], ['transport_invoice_lines.id'], name=op.f('fk_transport_invoice_waybills_line_id_transport_invoice_lines'), ondelete='CASCADE'),
@@ -1540,6 +1541,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('waybill_id', name=op.f('uq_transport_invoice_waybills_waybill_id'))
     )
     with op.batch_alter_table('transport_invoice_waybills', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_transport_invoice_waybills_driver_user_id'), ['driver_user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_transport_invoice_waybills_invoice_id'), ['invoice_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_transport_invoice_waybills_line_id'), ['line_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_transport_invoice_waybills_order_id'), ['order_id'], unique=False)
@@ -1553,6 +1555,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_transport_invoice_waybills_order_id'))
         batch_op.drop_index(batch_op.f('ix_transport_invoice_waybills_line_id'))
         batch_op.drop_index(batch_op.f('ix_transport_invoice_waybills_invoice_id'))
+        batch_op.drop_index(batch_op.f('ix_transport_invoice_waybills_driver_user_id'))
 
     op.drop_table('transport_invoice_waybills')
     with op.batch_alter_table('settlement_lines', schema=None) as batch_op:

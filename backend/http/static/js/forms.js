@@ -1,14 +1,15 @@
 // Forms post JSON to the API: <form data-api="/api/..." data-method="POST" data-next="/page/{id}">.
-// Names with dots build nested objects ("vehicle.plate"); data-type="int|float|json|bool" converts;
+// Names with dots build nested objects ("vehicle.plate"), indices arrays ("lines[0].plate"); data-type="int|float|json|bool|localtime" converts;
 // data-type="scaled" data-scale="100" takes a decimal in the unit people use (yuan, tonnes, %) and sends
 // the API's integer unit (fen, kg, basis points); empty optional fields are left out. Errors land next
 // to the field the server names.
 import { api, errorText, loginUrl, t } from "./api.js";
 
 function setPath(target, path, value) {
-  const keys = path.split(".");
+  // "lines[2].plate" builds an array of objects, as the API names the field in its errors.
+  const keys = path.replace(/\[(\d+)\]/g, ".$1").split(".");
   let node = target;
-  keys.slice(0, -1).forEach((key) => { node = node[key] ??= {}; });
+  keys.slice(0, -1).forEach((key, i) => { node = node[key] ??= (/^\d+$/.test(keys[i + 1]) ? [] : {}); });
   node[keys[keys.length - 1]] = value;
 }
 
@@ -46,6 +47,8 @@ function valueOf(el) {
     try { return JSON.parse(raw); } catch { throw new FieldProblem(el.name, "js.error.json"); }
   }
   if (type === "bool") return raw === "true";
+  // A datetime-local has no zone: people in the coal regions mean Beijing time, the API wants an instant.
+  if (type === "localtime") return `${raw.length === 16 ? `${raw}:00` : raw}+08:00`;
   return raw;
 }
 
