@@ -301,6 +301,17 @@ def for_contract(contract_id: uuid.UUID) -> ColumnElement[bool]:
     return s.orders.c.contract_id == contract_id
 
 
+def for_tickets(ticket_nos: Collection[str]) -> ColumnElement[bool]:
+    return s.tickets.c.ticket_no.in_(sorted(ticket_nos)) if ticket_nos else false()
+
+
+def for_contract_between(contract_id: uuid.UUID, start: datetime, end: datetime) -> ColumnElement[bool]:
+    """A contract's orders weighed in [start, end) (a batch assay's day)."""
+    return and_(
+        s.orders.c.contract_id == contract_id, s.tickets.c.gross_at >= start, s.tickets.c.gross_at < end
+    )
+
+
 def since(at: datetime) -> ColumnElement[bool]:
     """The orders valid or weighed since `at` (the sweep's open period)."""
     return or_(s.orders.c.valid_from >= at, s.tickets.c.gross_at >= at)

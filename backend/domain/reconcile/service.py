@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db.base import utcnow
@@ -31,6 +31,7 @@ __all__ = [
     "enterprise_board",
     "enterprise_board_xlsx",
     "enterprise_chains",
+    "recompute_assay",
     "recompute_contract",
     "recompute_orders",
     "recompute_since",
@@ -99,6 +100,26 @@ async def recompute_since(
     now = now or utcnow()
     return await _recompute(
         session, where=compute.since(since), chain_where=ChainStatus.updated_at == now, now=now, alert=alert
+    )
+
+
+async def recompute_assay(
+    session: AsyncSession,
+    *,
+    contract_id: uuid.UUID,
+    ticket_nos: Collection[str],
+    batch_date: date | None,
+    now: datetime | None = None,
+) -> int:
+    """The orders an assay concerns: its loads' tickets, or the contract's loads of its batch day."""
+    now = now or utcnow()
+    where = compute.for_tickets(ticket_nos)
+    if batch_date is not None:
+        # The batch day is a Chinese calendar day: its UTC bounds.
+        start = datetime(batch_date.year, batch_date.month, batch_date.day, tzinfo=UTC) - timedelta(hours=8)
+        where = or_(where, compute.for_contract_between(contract_id, start, start + timedelta(days=1)))
+    return await _recompute(
+        session, where=where, chain_where=ChainStatus.updated_at == now, now=now, alert=True
     )
 
 
