@@ -215,8 +215,6 @@ def statement(dialect_name: str, *, where: ColumnElement[bool], now: datetime) -
         + _reason(invoice_suspect, "invoice_suspect")
         + _reason(parties_differ, "parties_differ")
     )
-    reasons_json = literal("[", String) + func.substr(reasons, 2) + literal("]", String)
-    reasons_value = cast(reasons_json, JsonDoc) if d.pg else type_coerce(reasons_json, JsonDoc)
 
     ticket_state = case((has_ticket, P), (order_open, W), else_=M)
     waybill_state = case(
@@ -271,8 +269,7 @@ def statement(dialect_name: str, *, where: ColumnElement[bool], now: datetime) -
         "settlement_state": settlement_state,
         "invoice_state": invoice_state,
         "payment_state": payment_state,
-        "mismatch": case((reasons != "", true()), else_=false()),
-        "reasons": reasons_value,
+        "reasons_text": reasons,
         "updated_at": literal(now, ChainStatus.__table__.c.updated_at.type),
     }
     source = (
@@ -288,9 +285,22 @@ def statement(dialect_name: str, *, where: ColumnElement[bool], now: datetime) -
         .outerjoin(ilines, ilines.c.waybill_id == w.c.id)
         .where(where)
     )
-    insert = (postgresql.insert if d.pg else sqlite.insert)(ChainStatus).from_select(list(columns), source)
-    keep = {k: getattr(insert.excluded, k) for k in columns if k != "order_id"}
-    return insert.on_conflict_do_update(index_elements=["order_id"], set_=keep)
+    # The reasons are computed once (in the inner select) and turned into the JSON list and the flag.
+    inner = source.subquery("chain")
+    text_ = inner.c.reasons_text
+    reasons_json = literal("[", String) + func.substr(text_, 2) + literal("]", String)
+    final: dict[str, Any] = {k: inner.c[k] for k in columns if k != "reasons_text"}
+    final["mismatch"] = case((text_ != "", true()), else_=false())
+    final["reasons"] = cast(reasons_json, JsonDoc) if d.pg else type_coerce(reasons_json, JsonDoc)
+    outer = select(*[v.label(k) for k, v in final.items()]).where(true())  # WHERE: SQLite's upsert needs one
+    insert = (postgresql.insert if d.pg else sqlite.insert)(ChainStatus).from_select(list(final), outer)
+    table = ChainStatus.__table__
+    keep = {k: getattr(insert.excluded, k) for k in final if k != "order_id"}
+    # A row whose figures did not change is not written again (no dead tuple, no WAL): an hourly sweep
+    # over a month rewrites only what moved. Its updated_at keeps the time of its last change.
+    changed = or_(*[table.c[k].is_distinct_from(getattr(insert.excluded, k)) for k in final
+                    if k not in ("order_id", "updated_at")])
+    return insert.on_conflict_do_update(index_elements=["order_id"], set_=keep, where=changed)
 
 
 def for_orders(order_ids: Collection[uuid.UUID]) -> ColumnElement[bool]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 23:29:06.506618
+Create Date: 2026-12-07 23:32:42.251236
 """
 from alembic import op
 import sqlalchemy as sa
@@ -1193,20 +1193,14 @@ def upgrade() -> None:
     sa.Column('mismatch', sa.Boolean(), nullable=False),
     sa.Column('reasons', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['buyer_org_id'], ['organisations.id'], name=op.f('fk_chain_status_buyer_org_id_organisations')),
-    sa.ForeignKeyConstraint(['carrier_org_id'], ['organisations.id'], name=op.f('fk_chain_status_carrier_org_id_organisations')),
-    sa.ForeignKeyConstraint(['contract_id'], ['contracts.id'], name=op.f('fk_chain_status_contract_id_contracts')),
     sa.ForeignKeyConstraint(['order_id'], ['pickup_orders.id'], name=op.f('fk_chain_status_order_id_pickup_orders'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['region_code'], ['regions.code'], name=op.f('fk_chain_status_region_code_regions')),
-    sa.ForeignKeyConstraint(['seller_org_id'], ['organisations.id'], name=op.f('fk_chain_status_seller_org_id_organisations')),
-    sa.PrimaryKeyConstraint('order_id', name=op.f('pk_chain_status'))
+    sa.PrimaryKeyConstraint('order_id', name=op.f('pk_chain_status')),
+    postgresql_with={'fillfactor': 80}
     )
     with op.batch_alter_table('chain_status', schema=None) as batch_op:
         batch_op.create_index('ix_chain_status_buyer_day', ['buyer_org_id', 'day'], unique=False)
         batch_op.create_index('ix_chain_status_carrier_day', ['carrier_org_id', 'day'], unique=False)
         batch_op.create_index('ix_chain_status_contract_day', ['contract_id', 'day'], unique=False)
-        batch_op.create_index(batch_op.f('ix_chain_status_mismatch'), ['mismatch'], unique=False)
-        batch_op.create_index(batch_op.f('ix_chain_status_order_no'), ['order_no'], unique=False)
         batch_op.create_index('ix_chain_status_region_day', ['region_code', 'day'], unique=False)
         batch_op.create_index('ix_chain_status_seller_day', ['seller_org_id', 'day'], unique=False)
 
@@ -1629,8 +1623,6 @@ def downgrade() -> None:
     with op.batch_alter_table('chain_status', schema=None) as batch_op:
         batch_op.drop_index('ix_chain_status_seller_day')
         batch_op.drop_index('ix_chain_status_region_day')
-        batch_op.drop_index(batch_op.f('ix_chain_status_order_no'))
-        batch_op.drop_index(batch_op.f('ix_chain_status_mismatch'))
         batch_op.drop_index('ix_chain_status_contract_day')
         batch_op.drop_index('ix_chain_status_carrier_day')
         batch_op.drop_index('ix_chain_status_buyer_day')
