@@ -24,8 +24,8 @@ from backend.db.base import Base, JsonDoc, utcnow
 
 class ChainStatus(Base):
     __tablename__ = "chain_status"
-    # Derived data rewritten a million rows at a time: no foreign keys but its order's (each would be a
-    # lookup per row written), a few indexes (the boards' filters), and room on each page so that a
+    # Derived data rewritten a million rows at a time, only ever from existing orders: no foreign keys
+    # (each would be a lookup per row written), the boards' indexes, and room on each page so that a
     # recomputation's update stays on its page without touching the indexes (HOT).
     __table_args__ = (
         Index("ix_chain_status_contract_day", "contract_id", "day"),
@@ -36,9 +36,7 @@ class ChainStatus(Base):
         {"postgresql_with": {"fillfactor": 80}},
     )
 
-    order_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("pickup_orders.id", ondelete="CASCADE"), primary_key=True
-    )
+    order_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     order_no: Mapped[str] = mapped_column(String(24))
     contract_id: Mapped[uuid.UUID]
     contract_no: Mapped[str] = mapped_column(String(64))

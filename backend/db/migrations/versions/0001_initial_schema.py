@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 23:32:42.251236
+Create Date: 2026-12-07 23:38:12.734433
 """
 from alembic import op
 import sqlalchemy as sa
@@ -41,6 +41,44 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.create_index('ix_audit_entity', ['entity', 'entity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_at'), ['at'], unique=False)
+
+    op.create_table('chain_status',
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('order_no', sa.String(length=24), nullable=False),
+    sa.Column('contract_id', sa.Uuid(), nullable=False),
+    sa.Column('contract_no', sa.String(length=64), nullable=False),
+    sa.Column('seller_org_id', sa.Uuid(), nullable=False),
+    sa.Column('buyer_org_id', sa.Uuid(), nullable=False),
+    sa.Column('carrier_org_id', sa.Uuid(), nullable=True),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('ordered_kg', sa.BigInteger(), nullable=False),
+    sa.Column('loaded_kg', sa.BigInteger(), nullable=False),
+    sa.Column('delivered_kg', sa.BigInteger(), nullable=False),
+    sa.Column('settled_kg', sa.BigInteger(), nullable=False),
+    sa.Column('settled_fen', sa.BigInteger(), nullable=False),
+    sa.Column('invoiced_kg', sa.BigInteger(), nullable=False),
+    sa.Column('invoiced_fen', sa.BigInteger(), nullable=False),
+    sa.Column('paid_fen', sa.BigInteger(), nullable=False),
+    sa.Column('contract_state', sa.String(length=8), nullable=False),
+    sa.Column('order_state', sa.String(length=8), nullable=False),
+    sa.Column('ticket_state', sa.String(length=8), nullable=False),
+    sa.Column('waybill_state', sa.String(length=8), nullable=False),
+    sa.Column('settlement_state', sa.String(length=8), nullable=False),
+    sa.Column('invoice_state', sa.String(length=8), nullable=False),
+    sa.Column('payment_state', sa.String(length=8), nullable=False),
+    sa.Column('mismatch', sa.Boolean(), nullable=False),
+    sa.Column('reasons', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('order_id', name=op.f('pk_chain_status')),
+    postgresql_with={'fillfactor': 80}
+    )
+    with op.batch_alter_table('chain_status', schema=None) as batch_op:
+        batch_op.create_index('ix_chain_status_buyer_day', ['buyer_org_id', 'day'], unique=False)
+        batch_op.create_index('ix_chain_status_carrier_day', ['carrier_org_id', 'day'], unique=False)
+        batch_op.create_index('ix_chain_status_contract_day', ['contract_id', 'day'], unique=False)
+        batch_op.create_index('ix_chain_status_region_day', ['region_code', 'day'], unique=False)
+        batch_op.create_index('ix_chain_status_seller_day', ['seller_org_id', 'day'], unique=False)
 
     op.create_table('evidence_entries',
     sa.Column('seq', sa.BigInteger(), autoincrement=False, nullable=False),
@@ -1165,45 +1203,6 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['order_id'], ['pickup_orders.id'], name=op.f('fk_chain_findings_order_id_pickup_orders'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('order_id', 'reason', name=op.f('pk_chain_findings'))
     )
-    op.create_table('chain_status',
-    sa.Column('order_id', sa.Uuid(), nullable=False),
-    sa.Column('order_no', sa.String(length=24), nullable=False),
-    sa.Column('contract_id', sa.Uuid(), nullable=False),
-    sa.Column('contract_no', sa.String(length=64), nullable=False),
-    sa.Column('seller_org_id', sa.Uuid(), nullable=False),
-    sa.Column('buyer_org_id', sa.Uuid(), nullable=False),
-    sa.Column('carrier_org_id', sa.Uuid(), nullable=True),
-    sa.Column('region_code', sa.String(length=6), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('ordered_kg', sa.BigInteger(), nullable=False),
-    sa.Column('loaded_kg', sa.BigInteger(), nullable=False),
-    sa.Column('delivered_kg', sa.BigInteger(), nullable=False),
-    sa.Column('settled_kg', sa.BigInteger(), nullable=False),
-    sa.Column('settled_fen', sa.BigInteger(), nullable=False),
-    sa.Column('invoiced_kg', sa.BigInteger(), nullable=False),
-    sa.Column('invoiced_fen', sa.BigInteger(), nullable=False),
-    sa.Column('paid_fen', sa.BigInteger(), nullable=False),
-    sa.Column('contract_state', sa.String(length=8), nullable=False),
-    sa.Column('order_state', sa.String(length=8), nullable=False),
-    sa.Column('ticket_state', sa.String(length=8), nullable=False),
-    sa.Column('waybill_state', sa.String(length=8), nullable=False),
-    sa.Column('settlement_state', sa.String(length=8), nullable=False),
-    sa.Column('invoice_state', sa.String(length=8), nullable=False),
-    sa.Column('payment_state', sa.String(length=8), nullable=False),
-    sa.Column('mismatch', sa.Boolean(), nullable=False),
-    sa.Column('reasons', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
-    sa.Column('updated_at', backend.db.base.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['order_id'], ['pickup_orders.id'], name=op.f('fk_chain_status_order_id_pickup_orders'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('order_id', name=op.f('pk_chain_status')),
-    postgresql_with={'fillfactor': 80}
-    )
-    with op.batch_alter_table('chain_status', schema=None) as batch_op:
-        batch_op.create_index('ix_chain_status_buyer_day', ['buyer_org_id', 'day'], unique=False)
-        batch_op.create_index('ix_chain_status_carrier_day', ['carrier_org_id', 'day'], unique=False)
-        batch_op.create_index('ix_chain_status_contract_day', ['contract_id', 'day'], unique=False)
-        batch_op.create_index('ix_chain_status_region_day', ['region_code', 'day'], unique=False)
-        batch_op.create_index('ix_chain_status_seller_day', ['seller_org_id', 'day'], unique=False)
-
     op.create_table('devices',
     sa.Column('site_id', sa.Uuid(), nullable=False),
     sa.Column('lane_id', sa.Uuid(), nullable=True),
@@ -1620,14 +1619,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_devices_last_seen')
 
     op.drop_table('devices')
-    with op.batch_alter_table('chain_status', schema=None) as batch_op:
-        batch_op.drop_index('ix_chain_status_seller_day')
-        batch_op.drop_index('ix_chain_status_region_day')
-        batch_op.drop_index('ix_chain_status_contract_day')
-        batch_op.drop_index('ix_chain_status_carrier_day')
-        batch_op.drop_index('ix_chain_status_buyer_day')
-
-    op.drop_table('chain_status')
     op.drop_table('chain_findings')
     with op.batch_alter_table('alert_files', schema=None) as batch_op:
         batch_op.drop_index('ix_alert_files_alert')
@@ -1867,6 +1858,14 @@ def downgrade() -> None:
         batch_op.drop_index('ix_evidence_entries_kind_ref_seq')
 
     op.drop_table('evidence_entries')
+    with op.batch_alter_table('chain_status', schema=None) as batch_op:
+        batch_op.drop_index('ix_chain_status_seller_day')
+        batch_op.drop_index('ix_chain_status_region_day')
+        batch_op.drop_index('ix_chain_status_contract_day')
+        batch_op.drop_index('ix_chain_status_carrier_day')
+        batch_op.drop_index('ix_chain_status_buyer_day')
+
+    op.drop_table('chain_status')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entries_at'))
         batch_op.drop_index('ix_audit_entity')
