@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.enterprise import alert_pages, assays, contracts, fleet, keys, orders, pages, pricing, routes, settlements
+from apps.enterprise import (
+                      alert_pages,
+                      assays,
+                      contracts,
+                      fleet,
+                      keys,
+                      orders,
+                      pages,
+                      pricing,
+                      routes,
+                      settlements,
+)
 
 ROUTERS: list[Any] = [routes.router, fleet.router, keys.router, contracts.router, pricing.router, assays.router,
                       orders.router, settlements.router, pages.router, alert_pages.router]

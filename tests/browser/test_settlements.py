@@ -38,24 +38,58 @@ async def _tickets(database_url: str, order_ids: list[str], nets: list[int]) -> 
     async with create_sessionmaker(engine)() as session:
         now = backend_clock.system_now()
         for i, (oid, net) in enumerate(zip(order_ids, nets, strict=True)):
-            o = (await session.execute(select(PickupOrder).where(PickupOrder.id == uuid.UUID(oid)))).scalar_one()
+            o = (
+                await session.execute(select(PickupOrder).where(PickupOrder.id == uuid.UUID(oid)))
+            ).scalar_one()
             at = now - timedelta(minutes=90 - 30 * i)
             ids = []
             for kind, kg, when in (("tare", 15_200, at - timedelta(minutes=20)), ("gross", 15_200 + net, at)):
                 wid = uuid.uuid4()
-                session.add(Weighing(id=wid, order_id=o.id, site_id=o.site_id, key_id="browser", kind=kind,
-                                     plate="蒙K55177", weight_kg=kg, on_scale_at=when, weighed_at=when, status="accepted",
-                                     code="accepted", signature="0" * 64))
+                session.add(
+                    Weighing(
+                        id=wid,
+                        order_id=o.id,
+                        site_id=o.site_id,
+                        key_id="browser",
+                        kind=kind,
+                        plate="蒙K55177",
+                        weight_kg=kg,
+                        on_scale_at=when,
+                        weighed_at=when,
+                        status="accepted",
+                        code="accepted",
+                        signature="0" * 64,
+                    )
+                )
                 ids.append(wid)
             await session.flush()
             no = f"BD{now:%y%m%d}{uuid.uuid4().hex[:6].upper()}"
-            session.add(WeighTicket(
-                ticket_no=no, verify_code="BROWSER", order_id=o.id, order_no=o.order_no, contract_id=o.contract_id,
-                contract_no=DEMO_CONTRACT_NO, seller_org_id=o.seller_org_id, buyer_org_id=o.buyer_org_id,
-                seller_name="鄂托克前旗示范煤矿有限公司", buyer_name="准格尔示范电厂", region_code=o.region_code,
-                site_id=o.site_id, site_name="示范煤矿", plate="蒙K55177", product=o.product, tare_weighing_id=ids[0],
-                gross_weighing_id=ids[1], tare_kg=15_200, gross_kg=15_200 + net, net_kg=net,
-                tare_at=at - timedelta(minutes=20), gross_at=at))
+            session.add(
+                WeighTicket(
+                    ticket_no=no,
+                    verify_code="BROWSER",
+                    order_id=o.id,
+                    order_no=o.order_no,
+                    contract_id=o.contract_id,
+                    contract_no=DEMO_CONTRACT_NO,
+                    seller_org_id=o.seller_org_id,
+                    buyer_org_id=o.buyer_org_id,
+                    seller_name="鄂托克前旗示范煤矿有限公司",
+                    buyer_name="准格尔示范电厂",
+                    region_code=o.region_code,
+                    site_id=o.site_id,
+                    site_name="示范煤矿",
+                    plate="蒙K55177",
+                    product=o.product,
+                    tare_weighing_id=ids[0],
+                    gross_weighing_id=ids[1],
+                    tare_kg=15_200,
+                    gross_kg=15_200 + net,
+                    net_kg=net,
+                    tare_at=at - timedelta(minutes=20),
+                    gross_at=at,
+                )
+            )
             numbers.append(no)
         await session.commit()
     await engine.dispose()
@@ -67,8 +101,11 @@ async def _demo_contract_and_site(database_url: str) -> tuple[str, str]:
     async with create_sessionmaker(engine)() as session:
         mark = await seed_marks.marked(session, key=f"contract:{DEMO_CONTRACT_NO}")
         assert mark is not None and mark.entity_id is not None
-        site = (await session.execute(select(PickupOrder.site_id).where(PickupOrder.contract_id == mark.entity_id)
-                                      .limit(1))).scalar_one()
+        site = (
+            await session.execute(
+                select(PickupOrder.site_id).where(PickupOrder.contract_id == mark.entity_id).limit(1)
+            )
+        ).scalar_one()
     await engine.dispose()
     return str(mark.entity_id), str(site)
 
@@ -77,8 +114,10 @@ def _loads(server: Server, nets: list[int]) -> tuple[str, list[str]]:
     contract_id, site_id = run_async(_demo_contract_and_site(server.database_url))
     with server.api() as sales:
         mfa.api_login(sales, SALES_PHONE, DEMO_PASSWORD)
-        r = sales.post("/api/mine/orders", json={"contractId": contract_id, "siteId": site_id, "plannedKg": 40_000,
-                                                 "count": len(nets)})
+        r = sales.post(
+            "/api/mine/orders",
+            json={"contractId": contract_id, "siteId": site_id, "plannedKg": 40_000, "count": len(nets)},
+        )
         assert r.status_code == 201, r.text
         order_ids = [o["id"] for o in r.json()]
     return contract_id, run_async(_tickets(server.database_url, order_ids, nets))
@@ -97,7 +136,9 @@ def _no_sideways_scroll(page: Page) -> None:
     assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
 
 
-def _flow(browser: Browser, server: Server, folder: Path, size: str, options: dict[str, Any], width: int) -> None:
+def _flow(
+    browser: Browser, server: Server, folder: Path, size: str, options: dict[str, Any], width: int
+) -> None:
     contract_id, tickets = _loads(server, [31_020, 29_480])
     errors: list[str] = []
 
@@ -162,8 +203,9 @@ def _flow(browser: Browser, server: Server, folder: Path, size: str, options: di
     assert errors == [], f"JavaScript errors on the pages: {errors}"
 
 
-def test_the_plant_issues_and_the_mine_sees_the_recomputation_at_phone_size(browser: Browser, server: Server,
-                                                                             artifacts_dir: Path) -> None:
+def test_the_plant_issues_and_the_mine_sees_the_recomputation_at_phone_size(
+    browser: Browser, server: Server, artifacts_dir: Path
+) -> None:
     folder = artifacts_dir / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     _flow(browser, server, folder, "phone", PHONE, 390)
