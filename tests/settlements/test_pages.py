@@ -43,3 +43,23 @@ def _figures(nets: list[int], price: int) -> dict:
         "totalFen": amount + h.tax(amount),
         "unitPriceFenPerT": price,
     }
+
+
+async def test_the_seller_uploads_with_a_scan_and_the_issuer_corrects_from_the_page(ctx, client):
+    w = await h.world(ctx, client)
+    nets = [30_000]
+    tickets = await h.loads(ctx, client, w, nets)
+    seller_form = await client.get(f"/enterprise/settlements/new?contract={w.contract['id']}", headers=w.seller_finance)
+    assert seller_form.status_code == 200 and "data-as-seller" in seller_form.text and "data-scan-file" in seller_form.text
+    s = await h.issue(client, w.buyer_finance, h.body(w, tickets, nets=nets))
+    page = await client.get(f"/enterprise/settlements/new?of={s['id']}", headers=w.buyer_finance)
+    assert page.status_code == 200, page.text
+    assert f"/api/enterprise/settlements/{s['id']}/versions" in page.text and tickets[0] in page.text
+    assert f'value="{s["settlementNo"]}"' in page.text and "提交新版本" in page.text
+    odd = await client.get(
+        f"/enterprise/settlements/new?contract={w.contract['id']}&period_from=1900-01-01&period_to=x",
+        headers=w.buyer_finance,
+    )
+    assert odd.status_code == 200  # an impossible period falls back to this month
+    english = await client.get(f"/enterprise/settlements/{s['id']}?lang=en", headers=w.p.sales)
+    assert english.status_code == 200 and "Settlement beside the platform" in english.text
