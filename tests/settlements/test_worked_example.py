@@ -105,3 +105,21 @@ async def test_the_mismatch_alerts_evidence_pack_holds_the_settlement(ctx, clien
     )
     assert record["lines"][1]["computedUnitPriceFenPerT"] == 28300 and record["mismatch"]
     assert any("price_terms" in n or "terms" in n for n in names), names
+
+
+async def test_an_assay_arriving_later_recomputes_the_pending_settlement(ctx, client):
+    w = await h.world(ctx, client)
+    await h.terms(client, w)
+    nets = [30_000, 25_000]
+    tickets = await h.loads(ctx, client, w, nets)
+    await h.assay(client, w, tickets[0], 4260, "14")
+    s = await h.issue(client, w.buyer_finance, h.with_lines(w, tickets, nets, [30400, 28300]))
+    # Without the second load's assay it is priced at the base quality: 300.00, not 283.00.
+    assert s["lines"][1]["computedUnitPriceFenPerT"] == 30000 and s["mismatch"]
+    assert "quality_missing" in {f["code"] for f in s["findings"]}
+    await h.assay(client, w, tickets[1], 3720, "16.5")
+    again = (await client.get(f"/api/enterprise/settlements/{s['id']}", headers=w.p.seller)).json()
+    assert again["lines"][1]["computedUnitPriceFenPerT"] == 28300
+    assert not again["mismatch"] and again["findings"] == []
+    ref = f"settlement:{s['settlementNo']}:v1"
+    assert await h.alert_count(ctx, ref, "settlement_mismatch") == 1  # raised at issue, not again
