@@ -12,8 +12,8 @@ from backend.domain.invitations import models as invitations_models
 from backend.domain.machines import models as machines_models
 from backend.domain.notices import models as notices_models
 from backend.domain.orders import models as orders_models
-from backend.domain.pricing import models as pricing_models
 from backend.domain.organisations import models as organisations_models
+from backend.domain.pricing import models as pricing_models
 from backend.domain.queue import models as queue_models
 from backend.domain.regions import models as regions_models
 from backend.domain.sites import models as sites_models
