@@ -31,7 +31,7 @@ from backend.domain.identity.schemas import ENTERPRISE_ROLES, Principal
 from backend.domain.pricing import service as pricing
 from backend.domain.pricing.schemas import Quality
 from backend.domain.weighing import service as weighing
-from backend.errors import forbidden
+from backend.errors import DomainError, forbidden
 from backend.events import announce
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
@@ -242,6 +242,11 @@ async def _contract_by_no(session: AsyncSession, actor: Principal, contract_no: 
     return found[0]
 
 
+async def _by_report(session: AsyncSession, org_id: uuid.UUID, report_no: str) -> Assay | None:
+    query = select(Assay).where(Assay.uploaded_by_org_id == org_id, Assay.report_no == report_no)
+    return (await session.execute(query.execution_options(populate_existing=True))).scalar_one_or_none()
+
+
 async def upsert_assay(
     session: AsyncSession, *, actor: Principal, report_no: str, data: AssayPut
 ) -> tuple[AssayOut, bool]:
@@ -251,13 +256,9 @@ async def upsert_assay(
     org_id = recording_org(actor, contract.seller_org_id, contract.buyer_org_id)
     await _check(session, contract.id, data)
     values = _fields(contract, data)
-    assay = (
-        await session.execute(
-            select(Assay).where(Assay.uploaded_by_org_id == org_id, Assay.report_no == report_no)
-        )
-    ).scalar_one_or_none()
+    assay = await _by_report(session, org_id, report_no)
     if assay is None:
-        assay = Assay(
+        made = Assay(
             report_no=report_no,
             source="open_api",
             uploaded_by_org_id=org_id,
@@ -265,18 +266,26 @@ async def upsert_assay(
             updated_at=utcnow(),
             **values,
         )
-        await _insert(session, assay)
-        await audit.record(
-            session,
-            actor=actor.actor,
-            action="assay.record",
-            entity="assay",
-            entity_id=assay.id,
-            before=None,
-            after=audit.snapshot(assay, fields=_AUDITED),
-        )
-        await _recorded(session, assay)
-        return views.assay_out(assay), True
+        try:
+            await _insert(session, made)
+        except DomainError:
+            # Lost a race with the same report sent twice at once: the other request's row stands,
+            # and this one is then the same upsert again (an update, or nothing).
+            assay = await _by_report(session, org_id, report_no)
+            if assay is None:
+                raise
+        else:
+            await audit.record(
+                session,
+                actor=actor.actor,
+                action="assay.record",
+                entity="assay",
+                entity_id=made.id,
+                before=None,
+                after=audit.snapshot(made, fields=_AUDITED),
+            )
+            await _recorded(session, made)
+            return views.assay_out(made), True
     before = audit.snapshot(assay, fields=_AUDITED)
     for name, value in values.items():
         setattr(assay, name, value)
