@@ -36,6 +36,11 @@ FAMILIES = {
     "dir.{}": ["in", "out", "both"],
     "device.kind.{}": ["camera", "weighbridge", "barrier", "io_module", "led", "speaker", "edge_agent", "qr_scanner",
                        "belt_scale", "rail_scale"],
+    "qp.qb.{}": ["mine_ticket", "buyer_gate"],
+    "qp.mode.{}": ["batch", "monthly_weighted"],
+    "assay.lab.{}": ["mine", "buyer", "third_party"],
+    "assay.scope.{}": ["load", "batch"],
+    "assay.source.{}": ["hand", "open_api"],
 }
 
 
