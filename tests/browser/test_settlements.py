@@ -199,6 +199,15 @@ def _flow(
     expect(mine.locator("[data-mismatch]")).to_have_count(0)
     mine.locator("[data-confirm-button]").click()
     expect(mine.locator("[data-status]")).to_have_attribute("data-status", "confirmed")
+    # The PDF, as Chromium's viewer shows it: the Chinese text rendered with the system's CJK font.
+    pdf_url = mine.locator("[data-pdf-link]").get_attribute("href")
+    assert pdf_url is not None
+    answer = mine.request.get(pdf_url)
+    assert answer.ok and answer.body().startswith(b"%PDF") and number.encode() in answer.body()
+    if size == "desktop":
+        mine.goto(pdf_url)
+        mine.wait_for_timeout(1500)
+        mine.screenshot(path=str(folder / "settlement-pdf-desktop.png"))
     mine.context.close()
     assert errors == [], f"JavaScript errors on the pages: {errors}"
 

@@ -8,7 +8,6 @@ is Noto Sans CJK SC, the simplified-Chinese glyph forms.
 from __future__ import annotations
 
 import os
-from datetime import UTC
 from pathlib import Path
 
 from fpdf import FPDF
@@ -45,6 +44,17 @@ def _quality(q: dict) -> str:
     return "，".join(parts) or "—"
 
 
+def _adjustments(items: list[dict]) -> str:
+    return (
+        "；".join(
+            f"{INDEX_LABELS.get(a.get('index', ''), (a.get('index', ''),))[0]} "
+            f"{a.get('value') or ''} {a.get('fenPerT', 0) / 100:+,.2f} 元/吨"
+            for a in items
+        )
+        or "—"
+    )
+
+
 class _Doc(FPDF):
     def __init__(self) -> None:
         super().__init__(format="A4")
@@ -55,7 +65,7 @@ class _Doc(FPDF):
 
     def row(self, label: str, value: str) -> None:
         self.set_font("cjk", size=9)
-        self.cell(46, 6, label, border=1)
+        self.cell(54, 6, label, border=1)
         self.multi_cell(0, 6, value, border=1, new_x="LMARGIN", new_y="NEXT")
 
     def heading(self, text: str) -> None:
@@ -96,12 +106,7 @@ def render(s: SettlementOut) -> bytes:
     doc.row("结算数量 Settled (t)", _t(s.settled_kg))
     doc.row("亏吨 / 扣吨 Short / deducted (t)", f"{_t(s.short_kg)} / {_t(s.deduction_kg)}")
     doc.row("质量 Quality", _quality(s.quality))
-    adjustments = "；".join(
-        f"{INDEX_LABELS.get(a.get('index', ''), (a.get('index', ''),))[0]} "
-        f"{a.get('value') or ''} {a.get('fenPerT', 0) / 100:+,.2f} 元/吨"
-        for a in s.adjustments
-    )
-    doc.row("质量调价 Adjustments", adjustments or "—")
+    doc.row("质量调价 Adjustments", _adjustments(s.adjustments))
     doc.row("单价 Unit price (元/吨)", _yuan(s.unit_price_fen_per_t))
     doc.row("金额 Amount (元)", _yuan(s.amount_fen))
     doc.row("税率 / 税额 Tax", f"{s.tax_rate_bp / 100:.2f}%  /  {_yuan(s.tax_fen)} 元")
@@ -122,6 +127,7 @@ def render(s: SettlementOut) -> bytes:
     doc.row("依据 Basis", f"{basis} / {basis_en}")
     doc.row("复核数量 (t)", _t(s.computed_settled_kg))
     doc.row("复核单价 (元/吨)", _yuan(s.computed_unit_price_fen_per_t))
+    doc.row("复核调价 Adjustments", _adjustments(s.computed_adjustments))
     doc.row(
         "复核金额 / 税 / 合计",
         f"{_yuan(s.computed_amount_fen)} / {_yuan(s.computed_tax_fen)} / {_yuan(s.computed_total_fen)}",
@@ -158,7 +164,7 @@ def render(s: SettlementOut) -> bytes:
     doc.ln(2)
     doc.set_font("cjk", size=8)
     confirmed = " ".join(
-        f"{who} {at.astimezone(UTC):%Y-%m-%d %H:%M}Z"
+        f"{who} {at.astimezone(CHINA_TZ):%Y-%m-%d %H:%M}"
         for who, at in (("买方确认", s.buyer_confirmed_at), ("卖方确认", s.seller_confirmed_at))
         if at
     )
