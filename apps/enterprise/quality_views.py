@@ -88,8 +88,14 @@ class AssayRow:
 
 
 def assay_row(a: AssayOut) -> AssayRow:
-    qnet = "—" if a.qnet_ar_kcal_per_kg is None else f"{a.qnet_ar_kcal_per_kg:,}"
+    qnet = "—" if a.qnet_ar_kcal_per_kg is None else f"{a.qnet_ar_kcal_per_kg:,} kcal/kg"
     if a.qnet_input_unit == "mj_per_kg" and a.qnet_input_value:
         qnet += f"（{a.qnet_input_value} MJ/kg）"
     subject = a.ticket_no or (a.batch_date.isoformat() if a.batch_date else "")
-    return AssayRow(a=a, qnet=qnet, mt=pct(a.mt_bp), ad=pct(a.ad_bp), st_d=pct(a.st_d_bp), subject=subject)
+
+    def shown(bp: int | None) -> str:
+        return "—" if bp is None else f"{pct(bp)}%"
+
+    return AssayRow(
+        a=a, qnet=qnet, mt=shown(a.mt_bp), ad=shown(a.ad_bp), st_d=shown(a.st_d_bp), subject=subject
+    )

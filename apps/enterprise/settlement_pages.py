@@ -43,14 +43,27 @@ def plain(value: int | None, scale: int, digits: int) -> str:
 
 
 def quality_text(q: dict[str, Any]) -> str:
-    names = (("qnetArKcalPerKg", "Qnet,ar {} kcal/kg"), ("mtPct", "Mt {}%"), ("adPct", "Ad {}%"),
-             ("stDPct", "St,d {}%"), ("vdafPct", "Vdaf {}%"), ("madPct", "Mad {}%"))
+    names = (
+        ("qnetArKcalPerKg", "Qnet,ar {} kcal/kg"),
+        ("mtPct", "Mt {}%"),
+        ("adPct", "Ad {}%"),
+        ("stDPct", "St,d {}%"),
+        ("vdafPct", "Vdaf {}%"),
+        ("madPct", "Mad {}%"),
+    )
     return " · ".join(pattern.format(q[key]) for key, pattern in names if q.get(key) not in (None, "")) or "—"
 
 
-FORMAT: dict[str, Any] = {"tonnes": tonnes3, "yuan": yuan2, "plain": plain, "quality_text": quality_text,
-                          "badges": BADGES, "status_labels": STATUS_LABELS, "source_labels": SOURCE_LABELS,
-                          "capitals": settlements.yuan_capitals}
+FORMAT: dict[str, Any] = {
+    "tonnes": tonnes3,
+    "yuan": yuan2,
+    "plain": plain,
+    "quality_text": quality_text,
+    "badges": BADGES,
+    "status_labels": STATUS_LABELS,
+    "source_labels": SOURCE_LABELS,
+    "capitals": settlements.yuan_capitals,
+}
 
 
 def _staff(request: Request[Any, Any, Any]) -> Principal:
@@ -58,13 +71,25 @@ def _staff(request: Request[Any, Any, Any]) -> Principal:
 
 
 @get("/settlements")
-async def settlement_list(request: Request[Any, Any, Any], db: Db, status: FromQuery[str | None] = None,
-                          offset: FromQuery[Offset] = 0) -> Template | Redirect:
+async def settlement_list(
+    request: Request[Any, Any, Any],
+    db: Db,
+    status: FromQuery[str | None] = None,
+    offset: FromQuery[Offset] = 0,
+) -> Template | Redirect:
     me = _staff(request)
     status = status if status in STATUS_LABELS else None
     page = await settlements.list_settlements(db, actor=me, status=status, offset=offset, limit=PAGE_SIZE)
-    return render(request, "enterprise/settlements.html", app="enterprise", page=page, status=status or "",
-                  offset=offset, limit=PAGE_SIZE, **FORMAT)
+    return render(
+        request,
+        "enterprise/settlements.html",
+        app="enterprise",
+        page=page,
+        status=status or "",
+        offset=offset,
+        limit=PAGE_SIZE,
+        **FORMAT,
+    )
 
 
 def _period(raw_from: str | None, raw_to: str | None) -> tuple[date, date]:
@@ -83,8 +108,11 @@ def _period(raw_from: str | None, raw_to: str | None) -> tuple[date, date]:
 
 @get("/settlements/new")
 async def settlement_new(
-    request: Request[Any, Any, Any], db: Db, contract: FromQuery[uuid.UUID | None] = None,
-    period_from: FromQuery[str | None] = None, period_to: FromQuery[str | None] = None,
+    request: Request[Any, Any, Any],
+    db: Db,
+    contract: FromQuery[uuid.UUID | None] = None,
+    period_from: FromQuery[str | None] = None,
+    period_to: FromQuery[str | None] = None,
     of: FromQuery[uuid.UUID | None] = None,
 ) -> Template | Redirect:
     me = _staff(request)
@@ -100,34 +128,64 @@ async def settlement_new(
     preview = None
     if contract is not None:
         try:
-            preview = await settlements.preview(db, actor=me, contract_id=contract, period_from=start, period_to=end,
-                                                include=[x.ticket_no for x in old.lines] if old else ())
+            preview = await settlements.preview(
+                db,
+                actor=me,
+                contract_id=contract,
+                period_from=start,
+                period_to=end,
+                include=[x.ticket_no for x in old.lines] if old else (),
+            )
         except DomainError:
             preview = None
     today = china_today()
     suggested = old.settlement_no if old else f"JS{today:%Y%m%d}{uuid.uuid4().hex[:4].upper()}"
-    return render(request, "enterprise/settlement_new.html", app="enterprise", choices=choices,
-                  contract_id=str(contract or ""), period_from=start.isoformat(), period_to=end.isoformat(),
-                  preview=preview, old=old, suggested_no=suggested, today=today.isoformat(), **FORMAT)
+    return render(
+        request,
+        "enterprise/settlement_new.html",
+        app="enterprise",
+        choices=choices,
+        contract_id=str(contract or ""),
+        period_from=start.isoformat(),
+        period_to=end.isoformat(),
+        preview=preview,
+        old=old,
+        suggested_no=suggested,
+        today=today.isoformat(),
+        **FORMAT,
+    )
 
 
 def _side_by_side(s: SettlementOut) -> list[dict[str, Any]]:
-    rows = [("stl.item.settled", s.settled_kg, s.computed_settled_kg, tonnes3, 0),
-            ("stl.item.unitPrice", s.unit_price_fen_per_t, s.computed_unit_price_fen_per_t, yuan2, 0),
-            ("stl.item.amount", s.amount_fen, s.computed_amount_fen, yuan2, max(1, s.load_count)),
-            ("stl.item.tax", s.tax_fen, s.computed_tax_fen, yuan2, max(1, s.load_count)),
-            ("stl.item.total", s.total_fen, s.computed_total_fen, yuan2, 2 * max(1, s.load_count))]
-    return [{"key": key, "issued": fmt(a), "platform": fmt(b), "differs": b is not None and abs(a - b) > tol}
-            for key, a, b, fmt, tol in rows]
+    rows = [
+        ("stl.item.settled", s.settled_kg, s.computed_settled_kg, tonnes3, 0),
+        ("stl.item.unitPrice", s.unit_price_fen_per_t, s.computed_unit_price_fen_per_t, yuan2, 0),
+        ("stl.item.amount", s.amount_fen, s.computed_amount_fen, yuan2, max(1, s.load_count)),
+        ("stl.item.tax", s.tax_fen, s.computed_tax_fen, yuan2, max(1, s.load_count)),
+        ("stl.item.total", s.total_fen, s.computed_total_fen, yuan2, 2 * max(1, s.load_count)),
+    ]
+    return [
+        {"key": key, "issued": fmt(a), "platform": fmt(b), "differs": b is not None and abs(a - b) > tol}
+        for key, a, b, fmt, tol in rows
+    ]
 
 
 @get("/settlements/{settlement_id:uuid}")
-async def settlement_page(request: Request[Any, Any, Any], db: Db, settlement_id: FromPath[uuid.UUID]) -> Template | Redirect:
+async def settlement_page(
+    request: Request[Any, Any, Any], db: Db, settlement_id: FromPath[uuid.UUID]
+) -> Template | Redirect:
     me = _staff(request)
     s = await settlements.get_settlement(db, actor=me, settlement_id=settlement_id)
     mine = me.is_member(s.issued_by_org_id)
-    return render(request, "enterprise/settlement.html", app="enterprise", s=s, side=_side_by_side(s), mine=mine,
-                  **FORMAT)
+    return render(
+        request,
+        "enterprise/settlement.html",
+        app="enterprise",
+        s=s,
+        side=_side_by_side(s),
+        mine=mine,
+        **FORMAT,
+    )
 
 
 ROUTES = [settlement_list, settlement_new, settlement_page]

@@ -34,17 +34,29 @@ StatusFilter = Literal["pending", "confirmed", "superseded", "withdrawn"]
 
 
 @get("/settlements", summary="My settlements as seller or buyer")
-async def list_settlements(me: Me, db: Db, status: FromQuery[StatusFilter | None] = None,
-                           offset: FromQuery[Offset] = 0, limit: FromQuery[Limit] = 50) -> SettlementPage:
+async def list_settlements(
+    me: Me,
+    db: Db,
+    status: FromQuery[StatusFilter | None] = None,
+    offset: FromQuery[Offset] = 0,
+    limit: FromQuery[Limit] = 50,
+) -> SettlementPage:
     return await settlements.list_settlements(db, actor=me, status=status, offset=offset, limit=limit)
 
 
-@post("/settlements", status_code=201, summary="Issue a settlement (the buyer), or upload one with the buyer's scan (the seller)")
+@post(
+    "/settlements",
+    status_code=201,
+    summary="Issue a settlement (the buyer), or upload one with the buyer's scan (the seller)",
+)
 async def issue(data: JSONBody[SettlementIssue], me: Me, db: Db, ctx: Ctx) -> SettlementOut:
     return await settlements.issue(db, ctx=ctx, actor=me, data=data)
 
 
-@get("/settlements/{settlement_id:uuid}", summary="One settlement with its lines beside the platform's recomputation")
+@get(
+    "/settlements/{settlement_id:uuid}",
+    summary="One settlement with its lines beside the platform's recomputation",
+)
 async def get_settlement(settlement_id: FromPath[uuid.UUID], me: Me, db: Db) -> SettlementOut:
     return await settlements.get_settlement(db, actor=me, settlement_id=settlement_id)
 
@@ -55,12 +67,17 @@ async def confirm(settlement_id: FromPath[uuid.UUID], me: Me, db: Db) -> Settlem
 
 
 @post("/settlements/{settlement_id:uuid}/versions", status_code=201, summary="A correction: the next version")
-async def new_version(settlement_id: FromPath[uuid.UUID], data: JSONBody[SettlementIssue], me: Me, db: Db,
-                      ctx: Ctx) -> SettlementOut:
+async def new_version(
+    settlement_id: FromPath[uuid.UUID], data: JSONBody[SettlementIssue], me: Me, db: Db, ctx: Ctx
+) -> SettlementOut:
     return await settlements.new_version(db, ctx=ctx, actor=me, settlement_id=settlement_id, data=data)
 
 
-@post("/settlements/{settlement_id:uuid}/withdraw", status_code=200, summary="The issuer withdraws a pending settlement")
+@post(
+    "/settlements/{settlement_id:uuid}/withdraw",
+    status_code=200,
+    summary="The issuer withdraws a pending settlement",
+)
 async def withdraw(settlement_id: FromPath[uuid.UUID], me: Me, db: Db) -> SettlementOut:
     return await settlements.withdraw(db, actor=me, settlement_id=settlement_id)
 
@@ -68,8 +85,14 @@ async def withdraw(settlement_id: FromPath[uuid.UUID], me: Me, db: Db) -> Settle
 @get("/settlements/{settlement_id:uuid}/pdf", summary="The settlement as a PDF", media_type="application/pdf")
 async def settlement_pdf(settlement_id: FromPath[uuid.UUID], me: Me, db: Db) -> Response[bytes]:
     pdf = await settlements.settlement_pdf(db, actor=me, settlement_id=settlement_id)
-    return Response(content=pdf.data, media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{pdf.filename}"', "Cache-Control": "private, no-store"})
+    return Response(
+        content=pdf.data,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{pdf.filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 @get("/settlements/{settlement_id:uuid}/scan", summary="The buyer's signed scan of a seller's upload")
@@ -80,6 +103,16 @@ async def scan(settlement_id: FromPath[uuid.UUID], me: Me, db: Db, ctx: Ctx) -> 
 
 router = Router(
     path="/api/enterprise",
-    route_handlers=[list_settlements, issue, get_settlement, confirm, new_version, withdraw, settlement_pdf, scan],
-    guards=[signed_in], tags=["enterprise", "settlements"],
+    route_handlers=[
+        list_settlements,
+        issue,
+        get_settlement,
+        confirm,
+        new_version,
+        withdraw,
+        settlement_pdf,
+        scan,
+    ],
+    guards=[signed_in],
+    tags=["enterprise", "settlements"],
 )

@@ -20,13 +20,22 @@ from backend.domain.settlements.schemas import SettlementIssue, SettlementOut
 from backend.http.deps import Ctx, Db
 from backend.http.signing import MachineActor, provide_machine, provide_machine_actor, signed_machine
 
-SettlementNoPath = Annotated[str, Parameter(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+SettlementNoPath = Annotated[
+    str, Parameter(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
 
 
 @put("/settlements/{settlement_no:str}", summary="Issue or correct a settlement by its number (idempotent)")
-async def upsert(caller: MachineActor, settlement_no: FromPath[SettlementNoPath], data: JSONBody[SettlementIssue],
-                 db: Db, ctx: Ctx) -> Response[Any]:
-    out, created = await settlements.upsert_by_machine(db, ctx=ctx, actor=caller, settlement_no=settlement_no, data=data)
+async def upsert(
+    caller: MachineActor,
+    settlement_no: FromPath[SettlementNoPath],
+    data: JSONBody[SettlementIssue],
+    db: Db,
+    ctx: Ctx,
+) -> Response[Any]:
+    out, created = await settlements.upsert_by_machine(
+        db, ctx=ctx, actor=caller, settlement_no=settlement_no, data=data
+    )
     return Response(content=out, status_code=201 if created else 200)
 
 
@@ -36,6 +45,9 @@ async def read(caller: MachineActor, settlement_no: FromPath[SettlementNoPath], 
 
 
 router = Router(
-    path="/open/v1", route_handlers=[upsert, read], tags=["open", "settlements"], guards=[signed_machine],
+    path="/open/v1",
+    route_handlers=[upsert, read],
+    tags=["open", "settlements"],
+    guards=[signed_machine],
     dependencies={"machine": Provide(provide_machine), "caller": Provide(provide_machine_actor)},
 )

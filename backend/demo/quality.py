@@ -18,7 +18,7 @@ from backend.db.unit import savepoint
 from backend.demo.chain import DEMO_CONTRACT_NO, DEMO_PDF, principal
 from backend.demo.marks import once
 from backend.domain.assays import service as assays
-from backend.domain.assays.schemas import AssayIn
+from backend.domain.assays.schemas import AssayIn, Lab
 from backend.domain.pricing import service as pricing
 from backend.domain.pricing.schemas import IndexRule, TermsIn
 from backend.errors import DomainError
@@ -45,7 +45,7 @@ WORKED_RULES = [
     IndexRule(index="mt", condition="ge", lower=D(15), step=D(1), amount_fen_per_step=-100, partial="up"),
 ]
 # (report, lab, days ago, Qnet as reported, Mt %, Ad %, St,d %, with the scan)
-_ASSAYS = (
+_ASSAYS: tuple[tuple[str, Lab, int, Decimal, Decimal, Decimal, Decimal, bool], ...] = (
     ("ZG-HY-DEMO-001", "buyer", 1, D(4260), D(14), D("18.25"), D("0.62"), True),
     ("ZG-HY-DEMO-002", "buyer", 2, D(3720), D("16.5"), D("21.40"), D("0.71"), False),
     ("KF-HY-DEMO-001", "mine", 1, D("17.83"), D("13.8"), D("18.02"), D("0.60"), False),

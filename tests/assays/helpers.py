@@ -50,7 +50,7 @@ async def lab_world(ctx: Context, client: httpx.AsyncClient, app: Litestar) -> L
     )
 
 
-def load_body(ticket_no: str, **overrides: Any) -> dict[str, Any]:
+def load_body(ticket_no: str | None, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "scope": "load",
         "ticketNo": ticket_no,

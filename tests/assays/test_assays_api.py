@@ -241,3 +241,20 @@ async def test_quality_for_prefers_the_load_assay_then_the_days_batch_of_the_nam
         assert got[lab.ticket_no].qnet_ar_kcal_per_kg == Decimal(4260) and got[
             lab.ticket_no
         ].mt_pct == Decimal(14)
+
+
+async def test_the_same_report_sent_twice_at_once_is_recorded_once(ctx, client, app):
+    import asyncio
+
+    lab = await a.lab_world(ctx, client, app)
+    p = lab.p
+    key = await ph.key(client, p.buyer_id, p.buyer)
+    body = {**a.load_body(lab.ticket_no), "contractNo": lab.lw.gw.w.contract["contractNo"]}
+    del body["reportNo"]
+    async with a.erp(app, key) as one, a.erp(app, key) as two:
+        answers = await asyncio.gather(
+            one.put("/open/v1/assays/HY-RACE", json=body), two.put("/open/v1/assays/HY-RACE", json=body)
+        )
+    assert sorted(r.status_code for r in answers) == [200, 201], [r.text for r in answers]
+    assert answers[0].json()["id"] == answers[1].json()["id"]
+    assert await _count(ctx) == 1

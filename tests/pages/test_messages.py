@@ -37,6 +37,11 @@ FAMILIES = {
     "inv.kind.{}": ["81", "82"], "inv.payerSide.{}": ["buyer", "seller"], "inv.source.{}": ["hand", "open_api"],
     "device.kind.{}": ["camera", "weighbridge", "barrier", "io_module", "led", "speaker", "edge_agent", "qr_scanner",
                        "belt_scale", "rail_scale"],
+    "qp.qb.{}": ["mine_ticket", "buyer_gate"],
+    "qp.mode.{}": ["batch", "monthly_weighted"],
+    "assay.lab.{}": ["mine", "buyer", "third_party"],
+    "assay.scope.{}": ["load", "batch"],
+    "assay.source.{}": ["hand", "open_api"],
 }
 
 

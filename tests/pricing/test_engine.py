@@ -226,3 +226,12 @@ def test_a_load_without_quality_is_priced_at_base_and_flagged() -> None:
     out = pricing.compute(terms=terms(), loads=[LoadIn(ticket_no="T1", net_kg=10000)])
     assert out.lines[0].quality_missing and out.lines[0].unit_price_fen_per_t == 30000
     assert Decimal(out.amount_fen) == Decimal(300_000)
+
+
+def test_monthly_without_any_quality_is_priced_at_base_and_flagged() -> None:
+    out = pricing.compute(
+        terms=terms(settlement_mode="monthly_weighted"),
+        loads=[LoadIn(ticket_no="T1", net_kg=10000), LoadIn(ticket_no="T2", net_kg=5000)],
+    )
+    assert out.quality is None and all(ln.quality_missing for ln in out.lines)
+    assert out.amount_fen == 450_000 and out.unit_price_fen_per_t == 30000

@@ -69,7 +69,7 @@ async def test_contract_page_shows_terms_and_assays(ctx, client, world):  # noqa
         "不足一档按一档（进位）",
         "> 15 %",
         "HY-PAGE-1",
-        "4,264（17.83 MJ/kg）",
+        "4,264 kcal/kg（17.83 MJ/kg）",
         "16.5",
         "报告扫描件",
         "新增版本",

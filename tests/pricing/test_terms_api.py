@@ -68,7 +68,9 @@ async def test_a_new_version_never_overwrites_and_each_is_audited(ctx, client, p
         201,
     )
     assert second["version"] == 2
-    listed = await c.ok(await client.get(terms_url(contract["id"]), headers=p.buyer_staff))
+    response = await client.get(terms_url(contract["id"]), headers=p.buyer_staff)
+    assert response.status_code == 200, response.text
+    listed: list[dict[str, Any]] = response.json()
     assert [t["version"] for t in listed] == [2, 1]
     assert [t["basePriceFenPerT"] for t in listed] == [31000, 30000]
     async with unit_of_work(ctx) as session:

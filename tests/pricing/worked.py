@@ -58,7 +58,8 @@ WORKED_BODY: dict[str, Any] = {
 
 def rule(**kw: Any) -> IndexRule:
     decimals = ("lower", "upper", "step", "reject_below", "reject_above")
-    return IndexRule(**{k: (D(v) if k in decimals and v is not None else v) for k, v in kw.items()})
+    values: dict[str, Any] = {k: (D(v) if k in decimals and v is not None else v) for k, v in kw.items()}
+    return IndexRule(**values)
 
 
 def worked_rules() -> list[IndexRule]:

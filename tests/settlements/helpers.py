@@ -41,11 +41,25 @@ async def world(ctx: Context, client: httpx.AsyncClient, **contract: Any) -> Wor
     return World(p, active, site, buyer_finance, seller_finance)
 
 
-async def loads(ctx: Context, client: httpx.AsyncClient, w: World, nets_kg: list[int],
-                at: datetime | None = None, every: timedelta = timedelta(hours=1)) -> list[str]:
+async def loads(
+    ctx: Context,
+    client: httpx.AsyncClient,
+    w: World,
+    nets_kg: list[int],
+    at: datetime | None = None,
+    every: timedelta = timedelta(hours=1),
+) -> list[str]:
     """One pickup order and one valid ticket per net weight, weighed (gross) from `at` on."""
-    r = await client.post("/api/mine/orders", headers=w.p.sales, json={
-        "contractId": w.contract["id"], "siteId": w.site["id"], "plannedKg": 40_000, "count": len(nets_kg)})
+    r = await client.post(
+        "/api/mine/orders",
+        headers=w.p.sales,
+        json={
+            "contractId": w.contract["id"],
+            "siteId": w.site["id"],
+            "plannedKg": 40_000,
+            "count": len(nets_kg),
+        },
+    )
     assert r.status_code == 201, r.text
     orders = r.json()
     start = at or backend_clock.now() - timedelta(hours=len(nets_kg) + 1)
@@ -55,22 +69,57 @@ async def loads(ctx: Context, client: httpx.AsyncClient, w: World, nets_kg: list
             gross_at = start + every * i
             tare_kg = 15_000
             ids = []
-            for kind, kg, when in (("tare", tare_kg, gross_at - timedelta(minutes=30)), ("gross", tare_kg + net, gross_at)):
+            for kind, kg, when in (
+                ("tare", tare_kg, gross_at - timedelta(minutes=30)),
+                ("gross", tare_kg + net, gross_at),
+            ):
                 wid = uuid.uuid4()
-                session.add(Weighing(id=wid, order_id=uuid.UUID(order["id"]), site_id=uuid.UUID(w.site["id"]),
-                                     key_id="test", kind=kind, plate="蒙K12345", weight_kg=kg, on_scale_at=when,
-                                     weighed_at=when, status="accepted", code="accepted", signature="0" * 64))
+                session.add(
+                    Weighing(
+                        id=wid,
+                        order_id=uuid.UUID(order["id"]),
+                        site_id=uuid.UUID(w.site["id"]),
+                        key_id="test",
+                        kind=kind,
+                        plate="蒙K12345",
+                        weight_kg=kg,
+                        on_scale_at=when,
+                        weighed_at=when,
+                        status="accepted",
+                        code="accepted",
+                        signature="0" * 64,
+                    )
+                )
                 ids.append(wid)
             await session.flush()
             no = f"BD{next(_SEQ):04d}{uuid.uuid4().hex[:10].upper()}"
-            session.add(WeighTicket(
-                ticket_no=no, verify_code="ABCDEF", order_id=uuid.UUID(order["id"]), order_no=order["orderNo"],
-                contract_id=uuid.UUID(w.contract["id"]), contract_no=w.contract["contractNo"],
-                seller_org_id=w.p.seller_id, buyer_org_id=w.p.buyer_id, seller_name="卖方", buyer_name="买方",
-                region_code="150623", site_id=uuid.UUID(w.site["id"]), site_name="矿", plate="蒙K12345",
-                product="mixed_coal", tare_weighing_id=ids[0], gross_weighing_id=ids[1], tare_kg=tare_kg,
-                gross_kg=tare_kg + net, net_kg=net, tare_at=gross_at - timedelta(minutes=30), gross_at=gross_at,
-                status="valid"))
+            session.add(
+                WeighTicket(
+                    ticket_no=no,
+                    verify_code="ABCDEF",
+                    order_id=uuid.UUID(order["id"]),
+                    order_no=order["orderNo"],
+                    contract_id=uuid.UUID(w.contract["id"]),
+                    contract_no=w.contract["contractNo"],
+                    seller_org_id=w.p.seller_id,
+                    buyer_org_id=w.p.buyer_id,
+                    seller_name="卖方",
+                    buyer_name="买方",
+                    region_code="150623",
+                    site_id=uuid.UUID(w.site["id"]),
+                    site_name="矿",
+                    plate="蒙K12345",
+                    product="mixed_coal",
+                    tare_weighing_id=ids[0],
+                    gross_weighing_id=ids[1],
+                    tare_kg=tare_kg,
+                    gross_kg=tare_kg + net,
+                    net_kg=net,
+                    tare_at=gross_at - timedelta(minutes=30),
+                    gross_at=gross_at,
+                    status="valid",
+                )
+            )
             numbers.append(no)
     w.tickets.extend(numbers)
     return numbers
@@ -80,8 +129,11 @@ async def void(ctx: Context, ticket_no: str) -> None:
     from sqlalchemy import update
 
     async with unit_of_work(ctx) as session:
-        await session.execute(update(WeighTicket).where(WeighTicket.ticket_no == ticket_no)
-                              .values(status="void", void_reason="复磅"))
+        await session.execute(
+            update(WeighTicket)
+            .where(WeighTicket.ticket_no == ticket_no)
+            .values(status="void", void_reason="复磅")
+        )
 
 
 def tax(amount_fen: int, rate_bp: int = 1300) -> int:
@@ -96,19 +148,37 @@ def amount(kg: int, fen_per_t: int) -> int:
     return int((Decimal(kg) * fen_per_t / 1000).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
-def body(w: World, tickets: list[str] | None, *, no: str | None = None, price: int | None = None,
-         nets: list[int] | None = None, **over: Any) -> dict[str, Any]:
+def body(
+    w: World,
+    tickets: list[str] | None,
+    *,
+    no: str | None = None,
+    price: int | None = None,
+    nets: list[int] | None = None,
+    **over: Any,
+) -> dict[str, Any]:
     """A settlement of `tickets` at `price` (the contract's by default) on their nets, figures consistent."""
     price = w.contract["priceFenPerT"] if price is None else price
     kg = sum(nets or [])
     amt = sum(amount(n, price) for n in nets or [])
     today = backend_clock.now().date()
     out: dict[str, Any] = {
-        "settlementNo": no or f"JS{uuid.uuid4().hex[:12].upper()}", "contractId": w.contract["id"],
-        "periodFrom": (today - timedelta(days=3)).isoformat(), "periodTo": (today + timedelta(days=1)).isoformat(),
-        "supplierKg": kg, "settledKg": kg, "unitPriceFenPerT": price, "amountFen": amt, "taxRateBp": 1300,
-        "taxFen": tax(amt), "totalFen": amt + tax(amt),
-        "bank": {"accountName": "达拉特电厂", "bank": "中国工商银行达拉特旗支行", "accountNo": "0603 0211 0900 1234 567"},
+        "settlementNo": no or f"JS{uuid.uuid4().hex[:12].upper()}",
+        "contractId": w.contract["id"],
+        "periodFrom": (today - timedelta(days=3)).isoformat(),
+        "periodTo": (today + timedelta(days=1)).isoformat(),
+        "supplierKg": kg,
+        "settledKg": kg,
+        "unitPriceFenPerT": price,
+        "amountFen": amt,
+        "taxRateBp": 1300,
+        "taxFen": tax(amt),
+        "totalFen": amt + tax(amt),
+        "bank": {
+            "accountName": "达拉特电厂",
+            "bank": "中国工商银行达拉特旗支行",
+            "accountNo": "0603 0211 0900 1234 567",
+        },
     }
     if tickets is not None:
         out["ticketNos"] = tickets
@@ -116,7 +186,9 @@ def body(w: World, tickets: list[str] | None, *, no: str | None = None, price: i
     return out
 
 
-async def issue(client: httpx.AsyncClient, headers: dict[str, str], b: dict[str, Any], status: int = 201) -> dict[str, Any]:
+async def issue(
+    client: httpx.AsyncClient, headers: dict[str, str], b: dict[str, Any], status: int = 201
+) -> dict[str, Any]:
     r = await client.post("/api/enterprise/settlements", json=b, headers=headers)
     assert r.status_code == status, r.text
     result: dict[str, Any] = r.json()
@@ -127,27 +199,48 @@ async def terms(client: httpx.AsyncClient, w: World, **over: Any) -> dict[str, A
     """The issue's worked example as the contract's price terms (tests/pricing/worked.py)."""
     from tests.pricing.worked import WORKED_BODY
 
-    r = await client.post(f"/api/enterprise/contracts/{w.contract['id']}/price-terms", json={**WORKED_BODY, **over},
-                          headers=w.p.sales)
+    r = await client.post(
+        f"/api/enterprise/contracts/{w.contract['id']}/price-terms",
+        json={**WORKED_BODY, **over},
+        headers=w.p.sales,
+    )
     assert r.status_code == 201, r.text
     result: dict[str, Any] = r.json()
     return result
 
 
-async def assay(client: httpx.AsyncClient, w: World, ticket_no: str, qnet: int, mt: str, *, lab: str = "buyer") -> None:
-    r = await client.post(f"/api/enterprise/contracts/{w.contract['id']}/assays", headers=w.p.buyer, json={
-        "scope": "load", "ticketNo": ticket_no, "lab": lab, "labName": "电厂化验室", "sampleNo": f"S-{ticket_no}",
-        "reportNo": f"HY-{ticket_no}", "standard": "GB/T 213-2008", "testedOn": backend_clock.now().date().isoformat(),
-        "qnetArKcalPerKg": qnet, "mtPct": mt})
+async def assay(
+    client: httpx.AsyncClient, w: World, ticket_no: str, qnet: int, mt: str, *, lab: str = "buyer"
+) -> None:
+    r = await client.post(
+        f"/api/enterprise/contracts/{w.contract['id']}/assays",
+        headers=w.p.buyer,
+        json={
+            "scope": "load",
+            "ticketNo": ticket_no,
+            "lab": lab,
+            "labName": "电厂化验室",
+            "sampleNo": f"S-{ticket_no}",
+            "reportNo": f"HY-{ticket_no}",
+            "standard": "GB/T 213-2008",
+            "testedOn": backend_clock.now().date().isoformat(),
+            "qnetArKcalPerKg": qnet,
+            "mtPct": mt,
+        },
+    )
     assert r.status_code == 201, r.text
 
 
 def lines(tickets: list[str], nets: list[int], prices: list[int]) -> list[dict[str, Any]]:
-    return [{"ticketNo": no, "settledKg": n, "unitPriceFenPerT": p, "amountFen": amount(n, p)}
-            for no, n, p in zip(tickets, nets, prices, strict=True)]
+    return [
+        {"ticketNo": no, "settledKg": n, "unitPriceFenPerT": p, "amountFen": amount(n, p)}
+        for no, n, p in zip(tickets, nets, prices, strict=True)
+    ]
 
 
-def with_lines(w: World, tickets: list[str], nets: list[int], prices: list[int], **over: Any) -> dict[str, Any]:
+def with_lines(
+    w: World, tickets: list[str], nets: list[int], prices: list[int], **over: Any
+) -> dict[str, Any]:
     """A settlement whose figures are the sums of its lines (price: the weighted one, half-even)."""
     from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -156,8 +249,15 @@ def with_lines(w: World, tickets: list[str], nets: list[int], prices: list[int],
     amt = sum(x["amountFen"] for x in ls)
     unit = int((Decimal(amt) * 1000 / kg).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
     b = body(w, tickets, nets=nets)
-    b.update(lines=ls, settledKg=kg, supplierKg=kg, amountFen=amt, unitPriceFenPerT=unit, taxFen=tax(amt),
-             totalFen=amt + tax(amt))
+    b.update(
+        lines=ls,
+        settledKg=kg,
+        supplierKg=kg,
+        amountFen=amt,
+        unitPriceFenPerT=unit,
+        taxFen=tax(amt),
+        totalFen=amt + tax(amt),
+    )
     b.update(over)
     return b
 
@@ -168,5 +268,10 @@ async def alert_count(ctx: Context, ref: str, kind: str) -> int:
     from backend.domain.alerts.models import Alert
 
     async with unit_of_work(ctx) as session:
-        return int((await session.execute(select(func.count()).select_from(Alert).where(
-            Alert.ref == ref, Alert.kind == kind))).scalar_one())
+        return int(
+            (
+                await session.execute(
+                    select(func.count()).select_from(Alert).where(Alert.ref == ref, Alert.kind == kind)
+                )
+            ).scalar_one()
+        )

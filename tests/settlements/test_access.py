@@ -17,12 +17,18 @@ async def test_strangers_get_404_on_every_route(ctx, client, app):
     tickets = await h.loads(ctx, client, w, NETS)
     b = h.body(w, tickets, nets=NETS, scan=base64.b64encode(b"%PDF-1.4 signed").decode())
     s = await h.issue(client, w.seller_finance, b)
-    _, stranger_org, stranger = await sh.member(ctx, client, role="enterprise_admin", kind="consumer_power",
-                                                region_code="150621")
+    _, stranger_org, stranger = await sh.member(
+        ctx, client, role="enterprise_admin", kind="consumer_power", region_code="150621"
+    )
     url = f"/api/enterprise/settlements/{s['id']}"
-    for method, path, body in (("GET", url, None), ("GET", f"{url}/pdf", None), ("GET", f"{url}/scan", None),
-                               ("POST", f"{url}/confirm", None), ("POST", f"{url}/withdraw", None),
-                               ("POST", f"{url}/versions", b)):
+    for method, path, body in (
+        ("GET", url, None),
+        ("GET", f"{url}/pdf", None),
+        ("GET", f"{url}/scan", None),
+        ("POST", f"{url}/confirm", None),
+        ("POST", f"{url}/withdraw", None),
+        ("POST", f"{url}/versions", b),
+    ):
         r = await client.request(method, path, json=body, headers=stranger)
         assert r.status_code == 404 and r.json()["code"] == "not_found", (method, path, r.text)
     listing = (await client.get("/api/enterprise/settlements", headers=stranger)).json()
@@ -31,7 +37,9 @@ async def test_strangers_get_404_on_every_route(ctx, client, app):
     key = await ph.key(client, stranger_org, stranger)
     machine = ph.machine(app, key)
     assert (await machine.get(f"/open/v1/settlements/{s['settlementNo']}")).status_code == 404
-    r = await machine.put(f"/open/v1/settlements/{s['settlementNo']}", json={**b, "contractNo": w.contract["contractNo"]})
+    r = await machine.put(
+        f"/open/v1/settlements/{s['settlementNo']}", json={**b, "contractNo": w.contract["contractNo"]}
+    )
     assert r.status_code == 404, r.text
 
 

@@ -55,7 +55,9 @@ def _year(b, ctx):
 
 
 def _lines_kg(b, ctx):
-    b["lines"] = [{"ticketNo": no, "settledKg": 1, "unitPriceFenPerT": 1, "amountFen": 0} for no in b["ticketNos"]]
+    b["lines"] = [
+        {"ticketNo": no, "settledKg": 1, "unitPriceFenPerT": 1, "amountFen": 0} for no in b["ticketNos"]
+    ]
 
 
 def _quality(b, ctx):
@@ -101,13 +103,17 @@ def _refused(r, status: int, code: str, field: str | None) -> None:
     assert body["message_zh"] and body["message_en"] and body["message_zh"] != body["message_en"]
 
 
-@pytest.mark.parametrize(("change", "status", "code", "field"), CASES, ids=[c[0].__name__.strip("_") for c in CASES])
+@pytest.mark.parametrize(
+    ("change", "status", "code", "field"), CASES, ids=[c[0].__name__.strip("_") for c in CASES]
+)
 async def test_bad_figures_are_refused_naming_the_field(ctx, client, change, status, code, field):
     w = await h.world(ctx, client)
     tickets = await h.loads(ctx, client, w, NETS)
     b = h.body(w, tickets, nets=NETS)
     change(b, ctx)
-    _refused(await client.post("/api/enterprise/settlements", json=b, headers=w.buyer_finance), status, code, field)
+    _refused(
+        await client.post("/api/enterprise/settlements", json=b, headers=w.buyer_finance), status, code, field
+    )
     await _nothing_stored(client, w)
 
 
@@ -117,31 +123,71 @@ async def test_void_and_foreign_tickets_and_who_may_issue(ctx, client):
     other = await h.world(ctx, client)
     foreign = await h.loads(ctx, client, other, [30_000])
     b = h.body(w, [tickets[0], foreign[0]], nets=[NETS[0], 30_000])
-    _refused(await client.post("/api/enterprise/settlements", json=b, headers=w.buyer_finance), 422,
-             "settlement_ticket_other_contract", "ticketNos[1]")
+    _refused(
+        await client.post("/api/enterprise/settlements", json=b, headers=w.buyer_finance),
+        422,
+        "settlement_ticket_other_contract",
+        "ticketNos[1]",
+    )
     await h.void(ctx, tickets[1])
     b = h.body(w, tickets, nets=NETS)
-    _refused(await client.post("/api/enterprise/settlements", json=b, headers=w.buyer_finance), 422,
-             "settlement_ticket_void", "ticketNos[1]")
+    _refused(
+        await client.post("/api/enterprise/settlements", json=b, headers=w.buyer_finance),
+        422,
+        "settlement_ticket_void",
+        "ticketNos[1]",
+    )
     good = h.body(w, tickets[:1], nets=NETS[:1])
     # The buyer's dispatcher reads but does not settle; the seller must bring the buyer's scan.
-    _refused(await client.post("/api/enterprise/settlements", json=good, headers=w.p.buyer_staff), 403,
-             "settlement_not_party", "contractId")
-    _refused(await client.post("/api/enterprise/settlements", json=good, headers=w.seller_finance), 422,
-             "settlement_scan_required", "scan")
+    _refused(
+        await client.post("/api/enterprise/settlements", json=good, headers=w.p.buyer_staff),
+        403,
+        "settlement_not_party",
+        "contractId",
+    )
+    _refused(
+        await client.post("/api/enterprise/settlements", json=good, headers=w.seller_finance),
+        422,
+        "settlement_scan_required",
+        "scan",
+    )
     bad_scan = {**good, "scan": base64.b64encode(b"GIF89a not a scan").decode()}
-    _refused(await client.post("/api/enterprise/settlements", json=bad_scan, headers=w.seller_finance), 422,
-             "settlement_scan_invalid", "scan")
+    _refused(
+        await client.post("/api/enterprise/settlements", json=bad_scan, headers=w.seller_finance),
+        422,
+        "settlement_scan_invalid",
+        "scan",
+    )
     _, _, stranger = await sh.member(ctx, client, role="finance", kind="consumer_power", region_code="150621")
-    _refused(await client.post("/api/enterprise/settlements", json=good, headers=stranger), 404, "not_found", None)
+    _refused(
+        await client.post("/api/enterprise/settlements", json=good, headers=stranger), 404, "not_found", None
+    )
     await _nothing_stored(client, w)
     pdf_scan = {**good, "scan": base64.b64encode(b"%PDF-1.4\n% the buyer's signed settlement\n").decode()}
     s = await h.issue(client, w.seller_finance, pdf_scan)
-    assert s["source"] == "seller_upload" and s["hasScan"] and s["sellerConfirmedAt"] and not s["buyerConfirmedAt"]
+    assert (
+        s["source"] == "seller_upload"
+        and s["hasScan"]
+        and s["sellerConfirmedAt"]
+        and not s["buyerConfirmedAt"]
+    )
     scan = await client.get(f"/api/enterprise/settlements/{s['id']}/scan", headers=w.p.buyer)
     assert scan.status_code == 200 and scan.content.startswith(b"%PDF-")
-    _refused(await client.post("/api/enterprise/settlements", json={**good, "settlementNo": "JS-OTHER"},
-                               headers=w.buyer_finance), 409, "ticket_already_settled", "ticketNos")
-    _refused(await client.post("/api/enterprise/settlements", json={**h.body(w, tickets[1:], nets=NETS[1:]),
-                                                                    "settlementNo": s["settlementNo"]},
-                               headers=w.buyer_finance), 409, "settlement_no_taken", "settlementNo")
+    _refused(
+        await client.post(
+            "/api/enterprise/settlements", json={**good, "settlementNo": "JS-OTHER"}, headers=w.buyer_finance
+        ),
+        409,
+        "ticket_already_settled",
+        "ticketNos",
+    )
+    _refused(
+        await client.post(
+            "/api/enterprise/settlements",
+            json={**h.body(w, tickets[1:], nets=NETS[1:]), "settlementNo": s["settlementNo"]},
+            headers=w.buyer_finance,
+        ),
+        409,
+        "settlement_no_taken",
+        "settlementNo",
+    )

@@ -24,26 +24,70 @@ async def _ticket_the_demo_orders(ctx) -> int:
     async with unit_of_work(ctx) as session:
         mark = await seed_marks.marked(session, key=f"contract:{DEMO_CONTRACT_NO}")
         assert mark is not None and mark.entity_id is not None
-        orders = (await session.execute(select(PickupOrder).where(PickupOrder.contract_id == mark.entity_id)
-                                        .order_by(PickupOrder.order_no))).scalars().all()
+        orders = (
+            (
+                await session.execute(
+                    select(PickupOrder)
+                    .where(PickupOrder.contract_id == mark.entity_id)
+                    .order_by(PickupOrder.order_no)
+                )
+            )
+            .scalars()
+            .all()
+        )
         now = backend_clock.now()
         for i, o in enumerate(orders[:3]):
             at = now - timedelta(hours=3 - i)
             ids = []
-            for kind, kg, when in (("tare", 15_000, at - timedelta(minutes=20)), ("gross", 15_000 + 30_000 - 20 * i, at)):
+            for kind, kg, when in (
+                ("tare", 15_000, at - timedelta(minutes=20)),
+                ("gross", 15_000 + 30_000 - 20 * i, at),
+            ):
                 wid = uuid.uuid4()
-                session.add(Weighing(id=wid, order_id=o.id, site_id=o.site_id, key_id="demo", kind=kind, plate="蒙K55177",
-                                     weight_kg=kg, on_scale_at=when, weighed_at=when, status="accepted", code="accepted",
-                                     signature="0" * 64))
+                session.add(
+                    Weighing(
+                        id=wid,
+                        order_id=o.id,
+                        site_id=o.site_id,
+                        key_id="demo",
+                        kind=kind,
+                        plate="蒙K55177",
+                        weight_kg=kg,
+                        on_scale_at=when,
+                        weighed_at=when,
+                        status="accepted",
+                        code="accepted",
+                        signature="0" * 64,
+                    )
+                )
                 ids.append(wid)
             await session.flush()
-            session.add(WeighTicket(
-                ticket_no=f"BD-DEMO-{i}-{uuid.uuid4().hex[:6]}", verify_code="DEMO", order_id=o.id, order_no=o.order_no,
-                contract_id=o.contract_id, contract_no=DEMO_CONTRACT_NO, seller_org_id=o.seller_org_id,
-                buyer_org_id=o.buyer_org_id, seller_name="示范煤矿", buyer_name="示范电厂", region_code=o.region_code,
-                site_id=o.site_id, site_name="示范煤矿", plate="蒙K55177", product=o.product, tare_weighing_id=ids[0],
-                gross_weighing_id=ids[1], tare_kg=15_000, gross_kg=45_000 - 20 * i, net_kg=30_000 - 20 * i,
-                tare_at=at - timedelta(minutes=20), gross_at=at))
+            session.add(
+                WeighTicket(
+                    ticket_no=f"BD-DEMO-{i}-{uuid.uuid4().hex[:6]}",
+                    verify_code="DEMO",
+                    order_id=o.id,
+                    order_no=o.order_no,
+                    contract_id=o.contract_id,
+                    contract_no=DEMO_CONTRACT_NO,
+                    seller_org_id=o.seller_org_id,
+                    buyer_org_id=o.buyer_org_id,
+                    seller_name="示范煤矿",
+                    buyer_name="示范电厂",
+                    region_code=o.region_code,
+                    site_id=o.site_id,
+                    site_name="示范煤矿",
+                    plate="蒙K55177",
+                    product=o.product,
+                    tare_weighing_id=ids[0],
+                    gross_weighing_id=ids[1],
+                    tare_kg=15_000,
+                    gross_kg=45_000 - 20 * i,
+                    net_kg=30_000 - 20 * i,
+                    tare_at=at - timedelta(minutes=20),
+                    gross_at=at,
+                )
+            )
         return len(orders[:3])
 
 
@@ -58,8 +102,10 @@ async def test_the_demo_shows_a_confirmed_and_a_pending_mismatched_settlement(ct
     assert created, "the settlements were made"
     async with unit_of_work(ctx) as session:
         rows = (await session.execute(select(Settlement).order_by(Settlement.settlement_no))).scalars().all()
-    assert [(s.status, s.mismatch, s.load_count) for s in rows] == [("confirmed", False, 2), ("pending", True, 1)], [
-        s.findings for s in rows]
+    assert [(s.status, s.mismatch, s.load_count) for s in rows] == [
+        ("confirmed", False, 2),
+        ("pending", True, 1),
+    ], [s.findings for s in rows]
     assert rows[0].computed_basis == "terms" and rows[0].computed_unit_price_fen_per_t == 30400
     again: list[str] = []
     async with unit_of_work(ctx) as session:

@@ -30,7 +30,9 @@ async def test_confirm_rules(ctx, client):
     seen = (await client.get(url, headers=w.p.sales)).json()
     assert seen["canConfirm"] and not seen["canWithdraw"] and not seen["canCorrect"]
     done = await client.post(f"{url}/confirm", headers=w.p.sales)
-    assert done.status_code == 200 and done.json()["status"] == "confirmed" and done.json()["sellerConfirmedAt"]
+    assert (
+        done.status_code == 200 and done.json()["status"] == "confirmed" and done.json()["sellerConfirmedAt"]
+    )
     again = await client.post(f"{url}/confirm", headers=w.p.sales)
     assert again.status_code == 409 and again.json()["code"] == "settlement_not_pending"
     late = await client.post(f"{url}/withdraw", headers=w.buyer_finance)
@@ -42,9 +44,13 @@ async def test_a_correction_is_a_new_version_and_the_old_one_stays(ctx, client):
     tickets = await h.loads(ctx, client, w, NETS)
     first = await h.issue(client, w.buyer_finance, h.body(w, tickets[:2], nets=NETS[:2], no="JS-V"))
     url = f"/api/enterprise/settlements/{first['id']}"
-    seller_try = await client.post(f"{url}/versions", json=h.body(w, tickets, nets=NETS, no="JS-V"), headers=w.p.sales)
+    seller_try = await client.post(
+        f"{url}/versions", json=h.body(w, tickets, nets=NETS, no="JS-V"), headers=w.p.sales
+    )
     assert seller_try.status_code == 403 and seller_try.json()["code"] == "settlement_not_issuer"
-    renamed = await client.post(f"{url}/versions", json=h.body(w, tickets, nets=NETS, no="JS-W"), headers=w.p.buyer)
+    renamed = await client.post(
+        f"{url}/versions", json=h.body(w, tickets, nets=NETS, no="JS-W"), headers=w.p.buyer
+    )
     assert renamed.status_code == 422 and renamed.json()["field"] == "settlementNo"
     r = await client.post(f"{url}/versions", json=h.body(w, tickets, nets=NETS, no="JS-V"), headers=w.p.buyer)
     assert r.status_code == 201, r.text
@@ -55,16 +61,25 @@ async def test_a_correction_is_a_new_version_and_the_old_one_stays(ctx, client):
     assert not any(x["live"] for x in old["lines"]) and all(x["live"] for x in second["lines"])
     assert second["evidenceSeq"] > first["evidenceSeq"]
     assert second["previousSettledKg"] == 0  # its own number's earlier version is no previous settlement
-    stale = await client.post(f"{url}/versions", json=h.body(w, tickets, nets=NETS, no="JS-V"), headers=w.p.buyer)
+    stale = await client.post(
+        f"{url}/versions", json=h.body(w, tickets, nets=NETS, no="JS-V"), headers=w.p.buyer
+    )
     assert stale.status_code == 409
     async with unit_of_work(ctx) as session:
         for s in (first, second):
             entry = await evidence.entry_for(session, kind="settlement", ref=s["id"])
             assert entry is not None and entry.seq == s["evidenceSeq"]
-            report = await evidence.verify_entry(session, settings=ctx.settings, kind="settlement", ref=s["id"],
-                                                 resolvers=evidence.default_resolvers())
+            report = await evidence.verify_entry(
+                session,
+                settings=ctx.settings,
+                kind="settlement",
+                ref=s["id"],
+                resolvers=evidence.default_resolvers(),
+            )
             assert report is not None and report.ok, report
-        live = (await session.execute(select(SettlementLine.ticket_no).where(SettlementLine.live.is_(True)))).scalars()
+        live = (
+            await session.execute(select(SettlementLine.ticket_no).where(SettlementLine.live.is_(True)))
+        ).scalars()
         assert sorted(x for x in live if x in tickets) == sorted(tickets)
 
 
@@ -103,7 +118,7 @@ def _literals(content: bytes) -> list[bytes]:
             if c == 0x5C:  # backslash
                 nxt = content[i + 1]
                 if 0x30 <= nxt <= 0x37:
-                    digits = re.match(rb"[0-7]{1,3}", content[i + 1:i + 4]).group(0)  # type: ignore[union-attr]
+                    digits = re.match(rb"[0-7]{1,3}", content[i + 1 : i + 4]).group(0)  # type: ignore[union-attr]
                     buf.append(int(digits, 8) & 0xFF)
                     i += 1 + len(digits)
                     continue
@@ -119,7 +134,7 @@ def _literals(content: bytes) -> list[bytes]:
             buf.append(c)
             i += 1
         i += 1
-        if content[i:i + 4].lstrip().startswith(b"Tj"):
+        if content[i : i + 4].lstrip().startswith(b"Tj"):
             found.append(bytes(buf))
     return found
 
@@ -142,7 +157,11 @@ def _text_of(pdf: bytes) -> str:
         if b"Tj" not in s:
             continue
         for raw in _literals(s):
-            lines.append("".join(cmap.get(int.from_bytes(raw[i:i + 2], "big"), "?") for i in range(0, len(raw) - 1, 2)))
+            lines.append(
+                "".join(
+                    cmap.get(int.from_bytes(raw[i : i + 2], "big"), "?") for i in range(0, len(raw) - 1, 2)
+                )
+            )
     return "\n".join(lines)
 
 

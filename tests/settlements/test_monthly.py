@@ -15,7 +15,9 @@ LOADS = [(30_000, 4260, "14"), (25_000, 3720, "16.5"), (35_000, 4050, "15.2"), (
 def _by_hand() -> tuple[int, list[int]]:
     kg = sum(n for n, _, _ in LOADS)
     qnet = (sum(Decimal(n) * q for n, q, _ in LOADS) / kg).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
-    mt = (sum(Decimal(n) * Decimal(m) for n, _, m in LOADS) / kg).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    mt = (sum(Decimal(n) * Decimal(m) for n, _, m in LOADS) / kg).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_EVEN
+    )
     assert (qnet, mt) == (Decimal(3995), Decimal("14.82"))  # 473,259,400 ÷ 118,460 and 1,755,825 ÷ 118,460
     price = 30000
     if qnet >= 4000:  # +2.00 yuan/t per full 100 kcal above 4000
@@ -32,8 +34,14 @@ async def test_a_months_weighted_settlement_equals_the_hand_computation(ctx, cli
     clock.freeze(datetime(2026, 11, 28, 4, 0, tzinfo=UTC))
     w = await h.world(ctx, client)
     await h.terms(client, w, settlementMode="monthly_weighted")
-    tickets = await h.loads(ctx, client, w, [n for n, _, _ in LOADS], at=datetime(2026, 11, 3, 2, tzinfo=UTC),
-                            every=timedelta(days=6))
+    tickets = await h.loads(
+        ctx,
+        client,
+        w,
+        [n for n, _, _ in LOADS],
+        at=datetime(2026, 11, 3, 2, tzinfo=UTC),
+        every=timedelta(days=6),
+    )
     outside = await h.loads(ctx, client, w, [31_000], at=datetime(2026, 10, 30, 2, tzinfo=UTC))
     for no, (_, qnet, mt) in zip(tickets, LOADS, strict=True):
         await h.assay(client, w, no, qnet, mt)
@@ -50,9 +58,14 @@ async def test_a_months_weighted_settlement_equals_the_hand_computation(ctx, cli
     assert not s["mismatch"], s["findings"]
     assert s["periodFrom"] == date(2026, 11, 1).isoformat()
     # A second settlement of the month finds nothing left; October's load is still there to settle.
-    r = await client.post("/api/enterprise/settlements", headers=w.buyer_finance, json={
-        **b, "settlementNo": "JS-NOV-2"})
-    assert r.status_code == 422 and r.json()["code"] == "settlement_no_loads" and r.json()["field"] == "periodFrom"
+    r = await client.post(
+        "/api/enterprise/settlements", headers=w.buyer_finance, json={**b, "settlementNo": "JS-NOV-2"}
+    )
+    assert (
+        r.status_code == 422
+        and r.json()["code"] == "settlement_no_loads"
+        and r.json()["field"] == "periodFrom"
+    )
     october = h.body(w, None, nets=[31_000], no="JS-OCT", periodFrom="2026-10-01", periodTo="2026-10-31")
     later = await h.issue(client, w.buyer_finance, october)
     assert later["previousSettledKg"] == s["settledKg"] and later["previousAmountFen"] == s["amountFen"]

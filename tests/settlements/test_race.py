@@ -21,11 +21,21 @@ from tests.settlements import helpers as h
 
 async def _counts(ctx, contract_id: str) -> tuple[int, int]:
     async with unit_of_work(ctx) as session:
-        rows = (await session.execute(select(func.count()).select_from(Settlement).where(
-            Settlement.contract_id == uuid.UUID(contract_id)))).scalar_one()
-        lines = (await session.execute(select(func.count()).select_from(SettlementLine).join(
-            Settlement, Settlement.id == SettlementLine.settlement_id).where(
-            Settlement.contract_id == uuid.UUID(contract_id)))).scalar_one()
+        rows = (
+            await session.execute(
+                select(func.count())
+                .select_from(Settlement)
+                .where(Settlement.contract_id == uuid.UUID(contract_id))
+            )
+        ).scalar_one()
+        lines = (
+            await session.execute(
+                select(func.count())
+                .select_from(SettlementLine)
+                .join(Settlement, Settlement.id == SettlementLine.settlement_id)
+                .where(Settlement.contract_id == uuid.UUID(contract_id))
+            )
+        ).scalar_one()
     return rows, lines
 
 
@@ -41,7 +51,11 @@ async def test_two_concurrent_requests_one_wins_the_other_409(ctx, client):
     )
     assert sorted(r.status_code for r in answers) == [201, 409], [r.text for r in answers]
     lost = next(r for r in answers if r.status_code == 409).json()
-    assert lost["code"] == "ticket_already_settled" and tickets[1] in lost["message_zh"] and lost["field"] == "ticketNos"
+    assert (
+        lost["code"] == "ticket_already_settled"
+        and tickets[1] in lost["message_zh"]
+        and lost["field"] == "ticketNos"
+    )
     assert await _counts(ctx, w.contract["id"]) == (1, 2)
 
 
@@ -50,9 +64,20 @@ async def test_two_units_racing_in_the_service(ctx, client):
     nets = [30_000, 29_000]
     tickets = await h.loads(ctx, client, w, nets)
     bodies = [msgspec.convert(h.body(w, tickets, nets=nets), SettlementIssue) for _ in range(2)]
-    actor = Principal(user_id=uuid.uuid4(), session_id=None, name="财务", phone="13900000001", is_platform_admin=False,
-                      driver_id=None, totp_enabled=False, memberships=(MembershipInfo(
-                          org_id=w.p.buyer_id, org_kind="consumer_power", region_code="150621", role=Role.FINANCE),))
+    actor = Principal(
+        user_id=uuid.uuid4(),
+        session_id=None,
+        name="财务",
+        phone="13900000001",
+        is_platform_admin=False,
+        driver_id=None,
+        totp_enabled=False,
+        memberships=(
+            MembershipInfo(
+                org_id=w.p.buyer_id, org_kind="consumer_power", region_code="150621", role=Role.FINANCE
+            ),
+        ),
+    )
 
     async def attempt(data: SettlementIssue) -> str:
         try:

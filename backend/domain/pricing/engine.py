@@ -201,7 +201,7 @@ def compute(*, terms: TermsOut, loads: Sequence[LoadIn]) -> Computation:
                 amount_fen=amount,
                 adjustments=priced.adjustments,
                 rejected=priced.rejected,
-                quality_missing=shared is None and load.quality is None,
+                quality_missing=load.quality is None if shared is None else average is None,
             )
         )
     settled = sum(line.settled_kg for line in lines)

@@ -20,7 +20,9 @@ from backend.domain.settlements import errors
 from backend.domain.settlements.models import Settlement
 
 SETTLEMENT_PARTIES = parties.PartyColumns(
-    region_code=Settlement.region_code, seller_org_id=Settlement.seller_org_id, buyer_org_id=Settlement.buyer_org_id,
+    region_code=Settlement.region_code,
+    seller_org_id=Settlement.seller_org_id,
+    buyer_org_id=Settlement.buyer_org_id,
 )
 # Who settles for an organisation: its admin, its sales desk (a machine key acts as sales) and finance.
 SETTLERS = frozenset({Role.ENTERPRISE_ADMIN, Role.SALES, Role.FINANCE})
@@ -52,8 +54,13 @@ async def access_settlement(session: AsyncSession, actor: Principal, settlement_
 
 async def access_by_no(session: AsyncSession, actor: Principal, settlement_no: str) -> Settlement:
     """The current version of a number (the newest, whatever its status) the actor may read."""
-    query = (select(Settlement).where(Settlement.settlement_no == settlement_no)
-             .order_by(Settlement.version.desc()).limit(1).execution_options(populate_existing=True))
+    query = (
+        select(Settlement)
+        .where(Settlement.settlement_no == settlement_no)
+        .order_by(Settlement.version.desc())
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
     s = (await session.execute(query)).scalar_one_or_none()
     if s is None or not can_read(actor, s):
         raise errors.settlement_not_found()

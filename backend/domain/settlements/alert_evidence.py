@@ -42,10 +42,16 @@ async def settlement(session: AsyncSession, ctx: Context, alert: AlertOut) -> li
     record = msgspec.to_builtins(out)
     for key in ("canConfirm", "canCorrect", "canWithdraw"):  # the viewer's buttons, not the record's facts
         record.pop(key, None)
-    found = [alerts.json_file(f"{base}.json", record),
-             PackFile(name=f"{base}.pdf", data=await asyncio.to_thread(pdf.render, out), media_type="application/pdf")]
+    found = [
+        alerts.json_file(f"{base}.json", record),
+        PackFile(
+            name=f"{base}.pdf", data=await asyncio.to_thread(pdf.render, out), media_type="application/pdf"
+        ),
+    ]
     if row.scan_sha256 and row.scan_media_type:
-        ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(row.scan_media_type, "bin")
+        ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+            row.scan_media_type, "bin"
+        )
         scan = await alerts.stored_file(ctx, f"{base}-scan.{ext}", row.scan_sha256, row.scan_media_type)
         if scan is not None:
             found.append(scan)

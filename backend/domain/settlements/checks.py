@@ -23,8 +23,14 @@ MAX_ADJUST_FEN_PER_T = 100_000
 MAX_PERIOD_DAYS = 366
 TAX_TOLERANCE_FEN = 1
 _MIN_DAY, _MAX_DAY = date(2000, 1, 1), date(2099, 12, 31)
-_QUALITY_BOUNDS = {"qnet_ar_kcal_per_kg": (0, 9000), "mt_bp": (0, 10000), "mad_bp": (0, 10000),
-                   "ad_bp": (0, 10000), "vdaf_bp": (0, 10000), "st_d_bp": (0, 10000)}
+_QUALITY_BOUNDS = {
+    "qnet_ar_kcal_per_kg": (0, 9000),
+    "mt_bp": (0, 10000),
+    "mad_bp": (0, 10000),
+    "ad_bp": (0, 10000),
+    "vdaf_bp": (0, 10000),
+    "st_d_bp": (0, 10000),
+}
 
 
 def half_even(value: Decimal) -> int:
@@ -46,17 +52,29 @@ def _camel(name: str) -> str:
 
 def _bounded(value: int, low: int, high: int, field: str) -> None:
     if value < low:
-        raise errors.figure("settlement_figure_negative", "金额或数量不能为负数", "An amount or quantity cannot be negative",
-                            field=field)
+        raise errors.figure(
+            "settlement_figure_negative",
+            "金额或数量不能为负数",
+            "An amount or quantity cannot be negative",
+            field=field,
+        )
     if value > high:
-        raise errors.figure("settlement_figure_absurd", f"数值超出合理范围（上限 {high:,}）",
-                            f"The figure is beyond any plausible value (at most {high:,})", field=field)
+        raise errors.figure(
+            "settlement_figure_absurd",
+            f"数值超出合理范围（上限 {high:,}）",
+            f"The figure is beyond any plausible value (at most {high:,})",
+            field=field,
+        )
 
 
 def _day(value: date, field: str) -> None:
     if not _MIN_DAY <= value <= _MAX_DAY:
-        raise errors.figure("settlement_date_range", "日期须在 2000 至 2099 年之间", "A date must be within 2000–2099",
-                            field=field)
+        raise errors.figure(
+            "settlement_date_range",
+            "日期须在 2000 至 2099 年之间",
+            "A date must be within 2000–2099",
+            field=field,
+        )
 
 
 def check_figures(data: SettlementIssue) -> None:
@@ -66,27 +84,47 @@ def check_figures(data: SettlementIssue) -> None:
     if data.settled_on is not None:
         _day(data.settled_on, "settledOn")
     if data.period_to < data.period_from:
-        raise errors.figure("settlement_period_order", "结算期间的结束日不能早于开始日",
-                            "The period cannot end before it begins", field="periodTo")
+        raise errors.figure(
+            "settlement_period_order",
+            "结算期间的结束日不能早于开始日",
+            "The period cannot end before it begins",
+            field="periodTo",
+        )
     if (data.period_to - data.period_from).days >= MAX_PERIOD_DAYS:
-        raise errors.figure("settlement_period_long", "结算期间不能超过一年", "A period may span at most a year",
-                            field="periodTo")
+        raise errors.figure(
+            "settlement_period_long",
+            "结算期间不能超过一年",
+            "A period may span at most a year",
+            field="periodTo",
+        )
     for name in ("supplier_kg", "settled_kg", "deduction_kg", "short_kg"):
         _bounded(getattr(data, name), 0, MAX_KG, _camel(name))
     if data.settled_kg == 0:
-        raise errors.figure("settlement_kg_zero", "结算数量须大于零", "The settled quantity must be above zero",
-                            field="settledKg")
+        raise errors.figure(
+            "settlement_kg_zero",
+            "结算数量须大于零",
+            "The settled quantity must be above zero",
+            field="settledKg",
+        )
     _bounded(data.unit_price_fen_per_t, 0, MAX_FEN_PER_T, "unitPriceFenPerT")
     for name in ("amount_fen", "tax_fen", "total_fen"):
         _bounded(getattr(data, name), 0, MAX_FEN, _camel(name))
     _bounded(data.tax_rate_bp, 0, MAX_TAX_BP, "taxRateBp")
     if abs(data.tax_fen - tax_of(data.amount_fen, data.tax_rate_bp)) > TAX_TOLERANCE_FEN:
         expected = tax_of(data.amount_fen, data.tax_rate_bp)
-        raise errors.figure("settlement_tax_mismatch", f"税额应为金额×税率 = {expected} 分（允许差 1 分）",
-                            f"The tax must be amount × rate = {expected} fen (within 1 fen)", field="taxFen")
+        raise errors.figure(
+            "settlement_tax_mismatch",
+            f"税额应为金额×税率 = {expected} 分（允许差 1 分）",
+            f"The tax must be amount × rate = {expected} fen (within 1 fen)",
+            field="taxFen",
+        )
     if data.total_fen != data.amount_fen + data.tax_fen:
-        raise errors.figure("settlement_total_mismatch", "价税合计须等于金额加税额",
-                            "The total must equal the amount plus the tax", field="totalFen")
+        raise errors.figure(
+            "settlement_total_mismatch",
+            "价税合计须等于金额加税额",
+            "The total must equal the amount plus the tax",
+            field="totalFen",
+        )
     if data.quality is not None:
         for name, (low, high) in _QUALITY_BOUNDS.items():
             value = getattr(data.quality, name)
@@ -106,8 +144,16 @@ def _check_lines(data: SettlementIssue) -> None:
         _bounded(line.unit_price_fen_per_t, 0, MAX_FEN_PER_T, f"lines[{i}].unitPriceFenPerT")
         _bounded(line.amount_fen, 0, MAX_FEN, f"lines[{i}].amountFen")
     if sum(x.settled_kg for x in lines) != data.settled_kg:
-        raise errors.figure("settlement_lines_kg", "各车结算数量之和须等于结算数量",
-                            "The lines' settled kg must add up to the settled kg", field="settledKg")
+        raise errors.figure(
+            "settlement_lines_kg",
+            "各车结算数量之和须等于结算数量",
+            "The lines' settled kg must add up to the settled kg",
+            field="settledKg",
+        )
     if sum(x.amount_fen for x in lines) != data.amount_fen:
-        raise errors.figure("settlement_lines_amount", "各车金额之和须等于结算金额",
-                            "The lines' amounts must add up to the amount", field="amountFen")
+        raise errors.figure(
+            "settlement_lines_amount",
+            "各车金额之和须等于结算金额",
+            "The lines' amounts must add up to the amount",
+            field="amountFen",
+        )

@@ -39,16 +39,25 @@ def day_start(day: date) -> datetime:
 async def settled_ticket_ids(session: AsyncSession, *, ticket_ids: set[uuid.UUID]) -> set[uuid.UUID]:
     if not ticket_ids:
         return set()
-    rows = await session.execute(select(SettlementLine.ticket_id).where(
-        SettlementLine.ticket_id.in_(ticket_ids), SettlementLine.live.is_(True)))
+    rows = await session.execute(
+        select(SettlementLine.ticket_id).where(
+            SettlementLine.ticket_id.in_(ticket_ids), SettlementLine.live.is_(True)
+        )
+    )
     return set(rows.scalars())
 
 
-async def unsettled(session: AsyncSession, *, contract_id: uuid.UUID, period_from: date,
-                    period_to: date) -> list[TicketLoad]:
+async def unsettled(
+    session: AsyncSession, *, contract_id: uuid.UUID, period_from: date, period_to: date
+) -> list[TicketLoad]:
     """The contract's valid tickets weighed (gross) in the period that no live settlement holds."""
-    tickets = await weighing.ticket_loads(session, contract_id=contract_id, gross_from=day_start(period_from),
-                                          gross_to=day_start(period_to + timedelta(days=1)), valid_only=True)
+    tickets = await weighing.ticket_loads(
+        session,
+        contract_id=contract_id,
+        gross_from=day_start(period_from),
+        gross_to=day_start(period_to + timedelta(days=1)),
+        valid_only=True,
+    )
     taken = await settled_ticket_ids(session, ticket_ids={t.id for t in tickets})
     return [t for t in tickets if t.id not in taken]
 
@@ -57,8 +66,12 @@ def _numbers(data: SettlementIssue) -> tuple[list[str], str] | None:
     """The ticket numbers the body names and the field they came from; None for a period."""
     if data.ticket_nos is not None:
         if data.lines is not None and sorted(x.ticket_no for x in data.lines) != sorted(data.ticket_nos):
-            raise errors.figure("settlement_lines_tickets", "逐车明细须与所列磅单一一对应",
-                                "The lines must match the listed tickets one for one", field="lines")
+            raise errors.figure(
+                "settlement_lines_tickets",
+                "逐车明细须与所列磅单一一对应",
+                "The lines must match the listed tickets one for one",
+                field="lines",
+            )
         return list(data.ticket_nos), "ticketNos"
     if data.lines is not None:
         return [x.ticket_no for x in data.lines], "lines"
@@ -68,8 +81,9 @@ def _numbers(data: SettlementIssue) -> tuple[list[str], str] | None:
 async def resolve(session: AsyncSession, *, contract_id: uuid.UUID, data: SettlementIssue) -> list[Load]:
     named = _numbers(data)
     if named is None:
-        tickets = await unsettled(session, contract_id=contract_id, period_from=data.period_from,
-                                  period_to=data.period_to)
+        tickets = await unsettled(
+            session, contract_id=contract_id, period_from=data.period_from, period_to=data.period_to
+        )
         if not tickets:
             raise errors.no_loads()
     else:
@@ -95,4 +109,6 @@ async def resolve(session: AsyncSession, *, contract_id: uuid.UUID, data: Settle
         tickets.sort(key=lambda t: (t.gross_at, t.ticket_no))
     received = await waybills.received_loads(session, order_ids={t.order_id for t in tickets})
     figures = {x.ticket_no: x for x in data.lines or ()}
-    return [Load(ticket=t, received=received.get(t.order_id), figures=figures.get(t.ticket_no)) for t in tickets]
+    return [
+        Load(ticket=t, received=received.get(t.order_id), figures=figures.get(t.ticket_no)) for t in tickets
+    ]

@@ -25,9 +25,13 @@ class Settlement(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("settlement_no", "version"),
         # One standing version per number: a second current row would be two truths for one document.
-        Index("uq_settlements_no_current", "settlement_no", unique=True,
-              sqlite_where=text("status IN ('pending', 'confirmed')"),
-              postgresql_where=text("status IN ('pending', 'confirmed')")),
+        Index(
+            "uq_settlements_no_current",
+            "settlement_no",
+            unique=True,
+            sqlite_where=text("status IN ('pending', 'confirmed')"),
+            postgresql_where=text("status IN ('pending', 'confirmed')"),
+        ),
         Index("ix_settlements_contract_period", "contract_id", "period_from"),
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("amount_fen >= 0 AND tax_fen >= 0 AND total_fen >= 0", name="money_not_negative"),
@@ -62,7 +66,9 @@ class Settlement(IdMixin, Base):
     tax_fen: Mapped[int] = mapped_column(BigInteger)
     total_fen: Mapped[int] = mapped_column(BigInteger)
     quality: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)  # the quality used, as issued
-    adjustments: Mapped[list[Any]] = mapped_column(JsonDoc, default=list)  # [{index, value, fenPerT}] as issued
+    adjustments: Mapped[list[Any]] = mapped_column(
+        JsonDoc, default=list
+    )  # [{index, value, fenPerT}] as issued
     # The platform's recomputation from tickets, receipts, assays and the contract's terms.
     computed_settled_kg: Mapped[int | None] = mapped_column(BigInteger)
     computed_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
@@ -94,12 +100,19 @@ class Settlement(IdMixin, Base):
 class SettlementLine(IdMixin, Base):
     __tablename__ = "settlement_lines"
     __table_args__ = (
-        Index("uq_settlement_lines_ticket_live", "ticket_id", unique=True,
-              sqlite_where=text("live"), postgresql_where=text("live")),
+        Index(
+            "uq_settlement_lines_ticket_live",
+            "ticket_id",
+            unique=True,
+            sqlite_where=text("live"),
+            postgresql_where=text("live"),
+        ),
         CheckConstraint("settled_kg >= 0 AND amount_fen >= 0", name="line_not_negative"),
     )
 
-    settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id", ondelete="CASCADE"), index=True)
+    settlement_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("settlements.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int]
     ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("weigh_tickets.id"), index=True)
     ticket_no: Mapped[str] = mapped_column(String(24), index=True)
@@ -127,7 +140,9 @@ class SettlementAlert(Base):
 
     __tablename__ = "settlement_alerts"
 
-    settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id", ondelete="CASCADE"), primary_key=True)
+    settlement_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("settlements.id", ondelete="CASCADE"), primary_key=True
+    )
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     alert_id: Mapped[uuid.UUID | None]
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)

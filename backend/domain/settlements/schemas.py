@@ -42,14 +42,19 @@ SOURCE_LABELS: dict[str, tuple[str, str]] = {
 }
 QualityIndex = Literal["qnet_ar", "mt", "mad", "ad", "vdaf", "st_d"]
 INDEX_LABELS: dict[str, tuple[str, str]] = {
-    "qnet_ar": ("收到基低位发热量 Qnet,ar", "Qnet,ar"), "mt": ("全水分 Mt", "Total moisture Mt"),
-    "mad": ("空干基水分 Mad", "Mad"), "ad": ("干基灰分 Ad", "Ash Ad"), "vdaf": ("干燥无灰基挥发分 Vdaf", "Vdaf"),
+    "qnet_ar": ("收到基低位发热量 Qnet,ar", "Qnet,ar"),
+    "mt": ("全水分 Mt", "Total moisture Mt"),
+    "mad": ("空干基水分 Mad", "Mad"),
+    "ad": ("干基灰分 Ad", "Ash Ad"),
+    "vdaf": ("干燥无灰基挥发分 Vdaf", "Vdaf"),
     "st_d": ("干基全硫 St,d", "Sulphur St,d"),
 }
 
 _PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
 Whole = Annotated[int, msgspec.Meta(ge=-(10**15), le=10**15)]
-SettlementNo = Annotated[str, msgspec.Meta(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+SettlementNo = Annotated[
+    str, msgspec.Meta(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
 TicketNo = Annotated[str, msgspec.Meta(min_length=1, max_length=24, pattern=_PRINTABLE)]
 Text = Annotated[str, msgspec.Meta(max_length=128, pattern=_PRINTABLE)]
 Remarks = Annotated[str, msgspec.Meta(max_length=500, pattern=_PRINTABLE)]

@@ -30,16 +30,30 @@ from backend.domain.settlements.reading import (
 from backend.domain.settlements.recompute import alerts_raised, recompute
 from backend.domain.settlements.schemas import SettlementPdf
 
-__all__ = ["alerts_raised", "confirm", "get_by_no", "get_settlement", "issue", "list_settlements", "new_version",
-           "preview", "recompute", "scan_file", "settlement_pdf", "unsettled_tickets", "upsert_by_machine", "withdraw",
-           "yuan_capitals"]
+__all__ = [
+    "alerts_raised",
+    "confirm",
+    "get_by_no",
+    "get_settlement",
+    "issue",
+    "list_settlements",
+    "new_version",
+    "preview",
+    "recompute",
+    "scan_file",
+    "settlement_pdf",
+    "unsettled_tickets",
+    "upsert_by_machine",
+    "withdraw",
+    "yuan_capitals",
+]
 
 
-async def settlement_pdf(session: AsyncSession, *, actor: Principal, settlement_id: uuid.UUID) -> SettlementPdf:
+async def settlement_pdf(
+    session: AsyncSession, *, actor: Principal, settlement_id: uuid.UUID
+) -> SettlementPdf:
     """The settlement version as a PDF, rendered now (a party, a regulator of its region)."""
     s = await get_settlement(session, actor=actor, settlement_id=settlement_id)
     data = await asyncio.to_thread(pdf.render, s)
     safe_no = re.sub(r"[^A-Za-z0-9._-]", "_", s.settlement_no)
     return SettlementPdf(data=data, filename=f"{safe_no}-v{s.version}.pdf")
-
-
