@@ -2,8 +2,9 @@
 
 - a suspect invoice of the carrier (刘车队) to the plant (吴采购): one line names a truck with no
   waybill that day (疑似虚开), so the invoice pages show a red line and its alert;
-- a clean invoice over the carrier's closed demo waybills, once the demo trucks have finished a
-  trip (a later `make run`: the fleet drives in real time), matched line by line;
+- a clean invoice over the carrier's closed demo waybills, matched line by line: made by the seed when
+  such waybills exist, else when `make run`'s first demo load reaches the plant (on_waybill_closed,
+  subscribed by the demo's lifespan only: the fleet drives in real time);
 - the plant's payment of the suspect invoice by bank transfer (the buyer pays: the money flow agrees).
 """
 
@@ -17,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend import clock
 from backend.context import Context
-from backend.db.unit import savepoint
+from backend.db import seed_marks
+from backend.db.unit import savepoint, unit_of_work
 from backend.demo.chain import principal
 from backend.demo.marks import made
+from backend.domain.identity import service as identity
 from backend.domain.identity.schemas import Principal
 from backend.domain.invoices import service as invoices
 from backend.domain.invoices.schemas import InvoiceIn, InvoiceLineIn
@@ -27,6 +30,7 @@ from backend.domain.organisations import service as organisations
 from backend.domain.payments import service as payments
 from backend.domain.payments.schemas import PaymentIn
 from backend.domain.waybills import service as waybills
+from backend.domain.waybills.events import WaybillClosed
 from backend.errors import DomainError
 
 log = logging.getLogger("meitong.demo")
@@ -60,7 +64,7 @@ def _invoice(lines: list[InvoiceLineIn], *, seller: tuple[str, str], buyer: tupl
 
 
 async def _clean_lines(
-    session: AsyncSession, *, carrier_id: uuid.UUID, plates: set[str]
+    session: AsyncSession, *, carrier_id: uuid.UUID, plates: frozenset[str] | set[str]
 ) -> list[InvoiceLineIn]:
     now = clock.now()
     closed = await waybills.closed_by_plates(session, plates=plates, start=now - timedelta(days=30), end=now)
@@ -91,7 +95,7 @@ async def ensure_invoices(
     ctx: Context,
     actor: Principal,
     org_ids: dict[str, uuid.UUID],
-    plates: set[str],
+    plates: frozenset[str] | set[str],
     created: list[str],
 ) -> None:
     carrier = await principal(session, ctx, "13800000004")
@@ -186,3 +190,34 @@ async def ensure_invoices(
                 await made(session, "invoice:clean", clean)
     except DomainError as exc:
         log.warning("demo invoices not made: %s", exc.message_en)
+
+
+async def on_waybill_closed(ctx: Context, event: WaybillClosed) -> None:
+    """`make run`: the first demo load to reach the plant gets the carrier's clean invoice (once)."""
+    from backend.demo import seed  # the seed imports this module
+
+    async with unit_of_work(ctx) as session:
+        if await seed_marks.marked(session, key="invoice:clean") is not None:
+            return
+        org_ids = {}
+        for org in seed.ORGS:
+            if org["key"] in ("carrier", "plant"):
+                org_id = await organisations.id_by_credit_code(session, credit_code=seed._credit_code(org))
+                if org_id is None:
+                    return
+                org_ids[org["key"]] = org_id
+        admin_id = await identity.user_id_by_phone(session, phone=seed.USERS[0]["phone"])
+        if admin_id is None:
+            return
+        created: list[str] = []
+        await ensure_invoices(
+            session,
+            ctx=ctx,
+            actor=seed._system_actor(admin_id),
+            org_ids=org_ids,
+            created=created,
+            plates=seed.DEMO_PLATES,
+        )
+        await session.commit()
+    for item in created:
+        log.info("demo: %s", item)

@@ -151,6 +151,8 @@ DEMO_FLEET: list[dict[str, str]] = [
 DEMO_DRIVER_PHONE = DEMO_DRIVER["phone"]
 DEMO_PLATE = DEMO_DRIVER["plate"]
 DEMO_NEV_PLATE = "蒙K68866D"
+# The carrier's trucks whose closed waybills the demo's clean freight invoice bills (backend/demo/invoices.py).
+DEMO_PLATES = frozenset({DEMO_PLATE, SIM_DRIVER["plate"], *(d["plate"] for d in DEMO_FLEET)})
 
 
 def _credit_code(org: dict[str, Any]) -> str:
@@ -360,7 +362,7 @@ async def seed_registry(
     await demo_alerts.ensure_alert_states(session, ctx=ctx, org_ids=org_ids, site_id=mine_site_id,
                                           driver_phone=DEMO_DRIVER_PHONE, created=report.created)
     await demo_invoices.ensure_invoices(session, ctx=ctx, actor=actor, org_ids=org_ids, created=report.created,
-                                        plates={DEMO_PLATE, SIM_DRIVER["plate"], *(d["plate"] for d in DEMO_FLEET)})
+                                        plates=set(DEMO_PLATES))
     # Last: the chains of whatever the steps above made (orders, tickets, waybills and later documents).
     await demo_reconcile.ensure_chain_status(session)
 

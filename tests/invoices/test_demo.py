@@ -18,3 +18,25 @@ async def test_the_demo_has_a_suspect_invoice_and_the_buyers_payment(ctx: Contex
     assert await h.count(ctx, "SELECT COUNT(*) FROM transport_invoices WHERE status = 'suspect'") == 1
     assert await h.count(ctx, "SELECT COUNT(*) FROM payments WHERE status = 'matched'") == 1
     assert await h.count(ctx, "SELECT COUNT(*) FROM alerts WHERE kind = 'invoice_without_waybill'") == 1
+
+
+async def test_a_closed_waybill_outside_the_demo_makes_no_clean_invoice(ctx: Context) -> None:
+    import uuid
+
+    from backend import clock
+    from backend.demo.invoices import on_waybill_closed
+    from backend.domain.waybills.events import WaybillClosed
+
+    await seed_with(ctx)
+    await on_waybill_closed(
+        ctx,
+        WaybillClosed(
+            waybill_id=uuid.uuid4(),
+            order_id=uuid.uuid4(),
+            status="arrived",
+            at=clock.now(),
+            received_net_kg=None,
+        ),
+    )
+    # No demo truck has finished a trip: nothing to bill yet, and nothing broke.
+    assert await h.count(ctx, "SELECT COUNT(*) FROM transport_invoices") == 1

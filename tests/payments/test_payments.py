@@ -127,3 +127,30 @@ async def test_strangers_get_404_and_cannot_record(
     assert (await client.get(PAYMENTS, headers=c.seller)).json()["total"] == 1
     r = await client.post(PAYMENTS, json=_payment(c, invoice), headers=stranger)
     assert r.status_code == 403 and r.json()["code"] == "payment_not_party", r.text
+
+
+async def test_the_invoice_and_the_payment_are_announced_with_their_orders(
+    ctx: Context, client: httpx.AsyncClient, app: Litestar
+) -> None:
+    from backend import events
+    from backend.domain.invoices.events import InvoiceRecorded
+    from backend.domain.payments.events import PaymentRecorded
+
+    heard: list[events.Event] = []
+
+    async def hear(session: object, ctx: Context, event: events.Event) -> None:
+        heard.append(event)
+
+    events.subscribe(InvoiceRecorded, hear)
+    events.subscribe(PaymentRecorded, hear)
+    try:
+        c, invoice = await _invoiced(ctx, client, app)
+        r = await client.post(PAYMENTS, json=_payment(c, invoice), headers=c.buyer)
+        assert r.status_code == 201, r.text
+    finally:
+        events._IN_TRANSACTION[InvoiceRecorded].remove(hear)
+        events._IN_TRANSACTION[PaymentRecorded].remove(hear)
+    order_id = c.lw.gw.order_id
+    assert [type(e).__name__ for e in heard] == ["InvoiceRecorded", "PaymentRecorded"], heard
+    assert [str(o) for o in heard[0].order_ids] == [order_id] == [str(o) for o in heard[1].order_ids]  # type: ignore[attr-defined]
+    assert str(heard[1].payment_id) == r.json()["id"]  # type: ignore[attr-defined]

@@ -36,3 +36,12 @@ def not_a_party() -> Forbidden:
         "Only the invoice's seller (the carrier) or its buyer (the payer) may upload it",
         field="sellerCreditCode",
     )
+
+
+def raced() -> Conflict:
+    return Conflict(
+        "invoice_raced",
+        "另一张发票同时开具了同一运单，请重新上传以重新核对",
+        "Another invoice billed the same waybill at the same moment; upload again to re-check",
+        field="lines",
+    )

@@ -231,8 +231,8 @@ async def record_invoice(
             await session.flush()
     except IntegrityError:
         existing = await _by_no(session, clean.invoice_no)
-        if existing is None:
-            raise
+        if existing is None:  # not the number: a waybill linked by a racing invoice first
+            raise errors.raced() from None
         return await _repeat(session, existing, org_id=org_id, sha256=sha256), False
     await _alert(session, inv, checks, parties)
     await audit.record(

@@ -54,7 +54,7 @@ async def _briefs(session: AsyncSession, rows: Iterable[Waybill]) -> list[Billab
 
 
 async def closed_by_plates(
-    session: AsyncSession, *, plates: set[str], start: datetime, end: datetime
+    session: AsyncSession, *, plates: set[str] | frozenset[str], start: datetime, end: datetime
 ) -> list[BillableWaybill]:
     """Closed waybills of these plates that departed in [start, end), oldest first."""
     if not plates:

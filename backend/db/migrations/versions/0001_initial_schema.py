@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 23:44:39.308598
+Create Date: 2026-12-07 23:44:45.632720
 """
 from alembic import op
 import sqlalchemy as sa
