@@ -82,3 +82,6 @@ async def test_an_invoice_and_its_payment_over_http_complete_the_chain(
     assert paid.payment_state == "present" and paid.paid_fen == invoice["amountFen"]
     trace = await client.get("/api/trace", params={"no": pay["flowNo"]}, headers=c.buyer)
     assert trace.status_code == 200 and trace.json()["kind"] == "payment", trace.text
+    # The driver carried the load but is no trade party: prices and payments are not his to read.
+    driver = await client.get("/api/trace", params={"no": order_no}, headers=c.lw.gw.trucker.headers)
+    assert driver.status_code == 404, driver.text

@@ -3,8 +3,8 @@
 The number is looked up among contracts, pickup orders, weigh tickets, waybills, settlements,
 transport invoices and payments' bank flow numbers; it maps to one order (an order, a ticket, a
 waybill) or several (a contract, a settlement, an invoice, a payment). Each order's chain is
-returned when the actor may see the order (the chain's one rule, parties.may_see): its parties,
-the driver of the load, regulators of its region and above. Nothing visible answers 404, the same
+returned when the actor may see the order (the chain's one rule, parties.may_see): its trade
+parties, regulators of its region and above, platform admins (not the driver: TRACE_READERS). Nothing visible answers 404, the same
 as an unknown number. The documents are read in batches over the found orders (one query per
 kind), never one order at a time.
 """
@@ -19,10 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.identity.schemas import Principal
 from backend.domain.parties import service as parties
+from backend.domain.parties.schemas import EVERY, Standing
 from backend.domain.reconcile import errors, trace_docs
 from backend.domain.reconcile import sources as s
 from backend.domain.reconcile.schemas import TraceChain, TraceOut
 
+# Who a chain is traced for: its trade parties (seller, buyer, carrier), regulators, platform admins.
+# Not the driver: a chain carries prices, settlements and payments, which are the parties' business.
+TRACE_READERS = EVERY - {Standing.DRIVER}
 # A contract or a month's settlement names thousands of orders: the trace shows the latest ones.
 MAX_CHAINS = 50
 
@@ -111,7 +115,7 @@ async def trace(session: AsyncSession, *, actor: Principal, number: str) -> Trac
     rows = (
         await session.execute(select(o).where(o.c.id.in_(order_ids)).order_by(o.c.valid_from.desc()))
     ).all()
-    visible = [r for r in rows if parties.may_see(actor, trace_docs.parties_of(r))][:MAX_CHAINS]
+    visible = [r for r in rows if parties.may_see(actor, trace_docs.parties_of(r), reading_as=TRACE_READERS)][:MAX_CHAINS]
     if not visible:
         raise errors.chain_not_found()
     docs = await trace_docs.documents(session, actor, visible)
