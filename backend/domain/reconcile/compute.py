@@ -11,7 +11,7 @@ sweep and bench/reconcile.py): no row is read into Python. Quantities compare as
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -80,14 +80,23 @@ def _scope_waybills(scope: Any) -> Any:
     return select(w.c.id).where(w.c.order_id.in_(_scope_orders(scope)))
 
 
+def _within(scope: Any, condition: Callable[[], ColumnElement[bool]]) -> ColumnElement[bool]:
+    """`condition` for a narrowed recomputation; none for a period (whole-table aggregates are the
+    right plan when the set is most of the tables)."""
+    return true() if scope is None else condition()
+
+
 def _settlement_payments(scope: Any) -> Any:
     """Per settlement of the set's loads: what was paid against it, and how many payments came from
     someone other than its buyer (the contract's buyer: the settlement carries the contract's parties)."""
     p, st = s.payments, s.settlements
     lines = s.settlement_lines.alias("scope_lines")
-    ours = select(lines.c.settlement_id).where(
-        lines.c.order_id.in_(_scope_orders(scope)), lines.c.live == true()
-    )
+
+    def ours() -> Any:
+        return select(lines.c.settlement_id).where(
+            lines.c.order_id.in_(_scope_orders(scope)), lines.c.live == true()
+        )
+
     return (
         select(
             p.c.settlement_id,
@@ -98,7 +107,7 @@ def _settlement_payments(scope: Any) -> Any:
             ).label("foreign_payers"),
         )
         .join(st, st.c.id == p.c.settlement_id)
-        .where(p.c.settlement_id.in_(ours))
+        .where(_within(scope, lambda: p.c.settlement_id.in_(ours())))
         .group_by(p.c.settlement_id)
         .subquery("spay")
     )
@@ -110,10 +119,11 @@ def _invoice_links(scope: Any) -> Any:
     second billing keeps its waybill there, and no list row)."""
     il, iw = s.invoice_lines, s.invoice_waybills
     listed = select(iw.c.waybill_id, iw.c.line_id, iw.c.delivered_kg.label("kg")).where(
-        iw.c.waybill_id.in_(_scope_waybills(scope))
+        _within(scope, lambda: iw.c.waybill_id.in_(_scope_waybills(scope)))
     )
     unlisted = select(il.c.waybill_id, il.c.id.label("line_id"), il.c.quantity_kg.label("kg")).where(
-        il.c.waybill_id.in_(_scope_waybills(scope)),
+        il.c.waybill_id.is_not(None),
+        _within(scope, lambda: il.c.waybill_id.in_(_scope_waybills(scope))),
         ~select(iw.c.line_id).where(iw.c.line_id == il.c.id, iw.c.waybill_id == il.c.waybill_id).exists(),
     )
     return union_all(listed, unlisted).subquery("ilinks")
@@ -127,10 +137,13 @@ def _invoice_lines(scope: Any) -> Any:
     il, inv, w, p = s.invoice_lines, s.invoices, s.waybills, s.payments
     links = _invoice_links(scope)
     scope_lines = s.invoice_lines.alias("scope_invoice_lines")
-    ours = select(scope_lines.c.invoice_id).where(scope_lines.c.waybill_id.in_(_scope_waybills(scope)))
+
+    def ours() -> Any:
+        return select(scope_lines.c.invoice_id).where(scope_lines.c.waybill_id.in_(_scope_waybills(scope)))
+
     ipay = (
         select(p.c.invoice_id, func.sum(p.c.amount_fen).label("paid_fen"), func.count().label("n"))
-        .where(p.c.invoice_id.in_(ours))
+        .where(p.c.invoice_id.is_not(None), _within(scope, lambda: p.c.invoice_id.in_(ours())))
         .group_by(p.c.invoice_id)
         .subquery("ipay")
     )
@@ -178,19 +191,23 @@ def _reason(cond: ColumnElement[bool], code: str) -> ColumnElement[str]:
     return case((cond, literal(f',"{code}"', String)), else_=literal("", String))
 
 
-def statement(dialect_name: str, *, where: ColumnElement[bool], now: datetime) -> Any:
-    """The upsert of the chain rows of the orders `where` selects (over pickup_orders, tickets, …)."""
+def statement(dialect_name: str, *, where: ColumnElement[bool], now: datetime, narrow: bool = True) -> Any:
+    """The upsert of the chain rows of the orders `where` selects (over pickup_orders, tickets, …).
+
+    `narrow` (a few orders: an event, a contract): the set is one CTE and every aggregate reads only
+    its documents, so one order costs a few index lookups. A period (most of the tables: the sweep,
+    the bench's month) is not narrowed: whole-table hash aggregates are its best plan."""
     d = Dialect(dialect_name)
     today = (now + timedelta(hours=8)).date()
     o, c, t, w, sl, st = s.orders, s.contracts, s.tickets, s.waybills, s.settlement_lines, s.settlements
-    # The set of orders, once: every aggregate below reads only the documents of these orders, so one
-    # order's event costs a few index lookups and a month the same statement over all of it.
     valid = and_(s.tickets.c.order_id == s.orders.c.id, s.tickets.c.status == TicketStatus.VALID.value)
     scope = (
         select(s.orders.c.id.label("order_id"))
         .select_from(s.orders.outerjoin(s.tickets, valid))
         .where(where)
         .cte("scope")
+        if narrow
+        else None
     )
     terms, spay, ilines = _terms(d, today), _settlement_payments(scope), _invoice_lines(scope)
 
@@ -302,7 +319,6 @@ def statement(dialect_name: str, *, where: ColumnElement[bool], now: datetime) -
     source = (
         select(*[v.label(k) for k, v in columns.items()])
         .select_from(o)
-        .join(scope, scope.c.order_id == o.c.id)
         .join(c, c.c.id == o.c.contract_id)
         .outerjoin(t, and_(t.c.order_id == o.c.id, t.c.status == TicketStatus.VALID.value))
         .outerjoin(w, w.c.order_id == o.c.id)
@@ -311,6 +327,7 @@ def statement(dialect_name: str, *, where: ColumnElement[bool], now: datetime) -
         .outerjoin(st, st.c.id == sl.c.settlement_id)
         .outerjoin(spay, spay.c.settlement_id == sl.c.settlement_id)
         .outerjoin(ilines, ilines.c.waybill_id == w.c.id)
+        .where(where if scope is None else o.c.id.in_(_scope_orders(scope)))
     )
     # The reasons are computed once (in the inner select) and turned into the JSON list and the flag.
     inner = source.subquery("chain")
@@ -359,10 +376,12 @@ def since(at: datetime) -> ColumnElement[bool]:
     return or_(s.orders.c.valid_from >= at, s.tickets.c.gross_at >= at)
 
 
-async def recompute(session: AsyncSession, *, where: ColumnElement[bool], now: datetime) -> int:
+async def recompute(
+    session: AsyncSession, *, where: ColumnElement[bool], now: datetime, narrow: bool = True
+) -> int:
     """Rewrite the chain rows `where` selects; returns how many rows were written."""
     dialect = session.get_bind().dialect.name
-    result = await session.execute(statement(dialect, where=where, now=now))
+    result = await session.execute(statement(dialect, where=where, now=now, narrow=narrow))
     count = int(getattr(result, "rowcount", -1))
     if count < 0 and dialect == "sqlite":
         # The statement opens with its WITH clause, for which the sqlite3 driver reports no rowcount.

@@ -53,9 +53,10 @@ async def _recompute(
     chain_where: ColumnElement[bool],
     now: datetime | None,
     alert: bool,
+    narrow: bool = True,
 ) -> int:
     now = now or utcnow()
-    count = await compute.recompute(session, where=where, now=now)
+    count = await compute.recompute(session, where=where, now=now, narrow=narrow)
     if alert:
         await findings.raise_new(session, where=chain_where, now=now)
     return count
@@ -99,7 +100,12 @@ async def recompute_since(
     """Every order valid or weighed since `since`, in one statement (a period, a month of a city)."""
     now = now or utcnow()
     return await _recompute(
-        session, where=compute.since(since), chain_where=ChainStatus.updated_at == now, now=now, alert=alert
+        session,
+        where=compute.since(since),
+        chain_where=ChainStatus.updated_at == now,
+        now=now,
+        alert=alert,
+        narrow=False,
     )
 
 
