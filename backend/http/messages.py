@@ -29,6 +29,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.mine.gate": ("验码", "Gate"),
     "nav.enterprise.orgs": ("我的机构", "Organisations"),
     "nav.enterprise.contracts": ("电子合同", "Contracts"),
+    "nav.enterprise.settlements": ("结算", "Settlements"),
     "nav.regulator.orgs": ("机构监管", "Orgs"),
     "nav.regulator.reads": ("查阅记录", "Reads"),
     "nav.regulator.reviews": ("入驻审核", "Reviews"),
