@@ -1,9 +1,8 @@
 """What a payment pays, and the four-flow check of its money against it (资金流: payer = the buyer,
 payee = the seller, no third party paying, no money flowing back).
 
-An invoice is found through the invoices feature. A settlement is found through `settlement_expected`,
-the one hook the settlements feature fills in when both are on one branch (settlements sits below
-payments in the layers); until then a settlement number is kept as sent and not resolved.
+An invoice is found through the invoices feature, a settlement through the settlements feature (its
+standing version: pending or confirmed); an unknown number of either is refused.
 """
 
 from __future__ import annotations
@@ -15,16 +14,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.invoices import service as invoices
 from backend.domain.payments.schemas import Expected
-
-# True once settlement_expected answers from the settlements table: an unknown number is then a 422.
-SETTLEMENTS_WIRED = False
+from backend.domain.settlements import service as settlements
 
 
 async def settlement_expected(session: AsyncSession, *, settlement_no: str) -> Expected | None:
-    """The settlement's buyer (who pays) and seller (who is paid). Wired at the merge with settlements:
-    `s = await settlements.by_no(...)`; Expected(document="settlement", document_id=s.id, number=...,
-    payer_org_id=s.buyer_org_id, payee_org_id=s.seller_org_id, order_ids=...)."""
-    return None
+    """The settlement's buyer (who pays) and seller (who is paid)."""
+    s = await settlements.parties_of(session, settlement_no=settlement_no)
+    if s is None:
+        return None
+    return Expected(
+        document="settlement",
+        document_id=s.id,
+        number=s.settlement_no,
+        payer_org_id=s.buyer_org_id,
+        payee_org_id=s.seller_org_id,
+        order_ids=s.order_ids,
+    )
 
 
 async def invoice_expected(session: AsyncSession, *, invoice_no: str) -> Expected | None:

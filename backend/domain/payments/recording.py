@@ -26,7 +26,6 @@ from backend.domain.organisations import service as organisations
 from backend.domain.payments import errors, views
 from backend.domain.payments.access import recorder_org
 from backend.domain.payments.against import (
-    SETTLEMENTS_WIRED,
     check_flow,
     invoice_expected,
     settlement_expected,
@@ -125,7 +124,7 @@ async def _documents(session: AsyncSession, data: PaymentIn) -> tuple[Expected |
             raise errors.unknown_document("invoiceNo")
     if data.settlement_no is not None:
         settlement = await settlement_expected(session, settlement_no=data.settlement_no)
-        if settlement is None and SETTLEMENTS_WIRED:
+        if settlement is None:
             raise errors.unknown_document("settlementNo")
     return invoice, settlement
 

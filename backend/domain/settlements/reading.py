@@ -18,13 +18,15 @@ from backend.domain.identity.schemas import Principal
 from backend.domain.settlements import computing, errors, views
 from backend.domain.settlements.access import access_by_no, access_settlement, party_filter, settles_for
 from backend.domain.settlements.loads import Load, unsettled
-from backend.domain.settlements.models import Settlement
+from backend.domain.settlements.models import Settlement, SettlementLine
 from backend.domain.settlements.schemas import (
     PreviewLine,
     ScanFile,
     SettlementOut,
     SettlementPage,
+    SettlementParties,
     SettlementPreview,
+    SettlementStatus,
     UnsettledTicket,
 )
 from backend.domain.waybills import service as waybills
@@ -157,3 +159,34 @@ async def unsettled_tickets(
             session, contract_id=contract_id, period_from=period_from, period_to=period_to
         )
     ]
+
+
+async def parties_of(session: AsyncSession, *, settlement_no: str) -> SettlementParties | None:
+    """The standing version of a settlement number (pending or confirmed) and its parties, for the
+    features that check money against it; None for an unknown, withdrawn or only superseded number."""
+    s = (
+        await session.execute(
+            select(Settlement).where(
+                Settlement.settlement_no == settlement_no,
+                Settlement.status.in_((SettlementStatus.PENDING.value, SettlementStatus.CONFIRMED.value)),
+            )
+        )
+    ).scalar_one_or_none()
+    if s is None:
+        return None
+    orders = (
+        (
+            await session.execute(
+                select(SettlementLine.order_id).where(SettlementLine.settlement_id == s.id).distinct()
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return SettlementParties(
+        id=s.id,
+        settlement_no=s.settlement_no,
+        buyer_org_id=s.buyer_org_id,
+        seller_org_id=s.seller_org_id,
+        order_ids=tuple(sorted(orders)),
+    )

@@ -128,6 +128,16 @@ class SettlementIssue(Struct):
 
 
 
+class SettlementParties(Out):
+    """Who pays whom under a standing settlement (the payments' four-flow check), with its orders."""
+
+    id: uuid.UUID
+    settlement_no: str
+    buyer_org_id: uuid.UUID
+    seller_org_id: uuid.UUID
+    order_ids: tuple[uuid.UUID, ...]
+
+
 class FindingOut(Out):
     code: str
     zh: str
