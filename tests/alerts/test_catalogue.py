@@ -46,6 +46,14 @@ def test_every_raisers_codes_are_catalogued() -> None:
     assert catalogue.codes(Source.TRADE) == {"overload", "sales_above_baseline", "sales_above_capacity",
                                              "price_off_contract", "receipt_disagreement"}
     assert catalogue.codes(Source.WATCHDOG) == {"device_silent", "site_silent", "closed_site_activity"}
+    # The chain's kinds (issue 14), each raised the real way in tests/chain, tests/settlements,
+    # tests/invoices, tests/payments and tests/reconcile; a trade party handles them, once per document.
+    assert catalogue.codes(Source.CHAIN) == {
+        "short_weight", "settlement_mismatch", "price_above_contract", "settlement_overdue", "invoice_without_waybill",
+        "waybill_invoiced_twice", "invoiced_above_delivered", "freight_rate_off_band", "invoice_number_duplicate",
+        "payer_not_buyer", "parties_differ"}
+    assert {catalogue.KINDS[c].handler for c in catalogue.codes(Source.CHAIN)} == {catalogue.Handler.TRADE_PARTY}
+    assert {catalogue.KINDS[c].subject for c in catalogue.codes(Source.CHAIN)} == {catalogue.Subject.DOCUMENT}
 
 
 def test_todays_grades_map_onto_the_four() -> None:
