@@ -4,7 +4,6 @@ Merged with the others at start-up by backend.http.i18n; a key defined in two ta
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "nav.enterprise.settlements": ("结算", "Settlements"),
     "stl.list.title": ("电子结算单", "Settlements"),
     "stl.list.lead": (
         "买方开具（或卖方代传买方签章扫描件）的结算单，平台按磅单、收货、化验和合同质价条款逐车复核。",

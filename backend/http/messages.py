@@ -31,6 +31,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.enterprise.contracts": ("电子合同", "Contracts"),
     "nav.enterprise.invoices": ("运输发票", "Freight invoices"),
     "nav.enterprise.payments": ("付款", "Payments"),
+    "nav.enterprise.settlements": ("结算", "Settlements"),
     "nav.regulator.orgs": ("机构监管", "Orgs"),
     "nav.regulator.reads": ("查阅记录", "Reads"),
     "nav.regulator.reviews": ("入驻审核", "Reviews"),

@@ -191,3 +191,17 @@ async def test_void_and_foreign_tickets_and_who_may_issue(ctx, client):
         "settlement_no_taken",
         "settlementNo",
     )
+
+
+async def test_a_scan_above_10_mb_is_refused(ctx, client):
+    w = await h.world(ctx, client)
+    tickets = await h.loads(ctx, client, w, NETS[:1])
+    big = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)
+    b = {**h.body(w, tickets, nets=NETS[:1]), "scan": base64.b64encode(big).decode()}
+    _refused(
+        await client.post("/api/enterprise/settlements", json=b, headers=w.seller_finance),
+        422,
+        "settlement_scan_invalid",
+        "scan",
+    )
+    await _nothing_stored(client, w)

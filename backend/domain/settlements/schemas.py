@@ -127,9 +127,6 @@ class SettlementIssue(Struct):
     scan: bytes | None = None
 
 
-class SettlementVersion(SettlementIssue):
-    """A correction: the same fields; `settlementNo` must stay the settlement's own."""
-
 
 class FindingOut(Out):
     code: str
