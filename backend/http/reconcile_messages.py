@@ -33,7 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "recon.stage.invoiced": ("开票", "Invoiced"),
     "recon.stage.paid": ("付款", "Paid"),
     "recon.tonnes": ("{t} 吨", "{t} t"),
-    "recon.yuan": ("¥{y}", "¥{y}"),
+    "recon.yuan": ("{y} 元", "¥{y}"),
     "recon.mismatches": ("不符", "Mismatches"),
     "recon.total": ("合计", "Total"),
     "recon.empty": ("所选期间没有提煤单。", "No pickup orders in this period."),

@@ -22,6 +22,11 @@ async def test_short_weight_alerts_the_buyer_once_for_three_recomputations(ctx, 
     o = c.orders[0]
     t = await ch.ticket(ctx, c, o, net_kg=30_000)
     await ch.waybill(ctx, c, o, t, received_kg=29_000)
+    # Without price terms the chain marks it (default loss) but the receipt's own alert has spoken.
+    await recompute(ctx, o)
+    assert (await row(ctx, o)).reasons == ["short_weight"]
+    assert await alerts_for(ctx, "short_weight", o["orderNo"]) == []
+    await ch.terms(ctx, c, allowed_loss_bp=50)  # the contract's own allowance: 0.5 %, 3.3 % lost
     for _ in range(3):
         await recompute(ctx, o)
     raised = await alerts_for(ctx, "short_weight", o["orderNo"])

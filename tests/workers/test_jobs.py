@@ -22,7 +22,7 @@ from backend.workers.runner import Runner
 from tests import factories as f
 
 FEATURE_JOBS = {"alerts.escalate", "contracts.expire", "invitations.expire", "identity.purge_refresh_tokens",
-                "notices.drain_outbox", "orders.expire", "queue.resync_mirror", "queue.sweep_deadlines", "watchdog.sweep",
+                "notices.drain_outbox", "orders.expire", "queue.resync_mirror", "queue.sweep_deadlines", "watchdog.sweep", "reconcile.sweep",
                 "weighing.daily_sales"}
 
 

@@ -12,15 +12,26 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, literal, select, update
+from sqlalchemy import ColumnElement, String, cast, exists, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.domain.alerts import service as alerts
 from backend.domain.alerts.schemas import AlertRaise
+from backend.domain.reconcile import sources
 from backend.domain.reconcile.models import ChainFinding, ChainStatus
 from backend.domain.reconcile.rules import ALERTED
 from backend.domain.reconcile.schemas import REASONS
+
+
+def _alerting(reason: str) -> ColumnElement[bool]:
+    """Short weight is alerted only against a contract's own allowed loss (its price terms): without
+    terms the chain still marks it at the default, and the receipt's own `receipt_disagreement`
+    (waybills/receipts.py, the scales' tolerance) has already told the parties."""
+    if reason != "short_weight":
+        return true()
+    t = sources.price_terms
+    return exists(select(t.c.contract_id).where(t.c.contract_id == ChainStatus.contract_id))
 
 
 def _has(reason: str) -> ColumnElement[bool]:
@@ -40,7 +51,7 @@ async def raise_new(session: AsyncSession, *, where: ColumnElement[bool], now: d
             ChainStatus.order_id,
             literal(reason, String),
             literal(now, ChainFinding.__table__.c.raised_at.type),
-        ).where(where, _has(reason))
+        ).where(where, _has(reason), _alerting(reason))
         statement = (
             insert(ChainFinding)
             .from_select(["order_id", "reason", "raised_at"], source)
