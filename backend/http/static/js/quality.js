@@ -30,11 +30,12 @@ async function post(form, url, body) {
 function termsBody(form) {
   const flat = collect(form);
   const body = {};
-  for (const [key, value] of Object.entries(flat)) if (!key.startsWith("rules[")) body[key] = value;
+  // forms.js builds "rules[2].step" into flat.rules[2] (sparse where a row was removed).
+  for (const [key, value] of Object.entries(flat)) if (key !== "rules") body[key] = value;
+  const rows = Array.isArray(flat.rules) ? flat.rules : [];
   body.rules = [];
   form.querySelectorAll("[data-rule-row]").forEach((row) => {
-    const i = row.dataset.ruleRow;
-    const rule = flat[`rules[${i}]`];
+    const rule = rows[Number(row.dataset.ruleRow)];
     if (!rule || !rule.index) return;
     if (rule.partial !== "decimals") delete rule.decimals;
     body.rules.push(rule);
