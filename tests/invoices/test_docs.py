@@ -1,4 +1,4 @@
-"""The worked examples of docs/machine-interface.md §10: their bodies pass the checks and their
+"""The worked examples of docs/machine-interface.md §11: their bodies pass the checks and their
 signatures are what the scheme (§4) gives for them."""
 
 from __future__ import annotations
