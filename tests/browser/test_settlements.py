@@ -2,7 +2,8 @@
 (1280×900): the power plant's administrator issues a settlement of two loads on the demo contract
 (the loads ticked, the figures prefilled from the platform's recomputation, the bank typed), and the
 mine's sales clerk opens it and sees the platform's recomputation beside it, line by line, then
-confirms it."""
+confirms it. Once the loads are received, invoiced and paid, the 对账 board shows the contract's
+tonnage through all six stages."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from backend.db.session import create_engine, create_sessionmaker
 from backend.demo.chain import DEMO_CONTRACT_NO
 from backend.demo.seed import DEMO_PASSWORD
 from backend.domain.orders.models import PickupOrder
+from backend.domain.organisations.models import Organisation
+from backend.domain.vehicles.models import Vehicle
+from backend.domain.waybills.models import Waybill
 from backend.domain.weighing.models import Weighing, WeighTicket
 from tests.browser import mfa
 from tests.browser.conftest import CHROMIUM, PHONE, Server, password_login, run_async
@@ -123,6 +127,65 @@ def _loads(server: Server, nets: list[int]) -> tuple[str, list[str]]:
     return contract_id, run_async(_tickets(server.database_url, order_ids, nets))
 
 
+async def _delivered(database_url: str, tickets: list[str]) -> dict[str, Any]:
+    """What the road and the plant's gate do for the two loads: their waybills, received in full (the
+    GPS and receipt flows have their own tests). Returns what the invoice and the payment name."""
+    engine = create_engine(database_url)
+    async with create_sessionmaker(engine)() as session:
+        vehicle_id = (await session.execute(select(Vehicle.id).limit(1))).scalar_one()
+        departed = None
+        for no in tickets:
+            t = (await session.execute(select(WeighTicket).where(WeighTicket.ticket_no == no))).scalar_one()
+            departed = t.gross_at + timedelta(minutes=10)
+            session.add(Waybill(
+                waybill_no=f"YD{uuid.uuid4().hex[:12].upper()}", order_id=t.order_id, order_no=t.order_no,
+                ticket_no=t.ticket_no, vehicle_id=vehicle_id, plate=t.plate, seller_org_id=t.seller_org_id,
+                buyer_org_id=t.buyer_org_id, origin_site_id=t.site_id, region_code=t.region_code,
+                destination_name="准格尔示范电厂", destination_lon=111.2, destination_lat=39.86,
+                route={"type": "LineString", "coordinates": []}, corridor_width_m=500.0, status="received",
+                opened_by="gate", departed_at=departed, arrived_at=departed + timedelta(minutes=50),
+                received_at=departed + timedelta(minutes=55), received_net_kg=t.net_kg, distance_m=60_000.0))
+        seller, buyer = (await session.execute(select(WeighTicket.seller_org_id, WeighTicket.buyer_org_id)
+                                               .where(WeighTicket.ticket_no == tickets[0]))).one()
+        codes = dict((await session.execute(select(Organisation.id, Organisation.credit_code)
+                                            .where(Organisation.id.in_((seller, buyer))))).all())
+        await session.commit()
+    await engine.dispose()
+    assert departed is not None
+    return {"seller_cc": codes[seller], "buyer_cc": codes[buyer],
+            "service_date": backend_clock.china_time(departed).date().isoformat()}
+
+
+def _invoiced_and_paid(server: Server, tickets: list[str], nets: list[int], settlement_no: str,
+                       total_fen: int) -> None:
+    """The plant uploads the mine's freight invoice for the two loads and pays the settlement."""
+    facts = run_async(_delivered(server.database_url, tickets))
+    today = backend_clock.today_china()
+    lines = [{"lineNo": i + 1, "origin": "内蒙古自治区&鄂尔多斯市&鄂托克前旗", "destination": "准格尔示范电厂",
+              "mode": 2, "plate": "蒙K55177", "goods": "*运输服务*煤炭", "quantityKg": net, "amountFen": net * 3,
+              "serviceDate": facts["service_date"]} for i, net in enumerate(nets)]
+    amount = sum(x["amountFen"] for x in lines)
+    tax = (amount * 9 + 50) // 100  # 9 %: whole fen here, no tie to round
+    invoice = {"invoiceNo": f"{today.year % 100:02d}152{uuid.uuid4().int % 10**15:015d}",
+               "issueDate": today.isoformat(), "kind": "81", "sellerName": "鄂托克前旗示范煤矿有限公司",
+               "sellerCreditCode": facts["seller_cc"], "buyerName": "准格尔示范电厂",
+               "buyerCreditCode": facts["buyer_cc"], "amountFen": amount, "taxRateBp": 900, "taxFen": tax,
+               "totalFen": amount + tax, "lines": lines}
+    payment = {"flowNo": f"F{uuid.uuid4().int % 10**18:018d}", "payerName": "准格尔示范电厂",
+               "payerCreditCode": facts["buyer_cc"], "payeeName": "鄂托克前旗示范煤矿有限公司",
+               "payeeCreditCode": facts["seller_cc"], "payeeAccount": "0603021109008866001",
+               "bankCode": "102100099996", "amountFen": total_fen,
+               "paidAt": (backend_clock.system_now() - timedelta(minutes=1)).isoformat(), "means": "32",
+               "settlementNo": settlement_no}
+    with server.api() as plant:
+        mfa.api_login(plant, PLANT_PHONE, DEMO_PASSWORD)
+        r = plant.post("/api/enterprise/transport-invoices", json=invoice)
+        assert r.status_code == 201, r.text
+        assert [x["status"] for x in r.json()["lines"]] == ["matched", "matched"], r.text
+        r = plant.post("/api/enterprise/payments", json=payment)
+        assert r.status_code == 201 and r.json()["status"] == "matched", r.text
+
+
 def _snap(page: Page, folder: Path, name: str, width: int) -> None:
     page.evaluate("window.scrollTo(0, 0)")
     height = page.evaluate("document.documentElement.scrollHeight")
@@ -208,6 +271,18 @@ def _flow(
         mine.goto(pdf_url)
         mine.wait_for_timeout(1500)
         mine.screenshot(path=str(folder / "settlement-pdf-desktop.png"))
+    # Received, invoiced and paid: the board carries the contract through all six stages.
+    total_fen = int(mine.request.get(url.replace("/enterprise/settlements/", "/api/enterprise/settlements/"))
+                    .json()["totalFen"])
+    _invoiced_and_paid(server, tickets, [31_020, 29_480], number, total_fen)
+    mine.goto(f"/enterprise/reconcile?contract_id={contract_id}&group=month")
+    total = mine.locator("[data-board] [data-total]")
+    expect(total).to_be_visible()
+    for stage in ("ordered", "loaded", "delivered", "settled", "invoiced", "paid"):
+        text = total.locator(f'[data-stage="{stage}"]').inner_text()
+        assert re.search(r"[1-9]", text), (stage, text)  # a real figure, not 0.000 / ¥0.00
+    _no_sideways_scroll(mine)
+    _snap(mine, folder, f"reconcile-board-{size}", width)
     mine.context.close()
     assert errors == [], f"JavaScript errors on the pages: {errors}"
 

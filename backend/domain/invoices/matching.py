@@ -2,9 +2,10 @@
 
 The key is the plate and the day: closed waybills of the line's truck that departed within a day
 either side of its service date (China time). Among those, a waybill billed by another invoice
-already is the 重复开票 suspicion and is not linked again; the free ones are ranked by how well
-the route text matches (the origin site's name or region, the destination's name), then by
-closeness in time, and linked until they cover the invoiced quantity. Then: the invoiced quantity
+already is not linked again, and is the 重复开票 suspicion when the line needs it (its free loads do
+not cover the quantity); the free ones are ranked by how well the route text matches (the origin
+site's name or region, the destination's name), then by how well the delivered weight fits the
+line's quantity, then by closeness in time, and linked until they cover the invoiced quantity. Then: the invoiced quantity
 against what was delivered, and the freight per tonne-kilometre against the region's band.
 """
 
@@ -45,7 +46,7 @@ class LineCheck:
         return self.codes[0] if self.codes else LineStatus.MATCHED.value
 
 
-def _score(line: CleanLine, w: BillableWaybill, names: dict[str, str]) -> tuple[int, float]:
+def _score(line: CleanLine, w: BillableWaybill, names: dict[str, str]) -> tuple[int, int, float]:
     origin = line.origin
     route = 0
     if w.origin_name and (w.origin_name in origin or origin in w.origin_name):
@@ -57,7 +58,10 @@ def _score(line: CleanLine, w: BillableWaybill, names: dict[str, str]) -> tuple[
     ):
         route += 1
     day = datetime.combine(line.service_date, time(12), CHINA_TZ)
-    return -route, abs((china_time(w.departed_at) - day).total_seconds())
+    # A truck makes several trips a day: the load whose delivered weight fits the line's quantity
+    # is the one it bills, before any other of the same plate and day.
+    fit_kg = abs((w.delivered_kg or 0) - line.quantity_kg)
+    return -route, fit_kg, abs((china_time(w.departed_at) - day).total_seconds())
 
 
 def _region_names(codes: set[str]) -> dict[str, str]:
@@ -129,6 +133,10 @@ async def check_lines(session: AsyncSession, *, lines: tuple[CleanLine, ...]) ->
                 LineStatus.INVOICED_TWICE.value if check.twice else LineStatus.NO_WAYBILL.value
             )
         else:
+            # Loads of the same truck billed by other invoices are suspicious only when this line
+            # needs them: its own free loads do not cover what it invoices.
+            if covered >= line.quantity_kg:
+                check.twice = []
             if check.twice:
                 check.codes.append(LineStatus.INVOICED_TWICE.value)
             check.delivered_kg = covered
